@@ -1,0 +1,411 @@
+"""The vectorized cost engine: price a pandas DataFrame of usage rows in one call.
+
+Each row is usage of one model on one day: ``model`` (any id or alias), optional ``date``,
+token columns holding the row's *totals* (``input_tokens``, ``cached_input_tokens``,
+``cache_write_tokens``, ``cache_write_1h_tokens``, ``output_tokens``), optional ``requests``
+(default 1 per row) and optional ``batch``. Long-context tiers apply to the row's average
+request (``input_tokens / requests``), so a row of one request is tiered exactly.
+
+Token columns are summed as exact integers per group (model, price entry, batch, tier, and the
+``by`` columns), and only those sums are multiplied by the Decimal prices: totals are exact to
+the last digit however many rows there are. The function is pure and works on any chunk of
+rows, so a distributed engine can price chunks and add their exact ``groups`` together
+(:func:`combine`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from costlab.cost import Flag, lifecycle_flags
+from costlab.errors import CostlabError
+from costlab.money import MONEY, ZERO, token_cost
+from costlab.pricebook import Model, PriceBook, load_pricebook
+
+TOKEN_COLUMNS = (
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+)
+COST_COLUMNS = ("input_cost", "cached_input_cost", "cache_write_cost", "output_cost", "total_cost")
+_INT_MAX = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True)
+class FrameCost:
+    """The priced frame.
+
+    ``groups`` has one row per (``by`` columns, model, price date, batch, tier) with summed
+    tokens and requests (integers) and exact ``Decimal`` cost columns. ``rows`` is the input
+    with the canonical ``model_id`` and, when asked for, per-row float costs for charts.
+    """
+
+    groups: pd.DataFrame
+    rows: pd.DataFrame
+    flags: tuple[Flag, ...]
+
+    @property
+    def total_cost(self) -> Decimal:
+        return _dsum(self.groups["total_cost"])
+
+    def component_totals(self) -> dict[str, Decimal]:
+        return {c: _dsum(self.groups[c]) for c in COST_COLUMNS}
+
+    def totals(self, by: Sequence[str] = ()) -> pd.DataFrame:
+        """Exact totals regrouped by any of the ``groups`` key columns (e.g. ``["model"]``)."""
+        return regroup(self.groups, by)
+
+
+def _dsum(values: Any) -> Decimal:
+    total = ZERO
+    for v in values:
+        total = MONEY.add(total, v)
+    return total
+
+
+def regroup(groups: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Sum exact groups to coarser keys; integer and Decimal columns stay exact."""
+    numeric = [c for c in ("requests", *TOKEN_COLUMNS) if c in groups]
+    if not by:
+        row: dict[str, Any] = {c: int(groups[c].sum()) for c in numeric}
+        row.update({c: _dsum(groups[c]) for c in COST_COLUMNS})
+        return pd.DataFrame([row])
+    grouped = groups.groupby(list(by), sort=True, dropna=False)
+    out = grouped[numeric].sum()
+    for c in COST_COLUMNS:
+        out[c] = grouped[c].agg(_dsum)
+    return out.reset_index()
+
+
+def combine(parts: Sequence[FrameCost], by: Sequence[str]) -> pd.DataFrame:
+    """Add the exact groups of several chunks priced separately."""
+    return regroup(pd.concat([p.groups for p in parts], ignore_index=True), by)
+
+
+def _int_column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame:
+        return np.zeros(len(frame), dtype=np.int64)
+    col = frame[name]
+    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        converted = pd.to_numeric(col, errors="coerce")
+        bad = converted.isna() & ~col.isna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise CostlabError(f"not a number: {col.iloc[row]!r}", f"row {row + 1}", name)
+        col = converted
+    if col.isna().any():
+        row = int(np.flatnonzero(col.isna().to_numpy())[0])
+        raise CostlabError("missing value", f"row {row + 1}", name)
+    values = col.to_numpy()
+    if values.dtype.kind == "f":
+        if not np.all(np.isfinite(values)) or np.any(values != np.floor(values)):
+            row = int(np.flatnonzero(~np.isfinite(values) | (values != np.floor(values)))[0])
+            raise CostlabError(f"must be a whole number, got {values[row]}", f"row {row + 1}", name)
+        if np.any(np.abs(values) > 2**53):
+            raise CostlabError("too large to count exactly", name)
+    values = values.astype(np.int64)
+    if values.size and values.min() < 0:
+        row = int(np.argmax(values < 0))
+        raise CostlabError(f"must be >= 0, got {values[row]}", f"row {row + 1}", name)
+    return values
+
+
+def _batch_column(frame: pd.DataFrame) -> np.ndarray:
+    if "batch" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    col = frame["batch"]
+    if pd.api.types.is_bool_dtype(col):
+        return col.to_numpy(dtype=bool)
+    text = col.astype(str).str.strip().str.lower()
+    truthy = text.isin(["true", "1", "yes", "y", "batch", "t"])
+    falsy = text.isin(["false", "0", "no", "n", "", "nan", "none", "f", "sync", "<na>"])
+    bad = ~(truthy | falsy)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise CostlabError(
+            f"must be true or false, got {col.iloc[row]!r}", f"row {row + 1}", "batch"
+        )
+    return truthy.to_numpy()
+
+
+def _day_column(frame: pd.DataFrame, on: date | None) -> np.ndarray:
+    if "date" not in frame:
+        return np.full(len(frame), np.datetime64(on or date.today(), "D"))
+    col = frame["date"]
+    if pd.api.types.is_datetime64_any_dtype(col):
+        parsed = col
+    else:
+        parsed = pd.to_datetime(col, errors="coerce", format="mixed")
+        bad = parsed.isna() & ~col.isna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise CostlabError(f"not a date: {col.iloc[row]!r}", f"row {row + 1}", "date")
+    if parsed.isna().any():
+        row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
+        raise CostlabError("missing date", f"row {row + 1}", "date")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+    return parsed.to_numpy().astype("datetime64[D]")
+
+
+def price_frame(
+    frame: pd.DataFrame,
+    *,
+    book: PriceBook | None = None,
+    by: Sequence[str] = (),
+    on: date | None = None,
+    row_costs: bool = False,
+) -> FrameCost:
+    """Price every usage row of ``frame``; see the module docstring for the columns.
+
+    ``by`` names extra columns of ``frame`` to keep in ``groups`` (e.g. a ``month`` column);
+    ``on`` is the pricing date for rows without a ``date`` column (default today).
+    """
+    book = book or load_pricebook()
+    if "model" not in frame:
+        raise CostlabError("missing column 'model'", "usage")
+    missing = [c for c in by if c not in frame]
+    if missing:
+        raise CostlabError(f"missing column '{missing[0]}'", "usage")
+    n = len(frame)
+    tokens = {c: _int_column(frame, c) for c in TOKEN_COLUMNS}
+    requests = _int_column(frame, "requests") if "requests" in frame else np.ones(n, np.int64)
+    parts = (
+        tokens["cached_input_tokens"]
+        + tokens["cache_write_tokens"]
+        + tokens["cache_write_1h_tokens"]
+    )
+    over = parts > tokens["input_tokens"]
+    if over.any():
+        row = int(np.argmax(over))
+        raise CostlabError(
+            "cached and cache-write tokens exceed input_tokens",
+            f"row {row + 1}",
+            "cached_input_tokens",
+        )
+    batch = _batch_column(frame)
+    days = _day_column(frame, on)
+
+    names = frame["model"].astype("string")
+    if names.isna().any():
+        row = int(np.flatnonzero(names.isna().to_numpy())[0])
+        raise CostlabError("missing model", f"row {row + 1}", "model")
+    name_codes, name_values = pd.factorize(names, sort=False)
+    models: list[Model] = []
+    model_index: dict[str, int] = {}
+    name_to_model = np.empty(len(name_values), dtype=np.int64)
+    for i, name in enumerate(name_values):
+        try:
+            model = book.resolve(str(name))
+        except CostlabError as exc:
+            row = int(np.argmax(name_codes == i))
+            raise exc.within(f"row {row + 1}") from None
+        if model.id not in model_index:
+            model_index[model.id] = len(models)
+            models.append(model)
+        name_to_model[i] = model_index[model.id]
+    model_codes = name_to_model[name_codes]
+
+    # The price entry in force on each row's day, and the long-context tier of its average request.
+    entry_codes = np.zeros(n, dtype=np.int64)
+    tier_codes = np.zeros(n, dtype=np.int64)
+    safe_requests = np.maximum(requests, 1)
+    flags: list[Flag] = []
+    for m, model in enumerate(models):
+        mask = model_codes == m
+        starts = np.array([np.datetime64(p.effective_from, "D") for p in model.prices])
+        idx = np.searchsorted(starts, days[mask], side="right") - 1
+        if (idx < 0).any():
+            row = int(np.flatnonzero(mask)[np.argmax(idx < 0)])
+            raise CostlabError(
+                f"no price for {model.id} on {days[row]} (first price from {model.prices[0].effective_from})",
+                f"row {row + 1}",
+                "date",
+            )
+        entry_codes[mask] = idx
+        per_request_input = tokens["input_tokens"][mask] / safe_requests[mask]
+        per_request_output = tokens["output_tokens"][mask] / safe_requests[mask]
+        for e, entry in enumerate(model.prices):
+            if entry.tiers:
+                sub = idx == e
+                thresholds = np.array([t.above_input_tokens for t in entry.tiers], dtype=np.float64)
+                levels = np.searchsorted(thresholds, per_request_input[sub], side="left")
+                local = tier_codes[mask]
+                local[sub] = levels
+                tier_codes[mask] = local
+        flags.extend(
+            _limit_flags(model, per_request_input, per_request_output, np.flatnonzero(mask))
+        )
+        last_day = days[mask].max().astype(object) if mask.any() else None
+        if last_day is not None:
+            flags.extend(lifecycle_flags(model, last_day))
+
+    keys = pd.DataFrame(
+        {
+            "_model": model_codes,
+            "_entry": entry_codes,
+            "_batch": batch,
+            "_tier": tier_codes,
+            **{c: frame[c].to_numpy() for c in by},
+        }
+    )
+    columns: dict[str, np.ndarray] = {}
+    for c, values in {"requests": requests, **tokens}.items():
+        peak = int(values.max()) if values.size else 0
+        # Values so large that an int64 sum could overflow are summed as Python ints instead.
+        columns[c] = values.astype(object) if peak > _INT_MAX // max(n, 1) else values
+    sums = pd.DataFrame(columns)
+    group_keys = ["_model", "_entry", "_batch", "_tier", *by]
+    grouped = pd.concat([keys, sums], axis=1).groupby(group_keys, sort=False, dropna=False)
+    summed = grouped[["requests", *TOKEN_COLUMNS]].sum().reset_index()
+
+    records: list[dict[str, Any]] = []
+    rate_cache: dict[tuple[int, int, bool, int], Any] = {}
+    for values in summed.to_dict("records"):
+        m, e, b, t = (
+            int(values["_model"]),
+            int(values["_entry"]),
+            bool(values["_batch"]),
+            int(values["_tier"]),
+        )
+        model = models[m]
+        entry = model.prices[e]
+        tier = entry.tiers[t - 1] if t > 0 else None
+        rates = rate_cache.get((m, e, b, t))
+        if rates is None:
+            rates = rate_cache[(m, e, b, t)] = entry.rates(batch=b, tier=tier)
+        cin = (
+            int(values["input_tokens"])
+            - int(values["cached_input_tokens"])
+            - int(values["cache_write_tokens"])
+            - int(values["cache_write_1h_tokens"])
+        )
+        input_cost = token_cost(cin, rates.input)
+        cached_cost = token_cost(int(values["cached_input_tokens"]), rates.cached_input)
+        write_cost = MONEY.add(
+            token_cost(int(values["cache_write_tokens"]), rates.cache_write),
+            token_cost(int(values["cache_write_1h_tokens"]), rates.cache_write_1h),
+        )
+        output_cost = token_cost(int(values["output_tokens"]), rates.output)
+        record: dict[str, Any] = {c: values[c] for c in by}
+        record.update(
+            model=model.id,
+            provider=model.provider,
+            price_effective_from=entry.effective_from,
+            batch=b,
+            long_context_tier=tier.above_input_tokens if tier else None,
+            requests=int(values["requests"]),
+            **{c: int(values[c]) for c in TOKEN_COLUMNS},
+            input_cost=input_cost,
+            cached_input_cost=cached_cost,
+            cache_write_cost=write_cost,
+            output_cost=output_cost,
+            total_cost=MONEY.add(
+                MONEY.add(input_cost, cached_cost), MONEY.add(write_cost, output_cost)
+            ),
+        )
+        records.append(record)
+        if b and entry.batch_discount is None and entry.batch is None:
+            flags.append(
+                Flag("no_batch", f"{model.id}: no Batch API price; priced at the standard rate")
+            )
+    groups = pd.DataFrame.from_records(
+        records,
+        columns=[
+            *by,
+            "model",
+            "provider",
+            "price_effective_from",
+            "batch",
+            "long_context_tier",
+            "requests",
+            *TOKEN_COLUMNS,
+            *COST_COLUMNS,
+        ],
+    )
+
+    rows = frame.copy(deep=False)
+    rows["model_id"] = pd.Categorical.from_codes(model_codes, pd.Index([m.id for m in models]))
+    if row_costs:
+        _add_row_costs(rows, models, model_codes, entry_codes, batch, tier_codes, tokens)
+    return FrameCost(groups=groups, rows=rows, flags=tuple(dict.fromkeys(flags)))
+
+
+def _limit_flags(
+    model: Model, per_request_input: np.ndarray, per_request_output: np.ndarray, rows: np.ndarray
+) -> list[Flag]:
+    checks = [
+        (
+            "context_window",
+            per_request_input + per_request_output > model.context_window,
+            f"exceed the {model.context_window:,}-token context window",
+        ),
+        (
+            "max_output",
+            per_request_output > model.max_output_tokens,
+            f"exceed the {model.max_output_tokens:,}-token max output",
+        ),
+    ]
+    if model.max_input_tokens is not None:
+        checks.append(
+            (
+                "max_input",
+                per_request_input > model.max_input_tokens,
+                f"exceed the {model.max_input_tokens:,}-token input limit",
+            )
+        )
+    flags = []
+    for code, bad, what in checks:
+        count = int(bad.sum())
+        if count:
+            first = int(rows[np.argmax(bad)]) + 1
+            flags.append(Flag(code, f"{model.id}: {count:,} row(s) {what} (first: row {first})"))
+    return flags
+
+
+def _add_row_costs(
+    rows: pd.DataFrame,
+    models: list[Model],
+    model_codes: np.ndarray,
+    entry_codes: np.ndarray,
+    batch: np.ndarray,
+    tier_codes: np.ndarray,
+    tokens: dict[str, np.ndarray],
+) -> None:
+    """Per-row costs as floats: for charts and row-level inspection, never for totals."""
+    width = max((len(m.prices) for m in models), default=1)
+    tiers = max((len(p.tiers) for m in models for p in m.prices), default=0) + 1
+    table = np.zeros((len(models), width, 2, tiers, 5))
+    for m, model in enumerate(models):
+        for e, entry in enumerate(model.prices):
+            for b in (0, 1):
+                for t in range(len(entry.tiers) + 1):
+                    tier = entry.tiers[t - 1] if t else None
+                    table[m, e, b, t] = [
+                        float(r) for r in entry.rates(batch=bool(b), tier=tier).as_tuple()
+                    ]
+    rates = table[model_codes, entry_codes, batch.astype(np.int64), tier_codes]
+    uncached = (
+        tokens["input_tokens"]
+        - tokens["cached_input_tokens"]
+        - tokens["cache_write_tokens"]
+        - tokens["cache_write_1h_tokens"]
+    )
+    rows["input_cost"] = uncached * rates[:, 0] / 1e6
+    rows["cached_input_cost"] = tokens["cached_input_tokens"] * rates[:, 1] / 1e6
+    rows["cache_write_cost"] = (
+        tokens["cache_write_tokens"] * rates[:, 2] + tokens["cache_write_1h_tokens"] * rates[:, 3]
+    ) / 1e6
+    rows["output_cost"] = tokens["output_tokens"] * rates[:, 4] / 1e6
+    rows["total_cost"] = rows[
+        ["input_cost", "cached_input_cost", "cache_write_cost", "output_cost"]
+    ].sum(axis=1)

@@ -1,0 +1,80 @@
+"""Exact money arithmetic and the one place it is rounded: for display.
+
+Prices are USD per 1 million tokens, so a cost is ``tokens * usd_per_mtok / 1_000_000``. With
+``Decimal`` and a generous precision that is exact for any realistic volume (a 36-month
+forecast of compounding growth included); nothing is rounded until :func:`format_usd`.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+
+#: Tokens per price unit: prices are quoted per 1M tokens.
+MTOK = Decimal(1_000_000)
+
+#: Context for money arithmetic; 80 digits keeps compounding growth and long horizons exact.
+MONEY = Context(prec=80, rounding=ROUND_HALF_EVEN)
+
+ZERO = Decimal(0)
+
+
+def token_cost(tokens: int | Decimal, usd_per_mtok: Decimal) -> Decimal:
+    """Cost in USD of ``tokens`` at a price in USD per 1M tokens, exactly.
+
+    >>> token_cost(1_234_000_000, Decimal("0.40"))
+    Decimal('493.60')
+    """
+    return MONEY.divide(MONEY.multiply(Decimal(tokens), usd_per_mtok), MTOK)
+
+
+def plain(value: Decimal) -> str:
+    """The exact value as a decimal string, no exponent, no rounding, at least two decimals.
+
+    Trailing zeros beyond the cents carry no information and are dropped; nothing else is.
+
+    >>> plain(Decimal("2.400")), plain(Decimal("0.00054")), plain(Decimal("493.6"))
+    ('2.40', '0.00054', '493.60')
+    """
+    text = format(value, "f")
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0").ljust(2, "0")
+    if whole == "-0" and not frac.strip("0"):
+        whole = "0"
+    return f"{whole}.{frac}"
+
+
+def format_usd(value: Decimal | int | float | None, *, per_unit: bool = False) -> str:
+    """Money for people: ``$351.54``, ``$1,234,567.89``, ``$0.00054``.
+
+    Amounts of a dollar or more show cents; smaller amounts show three significant digits,
+    so a per-call cost stays readable. ``per_unit`` keeps three significant digits always.
+
+    >>> format_usd(Decimal("351.54")), format_usd(Decimal("0.00054")), format_usd(Decimal("0.5"))
+    ('$351.54', '$0.00054', '$0.50')
+    """
+    if value is None:
+        return "—"
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if amount == 0:
+        return "$0.00"
+    if amount >= 1 and not per_unit:
+        return f"{sign}${amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN):,}"
+    # three significant digits, at least two decimals, trailing zeros beyond cents dropped
+    exponent = amount.adjusted() - 2
+    quantum = Decimal(1).scaleb(min(exponent, -2))
+    text = format(amount.quantize(quantum, rounding=ROUND_HALF_EVEN), "f")
+    if "." in text:
+        whole, frac = text.split(".")
+        frac = frac.rstrip("0").ljust(2, "0")
+        text = f"{int(whole):,}.{frac}"
+    return f"{sign}${text}"
+
+
+def format_tokens(value: int | Decimal | float) -> str:
+    """``1,047,576``; fractional (expected) counts keep one decimal."""
+    number = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number.quantize(Decimal('0.1')):,}"
