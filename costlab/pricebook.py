@@ -521,12 +521,16 @@ class PriceBook:
             return "unknown model; closest: " + ", ".join(candidates[c] for c in close)
         return "unknown model; `costlab prices` lists every id"
 
-    def layered(self, overrides: Sequence[Model]) -> PriceBook:
-        """A new book with ``overrides`` replacing models of the same id (and adding new ones)."""
+    def layered(self, overrides: Sequence[Model], source: str | None = None) -> PriceBook:
+        """A new book with ``overrides`` replacing models of the same id (and adding new ones).
+
+        Ids and aliases stay unique: a clash is refused naming the file and model.
+        """
         merged = dict(self.models)
         for model in overrides:
             merged[model.id] = model
-        return PriceBook(merged.values(), self.files)
+        _check_names(merged.values())
+        return PriceBook(merged.values(), [*self.files, *([source] if source else [])])
 
 
 def _price_files(path: Path) -> list[Path]:
@@ -554,8 +558,15 @@ def read_price_file(path: Path, *, base: Mapping[str, Model] | None = None) -> l
     Entries whose ``id`` is in ``base`` are overrides: the fields they give replace the base
     model's (a new ``price`` replaces the whole price history). Errors name file, model, field.
     """
-    where = _display(path)
-    raw = load_yaml(read_text(path, "price file"), where)
+    return parse_price_text(read_text(path, "price file"), _display(path), base=base)
+
+
+def parse_price_text(
+    text: str, where: str, *, base: Mapping[str, Model] | None = None
+) -> list[Model]:
+    """Validate the YAML text of a price file named ``where`` (e.g. an upload); see
+    :func:`read_price_file`."""
+    raw = load_yaml(text, where)
     if not isinstance(raw, Mapping):
         raise CostlabError("a price file is a mapping with `provider` and `models`", where)
     entries = raw.get("models") or []
@@ -673,8 +684,5 @@ def _build_book(base_files: Sequence[Path], layer_files: Sequence[Path]) -> Pric
     _check_names(models)
     book = PriceBook(models, [str(p) for p in base_files])
     for path in layer_files:
-        overrides = read_price_file(path, base=book.models)
-        book = book.layered(overrides)
-        _check_names(book)
-        book = PriceBook(book, [*book.files, str(path)])
+        book = book.layered(read_price_file(path, base=book.models), str(path))
     return book

@@ -1,0 +1,128 @@
+"""What every page shares: the price book (cached once), colours per model, money formatting,
+and the one way errors are shown (``st.error``, never a traceback)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from costlab.errors import CostlabError
+from costlab.money import format_usd
+from costlab.pricebook import PriceBook, load_pricebook, parse_price_text
+
+T = TypeVar("T")
+
+#: Models a new user compares against by default: the reference model and a few peers.
+DEFAULT_MODELS = [
+    "gpt-4.1-mini",
+    "gpt-4.1-nano",
+    "gpt-4.1",
+    "gpt-5-mini",
+    "claude-haiku-4-5",
+    "gemini-2.5-flash",
+]
+
+#: Session key holding uploaded price files: list of (file name, YAML text).
+CUSTOM_PRICES = "custom_price_files"
+
+# 50 distinguishable colours (plotly's Alphabet + Dark24), assigned by a model's place in the book.
+_PALETTE = [
+    "#AA0DFE", "#3283FE", "#85660D", "#782AB6", "#565656", "#1C8356", "#16FF32", "#F7E1A0",
+    "#E2E2E2", "#1CBE4F", "#C4451C", "#DEA0FD", "#FE00FA", "#325A9B", "#FEAF16", "#F8A19F",
+    "#90AD1C", "#F6222E", "#1CFFCE", "#2ED9FF", "#B10DA1", "#C075A6", "#FC1CBF", "#B00068",
+    "#FBE426", "#FA0087", "#2E91E5", "#E15F99", "#1CA71C", "#FB0D0D", "#DA16FF", "#222A2A",
+    "#B68100", "#750D86", "#EB663B", "#511CFB", "#00A08B", "#FB00D1", "#FC0080", "#B2828D",
+    "#6C7C32", "#778AAE", "#862A16", "#A777F1", "#620042", "#1616A7", "#DA60CA", "#6C4516",
+    "#0D2A63", "#AF0038",
+]  # fmt: skip
+# The reference model keeps one recognisable colour everywhere.
+_FIXED = {"gpt-4.1-mini": "#0F766E", "gpt-4.1-nano": "#5EEAD4", "gpt-4.1": "#134E4A"}
+
+COMPONENT_COLORS = {
+    "input": "#0F766E",
+    "cached input": "#5EEAD4",
+    "cache write": "#A7F3D0",
+    "output": "#F59E0B",
+}
+
+
+@st.cache_resource(show_spinner=False)
+def shipped_book() -> PriceBook:
+    """The shipped price book plus COSTLAB_PRICES, loaded once per server process."""
+    return load_pricebook()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _layered(files: tuple[tuple[str, str], ...]) -> PriceBook:
+    book = shipped_book()
+    for name, text in files:
+        book = book.layered(parse_price_text(text, name, base=book.models), name)
+    return book
+
+
+def current_book() -> PriceBook:
+    """The book this session prices with: shipped, plus any price files uploaded this session."""
+    files = tuple(st.session_state.get(CUSTOM_PRICES, ()))
+    if not files:
+        return shipped_book()
+    try:
+        return _layered(files)
+    except (
+        CostlabError
+    ) as exc:  # a file accepted earlier no longer layers (e.g. shipped book changed)
+        st.session_state[CUSTOM_PRICES] = []
+        st.error(f"Custom prices dropped: {exc}")
+        return shipped_book()
+
+
+def model_color(model_id: str) -> str:
+    if model_id in _FIXED:
+        return _FIXED[model_id]
+    ids = sorted(m.id for m in shipped_book())
+    index = (
+        ids.index(model_id)
+        if model_id in ids
+        else int(hashlib.sha1(model_id.encode()).hexdigest(), 16)
+    )
+    return _PALETTE[index % len(_PALETTE)]
+
+
+def color_map(model_ids: list[str]) -> dict[str, str]:
+    return {m: model_color(m) for m in model_ids}
+
+
+def money(value: Any, *, per_unit: bool = False) -> str:
+    return format_usd(value, per_unit=per_unit)
+
+
+def header(title: str, how_to_read: str) -> None:
+    """Page title and the short 'how to read this' caption every page carries."""
+    st.title(title)
+    st.caption(how_to_read)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Show a CostlabError as one ``st.error`` line; the rest of the page keeps rendering."""
+    try:
+        yield
+    except CostlabError as exc:
+        st.error(str(exc), icon="⚠️")
+
+
+def attempt(fn: Callable[[], T]) -> T | None:
+    """Run ``fn``; on bad input show the error and return None."""
+    try:
+        return fn()
+    except CostlabError as exc:
+        st.error(str(exc), icon="⚠️")
+        return None
+
+
+def show_flags(messages: list[str]) -> None:
+    for message in dict.fromkeys(messages):
+        st.warning(message, icon="⚠️")
