@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -125,7 +126,7 @@ def _details(model: Model, day: date) -> None:
         training = (
             f"${plain(ft.training)} per 1M training tokens"
             if ft.training is not None
-            else f"${plain(ft.training_per_hour or 0)} per training hour"
+            else f"${plain(ft.training_per_hour or Decimal(0))} per training hour"
         )
         lines.append(
             f"- Fine-tuning: {training}; fine-tuned inference ${plain(ft.input)} / ${plain(ft.cached_input) if ft.cached_input is not None else '—'} / ${plain(ft.output)}"
