@@ -1,0 +1,37 @@
+"""The README's `console` examples are real: each `$ costlab ...` line is run and its output
+must match the block exactly, so the documentation cannot drift from the code."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def examples() -> list[tuple[str, str]]:
+    found = []
+    for block in re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.S):
+        command, _, output = block.partition("\n")
+        assert command.startswith("$ costlab "), command
+        found.append((command[2:], output))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"), examples(), ids=lambda v: v[:60] if isinstance(v, str) else ""
+)
+def test_readme_example_output_is_current(
+    cli, command: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(README.parent)
+    args = shlex.split(command)[1:]
+    result = cli(*args)
+    assert result.out == expected, f"README example drifted: {command}"
+
+
+def test_readme_has_examples() -> None:
+    assert len(examples()) >= 2
