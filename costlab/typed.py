@@ -238,9 +238,27 @@ def _convert_dataclass(cls: type, data: Any, path: str, line: int | None) -> Any
     try:
         return cls(**values)
     except CostlabError as exc:
-        # A model's __post_init__ found a cross-field problem; it names the field(s).
+        # A model's __post_init__ found a cross-field problem; it names the field(s), and the
+        # line is the named field's when the data knows it.
         where = _join(path, ".".join(exc.where)) if exc.where else path
-        raise _Invalid(where, exc.what, line) from None
+        raise _Invalid(where, exc.what, _line_at(data, exc.where) or line) from None
+
+
+def _line_at(data: Any, where: tuple[str, ...]) -> int | None:
+    """The line of a dotted location (``workloads[2].growth``) inside parsed data, if known."""
+    line = None
+    for part in ".".join(where).split(".") if where else ():
+        key, *indexes = part.replace("]", "").split("[")
+        if not isinstance(data, Mapping) or key not in data:
+            break
+        line = _line_of(data, key) or line
+        data = data[key]
+        for index in indexes:
+            if not (isinstance(data, list) and index.isdigit() and int(index) < len(data)):
+                return _line_of(data) or line
+            data = data[int(index)]
+            line = _line_of(data) or line
+    return line
 
 
 def _strip_optional(tp: Any) -> Any:
@@ -297,17 +315,29 @@ def _convert_date(data: Any, path: str, line: int | None) -> date:
     raise _Invalid(path, f"must be a date YYYY-MM-DD, got {_describe(data)}", line)
 
 
+def _numbers(item: Any, path: str) -> list[tuple[str, int | Decimal]]:
+    """The numbers a field's constraints apply to: the value itself, or each part of a compound
+    number (a class with ``constrained_numbers()``, e.g. a ``{low, base, high}`` range)."""
+    if isinstance(item, int | Decimal) and not isinstance(item, bool):
+        return [(path, item)]
+    parts = getattr(item, "constrained_numbers", None)
+    if parts is not None:
+        return [(_join(path, name), number) for name, number in parts()]
+    return []
+
+
 def _check_constraints(f: dataclasses.Field[Any], value: Any, path: str, line: int | None) -> None:
     meta = f.metadata
     items = value if isinstance(value, tuple) else (value,)
-    for item in items:
-        if isinstance(item, int | Decimal) and not isinstance(item, bool):
-            if meta.get("ge") is not None and item < meta["ge"]:
-                raise _Invalid(path, f"must be >= {meta['ge']}", line)
-            if meta.get("gt") is not None and item <= meta["gt"]:
-                raise _Invalid(path, f"must be > {meta['gt']}", line)
-            if meta.get("le") is not None and item > meta["le"]:
-                raise _Invalid(path, f"must be <= {meta['le']}", line)
+    for index, item in enumerate(items):
+        item_path = f"{path}[{index}]" if isinstance(value, tuple) else path
+        for where, number in _numbers(item, item_path):
+            if meta.get("ge") is not None and number < meta["ge"]:
+                raise _Invalid(where, f"must be >= {meta['ge']}", line)
+            if meta.get("gt") is not None and number <= meta["gt"]:
+                raise _Invalid(where, f"must be > {meta['gt']}", line)
+            if meta.get("le") is not None and number > meta["le"]:
+                raise _Invalid(where, f"must be <= {meta['le']}", line)
         if (
             isinstance(item, str)
             and meta.get("pattern")
@@ -357,6 +387,19 @@ def _schema_of(tp: Any, defs: dict[str, Any], meta: Mapping[str, Any] | None = N
     if origin is dict:
         return {"type": "object", "additionalProperties": _schema_of(get_args(tp)[1], defs)}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        if hasattr(tp, "constrained_numbers") and _has_bounds(meta):
+            # A compound number under bounds: each of its parts carries the field's bounds.
+            return {
+                **_dataclass_schema(tp, defs),
+                "properties": {
+                    field_name(f): {
+                        **_schema_of(_hints(tp)[f.name], defs, meta),
+                        "description": f.metadata.get("doc", ""),
+                    }
+                    for f in dataclasses.fields(tp)
+                    if f.init and not f.metadata.get("internal")
+                },
+            }
         name = tp.__name__
         if name not in defs:
             defs[name] = {}  # placeholder against recursion
@@ -381,6 +424,10 @@ def _schema_of(tp: Any, defs: dict[str, Any], meta: Mapping[str, Any] | None = N
     if tp is date:
         return {"type": "string", "format": "date"}
     raise TypeError(f"unsupported field type {tp!r}")  # pragma: no cover
+
+
+def _has_bounds(meta: Mapping[str, Any]) -> bool:
+    return any(meta.get(k) is not None for k in ("ge", "gt", "le"))
 
 
 def _json_number(value: int | Decimal) -> int | float:
