@@ -26,8 +26,22 @@ def _pricebook() -> dict[str, Any]:
     )
 
 
+def _scenario() -> dict[str, Any]:
+    from costlab.scenario import Scenario
+    from costlab.typed import json_schema
+
+    return json_schema(
+        Scenario,
+        title="costlab scenario file",
+        schema_id="https://costlab.dev/schemas/scenario.schema.json",
+    )
+
+
 #: file name -> generator. Other data files register their schema here.
-SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {"pricebook.schema.json": _pricebook}
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "pricebook.schema.json": _pricebook,
+    "scenario.schema.json": _scenario,
+}
 
 
 def render(name: str) -> str:

@@ -1,0 +1,414 @@
+"""Scenario files: a workload's volume, tokens and growth over months, as typed objects.
+
+A scenario names a start month, a horizon, an optional budget and one or more workloads; each
+workload sends requests of a given shape to one model (or a :mod:`~costlab.routing` of models).
+:func:`load_scenario` reads the YAML, validates it against the same dataclasses the JSON Schema
+(``costlab/schemas/scenario.schema.json``) is generated from, checks every model against the
+price book, and reports a problem as one line naming file, workload and field::
+
+    support.yaml: workloads[0] (triage): cached_input_share: must be <= 1 (line 9)
+
+Every number may be a range ``{low, base, high}`` (:class:`~costlab.ranges.Range`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from costlab.errors import CostlabError
+from costlab.pricebook import Model, PriceBook, load_pricebook
+from costlab.ranges import Band, Number, Range, base, cost_end
+from costlab.routing import Route, Routing, routes
+from costlab.typed import build, spec
+from costlab.yamlio import load_yaml, read_text
+
+#: Longest horizon a scenario may forecast, in months.
+MAX_MONTHS = 120
+
+#: Path of a number inside a scenario: ("workloads", 0, "growth", 3).
+NumberPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Spending limits in USD; either or both."""
+
+    monthly: Decimal | None = spec("USD per calendar month", default=None, ge=0)
+    total: Decimal | None = spec("USD over the whole horizon", default=None, ge=0)
+
+
+@dataclass(frozen=True)
+class Images:
+    """Images attached to every request; their tokens follow the model's image rule."""
+
+    count: Decimal | Range = spec("images per request", ge=0)
+    width: int = spec("image width in pixels", gt=0)
+    height: int = spec("image height in pixels", gt=0)
+    detail: Literal["low", "high", "auto"] = spec(
+        "detail level sent with each image", default="auto"
+    )
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One kind of request, its volume and growth, sent to one model or a routing."""
+
+    name: str = spec("label shown in tables, unique within the scenario", pattern=r"\S.*")
+    model: str | None = spec(
+        "model id or alias (give this or routing)", default=None, pattern=r"\S.*"
+    )
+    routing: Routing | None = spec(
+        "traffic split across models with an optional escalation (give this or model)",
+        default=None,
+    )
+    requests_per_day: Decimal | Range | None = spec(
+        "requests per calendar day in the first month, before retries (or requests_per_month)",
+        default=None,
+        ge=0,
+    )
+    requests_per_month: Decimal | Range | None = spec(
+        "requests per calendar month in the first month, before retries (or requests_per_day)",
+        default=None,
+        ge=0,
+    )
+    input_tokens: Decimal | Range | None = spec(
+        "prompt tokens per request, cached ones included (or measure a sample)",
+        default=None,
+        ge=0,
+    )
+    output_tokens: Decimal | Range = spec(
+        "visible output tokens per request (reasoning tokens go in reasoning_tokens)",
+        default=Decimal(0),
+        ge=0,
+    )
+    reasoning_tokens: Decimal | Range = spec(
+        "hidden reasoning tokens per request; billed as output tokens",
+        default=Decimal(0),
+        ge=0,
+    )
+    cached_input_share: Decimal | Range = spec(
+        "share of the input tokens billed at the cached-input price, 0..1",
+        default=Decimal(0),
+        ge=0,
+        le=1,
+    )
+    images: Images | None = spec("images sent with every request", default=None)
+    batch_share: Decimal | Range = spec(
+        "share of the requests sent through the Batch API, 0..1", default=Decimal(0), ge=0, le=1
+    )
+    retry_rate: Decimal | Range = spec(
+        "extra requests per request from retries (failed validations, timeouts): 0.05 = 5% more",
+        default=Decimal(0),
+        ge=0,
+    )
+    growth: Decimal | Range | tuple[Decimal | Range, ...] = spec(
+        "monthly compound growth of the volume from the second month (0.10 = +10% a month), "
+        "or a list of rates, one per month from the second",
+        default=Decimal(0),
+        gt=-1,
+    )
+    sample: str | None = spec(
+        "a prompt file, request JSON or batch JSONL whose measured input tokens per request "
+        "replace input_tokens (path relative to the scenario file)",
+        default=None,
+    )
+
+    def __post_init__(self) -> None:
+        if self.model is not None and self.routing is not None:
+            raise CostlabError("give model or routing, not both", "routing")
+        if self.model is None and self.routing is None:
+            raise CostlabError("required field is missing (or give routing)", "model")
+        per_day, per_month = self.requests_per_day, self.requests_per_month
+        if per_day is not None and per_month is not None:
+            raise CostlabError(
+                "give requests_per_day or requests_per_month, not both", "requests_per_month"
+            )
+        if per_day is None and per_month is None:
+            raise CostlabError(
+                "required field is missing (or give requests_per_month)", "requests_per_day"
+            )
+        if self.input_tokens is None and self.sample is None:
+            raise CostlabError("required field is missing (or give sample)", "input_tokens")
+        if self.input_tokens is not None and self.sample is not None:
+            raise CostlabError("give input_tokens or sample, not both", "sample")
+
+    @property
+    def routes(self) -> tuple[Route, ...]:
+        """Where the requests go (see :mod:`costlab.routing`)."""
+        return routes(self.model, self.routing)
+
+    @property
+    def growth_rates(self) -> tuple[Decimal | Range, ...] | None:
+        """The per-month list when growth is given as one, else ``None``."""
+        return self.growth if isinstance(self.growth, tuple) else None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Workloads forecast month by month from ``start`` over ``months`` calendar months."""
+
+    name: str = spec("scenario name, shown in reports", pattern=r"\S.*")
+    start: str = spec("first month forecast, YYYY-MM", pattern=r"\d{4}-\d{2}")
+    months: int = spec("horizon in calendar months", ge=1, le=MAX_MONTHS)
+    workloads: tuple[Workload, ...] = spec("the kinds of request forecast", min_items=1)
+    budget: Budget | None = spec("spending limits to check the forecast against", default=None)
+    description: str | None = spec("free-text note", default=None)
+    source: str = spec("file the scenario was read from", default="", internal=True)
+    base_dir: str = spec("folder that relative sample paths start from", default="", internal=True)
+
+    def __post_init__(self) -> None:
+        year, month = (int(part) for part in self.start.split("-"))
+        if not 1 <= month <= 12 or year < 1:
+            raise CostlabError(f"must be a month YYYY-MM, got '{self.start}'", "start")
+        seen: set[str] = set()
+        for i, workload in enumerate(self.workloads):
+            if workload.name in seen:
+                raise CostlabError(
+                    f"duplicate workload name '{workload.name}'", f"workloads[{i}]", "name"
+                )
+            seen.add(workload.name)
+            rates = workload.growth_rates
+            if rates is not None and len(rates) != self.months - 1:
+                raise CostlabError(
+                    f"lists {len(rates)} rate(s); a {self.months}-month scenario needs "
+                    f"{self.months - 1} (one per month from the second)",
+                    f"workloads[{i}]",
+                    "growth",
+                )
+
+    @property
+    def first_month(self) -> date:
+        year, month = (int(part) for part in self.start.split("-"))
+        return date(year, month, 1)
+
+    def month_starts(self) -> list[date]:
+        """The first day of every month of the horizon."""
+        first = self.first_month
+        out = []
+        for i in range(self.months):
+            index = first.month - 1 + i
+            out.append(date(first.year + index // 12, index % 12 + 1, 1))
+        return out
+
+    @property
+    def label(self) -> str:
+        """The file the scenario came from, else its name (for error messages)."""
+        return self.source or self.name
+
+    def workload(self, name: str) -> Workload:
+        for workload in self.workloads:
+            if workload.name == name:
+                return workload
+        names = ", ".join(w.name for w in self.workloads)
+        raise CostlabError(f"no workload named '{name}'; the scenario has: {names}", self.label)
+
+    def workload_where(self, index: int) -> str:
+        """``workloads[0] (triage)``: how errors name a workload."""
+        return f"workloads[{index}] ({self.workloads[index].name})"
+
+    # --- ranges -----------------------------------------------------------------------------
+
+    def ranges(self) -> list[Assumption]:
+        """Every ranged number, in file order."""
+        return list(self._ranges)
+
+    @cached_property
+    def _ranges(self) -> tuple[Assumption, ...]:
+        found: list[Assumption] = []
+
+        def collect(path: NumberPath, value: Range) -> Decimal:
+            found.append(Assumption(path, _label(self, path), value))
+            return value.base
+
+        _map_numbers(self, (), collect)
+        return tuple(found)
+
+    @property
+    def has_ranges(self) -> bool:
+        return bool(self._ranges)
+
+    def at(self, band: Band, ends: Mapping[NumberPath, Band] | None = None) -> Scenario:
+        """This scenario with every range replaced by the value the ``band`` forecast uses.
+
+        ``low`` takes each range's cheaper end (the low end; the high end of
+        ``cached_input_share``), ``high`` the dearer end; ``ends`` forces the end of given
+        numbers (the forecast uses it for ``batch_share``, whose cheaper end depends on the
+        workload).
+        """
+        if not self.has_ranges:
+            return self
+        chosen = ends or {}
+
+        def pick(path: NumberPath, value: Range) -> Decimal:
+            return value.at(chosen.get(path) or cost_end(field_of(path), band))
+
+        return _map_numbers(self, (), pick)
+
+    def with_number(self, path: NumberPath, value: Decimal) -> Scenario:
+        """The base scenario with the ranged number at ``path`` set to ``value``."""
+        return _map_numbers(self, (), lambda p, r: value if p == path else r.base)
+
+    def replace_workload(self, name: str, **changes: Any) -> Scenario:
+        """A copy with one workload's fields changed (e.g. ``model=..., routing=None``)."""
+        self.workload(name)  # refuses unknown names
+        workloads = tuple(
+            dataclasses.replace(w, **changes) if w.name == name else w for w in self.workloads
+        )
+        return dataclasses.replace(self, workloads=workloads)
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A ranged number of a scenario: where it is and its bounds."""
+
+    path: NumberPath
+    label: str
+    """``triage: input_tokens``, ``triage: growth (month 3)``"""
+    range: Range
+
+
+def field_of(path: NumberPath) -> str:
+    """The field name a number path ends in (list indexes skipped)."""
+    for part in reversed(path):
+        if isinstance(part, str):
+            return part
+    return ""
+
+
+def _label(scenario: Scenario, path: NumberPath) -> str:
+    if len(path) >= 2 and path[0] == "workloads" and isinstance(path[1], int):
+        workload = scenario.workloads[path[1]].name
+        rest = list(path[2:])
+        if rest[:1] == ["growth"] and len(rest) == 2 and isinstance(rest[1], int):
+            return f"{workload}: growth (month {rest[1] + 2})"
+        return f"{workload}: " + ".".join(str(p) for p in rest)
+    return ".".join(str(p) for p in path)
+
+
+def _map_numbers(obj: Any, path: NumberPath, fn: Callable[[NumberPath, Range], Decimal]) -> Any:
+    """A copy of ``obj`` with every :class:`Range` inside replaced by ``fn(path, range)``."""
+    if obj is None or isinstance(obj, str | Decimal | int):
+        return obj
+    if isinstance(obj, Range):
+        return fn(path, obj)
+    if isinstance(obj, tuple):
+        return tuple(_map_numbers(item, (*path, i), fn) for i, item in enumerate(obj))
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        changes = {}
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            mapped = _map_numbers(value, (*path, f.name), fn)
+            if mapped is not value:
+                changes[f.name] = mapped
+        return dataclasses.replace(obj, **changes) if changes else obj
+    return obj
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+_WORKLOAD_PATH = re.compile(r"workloads\[(\d+)\](?:\.(.*))?")
+
+
+def parse_scenario(
+    data: Any, where: str, *, book: PriceBook | None = None, base_dir: str = ""
+) -> Scenario:
+    """Build and check a scenario from parsed YAML/JSON ``data`` read from ``where``."""
+    if not isinstance(data, Mapping):
+        raise CostlabError("a scenario is a mapping with name, start, months and workloads", where)
+    try:
+        scenario = build(Scenario, data)
+    except CostlabError as exc:
+        raise _locate(exc, data, where) from None
+    scenario = dataclasses.replace(scenario, source=where, base_dir=base_dir)
+    check_models(scenario, book or load_pricebook(), data)
+    return scenario
+
+
+def load_scenario(path: str | Path, *, book: PriceBook | None = None) -> Scenario:
+    """Read, validate and check a scenario file; errors name file, workload, field and line."""
+    file = Path(path)
+    where = _display(file)
+    data = load_yaml(read_text(file, "scenario file"), where)
+    return parse_scenario(data, where, book=book, base_dir=str(file.parent))
+
+
+def _display(path: Path) -> str:
+    """How messages name a file: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _locate(exc: CostlabError, data: Mapping[str, Any], where: str) -> CostlabError:
+    """``workloads[0].x`` -> ``workloads[0] (triage): x``, inside the file."""
+    if exc.where:
+        match = _WORKLOAD_PATH.fullmatch(".".join(exc.where))
+        if match:
+            index, rest = int(match.group(1)), match.group(2)
+            return CostlabError(exc.what, where, _workload_label(data, index), rest)
+    return exc.within(where)
+
+
+def _workload_label(data: Mapping[str, Any], index: int) -> str:
+    workloads = data.get("workloads")
+    name = None
+    if isinstance(workloads, list) and index < len(workloads):
+        entry = workloads[index]
+        if isinstance(entry, Mapping) and isinstance(entry.get("name"), str):
+            name = entry["name"]
+    return f"workloads[{index}] ({name})" if name else f"workloads[{index}]"
+
+
+def check_models(
+    scenario: Scenario, book: PriceBook, data: Mapping[str, Any] | None = None
+) -> dict[str, Model]:
+    """Resolve every model the scenario names; an unknown one is an error naming its field."""
+    resolved: dict[str, Model] = {}
+    for i, workload in enumerate(scenario.workloads):
+        for route in workload.routes:
+            try:
+                resolved[route.model] = book.resolve(route.model)
+            except CostlabError as exc:
+                line = _line_of_field(data, i, route.field) if data is not None else None
+                what = exc.what
+                if what.startswith("unknown model"):
+                    what = what.replace("unknown model", f"unknown model '{route.model}'", 1)
+                else:
+                    what = f"{what} ('{route.model}')"
+                if line:
+                    what = f"{what} (line {line})"
+                raise CostlabError(
+                    what, scenario.source or None, scenario.workload_where(i), route.field
+                ) from None
+    return resolved
+
+
+def _line_of_field(data: Mapping[str, Any], index: int, field: str) -> int | None:
+    node: Any = data.get("workloads")
+    node = node[index] if isinstance(node, list) and index < len(node) else None
+    line = getattr(node, "line", None)
+    for part in field.split("."):
+        key, _, rest = part.partition("[")
+        if not isinstance(node, Mapping) or key not in node:
+            return line
+        line = node.line_of(key) if hasattr(node, "line_of") else line
+        node = node[key]
+        if rest:
+            i = int(rest.rstrip("]"))
+            node = node[i] if isinstance(node, list) and i < len(node) else None
+            line = getattr(node, "line", line)
+    return line
+
+
+def base_number(value: Number | None) -> Decimal:
+    """A plain number from a field that may hold a range (its base) or nothing (zero)."""
+    return Decimal(0) if value is None else base(value)
