@@ -1036,11 +1036,11 @@ def _with_unit_costs(table: pd.DataFrame) -> pd.DataFrame:
     """Add cost per 1,000 requests and per task (ratios, rounded to 80 significant digits)."""
     out = table.copy()
     out["cost_per_1k_requests"] = column(
-        MONEY.divide(MONEY.multiply(c, Decimal(1000)), r) if r else None
+        tidy(MONEY.divide(MONEY.multiply(c, Decimal(1000)), r)) if r else None
         for c, r in zip(out["total_cost"], out["requests"], strict=True)
     )
     out["cost_per_task"] = column(
-        MONEY.divide(c, t) if t else None
+        tidy(MONEY.divide(c, t)) if t else None
         for c, t in zip(out["total_cost"], out["tasks"], strict=True)
     )
     return out

@@ -143,7 +143,7 @@ def breakdown(forecast: Forecast, workload: str) -> pd.DataFrame:
     Columns: role, leg, model, requests, total_cost (exact Decimal), cost_share (fraction of
     the workload's cost, Decimal rounded to 80 digits), cost_per_request.
     """
-    from costlab.forecast import column, exact_sum, regroup
+    from costlab.forecast import column, exact_sum, regroup, tidy
 
     lines = forecast.lines[forecast.lines["workload"] == workload]
     if lines.empty:
@@ -152,10 +152,10 @@ def breakdown(forecast: Forecast, workload: str) -> pd.DataFrame:
     total = exact_sum(table["total_cost"])
     # Shares and unit costs are ratios: rounded to 80 significant digits, never shown as totals.
     table["cost_share"] = column(
-        MONEY.divide(c, total) if total else Decimal(0) for c in table["total_cost"]
+        tidy(MONEY.divide(c, total)) if total else Decimal(0) for c in table["total_cost"]
     )
     table["cost_per_request"] = column(
-        MONEY.divide(c, r) if r else Decimal(0)
+        tidy(MONEY.divide(c, r)) if r else Decimal(0)
         for c, r in zip(table["total_cost"], table["requests"], strict=True)
     )
     return table[

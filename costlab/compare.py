@@ -1,0 +1,246 @@
+"""Compare: the same scenario re-priced on other models, ranked by cost.
+
+Every workload (or one named workload) is swapped to each candidate model in turn and the
+scenario is forecast again over the same months, with the prices in force each month. The
+ranking shows, for the compared workloads, the total cost, the cost per 1,000 requests and
+per task (a task is a request before retries; retries and escalations are in the cost), and
+whether the model can serve the workload at all: context window, max output, image input,
+retirement inside the horizon. Where the price book has published benchmark scores they are
+listed with their name and source, for a cost-versus-capability view; they are never folded
+into one "quality" number.
+
+A routed workload (:mod:`costlab.routing`) is compared as written against each single model,
+so "is the router cheaper than GPT-4.1 mini alone?" has an answer (:func:`router_vs_single`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+import pandas as pd
+
+from costlab.errors import CostlabError
+from costlab.forecast import Forecast, column, exact_sum, forecast, records, tidy
+from costlab.money import MONEY
+from costlab.pricebook import PriceBook, load_pricebook
+from costlab.routing import describe
+from costlab.scenario import Scenario
+
+Kind = Literal["as written", "router", "model"]
+
+RANKING_COLUMNS = [
+    "rank",
+    "candidate",
+    "kind",
+    "models",
+    "compared_cost",
+    "compared_cost_low",
+    "compared_cost_high",
+    "total_cost",
+    "requests",
+    "tasks",
+    "cost_per_1k_requests",
+    "cost_per_task",
+    "vs_cheapest",
+    "can_serve",
+    "warnings",
+]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A scenario re-priced on several candidates.
+
+    * ``ranking``: one row per candidate, cheapest first — ``candidate`` (a model id, or the
+      scenario as written / its router), ``kind``, ``models`` it uses, ``compared_cost`` (USD
+      over the horizon for the compared workloads; ``_low``/``_high`` bands), ``total_cost``
+      (the whole scenario), ``requests`` and ``tasks`` of the compared workloads,
+      ``cost_per_1k_requests``, ``cost_per_task``, ``vs_cheapest`` (USD more than the first),
+      ``can_serve`` (no blocking warning) and ``warnings`` (how many).
+    * ``warnings``: candidate, workload, model, code, message, blocking.
+    * ``benchmarks``: candidate, model, benchmark, score (percent), source, compared_cost,
+      cost_per_task — published scores from the price book, where present.
+    """
+
+    scenario: Scenario
+    workload: str | None
+    ranking: pd.DataFrame
+    warnings: pd.DataFrame
+    benchmarks: pd.DataFrame
+    forecasts: dict[str, Forecast]
+
+    @property
+    def cheapest(self) -> str:
+        return str(self.ranking["candidate"].iloc[0])
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"ranking": self.ranking, "warnings": self.warnings, "benchmarks": self.benchmarks}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario.name,
+            "workload": self.workload,
+            "months": self.scenario.months,
+            "start": self.scenario.start,
+            "ranking": records(self.ranking),
+            "warnings": records(self.warnings),
+            "benchmarks": records(self.benchmarks),
+        }
+
+
+def compare(
+    scenario: Scenario,
+    models: Sequence[str] | None = None,
+    *,
+    workload: str | None = None,
+    book: PriceBook | None = None,
+) -> Comparison:
+    """Re-price ``scenario`` with every workload (or only ``workload``) on each of ``models``.
+
+    ``models`` default to the models the compared workloads use. The scenario as written is a
+    candidate too when it is not simply one of the models (a router, or workloads on
+    different models).
+    """
+    book = book or load_pricebook()
+    compared = [scenario.workload(workload)] if workload else list(scenario.workloads)
+    names = [w.name for w in compared]
+    if models is None or not list(models):
+        models = [route.model for w in compared for route in w.routes]
+    ids: list[str] = []
+    for name in models:
+        model_id = book.resolve(name).id
+        if model_id not in ids:
+            ids.append(model_id)
+
+    candidates: list[tuple[str, Kind, Scenario]] = []
+    written = {book.resolve(r.model).id for w in compared for r in w.routes}
+    routed = [w for w in compared if w.routing is not None]
+    if routed or len(written) > 1:
+        if len(routed) == 1 and len(compared) == 1:
+            assert routed[0].routing is not None
+            label, kind = f"router: {describe(routed[0].routing)}", "router"
+        else:
+            label, kind = "as written", "as written"
+        candidates.append((label, kind, scenario))  # type: ignore[arg-type]
+    for model_id in ids:
+        variant = scenario
+        for name in names:
+            variant = variant.replace_workload(name, model=model_id, routing=None)
+        candidates.append((model_id, "model", variant))
+
+    rows: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
+    forecasts: dict[str, Forecast] = {}
+    for label, kind, variant in candidates:
+        fc = forecast(variant, book=book, sensitivity_table=False)
+        forecasts[label] = fc
+        table = fc.workloads[fc.workloads["workload"].isin(names)]
+        flags = [f for f in fc.flags if f.workload in names]
+        for flag in flags:
+            warnings.append(
+                {
+                    "candidate": label,
+                    "workload": flag.workload,
+                    "model": flag.model,
+                    "code": flag.code,
+                    "message": flag.message,
+                    "blocking": flag.blocking,
+                }
+            )
+        cost = exact_sum(table["total_cost"])
+        requests = exact_sum(table["requests"])
+        tasks = exact_sum(table["tasks"])
+        used = list(dict.fromkeys(m for ms in table["models"] for m in str(ms).split(", ")))
+        rows.append(
+            {
+                "candidate": label,
+                "kind": kind,
+                "models": ", ".join(used),
+                "compared_cost": cost,
+                "compared_cost_low": exact_sum(table["total_cost_low"]),
+                "compared_cost_high": exact_sum(table["total_cost_high"]),
+                "total_cost": fc.total_cost,
+                "requests": requests,
+                "tasks": tasks,
+                # ratios: rounded to 80 significant digits (totals stay exact)
+                "cost_per_1k_requests": tidy(
+                    MONEY.divide(MONEY.multiply(cost, Decimal(1000)), requests)
+                )
+                if requests
+                else None,
+                "cost_per_task": tidy(MONEY.divide(cost, tasks)) if tasks else None,
+                "can_serve": not any(f.blocking for f in flags),
+                "warnings": len(flags),
+            }
+        )
+    rows.sort(key=lambda r: (r["compared_cost"], r["candidate"]))
+    cheapest = rows[0]["compared_cost"] if rows else Decimal(0)
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+        row["vs_cheapest"] = tidy(row["compared_cost"] - cheapest)
+    ranking = pd.DataFrame(rows, columns=RANKING_COLUMNS)
+    for name in ("compared_cost", "vs_cheapest", "cost_per_task", "cost_per_1k_requests"):
+        ranking[name] = column(ranking[name])
+    return Comparison(
+        scenario=scenario,
+        workload=workload,
+        ranking=ranking,
+        warnings=pd.DataFrame(
+            warnings, columns=["candidate", "workload", "model", "code", "message", "blocking"]
+        ),
+        benchmarks=_benchmarks(ranking, book),
+        forecasts=forecasts,
+    )
+
+
+def _benchmarks(ranking: pd.DataFrame, book: PriceBook) -> pd.DataFrame:
+    rows = []
+    for row in ranking.itertuples():
+        if row.kind != "model":
+            continue
+        model = book.resolve(str(row.candidate))
+        for bench in model.benchmarks:
+            rows.append(
+                {
+                    "candidate": row.candidate,
+                    "model": model.id,
+                    "benchmark": bench.name,
+                    "score": bench.score,
+                    "source": bench.source,
+                    "compared_cost": row.compared_cost,
+                    "cost_per_task": row.cost_per_task,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "candidate",
+            "model",
+            "benchmark",
+            "score",
+            "source",
+            "compared_cost",
+            "cost_per_task",
+        ],
+    )
+
+
+def router_vs_single(
+    scenario: Scenario,
+    workload: str,
+    *,
+    models: Sequence[str] | None = None,
+    book: PriceBook | None = None,
+) -> Comparison:
+    """A routed workload as written against each single model (default: its own models)."""
+    target = scenario.workload(workload)
+    if target.routing is None:
+        raise CostlabError(
+            "this workload names one model; give it a routing to compare a router",
+            scenario.label,
+            f"workload '{workload}'",
+        )
+    return compare(scenario, models, workload=workload, book=book)
