@@ -252,7 +252,17 @@ class Forecast:
             [f.to_dict() for f in self.flags],
             columns=["workload", "model", "code", "message", "month"],
         )
-        budget = pd.DataFrame([self.budget.to_dict()]).drop(columns=["months_over"])
+        b = self.budget
+        budget = pd.DataFrame(
+            {
+                "monthly_budget": column([b.monthly]),
+                "total_budget": column([b.total]),
+                "within": [b.within],
+                "first_month_over": [b.first_month_over],
+                "months_over": [len(b.months_over)],
+                "total_runs_out": [b.total_runs_out],
+            }
+        )
         tables = {
             "months": self.months,
             "workloads": self.workloads,
