@@ -131,6 +131,8 @@ class Actuals:
     by_model: pd.DataFrame
     priced: FrameCost | None = None
     flags: tuple[str, ...] = field(default=())
+    rows_used: int = 0
+    """rows priced (usage) or summed (costs); the others are problems or empty buckets"""
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -150,7 +152,7 @@ class Actuals:
         return {
             "source": self.file.source,
             "format": self.file.format,
-            "rows": self.file.rows,
+            "rows_used": self.rows_used,
             "total_cost": format(self.total_cost, "f"),
             "months": records(self.months),
             "by_model": records(self.by_model),
@@ -623,14 +625,16 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
         usage.source, usage.format, usage.usage, usage.billed, tuple(problems), usage.notes
     )
     if frame.empty:
-        return Actuals(file, _empty_months(), _empty_months(["model", "batch"]))
+        return Actuals(file, _empty_months(), _empty_months(["model", "batch"]), rows_used=0)
     priced = price_frame(frame, book=book, by=["month"])
     by_model = regroup(priced.groups, ["month", "model", "batch"])
     by_month = regroup(priced.groups, ["month"])
     for table in (by_model, by_month):
         table["actual_cost"] = table["total_cost"]
     flags = tuple(f.message for f in priced.flags)
-    return Actuals(file, _tidy_frame(by_month), _tidy_frame(by_model), priced, flags)
+    return Actuals(
+        file, _tidy_frame(by_month), _tidy_frame(by_model), priced, flags, rows_used=len(frame)
+    )
 
 
 def _first_location(problem: Problem) -> list[tuple[int, str]]:
@@ -676,7 +680,7 @@ def _billed_actuals(usage: UsageFile) -> Actuals:
     by_month = table.groupby(["month"], sort=True)["billed_cost"].agg(exact_sum).reset_index()
     for frame in (by_model, by_month):
         frame["actual_cost"] = column(tidy(v) for v in frame.pop("billed_cost"))
-    return Actuals(usage, by_month, by_model)
+    return Actuals(usage, by_month, by_model, rows_used=len(billed))
 
 
 def load_actuals(path: str | Path, *, book: PriceBook | None = None) -> Actuals:

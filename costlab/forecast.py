@@ -141,6 +141,9 @@ class BudgetStatus:
     months_over: tuple[str, ...]
     total_runs_out: str | None
     """month in which the cumulative cost first exceeds the total budget"""
+    first_month_over_high: str | None = None
+    """the same for the high band (equal to the base without ranges)"""
+    total_runs_out_high: str | None = None
 
     @property
     def has_budget(self) -> bool:
@@ -158,6 +161,8 @@ class BudgetStatus:
             "first_month_over": self.first_month_over,
             "months_over": list(self.months_over),
             "total_runs_out": self.total_runs_out,
+            "first_month_over_high": self.first_month_over_high,
+            "total_runs_out_high": self.total_runs_out_high,
         }
 
 
@@ -881,16 +886,20 @@ def _budget(scenario: Scenario, totals: pd.DataFrame) -> tuple[pd.DataFrame, Bud
     over = tuple(
         lbl for lbl, c in zip(labels, costs, strict=True) if monthly is not None and c > monthly
     )
-    runs_out = next(
-        (lbl for lbl, c in zip(labels, running, strict=True) if total is not None and c > total),
-        None,
-    )
+
+    def first(values: Sequence[Decimal], limit: Decimal | None) -> str | None:
+        if limit is None:
+            return None
+        return next((lbl for lbl, c in zip(labels, values, strict=True) if c > limit), None)
+
     status = BudgetStatus(
         monthly=monthly,
         total=total,
         first_month_over=over[0] if over else None,
         months_over=over,
-        total_runs_out=runs_out,
+        total_runs_out=first(running, total),
+        first_month_over_high=first(list(out["total_cost_high"]), monthly),
+        total_runs_out_high=first(list(out["cumulative_cost_high"]), total),
     )
     return out, status
 

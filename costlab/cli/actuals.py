@@ -1,0 +1,123 @@
+"""``costlab actuals``: price a usage export by month, optionally against a forecast."""
+
+from __future__ import annotations
+
+import argparse
+
+from costlab.cli._common import add_json_option, add_prices_option
+
+EXAMPLE = """examples:
+  costlab actuals usage.csv
+  costlab actuals usage.json --scenario examples/support-bot.yaml
+  costlab actuals usage.csv --scenario examples/support-bot.yaml --json
+
+formats: a generic CSV (date, model, input_tokens, cached_input_tokens, output_tokens,
+requests[, batch]); OpenAI's usage export CSV or cost export CSV; the Usage API's JSON pages.
+Rows with problems are listed on stderr (exit 2) after the good rows are priced."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
+    parser = sub.add_parser(
+        "actuals",
+        help="price a usage export by month, against a forecast",
+        description="Price a usage export month by month (OpenAI usage or cost export, Usage "
+        "API JSON, or a generic CSV); with --scenario, show actual vs forecast by month.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("usage", metavar="USAGE.csv|.json", help="usage or cost export")
+    parser.add_argument(
+        "--scenario", metavar="SCENARIO.yaml", help="compare with this scenario's forecast"
+    )
+    add_json_option(parser)
+    add_prices_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from costlab.actuals import load_actuals, variance
+    from costlab.cli._common import pricebook, print_json
+    from costlab.cli._report import warn_all
+
+    book = pricebook(args)
+    fc = None
+    if args.scenario:
+        from costlab.forecast import forecast
+        from costlab.scenario import load_scenario
+
+        fc = forecast(load_scenario(args.scenario, book=book), book=book, sensitivity_table=False)
+    actuals = load_actuals(args.usage, book=book)
+    table = variance(actuals, fc) if fc is not None else None
+    if args.json:
+        from costlab.forecast import records
+
+        data = actuals.to_dict()
+        if table is not None:
+            data["variance"] = records(table)
+        print_json(data)
+    else:
+        print_actuals(actuals, table)
+    warn_all([*actuals.file.notes, *actuals.flags])
+    for message in actuals.problem_messages():
+        sys.stderr.write(f"costlab: error: {message}\n")
+    return 2 if actuals.problems else 0
+
+
+def print_actuals(actuals: object, table: object) -> None:
+    from costlab.actuals import Actuals
+    from costlab.cli._common import table as text_table
+    from costlab.cli._report import count, percent, usd
+
+    assert isinstance(actuals, Actuals)
+    f = actuals.file
+    bad = sum(p.count for p in f.problems)
+    used = "summed" if f.format.startswith("openai-costs") else "priced"
+    print(
+        f"{f.source} ({f.format}): {actuals.rows_used:,} row(s) {used}"
+        + (f", {bad:,} with problems" if bad else "")
+    )
+    print()
+    billed = f.format.startswith("openai-costs")
+    if billed:
+        headers = ["month", "billed"]
+        rows = [[r["month"], usd(r["actual_cost"])] for r in actuals.months.to_dict("records")]
+    else:
+        headers = ["month", "requests", "input tokens", "cached input", "output tokens", "cost"]
+        rows = [
+            [
+                r["month"],
+                count(r["requests"]),
+                count(r["input_tokens"]),
+                count(r["cached_input_tokens"]),
+                count(r["output_tokens"]),
+                usd(r["actual_cost"]),
+            ]
+            for r in actuals.months.to_dict("records")
+        ]
+    rows.append(["total", *[""] * (len(headers) - 2), usd(actuals.total_cost)])
+    print(text_table(rows, headers, right=range(1, len(headers))))
+    if table is not None:
+        import pandas as pd
+
+        assert isinstance(table, pd.DataFrame)
+        print()
+        rows = [
+            [
+                r["month"],
+                usd(r["forecast_cost"]),
+                usd(r["actual_cost"]),
+                usd(r["variance_usd"]),
+                percent(r["variance_pct"]),
+                "" if r["within_band"] is None else ("yes" if r["within_band"] else "no"),
+            ]
+            for r in table.to_dict("records")
+        ]
+        print(
+            text_table(
+                rows,
+                ["month", "forecast", "actual", "variance", "variance %", "within band"],
+                right=(1, 2, 3, 4),
+            )
+        )

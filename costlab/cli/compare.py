@@ -1,0 +1,110 @@
+"""``costlab compare``: a scenario re-priced on other models, ranked by cost."""
+
+from __future__ import annotations
+
+import argparse
+
+from costlab.cli._common import add_json_option, add_prices_option
+
+EXAMPLE = """examples:
+  costlab compare examples/support-bot.yaml --models gpt-4.1-nano,gpt-4.1-mini,gpt-4.1
+  costlab compare examples/router.yaml --workload assistant --models gpt-4.1-mini
+  costlab compare examples/router.yaml --workload assistant --json"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
+    parser = sub.add_parser(
+        "compare",
+        help="re-price a scenario on other models, ranked by cost",
+        description="Re-price a scenario with every workload (or one) on each model, ranked by "
+        "cost, with cost per 1,000 requests and per task, warnings where a model cannot serve "
+        "the workload, and published benchmark scores where the price book has them. A routed "
+        "workload is compared as written against each single model.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("scenario", metavar="SCENARIO.yaml", help="scenario file")
+    parser.add_argument(
+        "--models",
+        metavar="A,B,C",
+        help="comma-separated model ids or aliases (default: the models the scenario uses)",
+    )
+    parser.add_argument(
+        "--workload", metavar="NAME", help="swap only this workload (default: every workload)"
+    )
+    add_json_option(parser)
+    add_prices_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from costlab.cli._common import pricebook, print_json
+    from costlab.cli._report import warn_all
+    from costlab.compare import compare
+    from costlab.errors import CostlabError
+    from costlab.scenario import load_scenario
+
+    book = pricebook(args)
+    scenario = load_scenario(args.scenario, book=book)
+    models = [m.strip() for m in (args.models or "").split(",") if m.strip()]
+    if args.models is not None and not models:
+        raise CostlabError(
+            "give at least one model, e.g. --models gpt-4.1-mini,gpt-4.1", "--models"
+        )
+    try:
+        result = compare(scenario, models or None, workload=args.workload, book=book)
+    except CostlabError as exc:
+        if exc.where and exc.where[0].startswith("model '"):
+            raise CostlabError(exc.what, "--models", *exc.where) from None
+        raise
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print_comparison(result)
+    warn_all(
+        f"{w.message} (candidate {w.candidate}, workload {w.workload})"
+        for w in result.warnings.itertuples()
+    )
+    return 0
+
+
+def print_comparison(result: object) -> None:
+    from costlab.cli._common import table
+    from costlab.cli._report import usd
+    from costlab.compare import Comparison
+
+    assert isinstance(result, Comparison)
+    s = result.scenario
+    what = f"workload {result.workload}" if result.workload else "every workload"
+    print(f"{s.name}: {what} re-priced on each candidate, {s.months} months from {s.start}")
+    print()
+    ranged = s.has_ranges
+    headers = ["rank", "candidate", "cost"]
+    if ranged:
+        headers += ["low", "high"]
+    headers += ["per 1k requests", "per task", "vs cheapest", "serves"]
+    rows = []
+    for r in result.ranking.to_dict("records"):
+        row = [str(r["rank"]), r["candidate"], usd(r["compared_cost"])]
+        if ranged:
+            row += [usd(r["compared_cost_low"]), usd(r["compared_cost_high"])]
+        row += [
+            usd(r["cost_per_1k_requests"]),
+            usd(r["cost_per_task"]),
+            f"+{usd(r['vs_cheapest'])}" if r["vs_cheapest"] else "",
+            "yes" if r["can_serve"] else "NO",
+        ]
+        rows.append(row)
+    right = [i for i, h in enumerate(headers) if h not in ("candidate", "serves")]
+    print(table(rows, headers, right=right))
+    if result.workload and len(s.workloads) > 1:
+        print()
+        print("cost is the compared workload's; the other workloads are unchanged")
+    if not result.benchmarks.empty:
+        print()
+        print("published benchmark scores (task-specific; not one quality number):")
+        rows = [
+            [r["model"], r["benchmark"], f"{r['score']}%", r["source"]]
+            for r in result.benchmarks.to_dict("records")
+        ]
+        print(table(rows, ["model", "benchmark", "score", "source"], right=(2,)))

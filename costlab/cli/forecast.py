@@ -1,0 +1,225 @@
+"""``costlab forecast``: a scenario month by month, as a table, JSON, CSV or a workbook."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from costlab.cli._common import add_prices_option
+
+EXAMPLE = """examples:
+  costlab forecast examples/support-bot.yaml
+  costlab forecast examples/launch-ranges.yaml --json
+  costlab forecast examples/router.yaml --csv --table routes > routes.csv
+  costlab forecast examples/router.yaml --xlsx forecast.xlsx"""
+
+TABLES = ("months", "workloads", "routes", "lines", "budget", "flags", "sensitivity")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
+    parser = sub.add_parser(
+        "forecast",
+        help="forecast a scenario file month by month",
+        description="Forecast a scenario file month by month: requests, tokens and exact costs, "
+        "budget headroom, low/base/high bands for ranges and a sensitivity table.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("scenario", metavar="SCENARIO.yaml", help="scenario file")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument(
+        "--json", action="store_true", help="print the forecast as JSON (money as decimal strings)"
+    )
+    output.add_argument("--csv", action="store_true", help="print one table as CSV (see --table)")
+    output.add_argument(
+        "--xlsx", metavar="OUT", help="write every table to a workbook, a sheet each"
+    )
+    parser.add_argument(
+        "--table",
+        choices=TABLES,
+        default="months",
+        help="table for --csv: months (default), workloads, routes, lines (per month, "
+        "workload and model), budget, flags, sensitivity",
+    )
+    add_prices_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from costlab.cli._common import pricebook, print_json
+    from costlab.cli._report import warn_all
+    from costlab.forecast import forecast
+    from costlab.scenario import load_scenario
+
+    book = pricebook(args)
+    fc = forecast(load_scenario(args.scenario, book=book), book=book)
+    if args.json:
+        print_json(fc.to_dict())
+    elif args.csv:
+        import sys
+
+        from costlab.export import write_csv
+
+        tables = fc.tables()
+        write_csv(tables.get(args.table, _empty(args.table)), sys.stdout)
+    elif args.xlsx:
+        from costlab.export import write_xlsx
+
+        tables = fc.tables()
+        write_xlsx(tables, args.xlsx)
+        print(f"wrote {args.xlsx}: sheets {', '.join(tables)}")
+    else:
+        print_forecast(fc)
+    warn_all(_flag_text(f) for f in fc.flags)
+    return 0
+
+
+def _empty(name: str) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame()
+
+
+def _flag_text(flag: object) -> str:
+    from costlab.forecast import ForecastFlag
+
+    assert isinstance(flag, ForecastFlag)
+    where = f" (workload {flag.workload}" + (f", from {flag.month})" if flag.month else ")")
+    return flag.message + where
+
+
+def print_forecast(fc: object) -> None:
+    from costlab.cli._common import table
+    from costlab.cli._report import count, number, plural, usd
+    from costlab.forecast import Forecast
+
+    assert isinstance(fc, Forecast)
+    s = fc.scenario
+    months = fc.months
+    ranged = s.has_ranges
+    budget = fc.budget
+    print(
+        f"{s.name}: {plural(s.months, 'month')} from {months['month'].iloc[0]} to "
+        f"{months['month'].iloc[-1]}, {plural(len(s.workloads), 'workload')}"
+    )
+    print()
+    headers = ["month", "requests", "input tokens", "cached input", "output tokens", "cost"]
+    if ranged:
+        headers += ["low", "high"]
+    headers.append("cumulative")
+    if budget.monthly is not None:
+        headers.append("headroom")
+    if budget.total is not None:
+        headers.append("budget left")
+    rows = []
+    for r in months.to_dict("records"):
+        row = [
+            r["month"],
+            count(r["requests"]),
+            count(r["input_tokens"]),
+            count(r["cached_input_tokens"]),
+            count(r["output_tokens"]),
+            usd(r["total_cost"]),
+        ]
+        if ranged:
+            row += [usd(r["total_cost_low"]), usd(r["total_cost_high"])]
+        row.append(usd(r["cumulative_cost"]))
+        if budget.monthly is not None:
+            row.append(usd(r["headroom"]))
+        if budget.total is not None:
+            row.append(usd(r["budget_remaining"]))
+        rows.append(row)
+    total = [
+        "total",
+        count(fc.total("requests")),
+        count(fc.total("input_tokens")),
+        count(fc.total("cached_input_tokens")),
+        count(fc.total("output_tokens")),
+        usd(fc.total_cost),
+    ]
+    if ranged:
+        total += [usd(fc.total_cost_low), usd(fc.total_cost_high)]
+    rows.append(total + [""] * (len(headers) - len(total)))
+    print(table(rows, headers, right=range(1, len(headers))))
+
+    if len(s.workloads) > 1 or any(w.routing is not None for w in s.workloads):
+        print()
+        rows = [
+            [
+                r["workload"],
+                r["models"],
+                count(r["requests"]),
+                usd(r["total_cost"]),
+                usd(r["cost_per_1k_requests"]),
+                usd(r["cost_per_task"]),
+            ]
+            for r in fc.workloads.to_dict("records")
+        ]
+        print(
+            table(
+                rows,
+                ["workload", "models", "requests", "cost", "per 1k requests", "per task"],
+                right=(2, 3, 4, 5),
+            )
+        )
+
+    if ranged:
+        print()
+        print("sensitivity: the total with one range at its low or high end, the rest at base")
+        rows = [
+            [
+                r["assumption"],
+                number(r["low"]),
+                number(r["high"]),
+                usd(r["total_at_low"]),
+                usd(r["total_at_high"]),
+                usd(r["swing"]),
+            ]
+            for r in fc.sensitivity.to_dict("records")
+        ]
+        print(
+            table(
+                rows,
+                ["assumption", "low", "high", "total at low", "total at high", "swing"],
+                right=(1, 2, 3, 4, 5),
+            )
+        )
+
+    print()
+    print(_budget_line(fc))
+
+
+def _budget_line(fc: object) -> str:
+    from costlab.cli._report import usd
+    from costlab.forecast import Forecast
+
+    assert isinstance(fc, Forecast)
+    b = fc.budget
+    costs = dict(zip(fc.months["month"], fc.months["total_cost"], strict=True))
+    parts = []
+    if b.monthly is not None:
+        if b.first_month_over:
+            parts.append(
+                f"{usd(b.monthly)} a month: first exceeded in {b.first_month_over} "
+                f"({usd(costs[b.first_month_over])}); over in {len(b.months_over)} of "
+                f"{len(costs)} months"
+            )
+        else:
+            parts.append(f"{usd(b.monthly)} a month: never exceeded")
+    if b.total is not None:
+        if b.total_runs_out:
+            parts.append(f"{usd(b.total)} in total: runs out in {b.total_runs_out}")
+        else:
+            parts.append(f"{usd(b.total)} in total: {usd(b.total - fc.total_cost)} left at the end")
+    if not parts:
+        return f"total {usd(fc.total_cost)}; no budget set (add budget: to the scenario)"
+    line = "budget " + "; ".join(parts)
+    if fc.scenario.has_ranges:
+        high = []
+        if b.monthly is not None and b.first_month_over_high != b.first_month_over:
+            high.append(f"exceeds the monthly budget from {b.first_month_over_high or 'never'}")
+        if b.total is not None and b.total_runs_out_high != b.total_runs_out:
+            high.append(f"runs out of the total in {b.total_runs_out_high or 'no month'}")
+        if high:
+            line += "\nat the high band the forecast " + " and ".join(high)
+    return line
