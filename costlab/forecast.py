@@ -518,9 +518,9 @@ def _price(lines: pd.DataFrame, months: Sequence[date], book: PriceBook) -> _Pri
         figures: dict[str, np.ndarray] = {"tasks": tasks, "requests": requests}
         for name in TOKEN_FIGURES:
             per_request = lines[name].to_numpy(dtype=object) if n_lines else np.empty(0, object)
-            figures[name] = requests * per_request[:, None]
+            figures[name] = _times(requests, per_request[:, None])
         for name in ("input_cost", "cached_input_cost", "output_cost"):
-            figures[name] = requests * costs[name]
+            figures[name] = _times(requests, costs[name])
         figures["total_cost"] = (
             figures["input_cost"] + figures["cached_input_cost"] + figures["output_cost"]
         )
@@ -539,6 +539,20 @@ def _price(lines: pd.DataFrame, months: Sequence[date], book: PriceBook) -> _Pri
             np.cumsum(totals["total_cost"]) if n_months else totals["total_cost"]
         )
     return _Priced(months, lines, models, line_model, figures, totals, tuple(flags))
+
+
+def _times(requests: np.ndarray, per_request: np.ndarray) -> np.ndarray:
+    """``requests * per_request`` (broadcast), sharing one zero object where a line's
+    per-request figure is zero in every month (no reasoning, no cache): a big grid then holds
+    millions fewer Decimal objects."""
+    zero_rows = np.array([all(v == 0 for v in row) for row in per_request], dtype=bool)
+    if not zero_rows.any():
+        return requests * per_request
+    out = np.full(requests.shape, ZERO, dtype=object)
+    live = ~zero_rows
+    if live.any():
+        out[live] = requests[live] * per_request[live]
+    return out
 
 
 def tidy(value: Decimal) -> Decimal:

@@ -14,8 +14,9 @@ Every number may be a range ``{low, base, high}`` (:class:`~costlab.ranges.Range
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -407,6 +408,32 @@ def _line_of_field(data: Mapping[str, Any], index: int, field: str) -> int | Non
             node = node[i] if isinstance(node, list) and i < len(node) else None
             line = getattr(node, "line", line)
     return line
+
+
+def sweep(scenario: Scenario, workload: str, **axes: Sequence[Any]) -> Scenario:
+    """A scenario with one copy of ``workload`` per combination of the ``axes`` values.
+
+    Each axis names a workload field (``model``, ``requests_per_day``, ``input_tokens``...);
+    the copies are named ``triage | model=gpt-4.1-mini | input_tokens=1200``. Other workloads
+    are kept. For what-if grids: forecast the result and group ``lines`` by workload.
+
+    >>> grid = sweep(s, "triage", model=["gpt-4.1-mini", "gpt-4.1-nano"], input_tokens=[800, 1200])  # doctest: +SKIP
+    """
+    template = scenario.workload(workload)
+    names = {f.name for f in dataclasses.fields(Workload)}
+    for axis in axes:
+        if axis not in names or axis == "name":
+            raise CostlabError(f"not a workload field: '{axis}'", "sweep")
+    variants = []
+    for values in itertools.product(*axes.values()):
+        changes: dict[str, Any] = {
+            axis: Decimal(str(v)) if isinstance(v, int | float) else v
+            for axis, v in zip(axes, values, strict=True)
+        }
+        label = " | ".join(f"{axis}={v}" for axis, v in zip(axes, values, strict=True))
+        variants.append(dataclasses.replace(template, name=f"{workload} | {label}", **changes))
+    workloads = tuple(w for w in scenario.workloads if w.name != workload) + tuple(variants)
+    return dataclasses.replace(scenario, workloads=workloads)
 
 
 def base_number(value: Number | None) -> Decimal:

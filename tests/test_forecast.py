@@ -3,6 +3,7 @@ prices, budgets, ranges and their sensitivity, chunked pricing."""
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from datetime import date
 from decimal import Context, Decimal, Inexact, localcontext
@@ -104,7 +105,7 @@ def test_every_month_matches_the_cost_engine_priced_directly(book) -> None:
 
 def test_nothing_is_rounded_even_after_a_long_compounding_horizon(book) -> None:
     scenario = load_scenario(SUPPORT_BOT, book=book)
-    fc = forecast(Scenario(**{**scenario.__dict__, "months": 120, "budget": None}), book=book)
+    fc = forecast(dataclasses.replace(scenario, months=120, budget=None), book=book)
     last = fc.months.iloc[-1]
     # month 120 (2036-12): 20,000 x 31 x 1.1^119 x 1.05 requests, exactly. The expectation
     # needs a wide context: Python's default 28 digits would round it.

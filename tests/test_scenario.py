@@ -360,3 +360,23 @@ def test_scenarios_can_be_built_in_python_too(book) -> None:
     assert scenario.label == "py"
     with pytest.raises(CostlabError, match=r"model: required field is missing \(or give routing\)"):
         Workload(name="b", requests_per_day=Decimal(1), input_tokens=Decimal(1))
+
+
+def test_sweep_makes_one_workload_per_combination(tmp_path: Path, book) -> None:
+    from costlab.scenario import sweep
+
+    scenario = load_scenario(write(tmp_path, SUPPORT), book=book)
+    grid = sweep(
+        scenario, "triage", model=["gpt-4.1-mini", "gpt-4.1-nano"], input_tokens=[800, 1200]
+    )
+    assert [w.name for w in grid.workloads] == [
+        "triage | model=gpt-4.1-mini | input_tokens=800",
+        "triage | model=gpt-4.1-mini | input_tokens=1200",
+        "triage | model=gpt-4.1-nano | input_tokens=800",
+        "triage | model=gpt-4.1-nano | input_tokens=1200",
+    ]
+    assert grid.workloads[2].model == "gpt-4.1-nano"
+    assert grid.workloads[2].input_tokens == Decimal(800)
+    assert grid.workloads[2].retry_rate == Decimal("0.05")  # the rest is kept
+    with pytest.raises(CostlabError, match="not a workload field: 'colour'"):
+        sweep(scenario, "triage", colour=["red"])
