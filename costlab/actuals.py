@@ -692,7 +692,8 @@ def load_actuals(path: str | Path, *, book: PriceBook | None = None) -> Actuals:
 
 
 def variance(actuals: Actuals, fc: Forecast) -> pd.DataFrame:
-    """Actual vs forecast by month (every month of either).
+    """Actual vs forecast by month, over the months the usage file covers (from its first to
+    its last month; a month inside that span with no usage counts as zero).
 
     Columns: ``month``, ``forecast_cost``, ``forecast_cost_low``, ``forecast_cost_high``,
     ``actual_cost``, ``variance_usd`` (actual - forecast), ``variance_pct`` (of the forecast,
@@ -714,7 +715,11 @@ def variance(actuals: Actuals, fc: Forecast) -> pd.DataFrame:
         for m, c in zip(actuals.months["month"], actuals.months["actual_cost"], strict=True)
     }
     rows = []
-    for label in sorted(set(forecast_by) | set(actual_by)):
+    # The months the usage file covers: a forecast month outside that span has not happened
+    # (or was not exported), so it is left out rather than shown as a -100% variance.
+    span = (min(actual_by), max(actual_by)) if actual_by else ("", "")
+    covered = {m for m in forecast_by if span[0] <= m <= span[1]}
+    for label in sorted(covered | set(actual_by)):
         expected = forecast_by.get(label)
         actual = actual_by.get(label, ZERO)
         base = expected[0] if expected else None

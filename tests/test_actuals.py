@@ -204,9 +204,27 @@ def test_variance_in_dollars_and_percent(tmp_path: Path, book) -> None:
     assert table.loc["2027-02", "actual_cost"] == Decimal("384.1992")
     assert table.loc["2027-02", "variance_usd"] == Decimal("34.9272")
     assert table.loc["2027-02", "variance_pct"] == Decimal(10)
-    # months with no usage yet: the whole forecast is the (negative) variance
-    assert table.loc["2027-03", "actual_cost"] == 0
-    assert table.loc["2027-03", "variance_pct"] == Decimal(-100)
+    # only the months the usage covers: March has not happened yet
+    assert list(table.index) == ["2027-01", "2027-02"]
+
+
+def test_a_month_without_usage_inside_the_span_counts_as_zero(tmp_path: Path, book) -> None:
+    fc = forecast(load_scenario(ROOT / "examples" / "support-bot.yaml", book=book), book=book)
+    path = tmp_path / "usage.csv"
+    path.write_text(
+        "date,model,input_tokens,cached_input_tokens,output_tokens,requests\n"
+        "2027-01-15,gpt-4.1-mini,781200000,390600000,97650000,651000\n"
+        "2027-03-15,gpt-4.1-mini,1200,600,150,1\n"
+        "2028-02-01,gpt-4.1-mini,1200,600,150,1\n",
+        encoding="utf-8",
+    )
+    table = variance(load_actuals(path, book=book), fc).set_index("month")
+    assert table.loc["2027-02", "actual_cost"] == 0
+    assert table.loc["2027-02", "variance_pct"] == Decimal(-100)
+    # usage after the horizon: no forecast to compare with
+    assert table.loc["2028-02", "forecast_cost"] is None
+    assert table.loc["2028-02", "variance_usd"] is None
+    assert len(table) == 13
 
 
 def test_a_forecast_with_fractional_figures_is_not_written_as_usage(book) -> None:
