@@ -11,6 +11,13 @@ Price book
 Cost engine
     ``Usage``, ``price_usage(model, usage, on=None)`` -> ``Cost``, ``estimate(model, ...)``,
     ``compare(models, usage)``, ``price_frame(df, ...)`` for a DataFrame of usage rows.
+Scenarios and forecasts
+    ``load_scenario(path)`` -> ``Scenario``; ``forecast_scenario(scenario)`` -> ``Forecast``
+    (``costlab.forecast.forecast``); ``compare_scenario(scenario, models, workload=None)`` ->
+    ``Comparison`` (``costlab.comparison.compare``); ``router_vs_single``;
+    ``load_actuals(path)`` -> ``Actuals``; ``actual_vs_forecast(actuals, forecast)``;
+    ``export_tables(tables, path)``. (A package attribute cannot share its name with a
+    submodule, hence ``forecast_scenario`` rather than ``forecast``.)
 Errors
     ``CostlabError``: bad input, with where (file, line, field) and what.
 """
@@ -36,38 +43,70 @@ _EXPORTS = {
     "price_frame": "costlab.frame",
     "FrameCost": "costlab.frame",
     "format_usd": "costlab.money",
+    # scenarios, forecasts, comparisons, actuals, exports (issue 5)
+    "Scenario": "costlab.scenario",
+    "load_scenario": "costlab.scenario",
+    "Forecast": "costlab.forecast",
+    "forecast_scenario": "costlab.forecast:forecast",
+    "Comparison": "costlab.comparison",
+    "compare_scenario": "costlab.comparison:compare",
+    "router_vs_single": "costlab.comparison",
+    "Actuals": "costlab.actuals",
+    "load_actuals": "costlab.actuals",
+    "actual_vs_forecast": "costlab.actuals:variance",
+    "export_tables": "costlab.export:export",
 }
 
 __all__ = [
+    "Actuals",
+    "Comparison",
     "Cost",
     "CostlabError",
     "Flag",
+    "Forecast",
     "FrameCost",
     "Model",
     "PriceBook",
     "PriceEntry",
+    "Scenario",
     "Usage",
+    "actual_vs_forecast",
     "compare",
+    "compare_scenario",
     "estimate",
+    "export_tables",
+    "forecast_scenario",
     "format_usd",
+    "load_actuals",
     "load_pricebook",
+    "load_scenario",
     "price_frame",
     "price_usage",
+    "router_vs_single",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from costlab.actuals import Actuals, load_actuals
+    from costlab.actuals import variance as actual_vs_forecast
+    from costlab.comparison import Comparison, router_vs_single
+    from costlab.comparison import compare as compare_scenario
     from costlab.cost import Cost, Flag, Usage, compare, estimate, price_usage
     from costlab.errors import CostlabError
+    from costlab.export import export as export_tables
+    from costlab.forecast import Forecast
+    from costlab.forecast import forecast as forecast_scenario
     from costlab.frame import FrameCost, price_frame
     from costlab.money import format_usd
     from costlab.pricebook import Model, PriceBook, PriceEntry, load_pricebook
+    from costlab.scenario import Scenario, load_scenario
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'costlab' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    module, _, attribute = module.partition(":")  # "module:attribute" when the names differ
+    value = getattr(importlib.import_module(module), attribute or name)
     globals()[name] = value
     return value
 

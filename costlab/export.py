@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 import numpy as np
 import pandas as pd
@@ -49,7 +49,7 @@ def csv_text(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
-def write_csv(frame: pd.DataFrame, target: str | Path | io.StringIO) -> None:
+def write_csv(frame: pd.DataFrame, target: str | Path | TextIO) -> None:
     """Write one table as CSV (to a path or an open text buffer)."""
     out = frame.copy()
     for name in out.columns:

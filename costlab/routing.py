@@ -20,7 +20,7 @@ Arithmetic, per month, for a workload with ``N`` requests before retries (its *t
   images) and its ``batch_share``.
 
 The *router* is cheaper than a single model exactly when its blended per-task price is lower;
-:func:`costlab.compare.router_vs_single` prices the scenario both ways. Leg shares are plain
+:func:`costlab.comparison.router_vs_single` prices the scenario both ways. Leg shares are plain
 numbers (a range would let them stop summing to 1); the escalation rate may be a range.
 """
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from costlab.compare import router_vs_single
+from costlab.comparison import router_vs_single
 from costlab.errors import CostlabError
 from costlab.forecast import forecast
 from costlab.money import MONEY

@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook, print_json
     from costlab.cli._report import warn_all
-    from costlab.compare import compare
+    from costlab.comparison import compare
     from costlab.errors import CostlabError
     from costlab.scenario import load_scenario
 
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 def print_comparison(result: object) -> None:
     from costlab.cli._common import table
     from costlab.cli._report import usd
-    from costlab.compare import Comparison
+    from costlab.comparison import Comparison
 
     assert isinstance(result, Comparison)
     s = result.scenario

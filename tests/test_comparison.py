@@ -6,7 +6,7 @@ import textwrap
 from decimal import Decimal
 from pathlib import Path
 
-from costlab.compare import compare
+from costlab.comparison import compare
 from costlab.scenario import Scenario, load_scenario, parse_scenario
 from costlab.yamlio import load_yaml
 
@@ -128,3 +128,20 @@ def test_json_ready(book) -> None:
     ).to_dict()
     assert data["ranking"][0]["candidate"] == "gpt-4.1-nano"
     assert data["ranking"][0]["cost_per_1k_requests"] == "0.135"
+
+
+def test_the_package_exports_do_not_collide_with_submodules(book) -> None:
+    """`costlab.compare` stays the cost engine's function even once the scenario modules load."""
+    import costlab
+    import costlab.comparison
+    import costlab.forecast
+    from costlab.cost import Usage
+
+    costs = costlab.compare(["gpt-4.1-mini", "gpt-4.1-nano"], Usage(input_tokens=1000), book=book)
+    assert [c.model.id for c in costs] == ["gpt-4.1-nano", "gpt-4.1-mini"]
+    scenario = costlab.load_scenario(ROOT / "examples" / "support-bot.yaml", book=book)
+    fc = costlab.forecast_scenario(scenario, book=book)
+    assert fc.months["total_cost"].iloc[0] == Decimal("351.54")
+    assert (
+        costlab.compare_scenario(scenario, ["gpt-4.1-nano"], book=book).cheapest == "gpt-4.1-nano"
+    )
