@@ -817,10 +817,13 @@ def forecast(
 ) -> Forecast:
     """Forecast ``scenario`` month by month (base band, and low/high bands when it has ranges).
 
-    >>> from costlab.scenario import load_scenario
-    >>> fc = forecast(load_scenario("examples/support-bot.yaml"))  # doctest: +SKIP
-    >>> fc.months["total_cost"][0]  # doctest: +SKIP
-    Decimal('351.54')
+    >>> from costlab.scenario import Scenario, Workload
+    >>> bot = Scenario(name="support-bot", start="2027-01", months=2, workloads=(Workload(
+    ...     name="triage", model="gpt-4.1-mini", requests_per_day=Decimal(20000),
+    ...     input_tokens=Decimal(1200), cached_input_share=Decimal("0.5"),
+    ...     output_tokens=Decimal(150), retry_rate=Decimal("0.05"), growth=Decimal("0.10")),))
+    >>> [str(cost) for cost in forecast(bot).months["total_cost"]]
+    ['351.54', '349.272']
     """
     book = book or load_pricebook()
     months = scenario.month_starts()

@@ -417,7 +417,12 @@ def sweep(scenario: Scenario, workload: str, **axes: Sequence[Any]) -> Scenario:
     the copies are named ``triage | model=gpt-4.1-mini | input_tokens=1200``. Other workloads
     are kept. For what-if grids: forecast the result and group ``lines`` by workload.
 
-    >>> grid = sweep(s, "triage", model=["gpt-4.1-mini", "gpt-4.1-nano"], input_tokens=[800, 1200])  # doctest: +SKIP
+    >>> one = Scenario(name="s", start="2027-01", months=1, workloads=(Workload(
+    ...     name="triage", model="gpt-4.1-mini", requests_per_day=Decimal(100),
+    ...     input_tokens=Decimal(1000)),))
+    >>> grid = sweep(one, "triage", model=["gpt-4.1-mini", "gpt-4.1-nano"], input_tokens=[800])
+    >>> [w.name for w in grid.workloads]
+    ['triage | model=gpt-4.1-mini | input_tokens=800', 'triage | model=gpt-4.1-nano | input_tokens=800']
     """
     template = scenario.workload(workload)
     names = {f.name for f in dataclasses.fields(Workload)}
