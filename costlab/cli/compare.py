@@ -84,8 +84,13 @@ def print_comparison(result: object) -> None:
         headers += ["low", "high"]
     headers += ["per 1k requests", "per task", "vs cheapest", "serves"]
     rows = []
+    notes = []
     for r in result.ranking.to_dict("records"):
-        row = [str(r["rank"]), r["candidate"], usd(r["compared_cost"])]
+        label = str(r["candidate"])
+        if r["kind"] == "router":
+            notes.append(f"router = {label.removeprefix('router: ')}")
+            label = "router"
+        row = [str(r["rank"]), label, usd(r["compared_cost"])]
         if ranged:
             row += [usd(r["compared_cost_low"]), usd(r["compared_cost_high"])]
         row += [
@@ -98,13 +103,20 @@ def print_comparison(result: object) -> None:
     right = [i for i, h in enumerate(headers) if h not in ("candidate", "serves")]
     print(table(rows, headers, right=right))
     if result.workload and len(s.workloads) > 1:
+        notes.append("cost is the compared workload's; the other workloads are unchanged")
+    if notes:
         print()
-        print("cost is the compared workload's; the other workloads are unchanged")
+        print("\n".join(notes))
     if not result.benchmarks.empty:
         print()
         print("published benchmark scores (task-specific; not one quality number):")
+        sources = list(dict.fromkeys(result.benchmarks["source"]))
+        one_source = len(sources) == 1
         rows = [
-            [r["model"], r["benchmark"], f"{r['score']}%", r["source"]]
+            [r["model"], r["benchmark"], f"{r['score']}%", *([] if one_source else [r["source"]])]
             for r in result.benchmarks.to_dict("records")
         ]
-        print(table(rows, ["model", "benchmark", "score", "source"], right=(2,)))
+        headers = ["model", "benchmark", "score", *([] if one_source else ["source"])]
+        print(table(rows, headers, right=(2,)))
+        if one_source:
+            print(f"source: {sources[0]}")
