@@ -135,7 +135,13 @@ def compare(
     warnings: list[dict[str, Any]] = []
     forecasts: dict[str, Forecast] = {}
     for label, kind, variant in candidates:
-        fc = forecast(variant, book=book, sensitivity_table=False)
+        try:
+            fc = forecast(variant, book=book, sensitivity_table=False)
+        except CostlabError as exc:
+            if kind != "model":
+                raise
+            # e.g. a candidate without a price at the start: say which candidate it was
+            raise CostlabError(f"{exc.what} (candidate {label})", *exc.where) from None
         forecasts[label] = fc
         table = fc.workloads[fc.workloads["workload"].isin(names)]
         flags = [f for f in fc.flags if f.workload in names]

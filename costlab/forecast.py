@@ -190,7 +190,9 @@ class Forecast:
       ``output_tokens`` (reasoning included), ``reasoning_tokens``, ``input_cost`` (uncached
       input), ``cached_input_cost``, ``output_cost``, ``total_cost``, ``cumulative_cost``, and
       each figure again as ``<figure>_low`` / ``<figure>_high`` (the range bands; equal to the
-      base when the scenario has no ranges).
+      base when the scenario has no ranges). The bands bracket the base for every month's
+      total and every workload's; a single route's band need not (a ranged ``batch_share``
+      takes the end that is cheaper for its workload as a whole).
     * ``months``: the scenario totals per month with the same figures, ``days``, and budget
       columns ``monthly_budget``, ``headroom`` (budget - cost), ``over_budget``,
       ``budget_remaining`` (total budget - cumulative cost).
@@ -839,6 +841,8 @@ def forecast(
         if scenario.source and (not exc.where or exc.where[0] != scenario.source):
             raise exc.within(scenario.source) from None
         raise
+    except (Inexact, Overflow):
+        raise _too_many_digits(scenario) from None
     base = priced.pop("base")
     lines = _long_frame(base, priced)
     totals = _totals_frame(base, priced)
@@ -853,6 +857,15 @@ def forecast(
         budget=budget,
         flags=base.flags,
         sensitivity=table,
+    )
+
+
+def _too_many_digits(scenario: Scenario) -> CostlabError:
+    """Exactness has a limit: the EXACT context's 5,000 significant digits."""
+    return CostlabError(
+        f"the forecast needs more than {EXACT.prec:,} significant digits to stay exact; "
+        "give growth rates and shares with fewer decimals or a shorter horizon",
+        scenario.label,
     )
 
 

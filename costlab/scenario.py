@@ -166,9 +166,11 @@ class Scenario:
     base_dir: str = spec("folder that relative sample paths start from", default="", internal=True)
 
     def __post_init__(self) -> None:
-        year, month = (int(part) for part in self.start.split("-"))
-        if not 1 <= month <= 12 or year < 1:
+        valid = re.fullmatch(r"(\d{4})-(\d{2})", self.start)
+        if not valid or not 1 <= int(valid.group(2)) <= 12 or int(valid.group(1)) < 1:
             raise CostlabError(f"must be a month YYYY-MM, got '{self.start}'", "start")
+        if not 1 <= self.months <= MAX_MONTHS:
+            raise CostlabError(f"must be 1 to {MAX_MONTHS} months, got {self.months}", "months")
         seen: set[str] = set()
         for i, workload in enumerate(self.workloads):
             if workload.name in seen:

@@ -6,7 +6,10 @@ import textwrap
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from costlab.comparison import compare
+from costlab.errors import CostlabError
 from costlab.scenario import Scenario, load_scenario, parse_scenario
 from costlab.yamlio import load_yaml
 
@@ -144,4 +147,14 @@ def test_the_package_exports_do_not_collide_with_submodules(book) -> None:
     assert fc.months["total_cost"].iloc[0] == Decimal("351.54")
     assert (
         costlab.compare_scenario(scenario, ["gpt-4.1-nano"], book=book).cheapest == "gpt-4.1-nano"
+    )
+
+
+def test_a_candidate_without_a_price_yet_is_named(book) -> None:
+    text = TWO.replace("start: 2027-01", "start: 2026-01")
+    with pytest.raises(CostlabError) as info:
+        compare(scenario(book, text), ["gpt-5.6-luna"], book=book)
+    assert str(info.value) == (
+        "c.yaml: workloads[0] (chat): model: no price on 2026-01-01 (first price from "
+        "2026-07-30) (candidate gpt-5.6-luna)"
     )

@@ -394,11 +394,14 @@ def test_ranges_bracket_the_base_every_month(
             fc.months[f"{figure}_low"], fc.months[figure], fc.months[f"{figure}_high"], strict=True
         ):
             assert low <= base <= high, figure
-    # Per route too (a route's sync and batch parts trade traffic between bands, so they are
-    # summed first).
-    routes = fc.by(["month", "role", "leg"])
+    # Per workload and month too. (Not per route: a ranged batch_share takes the end that is
+    # cheaper for the whole workload, which may be the dearer end for one of its routes.)
+    per_workload = fc.by(["month", "workload"])
     for low, base, high in zip(
-        routes["total_cost_low"], routes["total_cost"], routes["total_cost_high"], strict=True
+        per_workload["total_cost_low"],
+        per_workload["total_cost"],
+        per_workload["total_cost_high"],
+        strict=True,
     ):
         assert low <= base <= high
 
@@ -462,3 +465,22 @@ def test_json_keeps_exact_decimal_strings(book) -> None:
     assert data["months"][1]["total_cost"] == "349.272"
     assert data["months"][0]["requests"] == "651000"
     assert data["budget"]["first_month_over"] == "2027-03"
+
+
+def test_a_forecast_that_cannot_stay_exact_is_refused_not_rounded(book) -> None:
+    rate = "0." + "1234567890" * 6  # 60 decimals compounding over 120 months
+    text = BASE.replace("months: 2", "months: 120") + f"        growth: {rate}\n"
+    with pytest.raises(
+        CostlabError, match=r"^s.yaml: the forecast needs more than 5,000 significant digits"
+    ):
+        forecast(scenario_from(text, book), book=book)
+
+
+def test_scenarios_built_in_python_are_checked_too() -> None:
+    workload = Workload(
+        name="w", model="gpt-4.1-mini", requests_per_day=Decimal(1), input_tokens=Decimal(1)
+    )
+    with pytest.raises(CostlabError, match=r"start: must be a month YYYY-MM, got '2027-1'"):
+        Scenario(name="x", start="2027-1", months=1, workloads=(workload,))
+    with pytest.raises(CostlabError, match=r"months: must be 1 to 120 months, got 0"):
+        Scenario(name="x", start="2027-01", months=0, workloads=(workload,))
