@@ -20,7 +20,7 @@ The rules (README "Scenario files"):
 The engine is vectorized: per-request costs come from the cost engine
 (:func:`costlab.cost.price_usage`, once per distinct request shape and price), and the months
 are multiplied in numpy object arrays of ``Decimal`` (C loops, no per-cell Python), so a
-10,000-variant, 36-month grid prices in about a second, exactly. :func:`price_lines` is pure and
+10,000-variant, 36-month grid prices in a few seconds, exactly (benchmarks/bench_forecast.py). :func:`price_lines` is pure and
 works on any chunk of lines; chunks' tables concatenate and their totals add.
 """
 
@@ -837,6 +837,11 @@ def forecast(
             )
             for band in (BANDS if ranged else ("base",))
         }
+        table = (
+            sensitivity(scenario, book=book)
+            if (ranged and sensitivity_table)
+            else _empty_sensitivity()
+        )
     except CostlabError as exc:
         if scenario.source and (not exc.where or exc.where[0] != scenario.source):
             raise exc.within(scenario.source) from None
@@ -847,9 +852,6 @@ def forecast(
     lines = _long_frame(base, priced)
     totals = _totals_frame(base, priced)
     totals, budget = _budget(scenario, totals)
-    table = (
-        sensitivity(scenario, book=book) if (ranged and sensitivity_table) else _empty_sensitivity()
-    )
     return Forecast(
         scenario=scenario,
         lines=lines,
