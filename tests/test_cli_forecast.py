@@ -235,3 +235,13 @@ def test_scenario_commands_keep_pandas_out_of_the_estimate_path() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and proc.stderr == "[]"
+
+
+def test_check_gates_on_the_base_and_notes_the_high_band(cli) -> None:
+    result = cli("check", str(ROOT / "examples" / "launch-ranges.yaml"))
+    assert result.code == 0
+    assert result.out.splitlines() == [
+        "launch: within budget ($20,000.00 in total): $12,146.18 over 9 months, highest month "
+        "2027-11 at $1,776.91",
+        "note: at the high band the total runs out in 2027-08",
+    ]

@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         "check",
         help="exit 1 when a scenario goes over budget (for CI)",
         description="Forecast a scenario and check it against its budget: exit 0 within "
-        "budget, 1 over budget naming the first month over, 2 on bad input.",
+        "budget, 1 over budget naming the first month over, 2 on bad input. The base forecast "
+        "decides; with ranges, a high band over budget is noted.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -74,6 +75,13 @@ def run(args: argparse.Namespace) -> int:
             f"{name}: within budget ({' and '.join(limits)}): {usd(fc.total_cost)} over "
             f"{len(costs)} months, highest month {highest} at {usd(costs[highest])}"
         )
+        # The check gates on the base forecast; say so when the high band would not pass.
+        if b.first_month_over_high:
+            print(
+                f"note: at the high band the monthly budget is exceeded from {b.first_month_over_high}"
+            )
+        if b.total_runs_out_high:
+            print(f"note: at the high band the total runs out in {b.total_runs_out_high}")
         return 0
     if b.first_month_over is not None and b.monthly is not None:
         month = b.first_month_over
