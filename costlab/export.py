@@ -111,6 +111,16 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+def xlsx_bytes(tables: Mapping[str, pd.DataFrame]) -> bytes:
+    """The workbook :func:`write_xlsx` writes, in memory (for a download button)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "costlab.xlsx"
+        write_xlsx(tables, path)
+        return path.read_bytes()
+
+
 def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> None:
     """One sheet per table; numbers as numbers with currency and count formats."""
     from openpyxl import Workbook

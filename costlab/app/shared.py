@@ -29,15 +29,14 @@ DEFAULT_MODELS = [
 #: Session key holding uploaded price files: list of (file name, YAML text).
 CUSTOM_PRICES = "custom_price_files"
 
-# 50 distinguishable colours (plotly's Alphabet + Dark24), assigned by a model's place in the book.
+# Muted, distinguishable colours (plotly's T10, D3, G10, Bold), assigned by a model's place in
+# the book, so a model has the same colour on every page and in every chart.
 _PALETTE = [
-    "#AA0DFE", "#3283FE", "#85660D", "#782AB6", "#565656", "#1C8356", "#16FF32", "#F7E1A0",
-    "#E2E2E2", "#1CBE4F", "#C4451C", "#DEA0FD", "#FE00FA", "#325A9B", "#FEAF16", "#F8A19F",
-    "#90AD1C", "#F6222E", "#1CFFCE", "#2ED9FF", "#B10DA1", "#C075A6", "#FC1CBF", "#B00068",
-    "#FBE426", "#FA0087", "#2E91E5", "#E15F99", "#1CA71C", "#FB0D0D", "#DA16FF", "#222A2A",
-    "#B68100", "#750D86", "#EB663B", "#511CFB", "#00A08B", "#FB00D1", "#FC0080", "#B2828D",
-    "#6C7C32", "#778AAE", "#862A16", "#A777F1", "#620042", "#1616A7", "#DA60CA", "#6C4516",
-    "#0D2A63", "#AF0038",
+    "#4C78A8", "#F58518", "#E45756", "#72B7B2", "#54A24B", "#EECA3B", "#B279A2", "#FF9DA6",
+    "#9D755D", "#BAB0AC", "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B",
+    "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF", "#3366CC", "#DC3912", "#FF9900", "#109618",
+    "#990099", "#0099C6", "#DD4477", "#66AA00", "#B82E2E", "#316395", "#7F3C8D", "#11A579",
+    "#3969AC", "#F2B701", "#E73F74", "#80BA5A", "#E68310", "#008695", "#CF1C90", "#F97B72",
 ]  # fmt: skip
 # The reference model keeps one recognisable colour everywhere.
 _FIXED = {"gpt-4.1-mini": "#0F766E", "gpt-4.1-nano": "#5EEAD4", "gpt-4.1": "#134E4A"}
@@ -111,7 +110,7 @@ def reported() -> Iterator[None]:
     try:
         yield
     except CostlabError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(str(exc), icon=":material/error:")
 
 
 def attempt(fn: Callable[[], T]) -> T | None:
@@ -119,10 +118,10 @@ def attempt(fn: Callable[[], T]) -> T | None:
     try:
         return fn()
     except CostlabError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(str(exc), icon=":material/error:")
         return None
 
 
 def show_flags(messages: list[str]) -> None:
     for message in dict.fromkeys(messages):
-        st.warning(message, icon="⚠️")
+        st.warning(message, icon=":material/warning:")

@@ -159,7 +159,7 @@ def _custom_prices() -> None:
             models = parse_price_text(text, upload.name, base=book.models)
             book.layered(models, upload.name)  # checks ids and aliases stay unique
         except CostlabError as exc:
-            st.error(str(exc), icon="⚠️")
+            st.error(str(exc), icon=":material/error:")
         else:
             files.append((upload.name, text))
             st.session_state[CUSTOM_PRICES] = files

@@ -1,0 +1,174 @@
+"""Actuals vs forecast: price a usage export and set it beside the scenario's forecast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from costlab.actuals import Actuals, parse_usage, price_usage_file, variance
+from costlab.app import state
+from costlab.app.shared import color_map, current_book, header, money, show_flags
+from costlab.errors import CostlabError
+from costlab.export import csv_text
+from costlab.forecast import as_floats
+from costlab.pricebook import PriceBook
+from costlab.yamlio import decode_text
+
+TITLE = "Actuals vs forecast"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "usage.csv"
+UPLOAD = "actuals_file"  # session key: (name, text) of the usage file in use
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _priced(name: str, text: str, _book: PriceBook, book_id: int) -> Actuals:
+    return price_usage_file(parse_usage(text, name), book=_book)
+
+
+def _by_model_chart(actuals: Actuals) -> go.Figure:
+    table = as_floats(actuals.by_model)
+    fig = go.Figure()
+    models = [str(m) for m in table["model"].unique()]
+    colors = color_map(models)
+    for model in models:
+        rows = table[table["model"] == model].groupby("month", as_index=False)["actual_cost"].sum()
+        fig.add_bar(
+            x=rows["month"],
+            y=rows["actual_cost"],
+            name=model,
+            marker_color=colors[model],
+            hovertemplate="%{x}: $%{y:,.2f}<extra>" + model + "</extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=340,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title="USD",
+        title="Actual cost by month and model",
+        xaxis={"type": "category"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def _variance_chart(table: pd.DataFrame) -> go.Figure:
+    v = as_floats(table)
+    fig = go.Figure()
+    fig.add_bar(x=v["month"], y=v["actual_cost"], name="actual", marker_color="#0F766E")
+    fig.add_scatter(
+        x=v["month"],
+        y=v["forecast_cost"],
+        name="forecast",
+        mode="lines+markers",
+        line={"color": "#F59E0B", "width": 3},
+    )
+    if (v["forecast_cost_low"] != v["forecast_cost_high"]).any():
+        fig.add_scatter(
+            x=v["month"],
+            y=v["forecast_cost_high"],
+            mode="lines",
+            line={"width": 0},
+            showlegend=False,
+        )
+        fig.add_scatter(
+            x=v["month"],
+            y=v["forecast_cost_low"],
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor="rgba(245,158,11,0.2)",
+            name="forecast band",
+        )
+    fig.update_layout(
+        height=340,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title="USD",
+        title="Actual vs forecast",
+        xaxis={"type": "category"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def _variance_table(table: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "month": table["month"],
+            "forecast": [money(v) for v in table["forecast_cost"]],
+            "actual": [money(v) for v in table["actual_cost"]],
+            "variance $": [money(v) if v is not None else "—" for v in table["variance_usd"]],
+            "variance %": [
+                f"{float(v):+.1f}%" if v is not None else "—" for v in table["variance_pct"]
+            ],
+            "within band": [
+                "yes" if v else ("no" if v is not None else "—") for v in table["within_band"]
+            ],
+        }
+    )
+
+
+def _choose_file() -> tuple[str, str] | None:
+    c1, c2 = st.columns([3, 1])
+    upload = c1.file_uploader(
+        "Usage export (.csv or .json)", type=["csv", "json", "tsv", "txt"], key="actuals_upload"
+    )
+    if upload is not None:
+        try:
+            st.session_state[UPLOAD] = (upload.name, decode_text(upload.getvalue(), upload.name))
+        except CostlabError as exc:
+            st.error(str(exc), icon=":material/error:")
+            return None
+    if EXAMPLE.is_file() and c2.button("Use the example file", width="stretch"):
+        st.session_state[UPLOAD] = (EXAMPLE.name, EXAMPLE.read_text(encoding="utf-8"))
+    chosen: tuple[str, str] | None = st.session_state.get(UPLOAD)
+    return chosen
+
+
+def render() -> None:
+    header(
+        TITLE,
+        "Upload OpenAI's usage or cost export (CSV), the Usage API's JSON, or a CSV with date, model, "
+        "input_tokens, cached_input_tokens, output_tokens, requests (and optional batch). It is priced "
+        "with the price in force on each row's day and set beside the current scenario's forecast: "
+        "variance is actual minus forecast, in $ and % of the forecast.",
+    )
+    chosen = _choose_file()
+    if chosen is None:
+        st.info("No usage file yet. Bad rows are reported by line; the good rows are still priced.")
+        return
+    name, text = chosen
+    book = current_book()
+    try:
+        actuals = _priced(name, text, book, id(book))
+    except CostlabError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    for message in actuals.problem_messages():
+        st.error(message, icon=":material/error:")
+    for note in actuals.file.notes:
+        st.info(note)
+    show_flags(list(actuals.flags))
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Actual cost", money(actuals.total_cost))
+    c2.metric("Rows used", f"{actuals.rows_used:,}")
+    c3.metric("Months", f"{len(actuals.months)}")
+    if len(actuals.by_model):
+        st.plotly_chart(_by_model_chart(actuals), width="stretch", key="actuals-by-model")
+    try:
+        fc = state.current_forecast()
+    except CostlabError as exc:
+        st.error(f"No forecast to compare with: {exc}", icon=":material/error:")
+        return
+    table = variance(actuals, fc)
+    if table["forecast_cost"].isna().all():
+        st.warning(
+            f"The usage file's months are outside the forecast ({fc.scenario.start}, {fc.scenario.months} months): set the start month on the planner."
+        )
+        return
+    st.subheader(f"Against the forecast of '{fc.scenario.name}'")
+    left, right = st.columns([3, 2])
+    left.plotly_chart(_variance_chart(table), width="stretch", key="actuals-variance")
+    right.dataframe(_variance_table(table), hide_index=True, width="stretch")
+    st.download_button("Variance CSV", csv_text(table), file_name="variance.csv", mime="text/csv")

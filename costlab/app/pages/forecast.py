@@ -1,0 +1,259 @@
+"""Forecast & budget: 12-36 months with low/base/high bands, cumulative spend, sensitivity, exports."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from costlab.app import state
+from costlab.app.shared import header, money, show_flags
+from costlab.errors import CostlabError
+from costlab.export import csv_text, json_data, xlsx_bytes
+from costlab.forecast import Forecast, as_floats
+
+TITLE = "Forecast & budget"
+BAND_FILL = "rgba(15, 118, 110, 0.18)"
+
+
+def _band_chart(fc: Forecast) -> go.Figure:
+    m = as_floats(fc.months)
+    fig = go.Figure()
+    if fc.scenario.has_ranges:
+        fig.add_scatter(
+            x=m["month"],
+            y=m["total_cost_high"],
+            mode="lines",
+            line={"width": 0},
+            name="high",
+            hovertemplate="high $%{y:,.2f}<extra></extra>",
+        )
+        fig.add_scatter(
+            x=m["month"],
+            y=m["total_cost_low"],
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=BAND_FILL,
+            name="low-high band",
+            hovertemplate="low $%{y:,.2f}<extra></extra>",
+        )
+    fig.add_scatter(
+        x=m["month"],
+        y=m["total_cost"],
+        mode="lines+markers",
+        name="base",
+        line={"color": "#0F766E", "width": 3},
+        hovertemplate="%{x}: $%{y:,.2f}<extra>base</extra>",
+    )
+    if fc.budget.monthly is not None:
+        fig.add_scatter(
+            x=m["month"],
+            y=[float(fc.budget.monthly)] * len(m),
+            mode="lines",
+            name="monthly budget",
+            line={"color": "#DC2626", "dash": "dash"},
+        )
+    fig.update_layout(
+        height=360,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title="USD per month",
+        legend={"orientation": "h", "y": -0.2},
+        title="Monthly cost",
+    )
+    return fig
+
+
+def _cumulative_chart(fc: Forecast) -> go.Figure:
+    m = as_floats(fc.months)
+    fig = go.Figure()
+    if fc.scenario.has_ranges:
+        fig.add_scatter(
+            x=m["month"],
+            y=m["cumulative_cost_high"],
+            mode="lines",
+            line={"width": 0},
+            name="high",
+            showlegend=False,
+        )
+        fig.add_scatter(
+            x=m["month"],
+            y=m["cumulative_cost_low"],
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=BAND_FILL,
+            name="low-high band",
+        )
+    fig.add_scatter(
+        x=m["month"],
+        y=m["cumulative_cost"],
+        mode="lines+markers",
+        name="cumulative spend",
+        line={"color": "#0F766E", "width": 3},
+    )
+    if fc.budget.total is not None:
+        fig.add_scatter(
+            x=m["month"],
+            y=[float(fc.budget.total)] * len(m),
+            mode="lines",
+            name="total budget",
+            line={"color": "#DC2626", "dash": "dash"},
+        )
+        if fc.budget.total_runs_out:
+            fig.add_vline(x=fc.budget.total_runs_out, line_color="#DC2626", opacity=0.4)
+    fig.update_layout(
+        height=360,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title="USD, cumulative",
+        legend={"orientation": "h", "y": -0.2},
+        title="Cumulative spend",
+    )
+    return fig
+
+
+def _tornado(fc: Forecast) -> go.Figure:
+    s = fc.sensitivity.sort_values("rank", ascending=False)
+    base = float(fc.total_cost)
+    fig = go.Figure()
+    lows = [float(v) - base for v in s["total_at_low"]]
+    highs = [float(v) - base for v in s["total_at_high"]]
+    labels = [
+        f"{a} ({lo:g} .. {hi:g})"
+        for a, lo, hi in zip(s["assumption"], s["low"], s["high"], strict=True)
+    ]
+    fig.add_bar(
+        y=labels,
+        x=lows,
+        base=base,
+        orientation="h",
+        name="at its low end",
+        marker_color="#5EEAD4",
+        hovertemplate="total $%{x:,.2f}<extra>low end</extra>",
+    )
+    fig.add_bar(
+        y=labels,
+        x=highs,
+        base=base,
+        orientation="h",
+        name="at its high end",
+        marker_color="#F59E0B",
+        hovertemplate="total $%{x:,.2f}<extra>high end</extra>",
+    )
+    fig.add_vline(x=base, line_color="#1F2933", line_width=1)
+    fig.update_layout(
+        barmode="overlay",
+        height=120 + 40 * len(s),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis_title="total over the horizon (USD)",
+        title="What moves the total most",
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return fig
+
+
+def _table(fc: Forecast) -> pd.DataFrame:
+    m = fc.months
+    out = pd.DataFrame({"month": m["month"]})
+    if fc.scenario.has_ranges:
+        out["low"] = [money(v) for v in m["total_cost_low"]]
+    out["base"] = [money(v) for v in m["total_cost"]]
+    if fc.scenario.has_ranges:
+        out["high"] = [money(v) for v in m["total_cost_high"]]
+    out["cumulative"] = [money(v) for v in m["cumulative_cost"]]
+    if fc.budget.monthly is not None:
+        out["headroom"] = [money(v) for v in m["headroom"]]
+    if fc.budget.total is not None:
+        out["budget left"] = [money(v) for v in m["budget_remaining"]]
+    return out
+
+
+def _exports(fc: Forecast) -> None:
+    tables = fc.tables()
+    name = fc.scenario.name
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(
+        "CSV (months)",
+        csv_text(tables["months"]),
+        file_name=f"{name}-months.csv",
+        mime="text/csv",
+        width="stretch",
+    )
+    c2.download_button(
+        "XLSX (every table)",
+        xlsx_bytes(tables),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        width="stretch",
+    )
+    c3.download_button(
+        "JSON (every table)",
+        json.dumps(json_data(tables), indent=2),
+        file_name=f"{name}.json",
+        mime="application/json",
+        width="stretch",
+    )
+    st.caption(
+        "Exports carry exact figures (unrounded); XLSX cells are numbers with currency formats."
+    )
+
+
+def render() -> None:
+    header(
+        TITLE,
+        "The scenario month by month. With ranges ({low, base, high} numbers, set on the planner), the "
+        "shaded band runs from every assumption at its cheaper end to every one at its dearer end; the "
+        "tornado shows which single assumption moves the total most. Cumulative spend is drawn against "
+        "the total budget.",
+    )
+    data = state.data()
+    months = st.slider(
+        "Horizon (months)",
+        12,
+        36,
+        max(12, min(36, int(data.get("months", 12)))),
+        key="forecast-months",
+    )
+    if months != int(data.get("months", 12)):
+        state.replace({**data, "months": months}, reset_widgets=True)
+    try:
+        fc = state.current_forecast()
+    except CostlabError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(f"Total, {fc.scenario.months} months", money(fc.total_cost))
+    if fc.scenario.has_ranges:
+        c2.metric("Low – high", f"{money(fc.total_cost_low)} – {money(fc.total_cost_high)}")
+    else:
+        c2.metric("Last month", money(fc.months["total_cost"].iloc[-1]))
+    c3.metric("Average month", money(fc.total_cost / fc.scenario.months))
+    b = fc.budget
+    if b.total is not None:
+        c4.metric(
+            "Total budget runs out",
+            b.total_runs_out or "not within horizon",
+            delta=f"high band: {b.total_runs_out_high}"
+            if b.total_runs_out_high and b.total_runs_out_high != b.total_runs_out
+            else None,
+            delta_color="off",
+        )
+    elif b.monthly is not None:
+        c4.metric("First month over budget", b.first_month_over or "none")
+    else:
+        c4.metric("Budget", "none set")
+    show_flags([f.message for f in fc.flags])
+    left, right = st.columns(2)
+    left.plotly_chart(_band_chart(fc), width="stretch", key="forecast-bands")
+    right.plotly_chart(_cumulative_chart(fc), width="stretch", key="forecast-cumulative")
+    if not fc.sensitivity.empty:
+        st.plotly_chart(_tornado(fc), width="stretch", key="forecast-tornado")
+    else:
+        st.caption(
+            "No ranges in this scenario: give a number as {low, base, high} on the planner to see bands and sensitivity."
+        )
+    st.dataframe(_table(fc), hide_index=True, width="stretch")
+    st.subheader("Export")
+    _exports(fc)
