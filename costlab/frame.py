@@ -270,12 +270,12 @@ def price_frame(
 
     records: list[dict[str, Any]] = []
     rate_cache: dict[tuple[int, int, bool, int], Any] = {}
-    for values in summed.to_dict("records"):
+    for summed_row in summed.to_dict("records"):
         m, e, b, t = (
-            int(values["_model"]),
-            int(values["_entry"]),
-            bool(values["_batch"]),
-            int(values["_tier"]),
+            int(summed_row["_model"]),
+            int(summed_row["_entry"]),
+            bool(summed_row["_batch"]),
+            int(summed_row["_tier"]),
         )
         model = models[m]
         entry = model.prices[e]
@@ -284,27 +284,27 @@ def price_frame(
         if rates is None:
             rates = rate_cache[(m, e, b, t)] = entry.rates(batch=b, tier=tier)
         cin = (
-            int(values["input_tokens"])
-            - int(values["cached_input_tokens"])
-            - int(values["cache_write_tokens"])
-            - int(values["cache_write_1h_tokens"])
+            int(summed_row["input_tokens"])
+            - int(summed_row["cached_input_tokens"])
+            - int(summed_row["cache_write_tokens"])
+            - int(summed_row["cache_write_1h_tokens"])
         )
         input_cost = token_cost(cin, rates.input)
-        cached_cost = token_cost(int(values["cached_input_tokens"]), rates.cached_input)
+        cached_cost = token_cost(int(summed_row["cached_input_tokens"]), rates.cached_input)
         write_cost = MONEY.add(
-            token_cost(int(values["cache_write_tokens"]), rates.cache_write),
-            token_cost(int(values["cache_write_1h_tokens"]), rates.cache_write_1h),
+            token_cost(int(summed_row["cache_write_tokens"]), rates.cache_write),
+            token_cost(int(summed_row["cache_write_1h_tokens"]), rates.cache_write_1h),
         )
-        output_cost = token_cost(int(values["output_tokens"]), rates.output)
-        record: dict[str, Any] = {c: values[c] for c in by}
+        output_cost = token_cost(int(summed_row["output_tokens"]), rates.output)
+        record: dict[str, Any] = {c: summed_row[c] for c in by}
         record.update(
             model=model.id,
             provider=model.provider,
             price_effective_from=entry.effective_from,
             batch=b,
             long_context_tier=tier.above_input_tokens if tier else None,
-            requests=int(values["requests"]),
-            **{c: int(values[c]) for c in TOKEN_COLUMNS},
+            requests=int(summed_row["requests"]),
+            **{c: int(summed_row[c]) for c in TOKEN_COLUMNS},
             input_cost=input_cost,
             cached_input_cost=cached_cost,
             cache_write_cost=write_cost,
