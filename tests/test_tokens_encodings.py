@@ -91,6 +91,21 @@ def test_tiktoken_pinning_other_data_is_refused() -> None:
         encodings._local_loader("https://x/o200k_base.tiktoken", expected_hash="f" * 64)
 
 
+def test_fast_parse_equals_tiktokens_own_loader(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import gzip
+
+    from tiktoken.load import load_tiktoken_bpe
+
+    plain = tmp_path / "cl100k_base.tiktoken"
+    plain.write_bytes(gzip.decompress(Path(encodings.rank_file("cl100k_base")).read_bytes()))
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", "")  # tiktoken: empty string = no caching
+    assert load_ranks("cl100k_base") == load_tiktoken_bpe(
+        str(plain), EXPECTED_SHA256["cl100k_base"]
+    )
+
+
 def test_ranks_are_the_published_files() -> None:
     ranks = load_ranks("o200k_base")
     # 199,998 ranks, 0..199,997; the first lines are "IQ== 0", "Ig== 1", "Iw== 2" (pricing.md sec. 4).

@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from costlab.errors import CostlabError
@@ -21,8 +23,9 @@ from costlab.tokens.chat import tally_chat
 from costlab.tokens.responses import tally_responses
 from costlab.tokens.result import PartCount, TokenCount
 from costlab.tokens.tally import ImageOptions, Tally
-from costlab.tokens.tokenizer import resolve_model, tokenizer_for
-from costlab.tokens.totals import finish
+from costlab.tokens.text import texts_tokens, workers
+from costlab.tokens.tokenizer import Tokenizer, resolve_model, tokenizer_for
+from costlab.tokens.totals import finish, tally_texts
 
 #: Batch API limits per input file. [OAI-BATCH], checked 2026-11-26
 MAX_REQUESTS = 50_000
@@ -34,8 +37,8 @@ ENDPOINTS: dict[str, Callable[..., Tally]] = {
     "/v1/responses": tally_responses,
 }
 
-#: Lines between two progress reports.
-PROGRESS_EVERY = 2_000
+#: Lines parsed per block; each block's texts are encoded on a worker thread as one task.
+BLOCK_LINES = 1_000
 
 
 def count_batch(
@@ -52,63 +55,107 @@ def count_batch(
 
     The model is ``model``, else the first good line's ``body.model``, else the default. The
     result's ``errors`` hold one :class:`CostlabError` per bad line (``FILE: line N: ...``).
+
+    Lines are read in blocks: while the main thread parses and walks one block (Python work,
+    holding the GIL), worker threads encode the texts of the blocks before it (tiktoken releases
+    the GIL), so parsing and encoding run on different cores at once.
     """
     book = book or load_pricebook()
     lines = text.split("\n")
-    errors: list[tuple[int, CostlabError]] = []
-    entries: list[tuple[int, str, str, Mapping[str, Any]]] = []
-    seen: set[str] = set()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            entries.append(_parse_line(line, number, source, seen))
-        except CostlabError as exc:
-            errors.append((number, exc))
-        if progress is not None and number % PROGRESS_EVERY == 0:
-            progress(number, len(lines))
-    first_model = next(
-        (e[3].get("model") for e in entries if isinstance(e[3].get("model"), str)), None
-    )
-    chosen = resolve_model(model, book, fallback=first_model)
+    chosen = resolve_model(model, book, fallback=None if model else _first_model(lines))
     tokenizer = tokenizer_for(chosen)
     images = images or ImageOptions()
-    tallies: list[Tally] = []
-    kept: list[tuple[int, str]] = []
-    others: Counter[str] = Counter()
-    for number, custom_id, url, body in entries:
+    errors: list[tuple[int, CostlabError]] = []
+    seen: set[str] = set()
+    blocks: list[tuple[list[tuple[int, str, Tally]], Any]] = []
+    threads = workers()
+    pool = ThreadPoolExecutor(threads) if threads > 1 else None
+    try:
+        for start in range(0, len(lines), BLOCK_LINES):
+            block: list[tuple[int, str, Tally]] = []
+            for number in range(start + 1, min(start + BLOCK_LINES, len(lines)) + 1):
+                line = lines[number - 1]
+                if not line.strip():
+                    continue
+                try:
+                    _, custom_id, url, body = _parse_line(line, number, source, seen)
+                    where = (source, f"line {number}", "body")
+                    tally = ENDPOINTS[url](body, chosen, tokenizer, images=images, where=where)
+                except CostlabError as exc:
+                    errors.append((number, exc))
+                    continue
+                block.append((number, custom_id, tally))
+            texts = tally_texts([t for _, _, t in block])
+            if pool is None:
+                blocks.append((block, texts_tokens(texts, tokenizer.encoding, parallel=False)))
+            else:
+                encode = partial(texts_tokens, encoding=tokenizer.encoding, parallel=False)
+                blocks.append((block, pool.submit(encode, texts)))
+            if progress is not None:
+                progress(min(start + BLOCK_LINES, len(lines)), len(lines))
+        parts: list[PartCount] = []
+        tallies: list[Tally] = []
+        for block, counted in blocks:
+            counts = counted if pool is None else counted.result()
+            block_tallies = [t for _, _, t in block]
+            for (number, custom_id, tally), total in zip(
+                block, finish(block_tallies, tokenizer, counts), strict=True
+            ):
+                parts.append(
+                    PartCount(custom_id, total.input_tokens, tally.max_output_tokens, number)
+                )
+            tallies.extend(block_tallies)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    if not parts and not errors:
+        raise CostlabError("no requests in this batch file", source)
+    file_book = book if model is None else None
+    return _result(chosen.id, tokenizer, parts, tallies, errors, file_book, size_bytes, source)
+
+
+def _first_model(lines: list[str]) -> str | None:
+    """The ``body.model`` of the first line that parses and names one."""
+    for line in lines:
         try:
-            tally = ENDPOINTS[url](
-                body, chosen, tokenizer, images=images, where=(source, f"line {number}", "body")
-            )
-        except CostlabError as exc:
-            errors.append((number, exc))
+            entry = json.loads(line)
+        except json.JSONDecodeError:
             continue
-        if model is None and tally.model_name and tally.model_name != first_model:
-            others[tally.model_name] += 1
-        tallies.append(tally)
-        kept.append((number, custom_id))
-    totals = finish(tallies, tokenizer)
-    parts = tuple(
-        PartCount(custom_id, total.input_tokens, tally.max_output_tokens, number)
-        for (number, custom_id), tally, total in zip(kept, tallies, totals, strict=True)
-    )
+        body = entry.get("body") if isinstance(entry, Mapping) else None
+        if isinstance(body, Mapping) and isinstance(body.get("model"), str):
+            return str(body["model"])
+    return None
+
+
+def _result(
+    model_id: str,
+    tokenizer: Tokenizer,
+    parts: list[PartCount],
+    tallies: list[Tally],
+    errors: list[tuple[int, CostlabError]],
+    book: PriceBook | None,
+    size_bytes: int | None,
+    source: str,
+) -> TokenCount:
     limits = [t.max_output_tokens for t in tallies if t.max_output_tokens is not None]
     warnings = _merged([w for t in tallies for w in t.warnings])
     approximations = _merged([a for t in tallies for a in t.approximations])
-    for name, n in sorted(others.items()):
-        warnings.append(f"{n:,} requests name model {name!r}; all are counted as {chosen.id}")
-    if len(tallies) > MAX_REQUESTS:
+    if book is not None:  # the model came from the file: say when requests name another
+        named = Counter(t.model_name for t in tallies if t.model_name)
+        for name, n in sorted(named.items()):
+            if _names_another_model(name, model_id, book):
+                warnings.append(
+                    f"{n:,} requests name model {name!r}; all are counted as {model_id}"
+                )
+    if len(parts) > MAX_REQUESTS:
         warnings.append(
-            f"{len(tallies):,} requests: the Batch API takes at most {MAX_REQUESTS:,} per file"
+            f"{len(parts):,} requests: the Batch API takes at most {MAX_REQUESTS:,} per file"
         )
     if size_bytes is not None and size_bytes > MAX_BYTES:
         warnings.append(f"{size_bytes / 2**20:,.0f} MB: the Batch API takes files up to 200 MB")
-    if not entries and not errors:
-        raise CostlabError("no requests in this batch file", source)
     notes = [tokenizer.estimate_note(), *approximations]
     return TokenCount(
-        model=chosen.id,
+        model=model_id,
         encoding=tokenizer.encoding,
         input_tokens=sum(p.input_tokens for p in parts),
         exact=tokenizer.exact and not approximations and bool(parts),
@@ -117,11 +164,21 @@ def count_batch(
         max_output_tokens=sum(limits) if limits else None,
         requests_without_max_output=len(parts) - len(limits),
         estimate_source="; ".join(n for n in notes if n) or None,
-        parts=parts,
+        parts=tuple(parts),
         warnings=tuple(warnings),
         errors=tuple(e for _, e in sorted(errors, key=lambda item: item[0])),
         source=source,
     )
+
+
+def _names_another_model(name: str, model_id: str, book: PriceBook) -> bool:
+    """Whether a body's ``model`` is neither ``model_id`` nor one of its aliases."""
+    if name == model_id:
+        return False
+    try:
+        return book.resolve(name).id != model_id
+    except CostlabError:
+        return True
 
 
 def _parse_line(

@@ -93,13 +93,17 @@ def load_ranks(name: str) -> dict[bytes, int]:
             f"for {name}; {_REINSTALL}",
             where,
         )
-    ranks: dict[bytes, int] = {}
-    decode = binascii.a2b_base64
-    for line in data.splitlines():
-        if line:
-            token, rank = line.split()
-            ranks[decode(token)] = int(rank)
-    return ranks
+    # The verified file is exactly "base64(token) rank" per line; splitting it all at once and
+    # decoding with map() is about twice as fast as a per-line loop, with the same result.
+    fields = data.split()
+    try:
+        if len(fields) % 2:
+            raise ValueError("odd number of fields")
+        return dict(
+            zip(map(binascii.a2b_base64, fields[0::2]), map(int, fields[1::2]), strict=True)
+        )
+    except (ValueError, binascii.Error):  # pragma: no cover - the hash was checked above
+        raise CostlabError(f"the {name} rank file cannot be parsed; {_REINSTALL}", where) from None
 
 
 def _local_loader(blobpath: str, expected_hash: str | None = None) -> dict[bytes, int]:

@@ -42,6 +42,9 @@ LONG_WHITESPACE_RUN = 100_000
 #: Target size of a parallel chunk, in characters; texts shorter than this are encoded in one call.
 CHUNK_CHARS = 256 * 1024
 
+#: Fewer distinct texts than this are encoded on one thread (thread start-up would cost more).
+SMALL_BATCH = 64
+
 #: A safe cut: just after a newline that is followed by an ASCII letter.
 _SAFE_CUT = re.compile(r"\n(?=[A-Za-z])")
 
@@ -83,18 +86,37 @@ def text_tokens(
     return (len(segments) - 1) + sum(_count_ordinary(enc, s, None) for s in segments if s)
 
 
-def texts_tokens(texts: Sequence[str], encoding: str = "o200k_base") -> list[int]:
-    """Tokens in each of many texts, encoded across cores (for batch files and long bodies)."""
+def texts_tokens(
+    texts: Sequence[str], encoding: str = "o200k_base", *, parallel: bool = True
+) -> list[int]:
+    """Tokens in each of many texts, encoded across cores unless ``parallel`` is False (for a
+    caller that already runs this on a worker thread).
+
+    Each distinct text is encoded once: batch files repeat their system prompts, roles and tool
+    definitions in every request.
+    """
     enc = get_encoding(encoding)
-    if len(texts) < 64 or workers() == 1:
-        return [_count_ordinary(enc, t, None) for t in texts]
-    big = [i for i, t in enumerate(texts) if len(t) >= CHUNK_CHARS or _has_long_run(t)]
+    unique = list(dict.fromkeys(texts))
+    if not parallel or len(unique) < SMALL_BATCH or workers() == 1:
+        counted = [_count_ordinary(enc, t, None) for t in unique]
+    else:
+        counted = _count_many(enc, unique)
+    if len(unique) == len(texts):
+        return counted
+    lookup = dict(zip(unique, counted, strict=True))
+    return [lookup[t] for t in texts]
+
+
+def _count_many(enc: tiktoken.Encoding, texts: list[str]) -> list[int]:
+    """Counts of many texts on all cores: big ones chunked one by one, the rest in slices."""
     counts = [0] * len(texts)
-    for i in big:
-        counts[i] = _count_ordinary(enc, texts[i], None)
-    skip = set(big)
-    small = [i for i in range(len(texts)) if i not in skip]
-    # One task per worker, each a contiguous slice: thread hand-offs per string would cost more
+    small: list[int] = []
+    for i, text in enumerate(texts):
+        if len(text) >= CHUNK_CHARS or _has_long_run(text):
+            counts[i] = _count_ordinary(enc, text, None)
+        else:
+            small.append(i)
+    # One task per worker, each a contiguous slice: a thread hand-off per string would cost more
     # than encoding the short strings of a typical request.
     share = -(-len(small) // workers())
     slices = [small[k : k + share] for k in range(0, len(small), share)]

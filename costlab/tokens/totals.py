@@ -21,10 +21,19 @@ class BodyTotal:
     parts: tuple[PartCount, ...]
 
 
-def finish(tallies: Sequence[Tally], tokenizer: Tokenizer) -> list[BodyTotal]:
-    """Encode the texts of all ``tallies`` in one parallel call and total each body."""
-    texts = [text for tally in tallies for part in tally.parts for text in part.texts]
-    counts = iter(texts_tokens(texts, tokenizer.encoding))
+def tally_texts(tallies: Sequence[Tally]) -> list[str]:
+    """Every text of ``tallies``, in the order :func:`finish` consumes their counts."""
+    return [text for tally in tallies for part in tally.parts for text in part.texts]
+
+
+def finish(
+    tallies: Sequence[Tally], tokenizer: Tokenizer, text_counts: Sequence[int] | None = None
+) -> list[BodyTotal]:
+    """Total each body; its texts' counts are ``text_counts`` (from :func:`tally_texts`), or are
+    encoded here in one parallel call."""
+    if text_counts is None:
+        text_counts = texts_tokens(tally_texts(tallies), tokenizer.encoding)
+    counts = iter(text_counts)
     totals = []
     for tally in tallies:
         raw = [p.fixed + sum(next(counts) for _ in p.texts) for p in tally.parts]
