@@ -8,7 +8,14 @@ from hypothesis import strategies as st
 
 from costlab.tokens import count_text, get_encoding, text_tokens
 from costlab.tokens import text as text_module
-from costlab.tokens.text import CHUNK_CHARS, LONG_WHITESPACE_RUN, chunks, count_by_pieces, safe_cuts
+from costlab.tokens.text import (
+    CHUNK_CHARS,
+    LONG_WHITESPACE_RUN,
+    chunks,
+    count_by_pieces,
+    safe_cuts,
+    texts_tokens,
+)
 
 ENCODINGS = ("o200k_base", "cl100k_base")
 
@@ -71,6 +78,23 @@ def test_chunks_count_like_the_whole_text(encoding: str, text: str, every: int) 
 def test_piece_path_counts_like_tiktoken(encoding: str, text: str) -> None:
     enc = get_encoding(encoding)
     assert count_by_pieces(enc, text) == len(enc.encode_ordinary(text))
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+@settings(max_examples=200, deadline=None)
+@given(many=st.lists(texts, max_size=12))
+def test_many_texts_count_like_each_alone(parallel: bool, many: list[str]) -> None:
+    enc = get_encoding("o200k_base")
+    expected = [len(enc.encode_ordinary(t)) for t in many]
+    assert texts_tokens(many, parallel=parallel) == expected
+
+
+def test_many_texts_on_all_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COSTLAB_THREADS", "3")
+    many = [f"Request {i}: " + "lorem ipsum dolor " * (i % 97) for i in range(20_000)]
+    assert sum(len(t) for t in many) > text_module.PARALLEL_CHARS
+    enc = get_encoding("o200k_base")
+    assert texts_tokens(many) == [len(enc.encode_ordinary(t)) for t in many]
 
 
 def test_cuts_only_after_a_newline_before_an_ascii_letter() -> None:

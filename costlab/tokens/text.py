@@ -42,8 +42,8 @@ LONG_WHITESPACE_RUN = 100_000
 #: Target size of a parallel chunk, in characters; texts shorter than this are encoded in one call.
 CHUNK_CHARS = 256 * 1024
 
-#: Fewer distinct texts than this are encoded on one thread (thread start-up would cost more).
-SMALL_BATCH = 64
+#: Below this many characters in all, many short texts are encoded on one thread.
+PARALLEL_CHARS = 1 << 20
 
 #: A safe cut: just after a newline that is followed by an ASCII letter.
 _SAFE_CUT = re.compile(r"\n(?=[A-Za-z])")
@@ -89,48 +89,45 @@ def text_tokens(
 def texts_tokens(
     texts: Sequence[str], encoding: str = "o200k_base", *, parallel: bool = True
 ) -> list[int]:
-    """Tokens in each of many texts, encoded across cores unless ``parallel`` is False (for a
-    caller that already runs this on a worker thread).
+    """Tokens in each of many texts, encoded across cores unless ``parallel`` is False.
 
     Each distinct text is encoded once: batch files repeat their system prompts, roles and tool
     definitions in every request.
     """
     enc = get_encoding(encoding)
     unique = list(dict.fromkeys(texts))
-    if not parallel or len(unique) < SMALL_BATCH or workers() == 1:
-        counted = [_count_ordinary(enc, t, None) for t in unique]
+    counted = [0] * len(unique)
+    small: list[int] = []
+    for i, text in enumerate(unique):
+        if len(text) >= CHUNK_CHARS or (len(text) >= _RUN_STEP and _has_long_run(text)):
+            counted[i] = _count_ordinary(enc, text, None)
+        else:
+            small.append(i)
+    size = sum(len(unique[i]) for i in small)
+    threads = workers() if parallel and size >= PARALLEL_CHARS else 1
+    # One task per thread, each a contiguous slice: tiktoken's encode_ordinary releases the GIL,
+    # so the threads encode at once; a hand-off per string would cost more than short strings.
+    share = -(-len(small) // threads) if small else 1
+    slices = [small[k : k + share] for k in range(0, len(small), share)]
+
+    def run(indices: list[int]) -> list[int]:
+        encode = enc.encode_ordinary
+        return [len(encode(unique[i])) for i in indices]
+
+    if len(slices) <= 1:
+        results = [run(s) for s in slices]
     else:
-        counted = _count_many(enc, unique)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(len(slices)) as pool:
+            results = list(pool.map(run, slices))
+    for indices, result in zip(slices, results, strict=True):
+        for i, n in zip(indices, result, strict=True):
+            counted[i] = n
     if len(unique) == len(texts):
         return counted
     lookup = dict(zip(unique, counted, strict=True))
     return [lookup[t] for t in texts]
-
-
-def _count_many(enc: tiktoken.Encoding, texts: list[str]) -> list[int]:
-    """Counts of many texts on all cores: big ones chunked one by one, the rest in slices."""
-    counts = [0] * len(texts)
-    small: list[int] = []
-    for i, text in enumerate(texts):
-        if len(text) >= CHUNK_CHARS or _has_long_run(text):
-            counts[i] = _count_ordinary(enc, text, None)
-        else:
-            small.append(i)
-    # One task per worker, each a contiguous slice: a thread hand-off per string would cost more
-    # than encoding the short strings of a typical request.
-    share = -(-len(small) // workers())
-    slices = [small[k : k + share] for k in range(0, len(small), share)]
-    from concurrent.futures import ThreadPoolExecutor
-
-    def run(indices: list[int]) -> list[int]:
-        encode = enc.encode_ordinary
-        return [len(encode(texts[i])) for i in indices]
-
-    with ThreadPoolExecutor(len(slices)) as pool:
-        for indices, result in zip(slices, pool.map(run, slices), strict=True):
-            for i, n in zip(indices, result, strict=True):
-                counts[i] = n
-    return counts
 
 
 def safe_cuts(text: str, every: int) -> list[int]:
@@ -200,7 +197,7 @@ def _has_long_run(text: str) -> bool:
     and goes on for at least half its length after it. Runs of half that length may answer yes,
     which only sends the text down the exact, slower path.
     """
-    step = LONG_WHITESPACE_RUN // 2
+    step = _RUN_STEP
     for i in range(step - 1, len(text), step):
         if text[i].isspace() and _HALF_RUN.match(text, i) is not None:
             return True
@@ -209,7 +206,8 @@ def _has_long_run(text: str) -> bool:
 
 # Python's \s is a superset of the \s (Unicode White_Space) of tiktoken's patterns: a false alarm
 # only costs speed.
-_HALF_RUN = re.compile(rf"\s{{{LONG_WHITESPACE_RUN // 2}}}")
+_RUN_STEP = LONG_WHITESPACE_RUN // 2
+_HALF_RUN = re.compile(rf"\s{{{_RUN_STEP}}}")
 
 
 @cache
