@@ -4,7 +4,7 @@ The file is generated (fixed seed): chat requests with a shared system prompt, a
 varying length, some with a function tool, and a max-token limit each; every tenth request is a
 Responses API body. The encodings are built before timing, so both runs time the counting only.
 
-Run: .venv/bin/python benchmarks/bench_batch.py [--requests 50000] [--runs 3]
+Run: .venv/bin/python benchmarks/bench_batch.py [--requests 50000] [--runs 5]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -77,14 +78,17 @@ def batch_file(path: Path, requests: int, seed: int = 50_000) -> None:
             )
 
 
-def timed_count(path: Path, threads: int, runs: int) -> tuple[float, int, int]:
-    os.environ["COSTLAB_THREADS"] = str(threads)
-    times = []
+def interleaved(run: Callable[[], object], threads: int, runs: int) -> tuple[float, float]:
+    """Median seconds of ``run`` on 1 thread and on ``threads``, alternating, so a change in the
+    machine's load hits both alike."""
+    one, many = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        count = count_path(path)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), count.requests, count.input_tokens
+        for count, times in ((1, one), (threads, many)):
+            os.environ["COSTLAB_THREADS"] = str(count)
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+    return statistics.median(one), statistics.median(many)
 
 
 def request_texts(path: Path) -> list[str]:
@@ -98,20 +102,10 @@ def request_texts(path: Path) -> list[str]:
     return tally_texts(tallies)
 
 
-def timed_encode(texts: list[str], threads: int, runs: int) -> float:
-    os.environ["COSTLAB_THREADS"] = str(threads)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        texts_tokens(texts)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     cores = workers()
     get_encoding("o200k_base")  # build once, outside the timings
@@ -120,13 +114,16 @@ def main() -> None:
         batch_file(path, args.requests)
         size = path.stat().st_size
         load = os.getloadavg()[0]
-        one, requests, tokens = timed_count(path, 1, args.runs)
-        many, requests_many, tokens_many = timed_count(path, cores, args.runs)
+        os.environ["COSTLAB_THREADS"] = "1"
+        single = count_path(path)
+        os.environ["COSTLAB_THREADS"] = str(cores)
+        multi = count_path(path)
+        if (single.requests, single.input_tokens) != (multi.requests, multi.input_tokens):
+            raise SystemExit("single- and multi-threaded counts differ")
+        requests, tokens = single.requests, single.input_tokens
+        one, many = interleaved(lambda: count_path(path), cores, args.runs)
         texts = request_texts(path)
-        encode_one = timed_encode(texts, 1, args.runs)
-        encode_many = timed_encode(texts, cores, args.runs)
-    if (requests, tokens) != (requests_many, tokens_many):
-        raise SystemExit("single- and multi-threaded counts differ")
+        encode_one, encode_many = interleaved(lambda: texts_tokens(texts), cores, args.runs)
     print(f"batch file: {requests:,} requests, {size / 1e6:.1f} MB, {tokens:,} input tokens")
     print(
         f"1 thread:   median {one:.2f} s of {args.runs} ({requests / one:,.0f} requests/s, {tokens / one:,.0f} tokens/s)"

@@ -216,7 +216,7 @@ def run_file(args: argparse.Namespace) -> int:
 def print_count_cost(cost: object, *, expected_output: bool) -> None:
     """The human-readable price of a counted file."""
     from costlab.countcost import CountCost
-    from costlab.money import format_tokens, format_usd
+    from costlab.money import format_tokens, format_usd, plain
 
     assert isinstance(cost, CountCost)
     count = cost.count
@@ -241,7 +241,7 @@ def print_count_cost(cost: object, *, expected_output: bool) -> None:
     width = max(len(format_tokens(r[1])) for r in rows)
     for name, tokens, rate, amount, note in rows:
         print(
-            f"  {name:<8} {format_tokens(tokens):>{width}} tokens x ${rate}/1M = "
+            f"  {name:<8} {format_tokens(tokens):>{width}} tokens x ${plain(rate)}/1M = "
             f"{format_usd(amount)}  ({note})"
         )
     print(f"  {'total':<8} {format_usd(cost.total_cost)}")
