@@ -205,3 +205,22 @@ def test_tool_calls_are_counted_approximately() -> None:
 def test_bad_bodies_are_one_clear_error(body: dict[str, Any], message: str) -> None:
     with pytest.raises(CostlabError, match=message):
         count_chat(body)
+
+
+def test_an_unreadable_inline_image_names_its_place() -> None:
+    body = {
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "image_url", "image_url": {"url": "data:image/png;base64,aGVsbG8="}}
+                ],
+            }
+        ]
+    }
+    with pytest.raises(CostlabError) as info:
+        count_chat(body, source="req.json")
+    assert str(info.value) == (
+        "req.json: messages[0].content[0].image_url: unreadable image: "
+        "not a PNG, JPEG, GIF or WebP image, or a damaged one"
+    )

@@ -115,3 +115,11 @@ def test_sizes() -> None:
     for bad in ("1024", "0x10", "axb", "10x10x10"):
         with pytest.raises(CostlabError, match="WIDTHxHEIGHT"):
             parse_size(bad)
+
+
+def test_a_files_own_size_wins_over_a_given_size(tmp_path: Path) -> None:
+    path = tmp_path / "shot.png"
+    path.write_bytes(png_bytes(1024, 1024))
+    count = count_path(path, model="gpt-4o", detail="high", image_size=(2048, 4096))
+    assert count.input_tokens == 765
+    assert count.warnings == ("the image size given is ignored: the file is 1024x1024",)

@@ -42,17 +42,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     parser.set_defaults(run=run)
 
 
-def add_input_options(parser: argparse.ArgumentParser) -> None:
+def add_input_options(
+    parser: argparse.ArgumentParser,
+    path_help: str = "file to count, or - for stdin (default: stdin)",
+    model_help: str = "model id or alias (default: the body's model, else gpt-4.1-mini)",
+) -> None:
     """PATH, --model, --image-size and --detail, shared with ``costlab estimate PATH``."""
-    parser.add_argument(
-        "path", nargs="?", metavar="PATH", help="file to count, or - for stdin (default: stdin)"
-    )
-    parser.add_argument(
-        "--model",
-        "-m",
-        metavar="M",
-        help="model id or alias (default: the body's model, else gpt-4.1-mini)",
-    )
+    parser.add_argument("path", nargs="?", metavar="PATH", help=path_help)
+    parser.add_argument("--model", "-m", metavar="M", help=model_help)
     parser.add_argument(
         "--image-size",
         metavar="WxH",

@@ -34,7 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     )
     from costlab.cli.count import add_input_options
 
-    add_input_options(parser)
+    add_input_options(
+        parser,
+        path_help="file to count and price, or - for stdin (without PATH: the flags form)",
+        model_help="model id or alias (required without PATH; with PATH the default is the "
+        "body's model, else gpt-4.1-mini)",
+    )
     parser.add_argument(
         "--input-tokens",
         type=non_negative_int,

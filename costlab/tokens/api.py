@@ -212,7 +212,11 @@ def count_input(
     if binary == "image":
         chosen = resolve_model(model, book)
         width, height = read_size(source.data, source.name)
-        return _image_count(chosen, tokenizer_for(chosen), width, height, detail, source.name)
+        count = _image_count(chosen, tokenizer_for(chosen), width, height, detail, source.name)
+        if image_size is not None and image_size != (width, height):
+            ignored = f"the image size given is ignored: the file is {width}x{height}"
+            return replace(count, warnings=(*count.warnings, ignored))
+        return count
     if binary in ("pdf", "docx"):
         text = pdf_text(source) if binary == "pdf" else docx_text(source)
         count = count_text(

@@ -155,7 +155,11 @@ def read_size(data: bytes | Path, where: str) -> tuple[int, int]:
         source = io.BytesIO(data) if isinstance(data, bytes) else data
         with Image.open(source) as image:
             width, height = image.size
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except UnidentifiedImageError:
+        raise CostlabError(
+            "unreadable image: not a PNG, JPEG, GIF or WebP image, or a damaged one", where
+        ) from None
+    except (OSError, ValueError, SyntaxError) as exc:
         reason = str(exc).split("\n")[0] or type(exc).__name__
         raise CostlabError(f"unreadable image: {reason}", where) from None
     if width <= 0 or height <= 0:

@@ -136,10 +136,13 @@ def add_image(
         return
     size = None
     if url is not None and url.startswith("data:"):
-        size = read_size(_data_url_bytes(url, tally, where), "/".join((*tally.where, where)))
+        try:
+            size = read_size(_data_url_bytes(url, tally, where), where)
+        except CostlabError as exc:
+            raise tally.error(exc.what, where) from None
     elif options.size is not None:
         size = options.size
-        tally.approximate("an image's size was assumed (--image-size)")
+        tally.approximate("an image's size was assumed (image_size / --image-size)")
     if size is not None:
         part.fixed += image_tokens(rule, size[0], size[1], chosen)
         note = conflict_note(rule, size[0], size[1])

@@ -8,13 +8,17 @@ Two things make big inputs work:
 
 * **Parallel chunks.** tiktoken splits text into pieces with a regex and byte-pair-encodes each
   piece on its own, so the count of a text is the sum over its pieces. Text is cut only just
-  after a ``\\n`` that is followed by an ASCII letter: no piece of either encoding's split pattern
-  can contain ``\\n`` followed by a letter (letters pieces exclude ``\\r\\n``; the pieces that end
-  in newlines, ``[\\r\\n/]*`` / ``\\s*[\\r\\n]+``, cannot take a letter), and the piece that ends
-  at the newline ends there whether or not the text goes on (its last alternative to match has no
-  look-ahead past the newline and no ``$``). So the chunks tokenize exactly as the whole text
-  does; a property test in tests/test_tokens_text.py checks it on adversarial input. Chunks are
-  encoded across cores with tiktoken's batch encoding (the native encoder releases the GIL).
+  after a ``\\n`` that is followed by an ASCII letter. No piece of either encoding's split
+  pattern can hold ``\\n`` then a letter (letter pieces exclude ``\\r\\n``; the pieces that take
+  newlines, ``[\\r\\n/]*`` after punctuation and the whitespace ones, cannot take a letter), so
+  the whole text has a piece boundary there. The piece that ends at that newline is the same when
+  the text stops there: it is punctuation plus newlines, or a whitespace run that ends at the
+  newline, which ``\\s*[\\r\\n]+`` (o200k) and ``\\s*[\\r\\n]`` (cl100k) match whole in the
+  whole text, and which cl100k's ``\\s++$`` matches whole when it ends the chunk. Text after the
+  cut starts a match in the same place either way (no pattern looks behind). So the chunks
+  tokenize exactly as the whole text does; a property test in tests/test_tokens_text.py checks
+  it on adversarial input. Chunks are encoded across cores with tiktoken's batch encoding
+  (its native ``encode_ordinary`` releases the GIL).
 * **Long whitespace runs.** tiktoken's regex engine gives up (``StackOverflow`` panic) on a run
   of about 1,000,000 whitespace characters (measured with tiktoken 0.14, 2026-11-26). A chunk with
   a whitespace run of :data:`LONG_WHITESPACE_RUN` or more characters is split into pieces with
