@@ -29,10 +29,12 @@ from costlab.tokens.tokenizer import Tokenizer, resolve_model, tokenizer_for
 from costlab.tokens.totals import finish
 
 #: What the text of a PDF or DOCX count rests on.
-EXTRACTION_NOTE = (
-    "text extracted locally ({tool}); the API's own extraction differs, and vision models are "
-    "also sent page images, which are not counted"
-)
+EXTRACTION_NOTES = {
+    "pdf": "text extracted locally (pypdf); the API extracts PDF text its own way and also sends "
+    "page images to vision models, which are not counted",
+    "docx": "text extracted locally (python-docx); what reaches the model depends on how the "
+    "document is converted before sending",
+}
 
 
 def count_text(
@@ -222,7 +224,7 @@ def count_input(
         count = count_text(
             text, model=model, book=book, kind=binary, source=source.name, progress=progress
         )
-        note = EXTRACTION_NOTE.format(tool="pypdf" if binary == "pdf" else "python-docx")
+        note = EXTRACTION_NOTES[binary]
         warnings = () if text.strip() else ("no text could be extracted (a scanned document?)",)
         return replace(
             count,
