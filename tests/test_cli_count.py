@@ -217,3 +217,17 @@ def test_count_imports_no_pandas_plotly_or_streamlit(data: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_allow_special(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "p.txt"
+    path.write_text("a<|endoftext|>b")
+    code, out, _ = run(capsys, str(path), "--json")
+    ordinary = json.loads(out)["input_tokens"]
+    code, out, _ = run(capsys, str(path), "--json", "--allow-special")
+    assert code == 0 and json.loads(out)["input_tokens"] == 3 < ordinary
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    code, _, err = run(capsys, "--allow-special")
+    assert code == 2 and "give a PATH" in err

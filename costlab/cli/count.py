@@ -139,11 +139,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_special(args: argparse.Namespace, book: object) -> int:
+    import sys
+
     from costlab.cli._common import print_json
     from costlab.errors import CostlabError
     from costlab.tokens import count_text
     from costlab.tokens.files import decode, read_input
 
+    if args.path is None and (sys.stdin is None or sys.stdin.isatty()):
+        raise CostlabError("give a PATH, or - for stdin", args.command)
     source = read_input(args.path or "-")
     text = decode(source)
     if source.suffix in (".json", ".jsonl"):
