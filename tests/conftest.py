@@ -87,3 +87,15 @@ def price_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str
         return path
 
     return write
+
+
+@pytest.fixture
+def data() -> Path:
+    """The folder of test fixtures (tests/data)."""
+    return DATA
+
+
+@pytest.fixture
+def console_script() -> Path:
+    """The installed ``costlab`` command of this environment."""
+    return Path(sys.executable).parent / "costlab"

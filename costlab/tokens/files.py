@@ -1,0 +1,161 @@
+"""Read what the user gives (a path or stdin) and tell what it is.
+
+Kinds, decided from the bytes first (magic numbers), then the file name, then the text:
+images (PNG, JPEG, GIF, WebP), PDF, DOCX, and UTF-8 text. Text is a Batch API input file
+(``.jsonl``, or lines of ``{"custom_id", "body", ...}``), a request body (JSON with ``messages``
+or ``input``), or plain text (``.txt``, ``.md``, ``.csv``, a JSON document, source code ...).
+Anything else (other binary data, text that is not UTF-8) is one clear error.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from costlab.errors import CostlabError
+from costlab.yamlio import decode_text
+
+Shape = Literal["image", "pdf", "docx", "batch", "body", "text"]
+
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+@dataclass(frozen=True)
+class Input:
+    """Bytes to count and where they came from."""
+
+    name: str
+    """the path as given, or ``-`` for stdin"""
+    data: bytes
+    suffix: str
+    """lower-case file extension (``.jsonl``), empty for stdin"""
+
+
+def read_input(path_or_dash: str | Path, stdin: BinaryIO | None = None) -> Input:
+    """The bytes of a file, or of stdin for ``-``; a missing or unreadable file is one error."""
+    name = str(path_or_dash)
+    if name == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        return Input("-", stream.read(), "")
+    path = Path(name)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CostlabError("no such file", name) from None
+    except IsADirectoryError:
+        raise CostlabError("is a directory, expected a file", name) from None
+    except OSError as exc:
+        raise CostlabError(f"cannot read: {exc.strerror}", name) from None
+    return Input(name, data, path.suffix.lower())
+
+
+def sniff_binary(data: bytes) -> Shape | None:
+    """``image``, ``pdf`` or ``docx`` from the first bytes; None for anything else."""
+    head = data[:16]
+    if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return "image"
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if _is_docx(data) else None
+    return None
+
+
+def _is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def decode(source: Input) -> str:
+    """UTF-8 text of the input; binary data or another encoding is one error naming it."""
+    if source.data.startswith(b"PK\x03\x04"):
+        raise CostlabError(
+            "a zip archive that is not a .docx document; costlab counts text, request JSON, "
+            "batch JSONL, images, PDF and DOCX",
+            source.name,
+        )
+    try:
+        return decode_text(source.data, source.name)
+    except CostlabError as exc:
+        raise CostlabError(
+            f"{exc.what}; costlab counts UTF-8 text, request JSON, batch JSONL, images (PNG, "
+            "JPEG, GIF, WebP), PDF and DOCX",
+            *exc.where,
+        ) from None
+
+
+def text_shape(source: Input, text: str) -> tuple[Shape, Any]:
+    """Whether UTF-8 text is a batch file, a request body (returned parsed) or plain text."""
+    if source.suffix == ".jsonl":
+        return "batch", None
+    stripped = text.lstrip()
+    if source.suffix == ".json" or (source.suffix == "" and stripped.startswith("{")):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if _first_line_is_batch(stripped):
+                return "batch", None
+            raise CostlabError(
+                f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", source.name
+            ) from None
+        if isinstance(value, Mapping):
+            if "body" in value and ("url" in value or "custom_id" in value):
+                return "batch", None
+            if "messages" in value or "input" in value:
+                return "body", value
+            if "model" in value:
+                raise CostlabError(
+                    "a request body needs `messages` (Chat Completions) or `input` (Responses)",
+                    source.name,
+                )
+        return "text", None
+    return "text", None
+
+
+def _first_line_is_batch(text: str) -> bool:
+    first = text.split("\n", 1)[0]
+    try:
+        value = json.loads(first)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(value, Mapping) and "body" in value
+
+
+def pdf_text(source: Input) -> str:
+    """Text of every page of a PDF (pypdf), pages separated by newlines."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(source.data))
+        if reader.is_encrypted:
+            raise CostlabError("the PDF is encrypted; decrypt it first", source.name)
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except CostlabError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise CostlabError(f"unreadable PDF: {exc}", source.name) from None
+
+
+def docx_text(source: Input) -> str:
+    """Text of a DOCX document (python-docx): paragraphs, then table cells, one per line."""
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(source.data))
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+        raise CostlabError(f"unreadable DOCX: {exc}", source.name) from None
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append("\t".join(cell.text for cell in row.cells))
+    return "\n".join(lines)
