@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +43,7 @@ from decimal import (
     localcontext,
 )
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -114,7 +116,7 @@ class ForecastFlag:
     model: str
     code: str
     """context_window | max_input | max_output | modality | retired | retires | deprecated |
-    no_batch | no_cached_price"""
+    no_batch | no_cached_price | no_image_rule"""
     message: str
     month: str | None = None
     """first month it applies to, YYYY-MM, where it depends on the month"""
@@ -392,7 +394,7 @@ def expand(
         attempts = ONE + base_number(workload.retry_rate)
         for route in workload.routes:
             model = models[route.model]
-            tokens = request_tokens(resolved, i, workload, model)
+            tokens = request_tokens(resolved, i, workload, model, book)
             share = base_number(route.share)
             for batch, part in batch_parts:
                 rows.append(
@@ -439,38 +441,35 @@ def _growth_rates(workload: Workload, months: int) -> tuple[Decimal, ...]:
 
 
 def request_tokens(
-    scenario: Scenario, index: int, workload: Workload, model: Model
+    scenario: Scenario,
+    index: int,
+    workload: Workload,
+    model: Model,
+    book: PriceBook | None = None,
 ) -> dict[str, Decimal]:
     """Per-request tokens of a (range-free) workload on a model.
 
-    ``input_tokens`` includes the cached part; ``output_tokens`` includes reasoning tokens.
-    This is where measured samples and image tokens plug in (both depend on the model): they
-    need the token-counting package ``costlab.tokens``, and are refused with a clear error
-    until it is part of costlab.
+    ``input_tokens`` includes the cached part and the images' tokens; ``output_tokens``
+    includes reasoning tokens. A ``sample`` is measured on this model (its mean input tokens
+    per request replace ``input_tokens``); images use the model's image rule from the price
+    book. Both depend on the model, so a comparison re-measures them per candidate.
     """
     where = (scenario.source or None, scenario.workload_where(index))
     if workload.sample is not None:
-        raise CostlabError(
-            "measuring a sample needs costlab's token counting (costlab.tokens), which this "
-            "build does not include yet; give input_tokens instead",
-            *where,
-            "sample",
+        input_tokens = sample_tokens(scenario, workload.sample, model, book, where)
+    else:
+        input_tokens = base_number(workload.input_tokens)
+    images = ZERO if workload.images is None else base_number(workload.images.count)
+    # A model without image input cannot serve the workload at all (flagged "modality"), and
+    # a model without a published image rule gets a "no_image_rule" flag; in both cases the
+    # text is still priced so a comparison shows what the text alone would cost.
+    if workload.images is not None and images > 0 and model.images is not None:
+        from costlab.tokens import image_tokens
+
+        per_image = image_tokens(
+            model.images, workload.images.width, workload.images.height, workload.images.detail
         )
-    # A model without image input cannot serve the workload at all (flagged "modality"); its
-    # text is still priced so the comparison shows what the text alone would cost.
-    if (
-        workload.images is not None
-        and base_number(workload.images.count) > 0
-        and "image" in model.input_modalities
-    ):
-        raise CostlabError(
-            "image tokens come from the price book's image rule through costlab.tokens, "
-            "which this build does not include yet; leave images out or add their tokens to "
-            "input_tokens",
-            *where,
-            "images",
-        )
-    input_tokens = base_number(workload.input_tokens)
+        input_tokens = EXACT.add(input_tokens, EXACT.multiply(images, Decimal(per_image)))
     reasoning = base_number(workload.reasoning_tokens)
     cached = EXACT.multiply(input_tokens, base_number(workload.cached_input_share))
     return {
@@ -478,8 +477,47 @@ def request_tokens(
         "cached_input_tokens": tidy(cached),
         "output_tokens": tidy(EXACT.add(base_number(workload.output_tokens), reasoning)),
         "reasoning_tokens": tidy(reasoning),
-        "images": ZERO if workload.images is None else base_number(workload.images.count),
+        "images": images,
     }
+
+
+def sample_tokens(
+    scenario: Scenario,
+    sample: str,
+    model: Model,
+    book: PriceBook | None,
+    where: tuple[str | None, str],
+) -> Decimal:
+    """Mean input tokens per request of a sample file (prompt, request JSON, batch JSONL)."""
+    path = Path(sample)
+    if not path.is_absolute() and scenario.base_dir:
+        path = Path(scenario.base_dir) / path
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        raise CostlabError(f"no such sample file: {path}", *where, "sample") from None
+    try:
+        requests, tokens = _measured(str(path), stamp, model.id, book)
+    except CostlabError as exc:
+        raise CostlabError(exc.what, *where, "sample", *exc.where) from None
+    # The mean of a sample is a measurement, not money: 127 tokens over 3 requests has no exact
+    # decimal, so it is kept to a thousandth of a token (the forecast stays exact from there).
+    return tidy(MONEY.divide(Decimal(tokens), Decimal(requests)).quantize(Decimal("0.001")))
+
+
+@functools.lru_cache(maxsize=256)
+def _measured(path: str, stamp: int, model: str, book: PriceBook | None) -> tuple[int, int]:
+    """(requests, input tokens) of a sample on a model; cached per file version and model."""
+    from costlab.tokens import count_path
+
+    count = count_path(path, model=model, book=book)
+    if count.errors:
+        raise CostlabError(
+            f"{len(count.errors)} bad line(s) in the sample; first: {count.errors[0]}"
+        )
+    if not count.requests:
+        raise CostlabError("the sample holds no request to measure")
+    return count.requests, count.input_tokens
 
 
 # --- the vectorized engine --------------------------------------------------------------------
@@ -739,6 +777,16 @@ def _request_costs(
         found_flags = [
             ForecastFlag(workload, model.id, f.code, f.message) for f in shape_flags[line_shape[i]]
         ]
+        if images[i] > 0 and "image" in model.input_modalities and model.images is None:
+            found_flags.append(
+                ForecastFlag(
+                    workload,
+                    model.id,
+                    "no_image_rule",
+                    f"{model.id}: the price book has no image-token rule for this model; "
+                    "its images are not priced",
+                )
+            )
         if images[i] > 0 and "image" not in model.input_modalities:
             accepted = ", ".join(model.input_modalities)
             found_flags.append(

@@ -271,13 +271,51 @@ def test_image_input_on_a_text_only_model_is_flagged(book) -> None:
     assert flag.message == "o3-mini: accepts text input only; this workload sends images"
 
 
-def test_images_and_samples_wait_for_token_counting(book) -> None:
-    text = BASE + "        images: {count: 1, width: 1024, height: 1024}\n"
-    with pytest.raises(CostlabError, match=r"^s.yaml: workloads\[0\] \(w\): images: image tokens"):
-        forecast(scenario_from(text, book), book=book)
+def test_image_tokens_follow_the_models_published_rule(book) -> None:
+    # OpenAI's worked example: a 1024x1024 image at high detail is 765 tokens on gpt-4o
+    # (85 base + 4 tiles x 170). Two images per request add 1,530 input tokens.
+    text = BASE.replace("gpt-4.1-mini", "gpt-4o") + (
+        "        images: {count: 2, width: 1024, height: 1024, detail: high}\n"
+    )
+    fc = forecast(scenario_from(text, book), book=book)
+    assert fc.months["input_tokens"].iloc[0] == Decimal(29_000 * (1000 + 2 * 765))
+    assert not [f for f in fc.flags if f.code in {"modality", "no_image_rule"}]
+
+
+def test_images_on_a_model_without_an_image_rule_are_flagged_not_hidden(book) -> None:
+    text = BASE.replace("gpt-4.1-mini", "claude-haiku-4-5") + (
+        "        images: {count: 1, width: 1024, height: 1024}\n"
+    )
+    fc = forecast(scenario_from(text, book), book=book)
+    (flag,) = [f for f in fc.flags if f.code == "no_image_rule"]
+    assert "no image-token rule" in flag.message
+    assert fc.months["input_tokens"].iloc[0] == Decimal(29_000 * 1000)
+
+
+def test_a_prompt_sample_is_measured_on_the_model(book, tmp_path: Path) -> None:
+    # "tiktoken is great!" is 6 tokens in o200k_base (OpenAI cookbook).
+    (tmp_path / "prompt.txt").write_text("tiktoken is great!", encoding="utf-8")
     text = BASE.replace("input_tokens: 1000", "sample: prompt.txt")
-    with pytest.raises(CostlabError, match=r"^s.yaml: workloads\[0\] \(w\): sample: measuring"):
-        forecast(scenario_from(text, book), book=book)
+    (tmp_path / "s.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    fc = forecast(load_scenario(tmp_path / "s.yaml", book=book), book=book)
+    assert fc.months["input_tokens"].iloc[0] == Decimal(29_000 * 6)
+
+
+def test_a_batch_sample_gives_the_mean_request(book, tmp_path: Path) -> None:
+    # tests/data/example_batch.jsonl: 44 + 42 + 41 = 127 input tokens over 3 requests.
+    sample = Path(__file__).parent / "data" / "example_batch.jsonl"
+    text = BASE.replace("input_tokens: 1000", f"sample: {sample}")
+    (tmp_path / "s.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    fc = forecast(load_scenario(tmp_path / "s.yaml", book=book), book=book)
+    # The mean is kept to a thousandth of a token: 127 / 3 = 42.333.
+    assert fc.lines["input_tokens"].iloc[0] == Decimal(29_000) * Decimal("42.333")
+
+
+def test_a_missing_sample_names_the_field(book, tmp_path: Path) -> None:
+    text = BASE.replace("input_tokens: 1000", "sample: nowhere.txt")
+    (tmp_path / "s.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    with pytest.raises(CostlabError, match=r"workloads\[0\] \(w\): sample: no such sample file"):
+        forecast(load_scenario(tmp_path / "s.yaml", book=book), book=book)
 
 
 def test_total_budget_runs_out_in_the_month_the_cumulative_cost_passes_it(book) -> None:
