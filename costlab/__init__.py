@@ -11,6 +11,11 @@ Price book
 Cost engine
     ``Usage``, ``price_usage(model, usage, on=None)`` -> ``Cost``, ``estimate(model, ...)``,
     ``compare(models, usage)``, ``price_frame(df, ...)`` for a DataFrame of usage rows.
+Token counting (offline; exact for models with a tiktoken encoding, labelled estimates else)
+    ``count_text(text, model=...)``, ``count_chat(body)``, ``count_responses(body)``,
+    ``count_image((w, h) | path, model=..., detail=...)``, ``count_path(path)`` (any file a user
+    pastes: text, request JSON, batch JSONL, image, PDF, DOCX) -> ``TokenCount``;
+    ``price_count(count, model, output_tokens=...)`` prices a count.
 Scenarios and forecasts
     ``load_scenario(path)`` -> ``Scenario``; ``forecast_scenario(scenario)`` -> ``Forecast``
     (``costlab.forecast.forecast``); ``compare_scenario(scenario, models, workload=None)`` ->
@@ -43,6 +48,14 @@ _EXPORTS = {
     "price_frame": "costlab.frame",
     "FrameCost": "costlab.frame",
     "format_usd": "costlab.money",
+    # token counting (issue 4)
+    "TokenCount": "costlab.tokens",
+    "count_text": "costlab.tokens",
+    "count_chat": "costlab.tokens",
+    "count_responses": "costlab.tokens",
+    "count_image": "costlab.tokens",
+    "count_path": "costlab.tokens",
+    "price_count": "costlab.countcost",
     # scenarios, forecasts, comparisons, actuals, exports (issue 5)
     "Scenario": "costlab.scenario",
     "load_scenario": "costlab.scenario",
@@ -69,10 +82,16 @@ __all__ = [
     "PriceBook",
     "PriceEntry",
     "Scenario",
+    "TokenCount",
     "Usage",
     "actual_vs_forecast",
     "compare",
     "compare_scenario",
+    "count_chat",
+    "count_image",
+    "count_path",
+    "count_responses",
+    "count_text",
     "estimate",
     "export_tables",
     "forecast_scenario",
@@ -80,6 +99,7 @@ __all__ = [
     "load_actuals",
     "load_pricebook",
     "load_scenario",
+    "price_count",
     "price_frame",
     "price_usage",
     "router_vs_single",
@@ -91,6 +111,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from costlab.comparison import Comparison, router_vs_single
     from costlab.comparison import compare as compare_scenario
     from costlab.cost import Cost, Flag, Usage, compare, estimate, price_usage
+    from costlab.countcost import price_count
     from costlab.errors import CostlabError
     from costlab.export import export as export_tables
     from costlab.forecast import Forecast
@@ -99,6 +120,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from costlab.money import format_usd
     from costlab.pricebook import Model, PriceBook, PriceEntry, load_pricebook
     from costlab.scenario import Scenario, load_scenario
+    from costlab.tokens import (
+        TokenCount,
+        count_chat,
+        count_image,
+        count_path,
+        count_responses,
+        count_text,
+    )
 
 
 def __getattr__(name: str) -> Any:
