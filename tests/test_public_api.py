@@ -25,6 +25,7 @@ def test_import_costlab_loads_no_heavy_dependency() -> None:
 
 def test_the_readme_python_example_holds() -> None:
     from datetime import date
+    from decimal import Decimal
 
     cost = costlab.estimate(
         "gpt-4.1-mini",
@@ -34,5 +35,5 @@ def test_the_readme_python_example_holds() -> None:
         requests=20_000,
         on=date(2026, 11, 26),
     )
-    assert cost.total_cost == costlab.estimate.__globals__["Decimal"]("10.80")
+    assert cost.total_cost == Decimal("10.80")
     assert str(cost.cost_per_request) == "0.00054"
