@@ -2,11 +2,18 @@
 
 import streamlit as st
 
-from costlab.app.pages import actuals, compare, forecast, planner, price_book
+from costlab.app.pages import actuals, compare, forecast, planner, price_book, prompt_cost
 
 st.set_page_config(page_title="costlab", page_icon=":material/payments:", layout="wide")
 
 pages = [
+    st.Page(
+        prompt_cost.render,
+        title="Prompt cost",
+        icon=":material/calculate:",
+        url_path="prompt-cost",
+        default=True,
+    ),
     st.Page(
         planner.render, title="Workload planner", icon=":material/event_note:", url_path="planner"
     ),

@@ -28,9 +28,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-#: url path -> a text the page shows once rendered
+#: url path -> a text the page shows once rendered ("" is the default page, Prompt cost)
 PAGES = {
-    "prompt-cost": "Prompt cost",
+    "": "Prompt cost",
     "planner": "Workload planner",
     "compare": "Compare models",
     "forecast": "Forecast & budget",

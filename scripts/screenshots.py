@@ -1,6 +1,7 @@
 """Regenerate the README screenshots: `make screenshots` (needs Debian's chromium).
 
-Starts the app, opens pages in headless Chromium and writes docs/img/<page>.png.
+Starts the app, opens each page in headless Chromium with some content in it (the example
+request on Prompt cost, the ranged launch scenario on Forecast) and writes docs/img/<page>.png.
 """
 
 from __future__ import annotations
@@ -12,12 +13,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from appserver import CHROMIUM_ARGS, PAGES, ROOT, chromium_path, running_app, wait_rendered
 
-SHOTS = sys.argv[1:] or list(PAGES)
+NAMES = {"": "prompt-cost"}
+
+
+def scenario_query(example: str) -> str:
+    """``?scenario=...`` for an example file, as the app writes it when sharing."""
+    from costlab.app.state import QUERY, encode, from_yaml
+
+    path = ROOT / "examples" / example
+    return f"?{QUERY}={encode(from_yaml(path.read_text(encoding='utf-8'), path.name))}"
 
 
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
+    wanted = [("" if a == "prompt-cost" else a) for a in sys.argv[1:]] or list(PAGES)
     browser_path = chromium_path()
     if browser_path is None:
         print("no chromium found: apt-get install chromium", file=sys.stderr)
@@ -26,11 +36,19 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     with running_app() as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        for path in SHOTS:
-            page.goto(f"{url}/{path}")
+        # Streamlit scrolls inside its own container, so a tall viewport is what shows a whole page.
+        page = browser.new_page(viewport={"width": 1400, "height": 2000})
+        for path in wanted:
+            query = scenario_query("launch-ranges.yaml") if path == "forecast" else ""
+            page.goto(f"{url}/{path}{query}")
             wait_rendered(page, PAGES[path])
-            target = out / f"{path}.png"
+            if path == "":
+                page.get_by_role("button", name="Load an example request").click()
+                wait_rendered(page, "Per call (gpt-4.1-mini)")
+            if path == "actuals":
+                page.get_by_role("button", name="Use the example file").click()
+                wait_rendered(page, "Against the forecast")
+            target = out / f"{NAMES.get(path, path)}.png"
             page.screenshot(path=str(target), full_page=True)
             print(f"wrote {target.relative_to(ROOT)}")
         browser.close()

@@ -156,3 +156,30 @@ def test_runs_too_long_for_tiktokens_regex_engine_still_count() -> None:
     # Pieces: n - 1 spaces (\s+(?!\S)), then " x"; the spaces are byte-pair-encoded as one piece.
     expected = len(enc._encode_single_piece(" " * (n - 1))) + len(enc.encode_ordinary(" x"))
     assert text_tokens(" " * n + "x") == expected
+
+
+def test_count_for_models_shares_one_encode_and_matches_each_count() -> None:
+    from costlab.tokens import Input, count_for_models, count_input
+
+    text = "Summarise the attached ticket in two sentences. " * 200
+    models = ["gpt-4.1-mini", "gpt-4o", "gpt-3.5-turbo", "claude-haiku-4-5", "gemini-2.5-flash"]
+    source = Input("pasted", text.encode(), "")
+    together = count_for_models(source, models)
+    alone = [count_input(source, model=m) for m in models]
+    assert [(c.model, c.input_tokens, c.exact) for c in together] == [
+        (c.model, c.input_tokens, c.exact) for c in alone
+    ]
+    assert [c.exact for c in together] == [True, True, True, False, False]
+
+
+def test_count_for_models_counts_a_body_per_model() -> None:
+    import json
+
+    from costlab.tokens import Input, count_for_models
+
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "Hello there"}]}
+    counts = count_for_models(
+        Input("body.json", json.dumps(body).encode(), ".json"), ["gpt-4o", "gpt-3.5-turbo"]
+    )
+    assert [c.kind for c in counts] == ["chat", "chat"]
+    assert [c.model for c in counts] == ["gpt-4o", "gpt-3.5-turbo"]

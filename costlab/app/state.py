@@ -8,6 +8,7 @@ what someone sees.
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import zlib
 from decimal import Decimal
@@ -165,6 +166,23 @@ def replace(new: dict[str, Any], *, reset_widgets: bool = True) -> None:
     if reset_widgets:
         st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
     st.query_params[QUERY] = encode(new)
+
+
+def with_horizon(data: dict[str, Any], months: int) -> tuple[dict[str, Any], list[str]]:
+    """``data`` over ``months`` months; per-month growth lists are cut, or extended with their
+    last rate, to ``months - 1`` rates (and the changes are described)."""
+    new = copy.deepcopy(data)
+    new["months"] = months
+    notes = []
+    for workload in new.get("workloads", []):
+        rates = workload.get("growth")
+        if isinstance(rates, list) and len(rates) != months - 1:
+            last = rates[-1] if rates else Decimal(0)
+            workload["growth"] = (rates + [last] * months)[: months - 1]
+            notes.append(
+                f"{workload.get('name')}: growth list {'cut' if len(rates) > months - 1 else 'extended with its last rate'} to {months - 1} rates"
+            )
+    return new, notes
 
 
 def generation() -> int:

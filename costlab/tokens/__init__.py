@@ -18,6 +18,7 @@ from __future__ import annotations
 from costlab.tokens.api import (
     count_body,
     count_chat,
+    count_for_models,
     count_image,
     count_input,
     count_path,
@@ -26,6 +27,7 @@ from costlab.tokens.api import (
 )
 from costlab.tokens.batch import count_batch
 from costlab.tokens.encodings import get_encoding
+from costlab.tokens.files import Input
 from costlab.tokens.images import Detail, image_tokens, parse_size
 from costlab.tokens.result import Kind, PartCount, TokenCount
 from costlab.tokens.text import text_tokens
@@ -34,6 +36,7 @@ from costlab.tokens.tokenizer import DEFAULT_MODEL, Tokenizer, tokenizer_for
 __all__ = [
     "DEFAULT_MODEL",
     "Detail",
+    "Input",
     "Kind",
     "PartCount",
     "TokenCount",
@@ -41,6 +44,7 @@ __all__ = [
     "count_batch",
     "count_body",
     "count_chat",
+    "count_for_models",
     "count_image",
     "count_input",
     "count_path",

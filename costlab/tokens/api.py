@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,6 +27,8 @@ from costlab.tokens.tally import ImageOptions, Tally
 from costlab.tokens.text import Progress, text_tokens
 from costlab.tokens.tokenizer import Tokenizer, resolve_model, tokenizer_for
 from costlab.tokens.totals import finish
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 #: What the text of a PDF or DOCX count rests on.
 EXTRACTION_NOTES = {
@@ -57,6 +59,10 @@ def count_text(
     """
     tokenizer = tokenizer_for(resolve_model(model, book))
     encoded = text_tokens(text, tokenizer.encoding, allow_special=allow_special, progress=progress)
+    return _text_count(tokenizer, encoded, kind, source)
+
+
+def _text_count(tokenizer: Tokenizer, encoded: int, kind: Kind, source: str | None) -> TokenCount:
     return TokenCount(
         model=tokenizer.model.id,
         encoding=tokenizer.encoding,
@@ -66,6 +72,39 @@ def count_text(
         estimate_source=tokenizer.estimate_note(),
         source=source,
     )
+
+
+def count_for_models(
+    source: Input,
+    models: Sequence[str],
+    *,
+    book: PriceBook | None = None,
+    detail: Detail = "auto",
+    image_size: tuple[int, int] | None = None,
+) -> list[TokenCount]:
+    """:func:`count_input` on each of ``models``, in order.
+
+    Plain text is encoded once per encoding however many models share it, so a 1M-token paste
+    compared across six models costs one encode of o200k_base (plus cl100k_base if asked).
+    """
+    if sniff_binary(source.data) is None and source.suffix not in IMAGE_SUFFIXES:
+        text = decode(source)
+        shape, _ = text_shape(source, text)
+        if shape == "text":
+            encoded: dict[str, int] = {}
+            counts = []
+            for name in models:
+                tokenizer = tokenizer_for(resolve_model(name, book))
+                if tokenizer.encoding not in encoded:
+                    encoded[tokenizer.encoding] = text_tokens(text, tokenizer.encoding)
+                counts.append(
+                    _text_count(tokenizer, encoded[tokenizer.encoding], "text", source.name)
+                )
+            return counts
+    return [
+        count_input(source, model=name, book=book, detail=detail, image_size=image_size)
+        for name in models
+    ]
 
 
 def count_chat(
@@ -232,7 +271,7 @@ def count_input(
             estimate_source="; ".join(filter(None, [count.estimate_source, note])),
             warnings=warnings,
         )
-    if source.suffix in (".png", ".jpg", ".jpeg", ".gif", ".webp"):
+    if source.suffix in IMAGE_SUFFIXES:
         read_size(source.data, source.name)  # raises "unreadable image" with pillow's reason
     text = decode(source)
     shape, body = text_shape(source, text)

@@ -238,7 +238,12 @@ def render() -> None:
                     else "already the cheapest",
                     delta_color="normal" if saving > 0 else "off",
                 )
-            m3.metric("Horizon", f"{scenario.months} months from {scenario.start}")
+            m3.metric(
+                "Cannot serve",
+                f"{int((~ranking['can_serve']).sum())} of {len(ranking)}",
+                help="a limit exceeded or retired within the horizon; see the warnings",
+            )
+            st.caption(f"Costs over {scenario.months} months from {scenario.start}.")
             st.dataframe(_ranking_table(result), hide_index=True, width="stretch")
             left, right = st.columns(2)
             with left:

@@ -209,15 +209,20 @@ def render() -> None:
         "the total budget.",
     )
     data = state.data()
+    current = int(data.get("months", 12))
     months = st.slider(
         "Horizon (months)",
-        12,
-        36,
-        max(12, min(36, int(data.get("months", 12)))),
-        key="forecast-months",
+        1,
+        max(36, current),
+        current,
+        key=f"forecast-months-{state.generation()}",
+        help="12 to 36 months for a budget review",
     )
-    if months != int(data.get("months", 12)):
-        state.replace({**data, "months": months}, reset_widgets=True)
+    if months != current:
+        extended, notes = state.with_horizon(data, months)
+        state.replace(extended, reset_widgets=True)
+        for note in notes:
+            st.info(note)
     try:
         fc = state.current_forecast()
     except CostlabError as exc:
