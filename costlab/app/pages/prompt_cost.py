@@ -173,11 +173,13 @@ def _gauge(counts: list[TokenCount], book: PriceBook, output: int) -> go.Figure:
     names = [c.model for c in counts]
     colors = color_map(names)
     fig = go.Figure()
+    biggest = 0.0
     for count in counts:
         model = book.resolve(count.model)
         per_request = count.input_tokens / (count.requests or 1)
         share = per_request / model.context_window * 100
         out_share = min(output, model.max_output_tokens) / model.context_window * 100
+        biggest = max(biggest, share + out_share)
         fig.add_bar(
             y=[count.model],
             x=[share],
@@ -198,7 +200,6 @@ def _gauge(counts: list[TokenCount], book: PriceBook, output: int) -> go.Figure:
             hovertemplate=f"+ output {output:,} tokens<extra></extra>",
         )
     fig.add_vline(x=100, line_color="#DC2626", line_dash="dash")
-    biggest = max((b.x[0] for b in fig.data), default=0)  # type: ignore[attr-defined]
     fig.update_layout(
         barmode="stack",
         height=80 + 34 * len(counts),
