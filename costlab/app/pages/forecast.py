@@ -231,19 +231,21 @@ def render() -> None:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(f"Total, {fc.scenario.months} months", money(fc.total_cost))
     if fc.scenario.has_ranges:
-        c2.metric("Low – high", f"{money(fc.total_cost_low)} – {money(fc.total_cost_high)}")
+        c2.metric("Low band total", money(fc.total_cost_low))
+        c3.metric("High band total", money(fc.total_cost_high))
     else:
         c2.metric("Last month", money(fc.months["total_cost"].iloc[-1]))
-    c3.metric("Average month", money(fc.total_cost / fc.scenario.months))
+        c3.metric("Average month", money(fc.total_cost / fc.scenario.months))
     b = fc.budget
     if b.total is not None:
         c4.metric(
             "Total budget runs out",
-            b.total_runs_out or "not within horizon",
+            b.total_runs_out or "lasts",
             delta=f"high band: {b.total_runs_out_high}"
             if b.total_runs_out_high and b.total_runs_out_high != b.total_runs_out
             else None,
-            delta_color="off",
+            delta_color="inverse",
+            help=f"{money(b.total)} over the horizon",
         )
     elif b.monthly is not None:
         c4.metric("First month over budget", b.first_month_over or "none")
