@@ -113,7 +113,7 @@ def to_yaml(data: dict[str, Any]) -> str:
             return int(number) if number == number.to_integral_value() else float(value)
         return value
 
-    header = "# costlab scenario (https://github.com/.../costlab#scenario-files)\n"
+    header = "# costlab scenario file: see the Scenario files section of costlab's README\n"
     return header + yaml.safe_dump(numbers(plain(data)), sort_keys=False, allow_unicode=True)
 
 

@@ -22,7 +22,7 @@ def _pricebook() -> dict[str, Any]:
     return json_schema(
         PriceFile,
         title="costlab price file",
-        schema_id="https://costlab.dev/schemas/pricebook.schema.json",
+        schema_id="urn:costlab:schema:pricebook",
     )
 
 
@@ -33,7 +33,7 @@ def _scenario() -> dict[str, Any]:
     return json_schema(
         Scenario,
         title="costlab scenario file",
-        schema_id="https://costlab.dev/schemas/scenario.schema.json",
+        schema_id="urn:costlab:schema:scenario",
     )
 
 
