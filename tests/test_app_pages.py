@@ -271,3 +271,17 @@ def test_every_page_has_a_title_and_a_how_to_read_caption(name: str) -> None:
     at = page(name)
     assert not at.exception
     assert at.title and at.caption and len(at.caption[0].value) > 60
+
+
+def test_planner_keeps_a_loaded_files_exact_numbers() -> None:
+    at = page("planner")
+    text = (
+        (ROOT / "examples" / "support-bot.yaml")
+        .read_text()
+        .replace("cached_input_share: 0.5", "cached_input_share: 0.333")
+    )
+    at.file_uploader(key="scenario_upload").set_value(
+        ("precise.yaml", text.encode(), "application/x-yaml")
+    ).run()
+    assert not at.exception
+    assert at.session_state["scenario_data"]["workloads"][0]["cached_input_share"] == "0.333"

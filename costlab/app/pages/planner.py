@@ -74,7 +74,8 @@ def _field(field: str, current: Any, key: str, ranged: bool) -> Any:
         entered = st.number_input(
             label, low_limit, high_limit, value, step, fmt, key=key, help=help_text
         )
-        return _to_decimal(entered, fmt)
+        # An untouched widget keeps the file's exact number (0.333 is not rounded to "%.2f").
+        return current if entered == value and current is not None else _to_decimal(entered, fmt)
     parts = (
         current if isinstance(current, dict) else {"low": current, "base": current, "high": current}
     )
@@ -83,19 +84,18 @@ def _field(field: str, current: Any, key: str, ranged: bool) -> Any:
     out = {}
     for col, end in zip(cols, ("low", "base", "high"), strict=True):
         v = float(_number(parts.get(end, 0)))
-        out[end] = _to_decimal(
-            col.number_input(
-                end,
-                low_limit,
-                high_limit,
-                v,
-                step,
-                fmt,
-                key=f"{key}-{end}",
-                label_visibility="collapsed",
-            ),
+        entered = col.number_input(
+            end,
+            low_limit,
+            high_limit,
+            v,
+            step,
             fmt,
+            key=f"{key}-{end}",
+            label_visibility="collapsed",
         )
+        original = parts.get(end)
+        out[end] = original if entered == v and original is not None else _to_decimal(entered, fmt)
     if out["low"] == out["base"] == out["high"]:
         return out["base"]
     return out
