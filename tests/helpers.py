@@ -65,3 +65,22 @@ def docx_file(path: Path, paragraphs: list[str], cells: list[list[str]] | None =
 
 def batch_line(custom_id: str, body: dict[str, Any], url: str = "/v1/chat/completions") -> str:
     return json.dumps({"custom_id": custom_id, "method": "POST", "url": url, "body": body})
+
+
+#: The issue's support-bot scenario, as a file's text; tests refer to its line numbers
+#: (line 1 is "name: ...", line 10 "cached_input_share").
+SUPPORT = """\
+name: support-bot
+start: 2027-01
+months: 12
+budget: {monthly: 400}
+workloads:
+  - name: triage
+    model: gpt-4.1-mini
+    requests_per_day: 20000
+    input_tokens: 1200
+    cached_input_share: 0.5
+    output_tokens: 150
+    retry_rate: 0.05
+    growth: 0.10
+"""

@@ -7,25 +7,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import SUPPORT
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORT_BOT = str(ROOT / "examples" / "support-bot.yaml")
-
-SUPPORT = """\
-name: support-bot
-start: 2027-01
-months: 12
-budget: {monthly: 400}
-workloads:
-  - name: triage
-    model: gpt-4.1-mini
-    requests_per_day: 20000
-    input_tokens: 1200
-    cached_input_share: 0.5
-    output_tokens: 150
-    retry_rate: 0.05
-    growth: 0.10
-"""
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from helpers import SUPPORT
 
 from costlab.errors import CostlabError
 from costlab.ranges import Range
@@ -21,21 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 # Line numbers below refer to this text (line 1 is "name: ...").
-SUPPORT = """\
-name: support-bot
-start: 2027-01
-months: 12
-budget: {monthly: 400}
-workloads:
-  - name: triage
-    model: gpt-4.1-mini
-    requests_per_day: 20000
-    input_tokens: 1200
-    cached_input_share: 0.5
-    output_tokens: 150
-    retry_rate: 0.05
-    growth: 0.10
-"""
 
 
 @pytest.fixture(autouse=True)
