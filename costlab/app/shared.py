@@ -94,6 +94,39 @@ def color_map(model_ids: list[str]) -> dict[str, str]:
     return {m: model_color(m) for m in model_ids}
 
 
+def add_band(fig: Any, x: Any, low: Any, high: Any, *, name: str, fill: str) -> None:
+    """A shaded band between ``low`` and ``high`` (two invisible lines, the second filled)."""
+    fig.add_scatter(
+        x=x,
+        y=high,
+        mode="lines",
+        line={"width": 0},
+        showlegend=False,
+        hovertemplate="high $%{y:,.2f}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=x,
+        y=low,
+        mode="lines",
+        line={"width": 0},
+        fill="tonexty",
+        fillcolor=fill,
+        name=name,
+        hovertemplate="low $%{y:,.2f}<extra></extra>",
+    )
+
+
+def add_budget_line(fig: Any, x: Any, amount: Any, *, name: str) -> None:
+    """A dashed red line at a budget amount across the months ``x``."""
+    fig.add_scatter(
+        x=x,
+        y=[float(amount)] * len(x),
+        mode="lines",
+        name=name,
+        line={"color": "#DC2626", "dash": "dash"},
+    )
+
+
 def money(value: Any, *, per_unit: bool = False) -> str:
     return format_usd(value, per_unit=per_unit)
 

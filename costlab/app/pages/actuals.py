@@ -10,7 +10,7 @@ import streamlit as st
 
 from costlab.actuals import Actuals, parse_usage, price_usage_file, variance
 from costlab.app import state
-from costlab.app.shared import color_map, current_book, header, money, show_flags
+from costlab.app.shared import add_band, color_map, current_book, header, money, show_flags
 from costlab.errors import CostlabError
 from costlab.export import csv_text
 from costlab.forecast import as_floats
@@ -65,21 +65,13 @@ def _variance_chart(table: pd.DataFrame) -> go.Figure:
         line={"color": "#F59E0B", "width": 3},
     )
     if (v["forecast_cost_low"] != v["forecast_cost_high"]).any():
-        fig.add_scatter(
-            x=v["month"],
-            y=v["forecast_cost_high"],
-            mode="lines",
-            line={"width": 0},
-            showlegend=False,
-        )
-        fig.add_scatter(
-            x=v["month"],
-            y=v["forecast_cost_low"],
-            mode="lines",
-            line={"width": 0},
-            fill="tonexty",
-            fillcolor="rgba(245,158,11,0.2)",
+        add_band(
+            fig,
+            v["month"],
+            v["forecast_cost_low"],
+            v["forecast_cost_high"],
             name="forecast band",
+            fill="rgba(245,158,11,0.2)",
         )
     fig.update_layout(
         height=340,

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from costlab.app import state
-from costlab.app.shared import header, money, show_flags
+from costlab.app.shared import add_band, add_budget_line, header, money, show_flags
 from costlab.errors import CostlabError
 from costlab.export import csv_text, json_data, xlsx_bytes
 from costlab.forecast import Forecast, as_floats
@@ -22,23 +22,13 @@ def _band_chart(fc: Forecast) -> go.Figure:
     m = as_floats(fc.months)
     fig = go.Figure()
     if fc.scenario.has_ranges:
-        fig.add_scatter(
-            x=m["month"],
-            y=m["total_cost_high"],
-            mode="lines",
-            line={"width": 0},
-            name="high",
-            hovertemplate="high $%{y:,.2f}<extra></extra>",
-        )
-        fig.add_scatter(
-            x=m["month"],
-            y=m["total_cost_low"],
-            mode="lines",
-            line={"width": 0},
-            fill="tonexty",
-            fillcolor=BAND_FILL,
+        add_band(
+            fig,
+            m["month"],
+            m["total_cost_low"],
+            m["total_cost_high"],
             name="low-high band",
-            hovertemplate="low $%{y:,.2f}<extra></extra>",
+            fill=BAND_FILL,
         )
     fig.add_scatter(
         x=m["month"],
@@ -49,13 +39,7 @@ def _band_chart(fc: Forecast) -> go.Figure:
         hovertemplate="%{x}: $%{y:,.2f}<extra>base</extra>",
     )
     if fc.budget.monthly is not None:
-        fig.add_scatter(
-            x=m["month"],
-            y=[float(fc.budget.monthly)] * len(m),
-            mode="lines",
-            name="monthly budget",
-            line={"color": "#DC2626", "dash": "dash"},
-        )
+        add_budget_line(fig, m["month"], fc.budget.monthly, name="monthly budget")
     fig.update_layout(
         height=360,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -70,22 +54,13 @@ def _cumulative_chart(fc: Forecast) -> go.Figure:
     m = as_floats(fc.months)
     fig = go.Figure()
     if fc.scenario.has_ranges:
-        fig.add_scatter(
-            x=m["month"],
-            y=m["cumulative_cost_high"],
-            mode="lines",
-            line={"width": 0},
-            name="high",
-            showlegend=False,
-        )
-        fig.add_scatter(
-            x=m["month"],
-            y=m["cumulative_cost_low"],
-            mode="lines",
-            line={"width": 0},
-            fill="tonexty",
-            fillcolor=BAND_FILL,
+        add_band(
+            fig,
+            m["month"],
+            m["cumulative_cost_low"],
+            m["cumulative_cost_high"],
             name="low-high band",
+            fill=BAND_FILL,
         )
     fig.add_scatter(
         x=m["month"],
@@ -95,13 +70,7 @@ def _cumulative_chart(fc: Forecast) -> go.Figure:
         line={"color": "#0F766E", "width": 3},
     )
     if fc.budget.total is not None:
-        fig.add_scatter(
-            x=m["month"],
-            y=[float(fc.budget.total)] * len(m),
-            mode="lines",
-            name="total budget",
-            line={"color": "#DC2626", "dash": "dash"},
-        )
+        add_budget_line(fig, m["month"], fc.budget.total, name="total budget")
         if fc.budget.total_runs_out:
             fig.add_vline(x=fc.budget.total_runs_out, line_color="#DC2626", opacity=0.4)
     fig.update_layout(

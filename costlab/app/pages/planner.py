@@ -11,7 +11,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from costlab.app import state
-from costlab.app.shared import COMPONENT_COLORS, current_book, header, money, show_flags
+from costlab.app.shared import (
+    COMPONENT_COLORS,
+    add_budget_line,
+    current_book,
+    header,
+    money,
+    show_flags,
+)
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast, as_floats
 from costlab.money import format_tokens
@@ -269,13 +276,7 @@ def _chart(fc: Forecast) -> go.Figure:
             hovertemplate="%{x}: $%{y:,.2f}<extra>" + label + "</extra>",
         )
     if fc.budget.monthly is not None:
-        fig.add_scatter(
-            x=months["month"],
-            y=[float(fc.budget.monthly)] * len(months),
-            name="monthly budget",
-            mode="lines",
-            line={"color": "#DC2626", "dash": "dash"},
-        )
+        add_budget_line(fig, months["month"], fc.budget.monthly, name="monthly budget")
     if fc.budget.first_month_over:
         fig.add_vline(x=fc.budget.first_month_over, line_color="#DC2626", line_width=1, opacity=0.4)
         fig.add_annotation(
