@@ -21,7 +21,7 @@ import numpy as np
 
 from costlab.forecast import forecast
 from costlab.money import plain
-from costlab.pricebook import load_pricebook
+from costlab.prices import load_pricebook, rates_for
 from costlab.scenario import Scenario, Workload, sweep
 
 MODELS = [
@@ -86,7 +86,7 @@ def bare_baseline(scenario: Scenario) -> float:
         cached = tokens * float(CACHED)
         costs = []
         for is_batch in (False, True):
-            r = price.rates(batch=is_batch)
+            r = rates_for(price, batch=is_batch)
             costs.append(
                 (
                     (tokens - cached) * float(r.input)

@@ -35,18 +35,18 @@ from typing import TYPE_CHECKING, Any
 #: public name -> module that defines it
 _EXPORTS = {
     "CostlabError": "costlab.errors",
-    "PriceBook": "costlab.pricebook",
-    "Model": "costlab.pricebook",
-    "PriceEntry": "costlab.pricebook",
-    "load_pricebook": "costlab.pricebook",
+    "PriceBook": "costlab.prices",
+    "Model": "costlab.prices",
+    "PriceEntry": "costlab.prices",
+    "load_pricebook": "costlab.prices",
     "Usage": "costlab.cost",
     "Cost": "costlab.cost",
     "Flag": "costlab.cost",
     "price_usage": "costlab.cost",
     "estimate": "costlab.cost",
     "compare": "costlab.cost",
-    "price_frame": "costlab.frame",
-    "FrameCost": "costlab.frame",
+    "price_frame": "costlab.cost_frame",
+    "FrameCost": "costlab.cost_frame",
     "format_usd": "costlab.money",
     # token counting (issue 4)
     "TokenCount": "costlab.tokens",
@@ -55,7 +55,7 @@ _EXPORTS = {
     "count_responses": "costlab.tokens",
     "count_image": "costlab.tokens",
     "count_path": "costlab.tokens",
-    "price_count": "costlab.countcost",
+    "price_count": "costlab.counted_cost",
     # scenarios, forecasts, comparisons, actuals, exports (issue 5)
     "Scenario": "costlab.scenario",
     "load_scenario": "costlab.scenario",
@@ -111,14 +111,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from costlab.comparison import Comparison, router_vs_single
     from costlab.comparison import compare as compare_scenario
     from costlab.cost import Cost, Flag, Usage, compare, estimate, price_usage
-    from costlab.countcost import price_count
+    from costlab.cost_frame import FrameCost, price_frame
+    from costlab.counted_cost import price_count
     from costlab.errors import CostlabError
     from costlab.export import export as export_tables
     from costlab.forecast import Forecast
     from costlab.forecast import forecast as forecast_scenario
-    from costlab.frame import FrameCost, price_frame
     from costlab.money import format_usd
-    from costlab.pricebook import Model, PriceBook, PriceEntry, load_pricebook
+    from costlab.prices import Model, PriceBook, PriceEntry, load_pricebook
     from costlab.scenario import Scenario, load_scenario
     from costlab.tokens import (
         TokenCount,

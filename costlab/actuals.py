@@ -44,11 +44,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from costlab.cost_frame import FrameCost, price_frame, sum_groups
 from costlab.errors import CostlabError
-from costlab.forecast import Forecast, column, exact_sum, is_money, records, tidy
-from costlab.frame import COST_COLUMNS, TOKEN_COLUMNS, FrameCost, price_frame, regroup
+from costlab.forecast import Forecast
 from costlab.money import MONEY, ZERO
-from costlab.pricebook import PriceBook, load_pricebook
+from costlab.prices import PriceBook, load_pricebook
+from costlab.tables import column, exact_sum, is_money, records, tidy
+from costlab.usage import COST_COLUMNS, TOKEN_COLUMNS
 from costlab.yamlio import decode_text
 
 Format = Literal[
@@ -627,8 +629,8 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
     if frame.empty:
         return Actuals(file, _empty_months(), _empty_months(["model", "batch"]), rows_used=0)
     priced = price_frame(frame, book=book, by=["month"])
-    by_model = regroup(priced.groups, ["month", "model", "batch"])
-    by_month = regroup(priced.groups, ["month"])
+    by_model = sum_groups(priced.groups, ["month", "model", "batch"])
+    by_month = sum_groups(priced.groups, ["month"])
     for table in (by_model, by_month):
         table["actual_cost"] = table["total_cost"]
     flags = tuple(f.message for f in priced.flags)

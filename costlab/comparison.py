@@ -23,11 +23,12 @@ from typing import Any, Literal
 import pandas as pd
 
 from costlab.errors import CostlabError
-from costlab.forecast import Forecast, column, exact_sum, forecast, records, tidy
+from costlab.forecast import Forecast, forecast
 from costlab.money import MONEY
-from costlab.pricebook import PriceBook, load_pricebook
+from costlab.prices import PriceBook, load_pricebook
 from costlab.routing import describe
 from costlab.scenario import Scenario
+from costlab.tables import column, exact_sum, records, tidy
 
 Kind = Literal["as written", "router", "model"]
 

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from costlab.errors import CostlabError
-from costlab.forecast import exact_text, is_money, records
 from costlab.money import plain
+from costlab.tables import exact_text, is_money, records
 
 ExportFormat = Literal["csv", "xlsx", "json"]
 

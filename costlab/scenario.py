@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from costlab.errors import CostlabError
-from costlab.pricebook import Model, PriceBook, load_pricebook
+from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
 from costlab.typed import build, spec

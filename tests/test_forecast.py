@@ -16,19 +16,12 @@ from hypothesis import strategies as st
 
 from costlab.cost import Usage, price_usage
 from costlab.errors import CostlabError
-from costlab.forecast import (
-    as_floats,
-    exact_sum,
-    expand,
-    forecast,
-    price_lines,
-    regroup,
-    with_budget,
-)
+from costlab.forecast import expand, forecast, price_lines, regroup, with_budget
 from costlab.money import format_usd
-from costlab.pricebook import load_pricebook
+from costlab.prices import load_pricebook
 from costlab.ranges import Range
 from costlab.scenario import Scenario, Workload, load_scenario, parse_scenario
+from costlab.tables import as_floats, exact_sum
 from costlab.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,9 @@ import pytest
 from costlab.comparison import router_vs_single
 from costlab.errors import CostlabError
 from costlab.forecast import forecast
+from costlab.forecast.routes import breakdown
 from costlab.money import MONEY
-from costlab.routing import breakdown, describe
+from costlab.routing import describe
 from costlab.scenario import Scenario, parse_scenario
 from costlab.yamlio import load_yaml
 

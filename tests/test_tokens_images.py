@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from costlab.errors import CostlabError
-from costlab.pricebook import ImageRule, load_pricebook
+from costlab.prices import ImageRule, load_pricebook
 from costlab.tokens import count_image, count_path, image_tokens, parse_size
 from costlab.tokens.images import max_image_tokens, patch_count, tile_count
 

@@ -20,7 +20,7 @@ import yaml
 from costlab.app.shared import current_book
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast, forecast
-from costlab.pricebook import PriceBook
+from costlab.prices import PriceBook
 from costlab.scenario import Scenario, parse_scenario
 from costlab.yamlio import load_yaml
 

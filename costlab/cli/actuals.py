@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     actuals = load_actuals(args.usage, book=book)
     table = variance(actuals, fc) if fc is not None else None
     if args.json:
-        from costlab.forecast import records
+        from costlab.tables import records
 
         data = actuals.to_dict()
         if table is not None:

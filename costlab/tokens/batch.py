@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from costlab.errors import CostlabError
-from costlab.pricebook import PriceBook, load_pricebook
+from costlab.prices import PriceBook, load_pricebook
 from costlab.tokens.chat import tally_chat
 from costlab.tokens.responses import tally_responses
 from costlab.tokens.result import PartCount, TokenCount

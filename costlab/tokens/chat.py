@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from costlab.pricebook import Model
+from costlab.prices import Model
 from costlab.tokens.tally import (
     ImageOptions,
     Tally,

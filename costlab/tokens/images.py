@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from costlab.errors import CostlabError
-from costlab.pricebook import ImageRule
+from costlab.prices import ImageRule
 
 Detail = Literal["low", "high", "auto"]
 DETAILS: tuple[Detail, ...] = ("low", "high", "auto")

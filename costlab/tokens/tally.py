@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from costlab.errors import CostlabError
-from costlab.pricebook import Model
+from costlab.prices import Model
 from costlab.tokens.images import (
     DETAILS,
     Detail,

@@ -15,7 +15,7 @@ from costlab.app import state
 from costlab.app.shared import DEFAULT_MODELS, color_map, current_book, header, money
 from costlab.comparison import Comparison, compare
 from costlab.errors import CostlabError
-from costlab.pricebook import PriceBook
+from costlab.prices import PriceBook
 from costlab.scenario import parse_scenario
 
 TITLE = "Compare models"
