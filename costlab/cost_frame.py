@@ -31,9 +31,11 @@ from costlab.tables import exact_sum
 from costlab.usage import (
     COMPONENTS,
     COST_COLUMNS,
+    FALSE_WORDS,
     INFO_COLUMNS,
     INPUT_PARTS,
     TOKEN_COLUMNS,
+    TRUE_WORDS,
     billed_tokens,
     cost_columns,
 )
@@ -120,8 +122,8 @@ def _batch_column(frame: pd.DataFrame) -> np.ndarray:
     if pd.api.types.is_bool_dtype(col):
         return col.to_numpy(dtype=bool)
     text = col.astype(str).str.strip().str.lower()
-    truthy = text.isin(["true", "1", "yes", "y", "batch", "t"])
-    falsy = text.isin(["false", "0", "no", "n", "", "nan", "none", "f", "sync", "<na>"])
+    truthy = text.isin(list(TRUE_WORDS))
+    falsy = text.isin(list(FALSE_WORDS))
     bad = ~(truthy | falsy)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])

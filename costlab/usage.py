@@ -80,6 +80,11 @@ INFO_COLUMNS: tuple[str, ...] = ("reasoning_tokens",)
 COST_COLUMNS: tuple[str, ...] = (*dict.fromkeys(c.cost for c in COMPONENTS), "total_cost")
 
 
+#: How usage files may write the ``batch`` modifier (compared lower-case, stripped).
+TRUE_WORDS = frozenset({"true", "1", "yes", "y", "batch", "t"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "", "f", "sync", "none", "null", "nan", "<na>"})
+
+
 def billed_tokens(count: Callable[[str], T]) -> dict[str, T]:
     """Tokens billed at each rate, from a lookup of the reported counts.
 

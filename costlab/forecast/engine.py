@@ -30,7 +30,7 @@ from costlab.tables import (
     ZERO,
     tidy,
 )
-from costlab.usage import Usage
+from costlab.usage import COST_COLUMNS, TOKEN_COLUMNS, Usage
 
 
 def price_lines(
@@ -69,11 +69,12 @@ def _price(lines: pd.DataFrame, months: Sequence[date], book: PriceBook) -> _Pri
         for name in TOKEN_FIGURES:
             per_request = lines[name].to_numpy(dtype=object) if n_lines else np.empty(0, object)
             figures[name] = _times(requests, per_request[:, None])
-        for name in ("input_cost", "cached_input_cost", "output_cost"):
+        for name in _PARTS:
             figures[name] = _times(requests, costs[name])
-        figures["total_cost"] = (
-            figures["input_cost"] + figures["cached_input_cost"] + figures["output_cost"]
-        )
+        total = figures[_PARTS[0]]
+        for name in _PARTS[1:]:
+            total = total + figures[name]
+        figures["total_cost"] = total
         figures["cumulative_cost"] = (
             np.cumsum(figures["total_cost"], axis=1) if n_lines else figures["total_cost"]
         )
@@ -191,6 +192,9 @@ def _volumes(lines: pd.DataFrame, months: Sequence[date]) -> tuple[np.ndarray, n
     return tasks, requests
 
 
+#: The cost columns a request's cost is split into (the total is their sum).
+_PARTS = COST_COLUMNS[:-1]
+
 _REQUEST_FLAGS = frozenset(
     {"context_window", "max_input", "max_output", "no_batch", "no_cached_price"}
 )
@@ -224,42 +228,29 @@ def _request_costs(
     # Distinct request shapes (model, batch, tokens) are priced once per price entry.
     shape_of: dict[tuple[Any, ...], int] = {}
     line_shape = np.empty(n_lines, dtype=np.int64)
-    columns = [
-        lines[c].to_numpy(dtype=object)
-        for c in ("input_tokens", "cached_input_tokens", "output_tokens")
-    ]
+    columns = [lines[c].to_numpy(dtype=object) for c in TOKEN_COLUMNS]
     batch = lines["batch"].to_numpy(dtype=bool) if n_lines else np.empty(0, dtype=bool)
-    shapes: list[tuple[int, bool, Decimal, Decimal, Decimal]] = []
+    shapes: list[tuple[Any, ...]] = []
     for i in range(n_lines):
-        key = (int(line_model[i]), bool(batch[i]), columns[0][i], columns[1][i], columns[2][i])
+        key = (int(line_model[i]), bool(batch[i]), *(c[i] for c in columns))
         s = shape_of.get(key)
         if s is None:
             s = shape_of[key] = len(shapes)
             shapes.append(key)
         line_shape[i] = s
 
-    per_shape = {
-        name: np.empty((len(shapes), n_months), dtype=object)
-        for name in ("input_cost", "cached_input_cost", "output_cost")
-    }
+    per_shape = {name: np.empty((len(shapes), n_months), dtype=object) for name in _PARTS}
     shape_flags: list[list[Flag]] = []
-    for s, (m, is_batch, input_tokens, cached, output) in enumerate(shapes):
+    for s, (m, is_batch, *counts) in enumerate(shapes):
         model = models[m]
-        usage = Usage(
-            input_tokens=input_tokens,
-            cached_input_tokens=cached,
-            output_tokens=output,
-            requests=1,
-            batch=is_batch,
-        )
+        usage = Usage(**dict(zip(TOKEN_COLUMNS, counts, strict=True)), batch=is_batch)
         by_entry: dict[int, Cost] = {}
         for month_index, entry in enumerate(entry_of_month[m]):
             cost = by_entry.get(entry)
             if cost is None:
                 cost = by_entry[entry] = price_usage(model, usage, on=months[month_index])
-            per_shape["input_cost"][s, month_index] = tidy(cost.input_cost)
-            per_shape["cached_input_cost"][s, month_index] = tidy(cost.cached_input_cost)
-            per_shape["output_cost"][s, month_index] = tidy(cost.output_cost)
+            for name in _PARTS:
+                per_shape[name][s, month_index] = tidy(cost.costs[name])
         found = {f.code: f for c in by_entry.values() for f in c.flags if f.code in _REQUEST_FLAGS}
         shape_flags.append(list(found.values()))
 

@@ -44,7 +44,7 @@ def expand(
     ``volume`` (requests per day or per month, first month), ``growth`` (tuple of per-month
     rates from the second month), ``share`` (requests on this line per task, before retries),
     ``task_share`` (tasks first served here), ``attempts`` (1 + retry_rate), per-request
-    ``input_tokens``, ``cached_input_tokens``, ``output_tokens``, ``reasoning_tokens``, and
+    token counts of :data:`costlab.usage.TOKEN_COLUMNS` and ``reasoning_tokens``, and
     ``images`` (images per request). ``ends`` forces the end of given ranged numbers (see
     :meth:`~costlab.scenario.Scenario.at`).
     """
@@ -140,9 +140,13 @@ def request_tokens(
         input_tokens = EXACT.add(input_tokens, EXACT.multiply(images, Decimal(per_image)))
     reasoning = base_number(workload.reasoning_tokens)
     cached = EXACT.multiply(input_tokens, base_number(workload.cached_input_share))
+    written = EXACT.multiply(input_tokens, base_number(workload.cache_write_share))
+    one_hour = workload.cache_write_ttl == "1h"
     return {
         "input_tokens": tidy(input_tokens),
         "cached_input_tokens": tidy(cached),
+        "cache_write_tokens": ZERO if one_hour else tidy(written),
+        "cache_write_1h_tokens": tidy(written) if one_hour else ZERO,
         "output_tokens": tidy(EXACT.add(base_number(workload.output_tokens), reasoning)),
         "reasoning_tokens": tidy(reasoning),
         "images": images,

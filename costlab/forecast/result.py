@@ -28,12 +28,13 @@ from costlab.tables import (
     tidy,
     tidy_all,
 )
+from costlab.usage import COST_COLUMNS, INFO_COLUMNS, TOKEN_COLUMNS
 
 #: Per-month figures of every line and month total, in the order tables show them.
-TOKEN_FIGURES = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens")
+TOKEN_FIGURES = (*TOKEN_COLUMNS, *INFO_COLUMNS)
 
 
-COST_FIGURES = ("input_cost", "cached_input_cost", "output_cost", "total_cost")
+COST_FIGURES = COST_COLUMNS
 
 
 FIGURES = ("tasks", "requests", *TOKEN_FIGURES, *COST_FIGURES)
@@ -134,8 +135,10 @@ class Forecast:
       ``month_index`` (1-based), ``workload``, ``role`` (single | leg | escalation), ``leg``,
       ``model`` (canonical id), ``provider``, ``batch``, then per month ``tasks`` (requests
       before retries), ``requests``, ``input_tokens`` (cached included), ``cached_input_tokens``,
+      ``cache_write_tokens`` / ``cache_write_1h_tokens`` (5-minute / 1-hour writes),
       ``output_tokens`` (reasoning included), ``reasoning_tokens``, ``input_cost`` (uncached
-      input), ``cached_input_cost``, ``output_cost``, ``total_cost``, ``cumulative_cost``, and
+      input), ``cached_input_cost``, ``cache_write_cost``, ``output_cost``, ``total_cost``,
+      ``cumulative_cost``, and
       each figure again as ``<figure>_low`` / ``<figure>_high`` (the range bands; equal to the
       base when the scenario has no ranges). The bands bracket the base for every month's
       total and every workload's; a single route's band need not (a ranged ``batch_share``

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Inexact, Overflow
 
+import pandas as pd
+
 from costlab.errors import CostlabError
 from costlab.forecast.budget import _budget
 from costlab.forecast.engine import _long_frame, _price, _totals_frame
@@ -60,6 +62,10 @@ def forecast(
     base = priced.pop("base")
     lines = _long_frame(base, priced)
     totals = _totals_frame(base, priced)
+    if not _writes_cache(scenario):
+        # Cache-write columns appear only when a workload writes to the cache, so the tables
+        # of every other scenario (and their exports) keep their columns.
+        lines, totals = (_without_cache_writes(frame) for frame in (lines, totals))
     totals, budget = _budget(scenario, totals)
     return Forecast(
         scenario=scenario,
@@ -69,6 +75,27 @@ def forecast(
         flags=base.flags,
         sensitivity=table,
     )
+
+
+_CACHE_WRITE_FIGURES = ("cache_write_tokens", "cache_write_1h_tokens", "cache_write_cost")
+
+
+def _writes_cache(scenario: Scenario) -> bool:
+    return any(
+        workload.cache_write_share != 0
+        if not hasattr(workload.cache_write_share, "high")
+        else workload.cache_write_share.high != 0  # type: ignore[union-attr]
+        for workload in scenario.workloads
+    )
+
+
+def _without_cache_writes(frame: pd.DataFrame) -> pd.DataFrame:
+    names = [
+        c
+        for c in frame.columns
+        if str(c).removesuffix("_low").removesuffix("_high") in _CACHE_WRITE_FIGURES
+    ]
+    return frame.drop(columns=names)
 
 
 def _too_many_digits(scenario: Scenario) -> CostlabError:
