@@ -41,7 +41,7 @@ def test_ids_match_the_cookbook(encoding: str, text: str) -> None:
 
 
 def test_special_tokens_and_vocabulary_are_tiktokens_own() -> None:
-    # Values from shared/reference/pricing.md section 4 (tiktoken_ext/openai_public.py).
+    # Values from tiktoken_ext/openai_public.py at tiktoken 0.14.0 ([TT] in docs/sources.md).
     o200k, cl100k, harmony = (
         get_encoding(n) for n in ("o200k_base", "cl100k_base", "o200k_harmony")
     )
