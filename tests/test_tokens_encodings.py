@@ -108,7 +108,8 @@ def test_fast_parse_equals_tiktokens_own_loader(
 
 def test_ranks_are_the_published_files() -> None:
     ranks = load_ranks("o200k_base")
-    # 199,998 ranks, 0..199,997; the first lines are "IQ== 0", "Ig== 1", "Iw== 2" (pricing.md sec. 4).
+    # 199,998 ranks, 0..199,997; the file's first lines are "IQ== 0", "Ig== 1", "Iw== 2" (base64 of
+    # "!", '"', "#" and their ranks, in the format of tiktoken/load.py, [TT] in docs/sources.md).
     assert len(ranks) == 199_998 and max(ranks.values()) == 199_997
     assert (ranks[b"!"], ranks[b'"'], ranks[b"#"]) == (0, 1, 2)
 
