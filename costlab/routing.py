@@ -1,6 +1,6 @@
 """Routing: one workload's traffic split across models, with failures escalated.
 
-The pattern (reference sheet section 5): simple requests go to a cheap model, normal ones to a
+The pattern ([GUIDE-41-MINI] in docs/sources.md): simple requests go to a cheap model, normal ones to a
 mid model, and requests that fail there are re-run on a stronger one. In a scenario file::
 
     routing:

@@ -21,9 +21,8 @@ Formats, recognised by their columns (CSV) or objects (JSON):
   (nothing to price).
 
 Field names: OpenAI API reference, "Completions usage object" and "Costs object"
-(https://developers.openai.com/api/reference/resources/organization/subresources/audit_logs/subresources/usage/methods/get_completions
-and .../usage/methods/costs, checked 2026-11-26), and a real dashboard export of both files
-reproduced in xavierjflanagan/Guardian (openai-usage-and-cost-report-2025-10-12.md).
+([OAI-USAGE-API] in docs/sources.md), and a real dashboard export of both files reproduced
+in [GUARDIAN].
 
 Bad rows never stop the import: each problem is reported with its line (CSV, header = line 1)
 or location (JSON, ``data[0].results[2]``), and the good rows are still priced. All work is

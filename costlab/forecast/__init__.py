@@ -11,7 +11,7 @@ The rules (README "Scenario files"):
 * **Batch**: ``batch_share`` of the requests is priced at the model's Batch API rates.
 * **Caching**: ``cached_input_share`` of the input tokens is priced at the cached-input rate.
 * **Reasoning** tokens are billed as output tokens and counted in ``output_tokens``
-  (https://platform.openai.com/docs/guides/reasoning, checked 2026-11-26).
+  ([OAI-REASON] in docs/sources.md).
 * **Prices** in force on the first day of each month apply to that month, so dated price
   changes and retirements inside the horizon take effect.
 * **Nothing is rounded**: every figure is an exact ``Decimal`` (arithmetic runs in a context
