@@ -23,7 +23,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from costlab.errors import CostlabError
-from costlab.forecast import Forecast, forecast
+from costlab.forecast import Forecast, forecast_scenario
 from costlab.money import MONEY
 from costlab.prices import PriceBook, load_pricebook
 from costlab.routing import describe
@@ -92,7 +92,7 @@ class Comparison:
         }
 
 
-def compare(
+def compare_scenario(
     scenario: Scenario,
     models: Sequence[str] | None = None,
     *,
@@ -137,7 +137,7 @@ def compare(
     forecasts: dict[str, Forecast] = {}
     for label, kind, variant in candidates:
         try:
-            fc = forecast(variant, book=book, sensitivity_table=False)
+            fc = forecast_scenario(variant, book=book, sensitivity_table=False)
         except CostlabError as exc:
             if kind != "model":
                 raise
@@ -250,4 +250,4 @@ def router_vs_single(
             scenario.label,
             f"workload '{workload}'",
         )
-    return compare(scenario, models, workload=workload, book=book)
+    return compare_scenario(scenario, models, workload=workload, book=book)

@@ -172,7 +172,7 @@ def _column_letter(index: int) -> str:
     return str(get_column_letter(index))
 
 
-def export(
+def export_tables(
     tables: Mapping[str, pd.DataFrame],
     path: str | Path,
     *,

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from costlab.errors import CostlabError
-from costlab.forecast import forecast
+from costlab.forecast import forecast_scenario
 from costlab.scenario import parse_scenario
 
 
@@ -36,7 +36,7 @@ def test_a_5_minute_cache_write_is_billed_at_its_premium(book) -> None:
     # Claude Haiku 4.5: $1.00 input, $0.10 cache read, $1.25 5-minute write, $5.00 output per 1M.
     # Per request: 4,000 uncached x 1.00 + 5,000 read x 0.10 + 1,000 written x 1.25
     # + 500 output x 5.00 = 0.004 + 0.0005 + 0.00125 + 0.0025 = $0.00825; x 1,000 = $8.25.
-    month = forecast(scenario(book), book=book).months.iloc[0]
+    month = forecast_scenario(scenario(book), book=book).months.iloc[0]
     assert month["cache_write_tokens"] == 1_000_000
     assert month["cache_write_1h_tokens"] == 0
     assert month["input_cost"] == Decimal("4")
@@ -49,14 +49,14 @@ def test_a_5_minute_cache_write_is_billed_at_its_premium(book) -> None:
 def test_a_1_hour_cache_write_is_billed_at_twice_input(book) -> None:
     # The same with 1-hour writes at $2.00: 1,000 x 2.00 = $0.002 a request, $2.00 a month;
     # total 4 + 0.5 + 2 + 2.5 = $9.00.
-    month = forecast(scenario(book, cache_write_ttl="1h"), book=book).months.iloc[0]
+    month = forecast_scenario(scenario(book, cache_write_ttl="1h"), book=book).months.iloc[0]
     assert month["cache_write_1h_tokens"] == 1_000_000
     assert month["cache_write_cost"] == Decimal("2")
     assert month["total_cost"] == Decimal("9")
 
 
 def test_through_the_batch_api_every_component_is_halved(book) -> None:
-    month = forecast(scenario(book, batch_share=1), book=book).months.iloc[0]
+    month = forecast_scenario(scenario(book, batch_share=1), book=book).months.iloc[0]
     assert month["cache_write_cost"] == Decimal("0.625")
     assert month["total_cost"] == Decimal("4.125")
 
@@ -67,7 +67,7 @@ def test_shares_of_the_same_input_cannot_exceed_it(book) -> None:
 
 
 def test_scenarios_without_writes_keep_their_columns(book) -> None:
-    fc = forecast(scenario(book, cache_write_share=0), book=book)
+    fc = forecast_scenario(scenario(book, cache_write_share=0), book=book)
     assert "cache_write_cost" not in fc.months
     assert "cache_write_tokens" not in fc.lines
 

@@ -48,11 +48,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook, print_json
     from costlab.cli._report import warn_all
-    from costlab.forecast import forecast
+    from costlab.forecast import forecast_scenario
     from costlab.scenario import load_scenario
 
     book = pricebook(args)
-    fc = forecast(load_scenario(args.scenario, book=book), book=book)
+    fc = forecast_scenario(load_scenario(args.scenario, book=book), book=book)
     if args.json:
         print_json(fc.to_dict())
     elif args.csv:

@@ -40,7 +40,7 @@ from costlab.forecast.result import (
     month_label,
     regroup,
 )
-from costlab.forecast.run import forecast
+from costlab.forecast.run import forecast_scenario
 from costlab.forecast.sensitivity import sensitivity
 
 __all__ = [
@@ -54,7 +54,7 @@ __all__ = [
     "PricedLines",
     "days_in_month",
     "expand",
-    "forecast",
+    "forecast_scenario",
     "month_label",
     "price_lines",
     "regroup",

@@ -1,4 +1,4 @@
-"""forecast(): a scenario month by month, base band and (with ranges) low and high bands."""
+"""forecast_scenario(): a scenario month by month, base band and (with ranges) low and high bands."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from costlab.forecast.result import (
 )
 from costlab.forecast.sensitivity import _empty_sensitivity, _ends, sensitivity
 from costlab.prices import PriceBook, load_pricebook
-from costlab.ranges import BANDS
+from costlab.ranges import BANDS, Range
 from costlab.scenario import (
     Scenario,
 )
@@ -24,7 +24,7 @@ from costlab.tables import (
 )
 
 
-def forecast(
+def forecast_scenario(
     scenario: Scenario, *, book: PriceBook | None = None, sensitivity_table: bool = True
 ) -> Forecast:
     """Forecast ``scenario`` month by month (base band, and low/high bands when it has ranges).
@@ -35,7 +35,7 @@ def forecast(
     ...     name="triage", model="gpt-4.1-mini", requests_per_day=Decimal(20000),
     ...     input_tokens=Decimal(1200), cached_input_share=Decimal("0.5"),
     ...     output_tokens=Decimal(150), retry_rate=Decimal("0.05"), growth=Decimal("0.10")),))
-    >>> [str(cost) for cost in forecast(bot).months["total_cost"]]
+    >>> [str(cost) for cost in forecast_scenario(bot).months["total_cost"]]
     ['351.54', '349.272']
     """
     book = book or load_pricebook()
@@ -81,12 +81,8 @@ _CACHE_WRITE_FIGURES = ("cache_write_tokens", "cache_write_1h_tokens", "cache_wr
 
 
 def _writes_cache(scenario: Scenario) -> bool:
-    return any(
-        workload.cache_write_share != 0
-        if not hasattr(workload.cache_write_share, "high")
-        else workload.cache_write_share.high != 0  # type: ignore[union-attr]
-        for workload in scenario.workloads
-    )
+    shares = (w.cache_write_share for w in scenario.workloads)
+    return any((s.high if isinstance(s, Range) else s) != 0 for s in shares)
 
 
 def _without_cache_writes(frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from costlab.errors import CostlabError
+from costlab.extras import require
 from costlab.yamlio import decode_text
 
 Shape = Literal["image", "pdf", "docx", "batch", "body", "text"]
@@ -132,6 +133,7 @@ def _first_line_is_batch(text: str) -> bool:
 
 def pdf_text(source: Input) -> str:
     """Text of every page of a PDF (pypdf), pages separated by newlines."""
+    require("pypdf", "reading PDF files")
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -148,6 +150,7 @@ def pdf_text(source: Input) -> str:
 
 def docx_text(source: Input) -> str:
     """Text of a DOCX document (python-docx): paragraphs, then table cells, one per line."""
+    require("docx", "reading DOCX files")
     import docx
 
     try:

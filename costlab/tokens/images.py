@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from costlab.errors import CostlabError
+from costlab.extras import require
 from costlab.prices import ImageRule
 
 Detail = Literal["low", "high", "auto"]
@@ -149,6 +150,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def read_size(data: bytes | Path, where: str) -> tuple[int, int]:
     """Width and height of an image (PNG, JPEG, GIF, WebP) from its header, without decoding it."""
+    require("PIL", "reading images")
     from PIL import Image, UnidentifiedImageError
 
     try:
