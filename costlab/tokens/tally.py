@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.pricebook import Model
 from costlab.tokens.images import (
@@ -110,6 +111,8 @@ def output_limit(body: Mapping[str, Any], tally: Tally, keys: Sequence[str]) -> 
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise tally.error(f"must be a whole number >= 1, got {value!r}", key)
+        if value > limits.MAX_COUNT:
+            raise tally.error(limits.over("MAX_COUNT", f"{value:,}"), key)
         return value
     return None
 
@@ -144,7 +147,10 @@ def add_image(
         size = options.size
         tally.approximate("an image's size was assumed (image_size / --image-size)")
     if size is not None:
-        part.fixed += image_tokens(rule, size[0], size[1], chosen)
+        try:
+            part.fixed += image_tokens(rule, size[0], size[1], chosen)
+        except CostlabError as exc:
+            raise tally.error(exc.what, where) from None
         note = conflict_note(rule, size[0], size[1])
         if note:
             tally.warn(note)
