@@ -114,26 +114,32 @@ def _mib(size: int) -> str:
 
 
 def read_bounded(
-    source: str | Path | BinaryIO, what: str, *, limit_name: str = "MAX_INPUT_BYTES"
+    source: str | Path | BinaryIO,
+    what: str,
+    *,
+    kind: str = "file",
+    limit_name: str = "MAX_INPUT_BYTES",
 ) -> bytes:
     """The bytes of a file path or an open binary stream, at most the limit ``limit_name``.
 
     A path is checked with ``stat`` before a byte is read: devices (``/dev/zero``), FIFOs and
     sockets, which may never end, are refused, and so is a regular file over the limit (a sparse
     1 GB file is refused without reading it). A stream (stdin) is read up to the limit plus one
-    byte, so an endless one costs at most the limit. ``what`` names the input in errors.
+    byte, so an endless one costs at most the limit. ``what`` names the input in errors,
+    ``kind`` what it should be (``no such price file``).
     """
     limit = current(limit_name)
+    cannot = "cannot read" if kind == "file" else f"cannot read {kind}"
     if isinstance(source, str | Path):
         path = Path(source)
         try:
             info = path.stat()
         except FileNotFoundError:
-            raise CostlabError("no such file", what) from None
+            raise CostlabError(f"no such {kind}", what) from None
         except OSError as exc:
-            raise CostlabError(f"cannot read: {exc.strerror or exc}", what) from None
+            raise CostlabError(f"{cannot}: {exc.strerror or exc}", what) from None
         if stat.S_ISDIR(info.st_mode):
-            raise CostlabError("is a directory, expected a file", what)
+            raise CostlabError(f"is a directory, expected a {kind}", what)
         if not stat.S_ISREG(info.st_mode):
             raise CostlabError(
                 "not a regular file (a device, pipe or socket); save the input to a file, "
@@ -146,7 +152,7 @@ def read_bounded(
             with path.open("rb") as stream:
                 data = stream.read(limit + 1)  # the file may have grown since stat
         except OSError as exc:
-            raise CostlabError(f"cannot read: {exc.strerror or exc}", what) from None
+            raise CostlabError(f"{cannot}: {exc.strerror or exc}", what) from None
     else:
         try:
             data = source.read(limit + 1)
@@ -219,7 +225,7 @@ def check_json_depth(text: str | bytes, *where: str | None) -> None:
 def _parse_int(text: str) -> int:
     digits = len(text.lstrip("+-").lstrip("0"))
     if digits > current("MAX_DIGITS"):
-        raise ValueError(f"a whole number of {digits:,} digits")
+        raise ValueError(over("MAX_DIGITS", f"a whole number of {digits:,} digits"))
     return int(text)
 
 
@@ -232,7 +238,7 @@ def _decimal_text(text: str) -> Decimal:
     """``text`` as a Decimal, refused when its digits or exponent are past the limits."""
     mantissa = text.lower().split("e")[0].lstrip("+-").replace(".", "").lstrip("0")
     if len(mantissa) > current("MAX_DIGITS"):
-        raise ValueError(f"a number of {len(mantissa):,} significant digits")
+        raise ValueError(over("MAX_DIGITS", f"a number of {len(mantissa):,} digits"))
     try:
         value = Decimal(text)
     except ArithmeticError:
@@ -248,9 +254,13 @@ def check_decimal(value: Decimal) -> None:
     exponent = value.adjusted()
     limit = current("MAX_EXPONENT")
     if not -limit <= exponent <= limit:
-        raise ValueError(f"a number of magnitude 1e{exponent}, outside 1e-{limit}..1e{limit}")
+        raise ValueError(
+            f"a number of magnitude 1e{exponent} is outside 1e-{limit}..1e{limit} "
+            "(COSTLAB_MAX_EXPONENT)"
+        )
     if len(value.as_tuple().digits) > current("MAX_DIGITS") + limit:
-        raise ValueError(f"a number of {len(value.as_tuple().digits):,} digits")
+        digits = len(value.as_tuple().digits)
+        raise ValueError(over("MAX_DIGITS", f"a number of {digits:,} digits"))
 
 
 def loads_json(text: str | bytes, *where: str | None) -> Any:
@@ -269,17 +279,9 @@ def loads_json(text: str | bytes, *where: str | None) -> Any:
     except json.JSONDecodeError:
         raise
     except ValueError as exc:
-        raise CostlabError(f"{exc}; {_number_limits()}", *where) from None
+        raise CostlabError(str(exc), *where) from None
     except RecursionError:  # pragma: no cover - the depth check comes first
         raise CostlabError(over("MAX_NESTING_DEPTH", "the JSON nesting"), *where) from None
-
-
-def _number_limits() -> str:
-    return (
-        f"numbers may have at most {current('MAX_DIGITS')} digits (COSTLAB_MAX_DIGITS) and "
-        f"magnitudes within 1e-{current('MAX_EXPONENT')}..1e{current('MAX_EXPONENT')} "
-        "(COSTLAB_MAX_EXPONENT)"
-    )
 
 
 def parse_number(text: str, *where: str | None) -> Decimal:
@@ -291,7 +293,7 @@ def parse_number(text: str, *where: str | None) -> Decimal:
     try:
         return _decimal_text(text.strip())
     except ValueError as exc:
-        raise CostlabError(f"{exc}; {_number_limits()}", *where) from None
+        raise CostlabError(str(exc), *where) from None
 
 
 def _shown(value: int | Decimal | float) -> str:
@@ -316,7 +318,7 @@ def check_number(
         try:
             check_decimal(value)
         except ValueError as exc:
-            raise CostlabError(f"{exc}; {_number_limits()}", *where, field) from None
+            raise CostlabError(str(exc), *where, field) from None
     if abs(value) > current(limit_name):  # type: ignore[operator]
         shown = _shown(value)
         raise CostlabError(over(limit_name, shown), *where, field)

@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.yamlio import LineDict
 
@@ -274,18 +275,55 @@ def _convert_decimal(data: Any, path: str, line: int | None) -> Decimal:
     if isinstance(data, float):
         if not math.isfinite(data):
             raise _Invalid(path, "must be a finite number", line)
-        return Decimal(repr(data))
-    if isinstance(data, int | Decimal):
-        value = Decimal(data)
+        value = Decimal(repr(data))
+    elif isinstance(data, int):
+        value = Decimal(_checked_int(data, path, line))
+    elif isinstance(data, Decimal):
+        value = data
     elif isinstance(data, str):
-        try:
-            value = Decimal(data.strip().replace("_", ""))
-        except InvalidOperation:
-            raise _Invalid(path, f"must be a number, got {_describe(data)}", line) from None
+        value = _parse_text(data, path, line)
     else:
         raise _Invalid(path, f"must be a number, got {_describe(data)}", line)
     if not value.is_finite():
         raise _Invalid(path, "must be a finite number", line)
+    return _bounded(value, path, line)
+
+
+def _parse_text(data: str, path: str, line: int | None) -> Decimal:
+    """A number written as text, refused fast past the digit and exponent limits
+    (``Decimal("1e999999999")`` is instant, but ``int()`` of it spins for minutes)."""
+    text = data.strip().replace("_", "").replace(",", "")
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        raise _Invalid(path, f"must be a number, got {_describe(data)}", line) from None
+    try:
+        return limits.parse_number(text)
+    except CostlabError as exc:
+        raise _Invalid(path, exc.what, line) from None
+
+
+def _bounded(value: Decimal, path: str, line: int | None) -> Decimal:
+    """``value`` when its exponent and size are within :mod:`costlab.limits`: no number in a
+    data file needs more than ``MAX_COUNT`` (1e15), and bigger ones overflow what is built on
+    them (money formatting, calendar arithmetic)."""
+    try:
+        limits.check_decimal(value)
+        limits.check_number(value, path)
+    except ValueError as exc:
+        raise _Invalid(path, str(exc), line) from None
+    except CostlabError as exc:
+        raise _Invalid(path, exc.what, line) from None
+    return value
+
+
+def _checked_int(value: int, path: str, line: int | None) -> int:
+    if value.bit_length() > 4 * limits.MAX_DIGITS:  # cheap screen before the exact check
+        raise _Invalid(path, limits.over("MAX_COUNT", "a whole number that large"), line)
+    try:
+        limits.check_number(value, path)
+    except CostlabError as exc:
+        raise _Invalid(path, exc.what, line) from None
     return value
 
 
@@ -293,13 +331,19 @@ def _convert_int(data: Any, path: str, line: int | None) -> int:
     if isinstance(data, bool):
         raise _Invalid(path, f"must be a whole number, got {_describe(data)}", line)
     if isinstance(data, int):
-        return data
+        return _checked_int(data, path, line)
     if isinstance(data, Decimal | str):
-        try:
-            value = Decimal(str(data).strip().replace("_", "").replace(",", ""))
-        except InvalidOperation:
-            value = Decimal("NaN")
-        if value.is_finite() and value == value.to_integral_value():
+        if isinstance(data, str):
+            try:
+                value = _parse_text(data, path, line)
+            except _Invalid as exc:
+                if exc.what.startswith("must be a number"):
+                    value = Decimal("NaN")
+                else:
+                    raise
+        else:
+            value = data
+        if value.is_finite() and _bounded(value, path, line) == value.to_integral_value():
             return int(value)
     raise _Invalid(path, f"must be a whole number, got {_describe(data)}", line)
 
