@@ -66,7 +66,9 @@ def _cell_text(value: Any, money: bool) -> Any:
     if isinstance(value, Decimal):
         return plain(value) if money else exact_text(value)  # a number, never prefixed
     if isinstance(value, str):
-        return safe_text(value)
+        # A bare carriage return is not quoted by the csv module when lines end in "\n", so a
+        # reader would split the row there; as "\n" it is quoted and stays in its cell.
+        return safe_text(value).replace("\r\n", "\n").replace("\r", "\n")
     return value
 
 
