@@ -453,3 +453,17 @@ def test_n_2_at_the_model_cap_is_twice_the_cap(tmp_path: Path) -> None:
     result = json.loads(out.getvalue())
     assert result["max_output_tokens_total"] == 32_768  # 2 choices x 16,384, each within the cap
     assert "ask for more output" not in err.getvalue()
+
+
+def test_the_readme_lists_every_limit_with_its_default() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Limits and safety", 1)[1].split("\n## ", 1)[0]
+    rows = {
+        line.split("|")[3].strip(" `"): line.split("|")[2]
+        for line in section.splitlines()
+        if line.startswith("| ") and "`COSTLAB_" in line
+    }
+    assert set(rows) == set(limits.ENV_NAMES.values())
+    for name, env in limits.ENV_NAMES.items():
+        assert f"{limits.current(name):,}" in rows[env], env  # the default as code has it
+    assert "COSTLAB_DEBUG=1" in section
