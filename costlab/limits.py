@@ -18,6 +18,8 @@ costlab.errors.CostlabError: requests: 10,000,000,000,000,000 is above the limit
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import stat
 import sys
@@ -150,18 +152,37 @@ def read_bounded(
             raise CostlabError(over(limit_name, f"the file's size ({_mib(info.st_size)})"), what)
         try:
             with path.open("rb") as stream:
-                data = stream.read(limit + 1)  # the file may have grown since stat
+                data = stream.read(info.st_size + 1)  # + 1: the file may have grown since stat
+                if len(data) > info.st_size:
+                    data += _read_chunks(stream, limit + 1 - len(data))
         except OSError as exc:
             raise CostlabError(f"{cannot}: {exc.strerror or exc}", what) from None
     else:
         try:
-            data = source.read(limit + 1)
+            data = _read_chunks(source, limit + 1)
         except (OSError, ValueError, AttributeError) as exc:
             # ValueError: a closed stream; AttributeError: no stream at all
             raise CostlabError(f"cannot read: {_reason(exc)}", what) from None
     if len(data) > limit:
         raise CostlabError(over(limit_name, "the input's size"), what)
     return data
+
+
+#: Bytes read from a stream at a time: a small pipe does not cost a limit-sized buffer.
+_CHUNK = 2**20
+
+
+def _read_chunks(stream: BinaryIO, most: int) -> bytes:
+    """At most ``most`` bytes of ``stream``, read in chunks until the end or ``most``."""
+    buffer = io.BytesIO()  # getvalue() hands over its buffer: no second copy of 200 MB
+    left = most
+    while left > 0:
+        chunk = stream.read(min(_CHUNK, left))
+        if not chunk:
+            break
+        buffer.write(chunk)
+        left -= len(chunk)
+    return buffer.getvalue()
 
 
 def _reason(exc: BaseException) -> str:
@@ -211,6 +232,8 @@ def check_json_depth(text: str | bytes, *where: str | None) -> None:
     of brackets first, and the exact scan only when brackets alone could exceed the limit.
     """
     limit = current("MAX_NESTING_DEPTH")
+    if len(text) <= limit:  # too short to hold that many brackets
+        return
     if isinstance(text, str):
         brackets = text.count("[") + text.count("{")
     else:
@@ -263,6 +286,11 @@ def check_decimal(value: Decimal) -> None:
         raise ValueError(over("MAX_DIGITS", f"a number of {digits:,} digits"))
 
 
+#: One decoder with the number hooks: json.loads with hooks builds a new one per call, which
+#: cost a third of a 50,000-line batch file's parse time (measured).
+_DECODER = json.JSONDecoder(parse_int=_parse_int, parse_float=_parse_float)
+
+
 def loads_json(text: str | bytes, *where: str | None) -> Any:
     """``json.loads`` with costlab's limits: nesting depth checked first, without recursion;
     integers over :data:`MAX_DIGITS` digits and numbers outside the exponent range refused
@@ -271,11 +299,11 @@ def loads_json(text: str | bytes, *where: str | None) -> Any:
     Floats stay floats, as :func:`json.loads` gives them. Malformed JSON raises
     :class:`json.JSONDecodeError`, as it does, so callers keep their own wording for it.
     """
-    import json
-
     check_json_depth(text, *where)
     try:
-        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float)
+        if isinstance(text, bytes):
+            return json.loads(text, parse_int=_parse_int, parse_float=_parse_float)
+        return _DECODER.decode(text)
     except json.JSONDecodeError:
         raise
     except ValueError as exc:
