@@ -249,3 +249,46 @@ def test_image_tokens_give_tokens_or_one_error(
 @pytest.mark.parametrize("text", ["", "---\n", "~\n", "# only a comment\n"])
 def test_empty_yaml_documents(text: str) -> None:
     assert load_yaml(text, "empty.yaml") is None
+
+
+def _seeds() -> dict[str, bytes]:
+    """Small valid files of each binary kind costlab reads."""
+    import io as _io
+
+    from PIL import Image
+    from test_hostile_cli import _docx, _pdf  # tests/ is on sys.path (rootdir-relative)
+
+    seeds = {}
+    for kind in ("PNG", "JPEG", "GIF", "WEBP"):
+        buffer = _io.BytesIO()
+        Image.new("RGB", (40, 30)).save(buffer, kind)
+        seeds[kind.lower()] = buffer.getvalue()
+    seeds["pdf"] = _pdf(2, b"BT /F1 12 Tf 10 10 Td (Hello world) Tj ET")
+    seeds["docx"] = _docx(
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body><w:p><w:r><w:t>Hello</w:t></w:r></w:p></w:body></w:document>"
+    )
+    return seeds
+
+
+SEEDS = _seeds()
+
+
+@FUZZ
+@given(
+    kind=st.sampled_from(sorted(SEEDS)),
+    flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=8),
+    cut=st.none() | st.integers(1, 10**6),
+)
+def test_damaged_images_and_documents_give_a_count_or_one_error(
+    kind: str, flips: list[tuple[int, int]], cut: int | None, book: PriceBook
+) -> None:
+    from costlab.tokens import Input, count_input
+
+    data = bytearray(SEEDS[kind])
+    for position, value in flips:
+        data[position % len(data)] = value
+    if cut is not None:
+        data = data[: max(1, cut % len(data))]
+    with contextlib.suppress(CostlabError):
+        count_input(Input(f"fuzz.{kind}", bytes(data), f".{kind}"), book=book)

@@ -67,11 +67,25 @@ def sniff_binary(data: bytes) -> Shape | None:
     return None
 
 
+#: What zipfile raises for a damaged or unsupported archive (not only BadZipFile: an unknown
+#: zip version or compression method is NotImplementedError, an encrypted member RuntimeError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    ValueError,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+)
+
+
 def _is_docx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "word/document.xml" in archive.namelist()
-    except zipfile.BadZipFile:
+    except _ZIP_ERRORS:
         return False
 
 
@@ -189,7 +203,7 @@ def check_docx(source: Input) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(source.data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except _ZIP_ERRORS as exc:
         raise CostlabError(f"unreadable DOCX: {exc}", source.name) from None
     total = sum(m.file_size for m in members)
     if total > limits.MAX_DECOMPRESSED_BYTES:
@@ -202,8 +216,9 @@ def check_docx(source: Input) -> None:
 def docx_text(source: Input) -> str:
     """Text of a DOCX document (python-docx): paragraphs, then table cells, one per line.
 
-    Checked with :func:`check_docx` first; malformed XML, entity tricks (lxml refuses to
-    expand entities past its limits) and damaged zips are one error naming the file.
+    Checked with :func:`check_docx` first. python-docx's parser does not expand entities, so
+    an XML entity bomb stays small; malformed XML and damaged or unsupported zips are one error
+    naming the file.
     """
     import docx
     from lxml import etree
@@ -220,7 +235,7 @@ def docx_text(source: Input) -> str:
     except etree.LxmlError as exc:
         reason = str(exc).split("\n")[0] or type(exc).__name__
         raise CostlabError(f"unreadable DOCX: malformed XML: {reason}", source.name) from None
-    except (KeyError, ValueError, AttributeError, zipfile.BadZipFile, OSError, zlib.error) as exc:
+    except (KeyError, AttributeError, *_ZIP_ERRORS) as exc:
         reason = str(exc).split("\n")[0] or type(exc).__name__
         raise CostlabError(f"unreadable DOCX: {reason}", source.name) from None
     return "\n".join(lines)
