@@ -175,6 +175,23 @@ def test_bad_numbers_and_depth_fail_their_line_only() -> None:
     assert "nested" in messages[3]
 
 
+def test_n_choices_are_reported_so_the_cap_can_apply_per_completion() -> None:
+    from costlab.tokens import count_body
+
+    body = {
+        "model": "gpt-4o",
+        "n": 2,
+        "max_tokens": 16384,
+        "messages": [{"role": "user", "content": "hi"}],
+    }
+    count = count_body(body)
+    assert (count.max_output_tokens, count.output_choices) == (32_768, 2)  # 2 x 16,384
+    assert "output_choices" in count.to_dict()
+    batch = count_batch(_line("a", ', "n": 3, "max_tokens": 10') + "\n" + _line("b"))
+    assert [(p.max_output_tokens, p.output_choices) for p in batch.parts] == [(30, 3), (None, None)]
+    assert "output_choices" not in count_body({**body, "n": 1}).to_dict()
+
+
 # --- YAML ---------------------------------------------------------------------------------------
 
 LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(

@@ -91,7 +91,13 @@ def count_batch(
             gc.enable()
     totals = finish(tallies, tokenizer)
     parts = [
-        PartCount(custom_id, total.input_tokens, tally.max_output_tokens, number)
+        PartCount(
+            custom_id,
+            total.input_tokens,
+            tally.max_output_tokens,
+            number,
+            tally.output_choices if tally.output_choices != 1 else None,
+        )
         for (number, custom_id), tally, total in zip(kept, tallies, totals, strict=True)
     ]
     if not parts and not errors:

@@ -70,6 +70,7 @@ def tally_chat(
     if isinstance(choices, int) and not isinstance(choices, bool) and choices > 1:
         if choices > limits.MAX_COUNT:
             raise tally.error(limits.over("MAX_COUNT", f"{choices:,}"), "n")
+        tally.output_choices = choices
         if tally.max_output_tokens is not None:
             tally.max_output_tokens *= choices
         tally.warn(f"n={choices}: the prompt is billed once, output up to {choices} times")

@@ -54,6 +54,8 @@ class Tally:
     where: tuple[str, ...]
     parts: list[Part] = field(default_factory=list)
     max_output_tokens: int | None = None
+    output_choices: int = 1
+    """completions the body asks for (``n``); ``max_output_tokens`` already counts them all"""
     approximations: list[str] = field(default_factory=list)
     """why this body's count is not validated against billed numbers (empty: it is)"""
     warnings: list[str] = field(default_factory=list)
