@@ -22,7 +22,7 @@ import pandas as pd
 
 from costlab.actuals import load_actuals
 from costlab.money import plain
-from costlab.pricebook import load_pricebook
+from costlab.prices import load_pricebook
 
 ROWS = 1_000_000
 MODELS = ["gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o", "gpt-5-mini", "claude-haiku-4-5"]

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_count import realistic_text
 
-from costlab.pricebook import load_pricebook
+from costlab.prices import load_pricebook
 from costlab.tokens import count_path, get_encoding, tokenizer_for
 from costlab.tokens.batch import ENDPOINTS
 from costlab.tokens.text import texts_tokens, workers

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from costlab.forecast import forecast
+from costlab.forecast import forecast_scenario
 from costlab.money import plain
-from costlab.pricebook import load_pricebook
+from costlab.prices import load_pricebook, rates_for
 from costlab.scenario import Scenario, Workload, sweep
 
 MODELS = [
@@ -86,7 +86,7 @@ def bare_baseline(scenario: Scenario) -> float:
         cached = tokens * float(CACHED)
         costs = []
         for is_batch in (False, True):
-            r = price.rates(batch=is_batch)
+            r = rates_for(price, batch=is_batch)
             costs.append(
                 (
                     (tokens - cached) * float(r.input)
@@ -114,8 +114,10 @@ def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
 def main() -> None:
     book = load_pricebook(use_env=False)
     scenario = grid()
-    forecast(dataclasses.replace(scenario, workloads=scenario.workloads[:10]), book=book)  # warm up
-    t_costlab, fc = timed(lambda: forecast(scenario, book=book))
+    forecast_scenario(
+        dataclasses.replace(scenario, workloads=scenario.workloads[:10]), book=book
+    )  # warm up
+    t_costlab, fc = timed(lambda: forecast_scenario(scenario, book=book))
     t_bare, approx = timed(lambda: bare_baseline(scenario))
     total = fc.total_cost
     print(

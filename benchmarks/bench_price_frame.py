@@ -15,9 +15,9 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from costlab.frame import price_frame
+from costlab.cost_frame import price_frame
 from costlab.money import plain
-from costlab.pricebook import load_pricebook
+from costlab.prices import load_pricebook
 
 ROWS = 1_000_000
 MODELS = ["gpt-4.1-mini", "gpt-4o", "o3", "gemini-2.5-pro", "claude-haiku-4-5"]

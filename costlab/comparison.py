@@ -23,11 +23,12 @@ from typing import Any, Literal
 import pandas as pd
 
 from costlab.errors import CostlabError
-from costlab.forecast import Forecast, column, exact_sum, forecast, records, tidy
+from costlab.forecast import Forecast, forecast_scenario
 from costlab.money import MONEY
-from costlab.pricebook import PriceBook, load_pricebook
+from costlab.prices import PriceBook, load_pricebook
 from costlab.routing import describe
 from costlab.scenario import Scenario
+from costlab.tables import column, exact_sum, records, tidy
 
 Kind = Literal["as written", "router", "model"]
 
@@ -91,7 +92,7 @@ class Comparison:
         }
 
 
-def compare(
+def compare_scenario(
     scenario: Scenario,
     models: Sequence[str] | None = None,
     *,
@@ -136,7 +137,7 @@ def compare(
     forecasts: dict[str, Forecast] = {}
     for label, kind, variant in candidates:
         try:
-            fc = forecast(variant, book=book, sensitivity_table=False)
+            fc = forecast_scenario(variant, book=book, sensitivity_table=False)
         except CostlabError as exc:
             if kind != "model":
                 raise
@@ -249,4 +250,4 @@ def router_vs_single(
             scenario.label,
             f"workload '{workload}'",
         )
-    return compare(scenario, models, workload=workload, book=book)
+    return compare_scenario(scenario, models, workload=workload, book=book)

@@ -1,11 +1,10 @@
-"""The cost engine: what one usage costs, with every component and every warning.
+"""The cost engine for one usage: every component, every warning.
 
-A :class:`Usage` gives token counts *per request* and a number of requests. Input tokens are
-the total prompt tokens as the API reports them; cached input and cache-write tokens are the
-parts of them billed at other prices; output tokens include reasoning tokens (billed as output,
-https://platform.openai.com/docs/guides/reasoning, checked 2026-11-26).
+A :class:`~costlab.usage.Usage` gives token counts *per request* and a number of requests;
+its rates come from the one rate engine (:func:`costlab.prices.rates_for`) and its
+components from the one vocabulary (:mod:`costlab.usage`).
 
->>> from costlab.pricebook import load_pricebook
+>>> from costlab.prices import load_pricebook
 >>> cost = price_usage(load_pricebook().resolve("gpt-4.1-mini"), Usage(input_tokens=1234, requests=1_000_000))
 >>> cost.total_cost
 Decimal('493.60')
@@ -13,7 +12,7 @@ Decimal('493.60')
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,63 +20,23 @@ from typing import Any
 
 from costlab.errors import CostlabError
 from costlab.money import MONEY, ZERO, plain, token_cost
-from costlab.pricebook import Model, PriceBook, PriceEntry, PriceTier, Rates, load_pricebook
+from costlab.prices import (
+    Model,
+    PriceBook,
+    PriceEntry,
+    PriceTier,
+    Rates,
+    has_batch_price,
+    load_pricebook,
+    rates_for,
+    tier_for,
+)
+from costlab.usage import COMPONENTS, Usage, billed_tokens, cost_columns
 
 #: A token count. Whole numbers for measured usage; Decimal for expected values in forecasts.
 Tokens = int | Decimal
 
-_TOKEN_FIELDS = (
-    "input_tokens",
-    "cached_input_tokens",
-    "cache_write_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
-)
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Tokens per request, how many requests, and whether they go through the Batch API."""
-
-    input_tokens: Tokens = 0
-    """total prompt tokens per request, as the API reports them (cached and cache writes included)"""
-    cached_input_tokens: Tokens = 0
-    """of the input tokens, those read from the prompt cache"""
-    cache_write_tokens: Tokens = 0
-    """of the input tokens, those written to the cache (Anthropic 5-minute writes, GPT-5.6)"""
-    cache_write_1h_tokens: Tokens = 0
-    """of the input tokens, those written to Anthropic's 1-hour cache"""
-    output_tokens: Tokens = 0
-    """output tokens per request, reasoning tokens included"""
-    requests: Tokens = 1
-    """how many such requests"""
-    batch: bool = False
-    """sent through the provider's Batch API"""
-
-    def __post_init__(self) -> None:
-        for name in (*_TOKEN_FIELDS, "requests"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | Decimal):
-                raise CostlabError(f"must be a number, got {value!r}", name)
-            if isinstance(value, Decimal) and not value.is_finite():
-                raise CostlabError("must be a finite number", name)
-            if value < 0:
-                raise CostlabError(f"must be >= 0, got {value}", name)
-        parts = self.cached_input_tokens + self.cache_write_tokens + self.cache_write_1h_tokens
-        if parts > self.input_tokens:
-            raise CostlabError(
-                f"cached and cache-write tokens ({parts}) exceed input_tokens ({self.input_tokens})",
-                "cached_input_tokens",
-            )
-
-    @property
-    def uncached_input_tokens(self) -> Tokens:
-        return (
-            self.input_tokens
-            - self.cached_input_tokens
-            - self.cache_write_tokens
-            - self.cache_write_1h_tokens
-        )
+__all__ = ["Cost", "Flag", "Usage", "compare", "component_costs", "estimate", "price_usage"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +46,22 @@ class Flag:
     code: str
     """context_window | max_input | max_output | retired | deprecated | no_batch | no_cached_price"""
     message: str
+
+
+def component_costs(
+    billed: Mapping[str, Tokens], rates: Mapping[str, Decimal]
+) -> dict[str, Decimal]:
+    """Exact USD per cost column (and ``total_cost``) for tokens billed per rate.
+
+    >>> from costlab.prices import load_pricebook, rates_for
+    >>> from datetime import date
+    >>> price = load_pricebook().resolve("gpt-4.1-mini").price_on(date(2026, 1, 1))
+    >>> component_costs({"input": 600, "cached_input": 600, "cache_write": 0,
+    ...                  "cache_write_1h": 0, "output": 150}, rates_for(price))["total_cost"]
+    Decimal('0.00054')
+    """
+    amounts = {c.rate: token_cost(billed[c.rate], rates[c.rate]) for c in COMPONENTS}
+    return cost_columns(amounts, MONEY.add, ZERO)
 
 
 @dataclass(frozen=True)
@@ -99,20 +74,31 @@ class Cost:
     price: PriceEntry
     tier: PriceTier | None
     rates: Rates
-    input_cost: Decimal
-    """uncached input tokens"""
-    cached_input_cost: Decimal
-    cache_write_cost: Decimal
-    """5-minute and 1-hour cache writes"""
-    output_cost: Decimal
+    costs: Mapping[str, Decimal]
+    """USD per cost column of :data:`costlab.usage.COST_COLUMNS`, ``total_cost`` included"""
     flags: tuple[Flag, ...] = field(default=())
 
     @property
+    def input_cost(self) -> Decimal:
+        """uncached input tokens"""
+        return self.costs["input_cost"]
+
+    @property
+    def cached_input_cost(self) -> Decimal:
+        return self.costs["cached_input_cost"]
+
+    @property
+    def cache_write_cost(self) -> Decimal:
+        """5-minute and 1-hour cache writes"""
+        return self.costs["cache_write_cost"]
+
+    @property
+    def output_cost(self) -> Decimal:
+        return self.costs["output_cost"]
+
+    @property
     def total_cost(self) -> Decimal:
-        return MONEY.add(
-            MONEY.add(self.input_cost, self.cached_input_cost),
-            MONEY.add(self.cache_write_cost, self.output_cost),
-        )
+        return self.costs["total_cost"]
 
     @property
     def cost_per_request(self) -> Decimal:
@@ -137,18 +123,10 @@ class Cost:
             "cached_input_tokens": _num(u.cached_input_tokens),
             "cache_write_tokens": _num(u.cache_write_tokens + u.cache_write_1h_tokens),
             "output_tokens": _num(u.output_tokens),
-            "input_cost": plain(self.input_cost),
-            "cached_input_cost": plain(self.cached_input_cost),
-            "cache_write_cost": plain(self.cache_write_cost),
-            "output_cost": plain(self.output_cost),
-            "total_cost": plain(self.total_cost),
+            "reasoning_tokens": _num(u.reasoning_tokens),
+            **{name: plain(value) for name, value in self.costs.items()},
             "cost_per_request": plain(self.cost_per_request),
-            "rates_usd_per_mtok": {
-                "input": plain(self.rates.input),
-                "cached_input": plain(self.rates.cached_input),
-                "cache_write": plain(self.rates.cache_write),
-                "output": plain(self.rates.output),
-            },
+            "rates_usd_per_mtok": {name: plain(value) for name, value in self.rates.items()},
             "price_effective_from": self.price.effective_from.isoformat(),
             "price_source": self.price.source,
             "long_context_tier": self.tier.above_input_tokens if self.tier else None,
@@ -208,13 +186,14 @@ def lifecycle_flags(model: Model, on: date) -> list[Flag]:
     return []
 
 
-def price_flags(model: Model, price: PriceEntry, usage: Usage) -> list[Flag]:
+def price_flags(model: Model, price: PriceEntry, *, batch: bool, cached: bool) -> list[Flag]:
+    """A Batch request on a model without batch prices; cached tokens without a cached rate."""
     flags: list[Flag] = []
-    if usage.batch and price.batch_discount is None and price.batch is None:
+    if batch and not has_batch_price(price):
         flags.append(
             Flag("no_batch", f"{model.id}: no Batch API price; priced at the standard rate")
         )
-    if usage.cached_input_tokens and price.cached_input is None:
+    if cached and price.cached_input is None:
         flags.append(
             Flag(
                 "no_cached_price", f"{model.id}: no cached-input price; cached tokens bill as input"
@@ -229,19 +208,21 @@ def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
     Long-context tiers apply per request: a request whose input exceeds a tier's threshold is
     billed whole at the tier's prices. Limits exceeded are flagged, never silently priced away.
     """
+    if not isinstance(usage, Usage):
+        raise TypeError(f"usage must be a costlab Usage, got {type(usage).__name__}")
     day = on or date.today()
     price = model.price_on(day)
-    tier = price.tier_for(usage.input_tokens)
-    rates = price.rates(batch=usage.batch, tier=tier)
-    n = usage.requests
-
-    def cost(tokens: Tokens, rate: Decimal) -> Decimal:
-        return token_cost(MONEY.multiply(Decimal(tokens), Decimal(n)), rate)
-
+    tier = tier_for(price, usage.input_tokens)
+    rates = rates_for(price, batch=usage.batch, tier=tier)
+    n = Decimal(usage.requests)
+    billed = {
+        rate: MONEY.multiply(Decimal(tokens), n)
+        for rate, tokens in billed_tokens(usage.count).items()
+    }
     flags = [
         *limit_flags(model, usage.input_tokens, usage.output_tokens),
         *lifecycle_flags(model, day),
-        *price_flags(model, price, usage),
+        *price_flags(model, price, batch=usage.batch, cached=bool(usage.cached_input_tokens)),
     ]
     return Cost(
         model=model,
@@ -250,13 +231,7 @@ def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
         price=price,
         tier=tier,
         rates=rates,
-        input_cost=cost(usage.uncached_input_tokens, rates.input),
-        cached_input_cost=cost(usage.cached_input_tokens, rates.cached_input),
-        cache_write_cost=MONEY.add(
-            cost(usage.cache_write_tokens, rates.cache_write),
-            cost(usage.cache_write_1h_tokens, rates.cache_write_1h),
-        ),
-        output_cost=cost(usage.output_tokens, rates.output),
+        costs=component_costs(billed, rates),
         flags=tuple(flags),
     )
 
@@ -269,6 +244,7 @@ def estimate(
     cached_input_tokens: Tokens = 0,
     cache_write_tokens: Tokens = 0,
     cache_write_1h_tokens: Tokens = 0,
+    reasoning_tokens: Tokens = 0,
     requests: Tokens = 1,
     batch: bool = False,
     on: date | None = None,
@@ -279,6 +255,8 @@ def estimate(
     >>> estimate("gpt-4.1-mini", input_tokens=1200, cached_input_tokens=600, output_tokens=150).total_cost
     Decimal('0.00054')
     """
+    if not isinstance(model, str):
+        raise CostlabError(f"must be a model id or alias, got {model!r}", "model")
     resolved = (book or load_pricebook()).resolve(model)
     usage = Usage(
         input_tokens=input_tokens,
@@ -286,6 +264,7 @@ def estimate(
         cache_write_tokens=cache_write_tokens,
         cache_write_1h_tokens=cache_write_1h_tokens,
         output_tokens=output_tokens,
+        reasoning_tokens=reasoning_tokens,
         requests=requests,
         batch=batch,
     )

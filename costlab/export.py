@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 from costlab.errors import CostlabError
-from costlab.forecast import exact_text, is_money, records
 from costlab.money import plain
+from costlab.tables import exact_text, is_money, records
 
 ExportFormat = Literal["csv", "xlsx", "json"]
 
@@ -256,7 +256,7 @@ def _column_letter(index: int) -> str:
     return str(get_column_letter(index))
 
 
-def export(
+def export_tables(
     tables: Mapping[str, pd.DataFrame],
     path: str | Path,
     *,

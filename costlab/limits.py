@@ -259,14 +259,14 @@ def _parse_float(text: str) -> float:
 
 def _decimal_text(text: str) -> Decimal:
     """``text`` as a Decimal, refused when its digits or exponent are past the limits."""
-    mantissa = text.lower().split("e")[0].lstrip("+-").replace(".", "").lstrip("0")
-    if len(mantissa) > current("MAX_DIGITS"):
-        raise ValueError(over("MAX_DIGITS", f"a number of {len(mantissa):,} digits"))
     try:
-        value = Decimal(text)
+        value = Decimal(text)  # linear in the text, whatever its exponent
     except ArithmeticError:
         raise ValueError(f"not a number: {text[:40]!r}") from None
     check_decimal(value)
+    digits = len(value.as_tuple().digits) if value.is_finite() and not value.is_zero() else 0
+    if digits > current("MAX_DIGITS"):
+        raise ValueError(over("MAX_DIGITS", f"a number of {digits:,} digits"))
     return value
 
 

@@ -1,6 +1,6 @@
 """Routing: one workload's traffic split across models, with failures escalated.
 
-The pattern (reference sheet section 5): simple requests go to a cheap model, normal ones to a
+The pattern ([GUIDE-41-MINI] in docs/sources.md): simple requests go to a cheap model, normal ones to a
 mid model, and requests that fail there are re-run on a stronger one. In a scenario file::
 
     routing:
@@ -20,7 +20,8 @@ Arithmetic, per month, for a workload with ``N`` requests before retries (its *t
   images) and its ``batch_share``.
 
 The *router* is cheaper than a single model exactly when its blended per-task price is lower;
-:func:`costlab.comparison.router_vs_single` prices the scenario both ways. Leg shares are plain
+:func:`costlab.comparison.router_vs_single` prices the scenario both ways, and
+:func:`costlab.forecast.routes.breakdown` splits a forecast's cost by route. Leg shares are plain
 numbers (a range would let them stop summing to 1); the escalation rate may be a range.
 """
 
@@ -28,17 +29,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from costlab.errors import CostlabError
-from costlab.money import MONEY
 from costlab.ranges import Range, base
 from costlab.typed import spec
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
-    from costlab.forecast import Forecast
 
 Role = Literal["single", "leg", "escalation"]
 
@@ -135,29 +130,3 @@ def describe(routing: Routing) -> str:
 def _percent(share: Decimal) -> str:
     text = format((share * 100).normalize(), "f")
     return f"{text}%"
-
-
-def breakdown(forecast: Forecast, workload: str) -> pd.DataFrame:
-    """Per route of one workload over the whole horizon: requests, cost and share of the cost.
-
-    Columns: role, leg, model, requests, total_cost (exact Decimal), cost_share (fraction of
-    the workload's cost, Decimal rounded to 80 digits), cost_per_request.
-    """
-    from costlab.forecast import column, exact_sum, regroup, tidy
-
-    lines = forecast.lines[forecast.lines["workload"] == workload]
-    if lines.empty:
-        raise CostlabError(f"no workload named '{workload}'", forecast.scenario.name)
-    table = regroup(lines, ["role", "leg", "model"])
-    total = exact_sum(table["total_cost"])
-    # Shares and unit costs are ratios: rounded to 80 significant digits, never shown as totals.
-    table["cost_share"] = column(
-        tidy(MONEY.divide(c, total)) if total else Decimal(0) for c in table["total_cost"]
-    )
-    table["cost_per_request"] = column(
-        tidy(MONEY.divide(c, r)) if r else Decimal(0)
-        for c, r in zip(table["total_cost"], table["requests"], strict=True)
-    )
-    return table[
-        ["role", "leg", "model", "requests", "total_cost", "cost_share", "cost_per_request"]
-    ]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from costlab.errors import CostlabError
-from costlab.pricebook import Model, PriceBook, load_pricebook
+from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
 from costlab.typed import build, spec
@@ -101,6 +101,16 @@ class Workload:
         ge=0,
         le=1,
     )
+    cache_write_share: Decimal | Range = spec(
+        "share of the input tokens written to the prompt cache per request, 0..1, billed at "
+        "the model's cache-write price (Anthropic: 1.25x input for 5 minutes, 2x for 1 hour)",
+        default=Decimal(0),
+        ge=0,
+        le=1,
+    )
+    cache_write_ttl: Literal["5m", "1h"] = spec(
+        "lifetime of the cache writes: 5m (5 minutes) or 1h (1 hour)", default="5m"
+    )
     images: Images | None = spec("images sent with every request", default=None)
     batch_share: Decimal | Range = spec(
         "share of the requests sent through the Batch API, 0..1", default=Decimal(0), ge=0, le=1
@@ -140,6 +150,18 @@ class Workload:
             raise CostlabError("required field is missing (or give sample)", "input_tokens")
         if self.input_tokens is not None and self.sample is not None:
             raise CostlabError("give input_tokens or sample, not both", "sample")
+        cached, written = self.cached_input_share, self.cache_write_share
+        # Every band pairs the two shares' ends (a cheaper cache read with a smaller write
+        # and the other way round), so each pairing must fit in the input.
+        pairs = [(base(cached), base(written))]
+        if isinstance(cached, Range) or isinstance(written, Range):
+            pairs += [(c, w) for c in _ends(cached) for w in _ends(written)]
+        if any(c + w > 1 for c, w in pairs):
+            raise CostlabError(
+                "cached_input_share and cache_write_share add up to more than 1 (both are "
+                "shares of the same input tokens)",
+                "cache_write_share",
+            )
 
     @property
     def routes(self) -> tuple[Route, ...]:
@@ -150,6 +172,10 @@ class Workload:
     def growth_rates(self) -> tuple[Decimal | Range, ...] | None:
         """The per-month list when growth is given as one, else ``None``."""
         return self.growth if isinstance(self.growth, tuple) else None
+
+
+def _ends(value: Decimal | Range) -> tuple[Decimal, Decimal]:
+    return (value.low, value.high) if isinstance(value, Range) else (value, value)
 
 
 @dataclass(frozen=True)

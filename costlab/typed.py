@@ -19,7 +19,7 @@ import types
 import typing
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
@@ -277,11 +277,11 @@ def _convert_decimal(data: Any, path: str, line: int | None) -> Decimal:
             raise _Invalid(path, "must be a finite number", line)
         value = Decimal(repr(data))
     elif isinstance(data, int):
-        value = Decimal(_checked_int(data, path, line))
+        value = Decimal(_bounded(data, path, line))
     elif isinstance(data, Decimal):
         value = data
     elif isinstance(data, str):
-        value = _parse_text(data, path, line)
+        value = _parse_text(data, path, line, "a number")
     else:
         raise _Invalid(path, f"must be a number, got {_describe(data)}", line)
     if not value.is_finite():
@@ -289,37 +289,23 @@ def _convert_decimal(data: Any, path: str, line: int | None) -> Decimal:
     return _bounded(value, path, line)
 
 
-def _parse_text(data: str, path: str, line: int | None) -> Decimal:
+def _parse_text(data: str, path: str, line: int | None, kind: str) -> Decimal:
     """A number written as text, refused fast past the digit and exponent limits
     (``Decimal("1e999999999")`` is instant, but ``int()`` of it spins for minutes)."""
-    text = data.strip().replace("_", "").replace(",", "")
     try:
-        Decimal(text)
-    except InvalidOperation:
-        raise _Invalid(path, f"must be a number, got {_describe(data)}", line) from None
-    try:
-        return limits.parse_number(text)
+        return limits.parse_number(data.strip().replace("_", "").replace(",", ""))
     except CostlabError as exc:
-        raise _Invalid(path, exc.what, line) from None
+        nan = exc.what.startswith("not a number")
+        what = f"must be {kind}, got {_describe(data)}" if nan else exc.what
+        raise _Invalid(path, what, line) from None
 
 
-def _bounded(value: Decimal, path: str, line: int | None) -> Decimal:
-    """``value`` when its exponent and size are within :mod:`costlab.limits`: no number in a
-    data file needs more than ``MAX_COUNT`` (1e15), and bigger ones overflow what is built on
-    them (money formatting, calendar arithmetic)."""
-    try:
-        limits.check_decimal(value)
-        limits.check_number(value, path)
-    except ValueError as exc:
-        raise _Invalid(path, str(exc), line) from None
-    except CostlabError as exc:
-        raise _Invalid(path, exc.what, line) from None
-    return value
+N = TypeVar("N", int, Decimal)
 
 
-def _checked_int(value: int, path: str, line: int | None) -> int:
-    if value.bit_length() > 4 * limits.MAX_DIGITS:  # cheap screen before the exact check
-        raise _Invalid(path, limits.over("MAX_COUNT", "a whole number that large"), line)
+def _bounded(value: N, path: str, line: int | None) -> N:
+    """``value`` when within :mod:`costlab.limits` (exponent, digits, ``MAX_COUNT``): no number
+    in a data file needs more than 1e15, and bigger ones overflow what is built on them."""
     try:
         limits.check_number(value, path)
     except CostlabError as exc:
@@ -331,18 +317,11 @@ def _convert_int(data: Any, path: str, line: int | None) -> int:
     if isinstance(data, bool):
         raise _Invalid(path, f"must be a whole number, got {_describe(data)}", line)
     if isinstance(data, int):
-        return _checked_int(data, path, line)
+        return _bounded(data, path, line)
     if isinstance(data, Decimal | str):
-        if isinstance(data, str):
-            try:
-                value = _parse_text(data, path, line)
-            except _Invalid as exc:
-                if exc.what.startswith("must be a number"):
-                    value = Decimal("NaN")
-                else:
-                    raise
-        else:
-            value = data
+        value = (
+            data if isinstance(data, Decimal) else _parse_text(data, path, line, "a whole number")
+        )
         if value.is_finite() and _bounded(value, path, line) == value.to_integral_value():
             return int(value)
     raise _Invalid(path, f"must be a whole number, got {_describe(data)}", line)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from costlab.pricebook import PriceBook, load_pricebook
+from costlab.prices import PriceBook, load_pricebook
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -17,7 +17,7 @@ from costlab.actuals import (
     write_usage_csv,
 )
 from costlab.errors import CostlabError
-from costlab.forecast import forecast
+from costlab.forecast import forecast_scenario
 from costlab.scenario import load_scenario, parse_scenario
 from costlab.yamlio import load_yaml
 
@@ -161,7 +161,7 @@ workloads:
 
 def test_a_usage_file_written_from_a_forecast_reproduces_it(tmp_path: Path, book) -> None:
     scenario = parse_scenario(load_yaml(ROUND_TRIP, "rt.yaml"), "rt.yaml", book=book)
-    fc = forecast(scenario, book=book)
+    fc = forecast_scenario(scenario, book=book)
     usage = usage_from_forecast(fc)
     assert set(usage.columns) >= {
         "date",
@@ -185,7 +185,9 @@ def test_a_usage_file_written_from_a_forecast_reproduces_it(tmp_path: Path, book
 
 
 def test_variance_in_dollars_and_percent(tmp_path: Path, book) -> None:
-    fc = forecast(load_scenario(ROOT / "examples" / "support-bot.yaml", book=book), book=book)
+    fc = forecast_scenario(
+        load_scenario(ROOT / "examples" / "support-bot.yaml", book=book), book=book
+    )
     # January as forecast ($351.54), February 10% over ($349.272 x 1.1 = $384.1992)
     path = tmp_path / "usage.csv"
     path.write_text(
@@ -209,7 +211,9 @@ def test_variance_in_dollars_and_percent(tmp_path: Path, book) -> None:
 
 
 def test_a_month_without_usage_inside_the_span_counts_as_zero(tmp_path: Path, book) -> None:
-    fc = forecast(load_scenario(ROOT / "examples" / "support-bot.yaml", book=book), book=book)
+    fc = forecast_scenario(
+        load_scenario(ROOT / "examples" / "support-bot.yaml", book=book), book=book
+    )
     path = tmp_path / "usage.csv"
     path.write_text(
         "date,model,input_tokens,cached_input_tokens,output_tokens,requests\n"
@@ -228,7 +232,9 @@ def test_a_month_without_usage_inside_the_span_counts_as_zero(tmp_path: Path, bo
 
 
 def test_a_forecast_with_fractional_figures_is_not_written_as_usage(book) -> None:
-    fc = forecast(load_scenario(ROOT / "examples" / "support-bot.yaml", book=book), book=book)
+    fc = forecast_scenario(
+        load_scenario(ROOT / "examples" / "support-bot.yaml", book=book), book=book
+    )
     with pytest.raises(
         CostlabError,
         match=r"support-bot.yaml: 2027-05 gpt-4.1-mini: requests is 953129.1, not a whole number",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from costlab.comparison import compare
+from costlab.comparison import compare_scenario
 from costlab.errors import CostlabError
 from costlab.scenario import Scenario, load_scenario, parse_scenario
 from costlab.yamlio import load_yaml
@@ -21,7 +21,7 @@ def scenario(book, text: str) -> Scenario:
 
 
 def test_the_support_bot_ranks_nano_mini_full(book) -> None:
-    result = compare(
+    result = compare_scenario(
         load_scenario(ROOT / "examples" / "support-bot.yaml", book=book),
         ["gpt-4.1", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano"],
         book=book,
@@ -42,7 +42,7 @@ def test_the_support_bot_ranks_nano_mini_full(book) -> None:
 
 
 def test_benchmarks_come_with_their_name_and_source(book) -> None:
-    result = compare(
+    result = compare_scenario(
         load_scenario(ROOT / "examples" / "support-bot.yaml", book=book),
         ["gpt-4.1-mini", "gpt-5-mini"],
         book=book,
@@ -72,7 +72,7 @@ TWO = """\
 
 
 def test_one_workload_swapped_and_its_limits_flagged(book) -> None:
-    result = compare(
+    result = compare_scenario(
         scenario(book, TWO), ["gpt-4o", "gpt-4.1-nano"], workload="summarize", book=book
     )
     ranking = result.ranking.set_index("candidate")
@@ -95,7 +95,7 @@ def test_mixed_models_are_compared_as_written_too(book) -> None:
         "        model: gpt-4.1-mini\n        requests_per_month: 1000\n        input_tokens: 200000",
         "        model: gpt-4.1\n        requests_per_month: 1000\n        input_tokens: 200000",
     )
-    result = compare(scenario(book, text), ["gpt-4.1-mini"], book=book)
+    result = compare_scenario(scenario(book, text), ["gpt-4.1-mini"], book=book)
     assert set(result.ranking["candidate"]) == {"as written", "gpt-4.1-mini"}
     assert (
         result.ranking.set_index("candidate").loc["as written", "models"] == "gpt-4.1-mini, gpt-4.1"
@@ -104,7 +104,9 @@ def test_mixed_models_are_compared_as_written_too(book) -> None:
 
 def test_a_retirement_inside_the_horizon_is_a_warning(book) -> None:
     text = TWO.replace("start: 2027-01", "start: 2026-10").replace("months: 2", "months: 4")
-    result = compare(scenario(book, text), ["claude-sonnet-4-5"], workload="chat", book=book)
+    result = compare_scenario(
+        scenario(book, text), ["claude-sonnet-4-5"], workload="chat", book=book
+    )
     warnings = result.warnings.set_index("code")
     # claude-sonnet-4-5 retires on 2026-11-30 (price book lifecycle)
     assert warnings.loc["retires", "message"] == (
@@ -117,14 +119,14 @@ def test_a_retirement_inside_the_horizon_is_a_warning(book) -> None:
 
 def test_image_input_on_a_text_only_model_cannot_serve(book) -> None:
     text = TWO + "        images: {count: 1, width: 512, height: 512}\n"
-    result = compare(scenario(book, text), ["o3-mini"], workload="summarize", book=book)
+    result = compare_scenario(scenario(book, text), ["o3-mini"], workload="summarize", book=book)
     (row,) = result.ranking.itertuples()
     assert not row.can_serve
     assert "modality" in set(result.warnings["code"])
 
 
 def test_json_ready(book) -> None:
-    data = compare(
+    data = compare_scenario(
         load_scenario(ROOT / "examples" / "support-bot.yaml", book=book),
         ["gpt-4.1-nano"],
         book=book,
@@ -153,7 +155,7 @@ def test_the_package_exports_do_not_collide_with_submodules(book) -> None:
 def test_a_candidate_without_a_price_yet_is_named(book) -> None:
     text = TWO.replace("start: 2027-01", "start: 2026-01")
     with pytest.raises(CostlabError) as info:
-        compare(scenario(book, text), ["gpt-5.6-luna"], book=book)
+        compare_scenario(scenario(book, text), ["gpt-5.6-luna"], book=book)
     assert str(info.value) == (
         "c.yaml: workloads[0] (chat): model: no price on 2026-01-01 (first price from "
         "2026-07-30) (candidate gpt-5.6-luna)"

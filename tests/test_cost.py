@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from costlab.cost import Usage, compare, estimate, price_usage
 from costlab.errors import CostlabError
-from costlab.pricebook import PriceBook, PriceEntry
+from costlab.prices import PriceBook, PriceEntry
 
 TODAY = date(2026, 11, 26)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from costlab.countcost import price_count
-from costlab.pricebook import load_pricebook
+from costlab.counted_cost import price_count
+from costlab.prices import load_pricebook
 from costlab.tokens import PartCount, TokenCount
 
 BOOK = load_pricebook()

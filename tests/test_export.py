@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 
 from costlab.errors import CostlabError
-from costlab.export import USD_FORMAT, csv_text, export
-from costlab.forecast import forecast
+from costlab.export import USD_FORMAT, csv_text, export_tables
+from costlab.forecast import forecast_scenario
 from costlab.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,12 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def fc(book):
-    return forecast(load_scenario(ROOT / "examples" / "support-bot.yaml", book=book), book=book)
+    return forecast_scenario(
+        load_scenario(ROOT / "examples" / "support-bot.yaml", book=book), book=book
+    )
 
 
 def test_xlsx_has_a_sheet_per_table_and_numbers_as_numbers(fc, tmp_path: Path) -> None:
     path = tmp_path / "forecast.xlsx"
-    assert export(fc.tables(), path) == [path]
+    assert export_tables(fc.tables(), path) == [path]
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["months", "workloads", "routes", "lines", "budget", "flags"]
     sheet = book["months"]
@@ -59,12 +61,12 @@ def test_csv_keeps_exact_decimal_text(fc) -> None:
 
 def test_json_and_csv_folder(fc, tmp_path: Path) -> None:
     path = tmp_path / "forecast.json"
-    export(fc.tables(), path)
+    export_tables(fc.tables(), path)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["months"][0]["total_cost"] == "351.54"
     assert data["budget"][0]["first_month_over"] == "2027-03"
     assert data["budget"][0]["monthly_budget"] == "400.00"
-    written = export(fc.tables(), tmp_path / "tables")
+    written = export_tables(fc.tables(), tmp_path / "tables")
     assert sorted(p.name for p in written) == [
         "budget.csv",
         "flags.csv",
@@ -73,12 +75,12 @@ def test_json_and_csv_folder(fc, tmp_path: Path) -> None:
         "routes.csv",
         "workloads.csv",
     ]
-    one = export(fc.tables(), tmp_path / "lines.csv", table="lines")
+    one = export_tables(fc.tables(), tmp_path / "lines.csv", table="lines")
     assert one[0].read_text(encoding="utf-8").startswith("month,month_index,workload,role")
 
 
 def test_bad_targets_are_clear_errors(fc, tmp_path: Path) -> None:
     with pytest.raises(CostlabError, match="unknown export format"):
-        export(fc.tables(), tmp_path / "x.pdf")
+        export_tables(fc.tables(), tmp_path / "x.pdf")
     with pytest.raises(CostlabError, match="no table 'nope'"):
-        export(fc.tables(), tmp_path / "x.csv", table="nope")
+        export_tables(fc.tables(), tmp_path / "x.csv", table="nope")

@@ -16,19 +16,12 @@ from hypothesis import strategies as st
 
 from costlab.cost import Usage, price_usage
 from costlab.errors import CostlabError
-from costlab.forecast import (
-    as_floats,
-    exact_sum,
-    expand,
-    forecast,
-    price_lines,
-    regroup,
-    with_budget,
-)
+from costlab.forecast import expand, forecast_scenario, price_lines, regroup, with_budget
 from costlab.money import format_usd
-from costlab.pricebook import load_pricebook
+from costlab.prices import load_pricebook
 from costlab.ranges import Range
 from costlab.scenario import Scenario, Workload, load_scenario, parse_scenario
+from costlab.tables import as_floats, exact_sum
 from costlab.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +40,7 @@ def month(fc, label: str) -> pd.Series:
 
 
 def test_january_2027_is_651000_requests_and_351_54_exactly(book) -> None:
-    fc = forecast(load_scenario(SUPPORT_BOT, book=book), book=book)
+    fc = forecast_scenario(load_scenario(SUPPORT_BOT, book=book), book=book)
     jan = month(fc, "2027-01")
     # 20,000 x 31 days x 1.05 (retries) = 651,000 requests x $0.00054 = $351.54
     assert jan["requests"] == Decimal(651_000)
@@ -64,7 +57,7 @@ def test_january_2027_is_651000_requests_and_351_54_exactly(book) -> None:
 
 
 def test_february_2027_is_646800_requests_and_349_272_exactly(book) -> None:
-    fc = forecast(load_scenario(SUPPORT_BOT, book=book), book=book)
+    fc = forecast_scenario(load_scenario(SUPPORT_BOT, book=book), book=book)
     feb = month(fc, "2027-02")
     # 20,000 x 28 days x 1.1 (growth from the second month) x 1.05 = 646,800 requests
     assert feb["requests"] == Decimal(646_800)
@@ -74,7 +67,7 @@ def test_february_2027_is_646800_requests_and_349_272_exactly(book) -> None:
 
 
 def test_the_budget_is_first_exceeded_in_march(book) -> None:
-    fc = forecast(load_scenario(SUPPORT_BOT, book=book), book=book)
+    fc = forecast_scenario(load_scenario(SUPPORT_BOT, book=book), book=book)
     mar = month(fc, "2027-03")
     # 20,000 x 31 x 1.1^2 x 1.05 = 787,710 requests x $0.00054 = $425.3634 > $400
     assert mar["requests"] == Decimal(787_710)
@@ -91,7 +84,7 @@ def test_the_budget_is_first_exceeded_in_march(book) -> None:
 
 def test_every_month_matches_the_cost_engine_priced_directly(book) -> None:
     """Each month = price_usage(requests of that month) on the same per-request usage."""
-    fc = forecast(load_scenario(SUPPORT_BOT, book=book), book=book)
+    fc = forecast_scenario(load_scenario(SUPPORT_BOT, book=book), book=book)
     model = book.resolve("gpt-4.1-mini")
     requests = Decimal(20_000)
     for i, row in enumerate(fc.months.itertuples()):
@@ -105,7 +98,7 @@ def test_every_month_matches_the_cost_engine_priced_directly(book) -> None:
 
 def test_nothing_is_rounded_even_after_a_long_compounding_horizon(book) -> None:
     scenario = load_scenario(SUPPORT_BOT, book=book)
-    fc = forecast(dataclasses.replace(scenario, months=120, budget=None), book=book)
+    fc = forecast_scenario(dataclasses.replace(scenario, months=120, budget=None), book=book)
     last = fc.months.iloc[-1]
     # month 120 (2036-12): 20,000 x 31 x 1.1^119 x 1.05 requests, exactly. The expectation
     # needs a wide context: Python's default 28 digits would round it.
@@ -134,14 +127,14 @@ BASE = """\
 
 
 def test_calendar_days_include_leap_february(book) -> None:
-    fc = forecast(scenario_from(BASE, book), book=book)
+    fc = forecast_scenario(scenario_from(BASE, book), book=book)
     assert list(fc.months["days"]) == [29, 31]
     assert list(fc.months["requests"]) == [Decimal(29_000), Decimal(31_000)]
 
 
 def test_requests_per_month_ignore_the_calendar(book) -> None:
     text = BASE.replace("requests_per_day: 1000", "requests_per_month: 30000")
-    fc = forecast(scenario_from(text, book), book=book)
+    fc = forecast_scenario(scenario_from(text, book), book=book)
     assert list(fc.months["requests"]) == [Decimal(30_000), Decimal(30_000)]
 
 
@@ -152,7 +145,7 @@ def test_a_growth_list_gives_each_month_its_rate(book) -> None:
         )
         + "        growth: [0.5, -0.2, 0]\n"
     )
-    fc = forecast(scenario_from(text, book), book=book)
+    fc = forecast_scenario(scenario_from(text, book), book=book)
     assert list(fc.months["requests"]) == [10_000, 15_000, 12_000, 12_000]
 
 
@@ -160,7 +153,7 @@ def test_batch_share_is_priced_at_batch_rates(book) -> None:
     text = BASE.replace("requests_per_day: 1000", "requests_per_month: 1000000") + (
         "        batch_share: 0.25\n"
     )
-    fc = forecast(scenario_from(text, book), book=book)
+    fc = forecast_scenario(scenario_from(text, book), book=book)
     feb = month(fc, "2028-02")
     # sync: 1000 x 0.40 + 100 x 1.60 = 560 per 1M; batch: half = 280 per 1M
     # 750,000 x 0.00056 + 250,000 x 0.00028 = 420 + 70 = 490
@@ -176,7 +169,7 @@ def test_cached_share_of_input_is_billed_at_the_cached_price(book) -> None:
     text = BASE.replace("requests_per_day: 1000", "requests_per_month: 1000000") + (
         "        cached_input_share: 0.75\n"
     )
-    feb = month(forecast(scenario_from(text, book), book=book), "2028-02")
+    feb = month(forecast_scenario(scenario_from(text, book), book=book), "2028-02")
     # 250 x 0.40 + 750 x 0.10 + 100 x 1.60 = 335 per 1M requests-tokens -> $335
     assert feb["cached_input_tokens"] == 750_000_000
     assert feb["input_cost"] == 100 and feb["cached_input_cost"] == 75
@@ -187,7 +180,7 @@ def test_reasoning_tokens_are_billed_as_output(book) -> None:
     text = BASE.replace("requests_per_day: 1000", "requests_per_month: 1000000") + (
         "        reasoning_tokens: 400\n"
     )
-    feb = month(forecast(scenario_from(text, book), book=book), "2028-02")
+    feb = month(forecast_scenario(scenario_from(text, book), book=book), "2028-02")
     assert feb["output_tokens"] == 500_000_000
     assert feb["reasoning_tokens"] == 400_000_000
     assert feb["output_cost"] == Decimal(800)  # 500M x $1.60 per 1M
@@ -195,7 +188,7 @@ def test_reasoning_tokens_are_billed_as_output(book) -> None:
 
 def test_retries_are_extra_requests_and_tasks_exclude_them(book) -> None:
     text = BASE + "        retry_rate: 0.2\n"
-    fc = forecast(scenario_from(text, book), book=book)
+    fc = forecast_scenario(scenario_from(text, book), book=book)
     assert month(fc, "2028-02")["tasks"] == 29_000
     assert month(fc, "2028-02")["requests"] == Decimal("34800")
     (row,) = fc.workloads.itertuples()
@@ -233,7 +226,7 @@ def test_dated_prices_and_retirement_inside_the_horizon_take_effect(tmp_path: Pa
     text = BASE.replace("months: 2", "months: 4").replace(
         "requests_per_day: 1000", "requests_per_month: 1000000"
     )
-    fc = forecast(scenario_from(text, book), book=book)
+    fc = forecast_scenario(scenario_from(text, book), book=book)
     # 1000 x 0.40 + 100 x 1.60 = $560 per 1M requests; from March: half
     assert list(fc.months["total_cost"]) == [560, 280, 280, 280]
     codes = {(f.code, f.month) for f in fc.flags}
@@ -246,7 +239,7 @@ def test_dated_prices_and_retirement_inside_the_horizon_take_effect(tmp_path: Pa
 def test_a_month_before_the_first_price_is_an_error_naming_the_workload(book) -> None:
     text = BASE.replace("start: 2028-02", "start: 2024-01")
     with pytest.raises(CostlabError) as info:
-        forecast(scenario_from(text, book), book=book)
+        forecast_scenario(scenario_from(text, book), book=book)
     assert str(info.value) == (
         "s.yaml: workloads[0] (w): model: no price on 2024-01-01 (first price from 2025-04-14)"
     )
@@ -257,7 +250,7 @@ def test_limits_are_flagged_per_workload_and_model(book) -> None:
         "input_tokens: 1000", "input_tokens: 127000"
     )
     text = text.replace("output_tokens: 100", "output_tokens: 20000")
-    fc = forecast(scenario_from(text, book), book=book)
+    fc = forecast_scenario(scenario_from(text, book), book=book)
     assert {f.code for f in fc.flags} >= {"context_window", "max_output"}
     assert all(f.blocking for f in fc.flags if f.code in {"context_window", "max_output"})
 
@@ -266,7 +259,7 @@ def test_image_input_on_a_text_only_model_is_flagged(book) -> None:
     text = BASE.replace("gpt-4.1-mini", "o3-mini") + (
         "        images: {count: 1, width: 1024, height: 1024}\n"
     )
-    fc = forecast(scenario_from(text, book), book=book)
+    fc = forecast_scenario(scenario_from(text, book), book=book)
     (flag,) = [f for f in fc.flags if f.code == "modality"]
     assert flag.message == "o3-mini: accepts text input only; this workload sends images"
 
@@ -277,7 +270,7 @@ def test_image_tokens_follow_the_models_published_rule(book) -> None:
     text = BASE.replace("gpt-4.1-mini", "gpt-4o") + (
         "        images: {count: 2, width: 1024, height: 1024, detail: high}\n"
     )
-    fc = forecast(scenario_from(text, book), book=book)
+    fc = forecast_scenario(scenario_from(text, book), book=book)
     assert fc.months["input_tokens"].iloc[0] == Decimal(29_000 * (1000 + 2 * 765))
     assert not [f for f in fc.flags if f.code in {"modality", "no_image_rule"}]
 
@@ -286,7 +279,7 @@ def test_images_on_a_model_without_an_image_rule_are_flagged_not_hidden(book) ->
     text = BASE.replace("gpt-4.1-mini", "claude-haiku-4-5") + (
         "        images: {count: 1, width: 1024, height: 1024}\n"
     )
-    fc = forecast(scenario_from(text, book), book=book)
+    fc = forecast_scenario(scenario_from(text, book), book=book)
     (flag,) = [f for f in fc.flags if f.code == "no_image_rule"]
     assert "no image-token rule" in flag.message
     assert fc.months["input_tokens"].iloc[0] == Decimal(29_000 * 1000)
@@ -297,7 +290,7 @@ def test_a_prompt_sample_is_measured_on_the_model(book, tmp_path: Path) -> None:
     (tmp_path / "prompt.txt").write_text("tiktoken is great!", encoding="utf-8")
     text = BASE.replace("input_tokens: 1000", "sample: prompt.txt")
     (tmp_path / "s.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
-    fc = forecast(load_scenario(tmp_path / "s.yaml", book=book), book=book)
+    fc = forecast_scenario(load_scenario(tmp_path / "s.yaml", book=book), book=book)
     assert fc.months["input_tokens"].iloc[0] == Decimal(29_000 * 6)
 
 
@@ -306,7 +299,7 @@ def test_a_batch_sample_gives_the_mean_request(book, tmp_path: Path) -> None:
     sample = Path(__file__).parent / "data" / "example_batch.jsonl"
     text = BASE.replace("input_tokens: 1000", f"sample: {sample}")
     (tmp_path / "s.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
-    fc = forecast(load_scenario(tmp_path / "s.yaml", book=book), book=book)
+    fc = forecast_scenario(load_scenario(tmp_path / "s.yaml", book=book), book=book)
     # The mean is kept to a thousandth of a token: 127 / 3 = 42.333.
     assert fc.lines["input_tokens"].iloc[0] == Decimal(29_000) * Decimal("42.333")
 
@@ -315,11 +308,11 @@ def test_a_missing_sample_names_the_field(book, tmp_path: Path) -> None:
     text = BASE.replace("input_tokens: 1000", "sample: nowhere.txt")
     (tmp_path / "s.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
     with pytest.raises(CostlabError, match=r"workloads\[0\] \(w\): sample: no such sample file"):
-        forecast(load_scenario(tmp_path / "s.yaml", book=book), book=book)
+        forecast_scenario(load_scenario(tmp_path / "s.yaml", book=book), book=book)
 
 
 def test_total_budget_runs_out_in_the_month_the_cumulative_cost_passes_it(book) -> None:
-    fc = forecast(load_scenario(SUPPORT_BOT, book=book), book=book)
+    fc = forecast_scenario(load_scenario(SUPPORT_BOT, book=book), book=book)
     checked = with_budget(fc, total=Decimal(1000))
     # cumulative: 351.54, 700.812, 1126.1754 -> March
     assert checked.budget.total_runs_out == "2027-03"
@@ -346,7 +339,7 @@ RANGED = """\
 
 
 def test_sensitivity_ranks_assumptions_by_swing_with_hand_checked_totals(book) -> None:
-    fc = forecast(scenario_from(RANGED, book), book=book)
+    fc = forecast_scenario(scenario_from(RANGED, book), book=book)
     table = fc.sensitivity.set_index("assumption")
     # base per request: 500 x 0.40 + 500 x 0.10 + 100 x 1.60 = 410 per 1M -> $410 a month
     assert fc.total_cost == 3 * Decimal(410)
@@ -366,7 +359,7 @@ def test_sensitivity_ranks_assumptions_by_swing_with_hand_checked_totals(book) -
 
 
 def test_bands_are_the_cheapest_and_dearest_corners(book) -> None:
-    fc = forecast(scenario_from(RANGED, book), book=book)
+    fc = forecast_scenario(scenario_from(RANGED, book), book=book)
     jan = month(fc, "2027-01")
     # low: 800 tokens all cached, 50 out: 800 x 0.10 + 50 x 1.60 = 160 per 1M
     # high: 1500 tokens none cached, 300 out: 1500 x 0.40 + 300 x 1.60 = 1080 per 1M
@@ -426,7 +419,7 @@ def test_ranges_bracket_the_base_every_month(
             ),
         ),
     )
-    fc = forecast(scenario, book=book, sensitivity_table=False)
+    fc = forecast_scenario(scenario, book=book, sensitivity_table=False)
     for figure in ("total_cost", "requests", "input_tokens", "output_tokens", "cumulative_cost"):
         for low, base, high in zip(
             fc.months[f"{figure}_low"], fc.months[figure], fc.months[f"{figure}_high"], strict=True
@@ -467,7 +460,7 @@ def test_lines_chunks_price_the_same_as_the_whole(book) -> None:
 
 
 def test_regroup_sums_exactly_and_runs_cumulative_per_group(book) -> None:
-    fc = forecast(load_scenario(ROOT / "examples" / "router.yaml", book=book), book=book)
+    fc = forecast_scenario(load_scenario(ROOT / "examples" / "router.yaml", book=book), book=book)
     by_model = fc.by(["month", "model"])
     mini = by_model[by_model["model"] == "gpt-4.1-mini"]
     assert list(mini["cumulative_cost"]) == list(pd.Series(mini["total_cost"]).cumsum())
@@ -478,7 +471,7 @@ def test_regroup_sums_exactly_and_runs_cumulative_per_group(book) -> None:
 
 
 def test_workloads_table_sums_routes_with_unit_costs(book) -> None:
-    fc = forecast(load_scenario(ROOT / "examples" / "router.yaml", book=book), book=book)
+    fc = forecast_scenario(load_scenario(ROOT / "examples" / "router.yaml", book=book), book=book)
     table = fc.workloads.set_index("workload")
     assert table.loc["assistant", "models"] == "gpt-4.1-nano, gpt-4.1-mini, gpt-4.1"
     assert table.loc["nightly-digest", "total_cost"] == 6 * Decimal("165.6")
@@ -488,7 +481,7 @@ def test_workloads_table_sums_routes_with_unit_costs(book) -> None:
 
 
 def test_float_views_are_for_charts(book) -> None:
-    fc = forecast(load_scenario(SUPPORT_BOT, book=book), book=book)
+    fc = forecast_scenario(load_scenario(SUPPORT_BOT, book=book), book=book)
     floats = as_floats(fc.months)
     assert floats["total_cost"].dtype == "float64"
     assert floats["total_cost"].iloc[0] == pytest.approx(351.54)
@@ -496,7 +489,7 @@ def test_float_views_are_for_charts(book) -> None:
 
 
 def test_json_keeps_exact_decimal_strings(book) -> None:
-    data = forecast(load_scenario(SUPPORT_BOT, book=book), book=book).to_dict()
+    data = forecast_scenario(load_scenario(SUPPORT_BOT, book=book), book=book).to_dict()
     assert data["scenario"] == "support-bot"
     assert data["months"][0]["month"] == "2027-01"
     assert data["months"][0]["total_cost"] == "351.54"
@@ -511,7 +504,7 @@ def test_a_forecast_that_cannot_stay_exact_is_refused_not_rounded(book) -> None:
     with pytest.raises(
         CostlabError, match=r"^s.yaml: the forecast needs more than 5,000 significant digits"
     ):
-        forecast(scenario_from(text, book), book=book)
+        forecast_scenario(scenario_from(text, book), book=book)
 
 
 def test_scenarios_built_in_python_are_checked_too() -> None:

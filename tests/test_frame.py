@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from costlab.cost import Usage, price_usage
+from costlab.cost_frame import combine, price_frame
 from costlab.errors import CostlabError
-from costlab.frame import combine, price_frame
 
 TODAY = date(2026, 11, 26)
 

@@ -411,9 +411,9 @@ def test_format_usd_formats_1e26() -> None:
     assert format_usd(Decimal(10) ** 26).startswith("$100,000,000,000,000,000,000,000,000")
 
 
-@pytest.mark.xfail(strict=True, reason="fix in costlab/pricebook.py: PriceBook.resolve")
+@pytest.mark.xfail(strict=True, reason="fix in costlab/prices/book.py: PriceBook.resolve")
 def test_resolve_none_is_a_clear_error() -> None:
-    from costlab.pricebook import load_pricebook
+    from costlab.prices import load_pricebook
 
     with pytest.raises((CostlabError, TypeError)):
         load_pricebook(use_env=False).resolve(None)  # type: ignore[arg-type]
@@ -427,7 +427,7 @@ def test_batch_must_be_a_bool() -> None:
         costlab.estimate("gpt-4o", input_tokens=1000, batch="no")  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(strict=True, reason="fix in costlab/frame.py: price_frame column check")
+@pytest.mark.xfail(strict=True, reason="fix in costlab/cost_frame.py: price_frame column check")
 def test_price_frame_refuses_a_misspelled_token_column() -> None:
     import costlab
 
@@ -436,7 +436,9 @@ def test_price_frame_refuses_a_misspelled_token_column() -> None:
         costlab.price_frame(frame)
 
 
-@pytest.mark.xfail(strict=True, reason="fix in costlab/actuals.py: _parse_json (limits.loads_json)")
+@pytest.mark.xfail(
+    strict=True, reason="fix in costlab/actuals/readers.py: JSON usage (limits.loads_json)"
+)
 def test_usage_json_nested_deep_is_one_error() -> None:
     from costlab.actuals import parse_usage
 
@@ -444,7 +446,9 @@ def test_usage_json_nested_deep_is_one_error() -> None:
         parse_usage("[" * 100_000 + "]" * 100_000, "u.json")
 
 
-@pytest.mark.xfail(strict=True, reason="fix in costlab/actuals.py: _parse_csv (skip ragged rows)")
+@pytest.mark.xfail(
+    strict=True, reason="fix in costlab/actuals/readers.py: CSV usage (skip ragged rows)"
+)
 def test_a_ragged_csv_row_is_named_and_the_rest_priced(data: Path) -> None:
     from costlab.actuals import parse_usage
 
@@ -453,7 +457,7 @@ def test_a_ragged_csv_row_is_named_and_the_rest_priced(data: Path) -> None:
     parse_usage("\n".join(lines) + "\n", "u.csv")  # raises today: the whole file is refused
 
 
-@pytest.mark.xfail(strict=True, reason="fix in costlab/countcost.py: cap max output per choice")
+@pytest.mark.xfail(strict=True, reason="fix in costlab/counted_cost.py: cap max output per choice")
 def test_n_2_at_the_model_cap_is_twice_the_cap(tmp_path: Path) -> None:
     from costlab.cli import main
 

@@ -47,7 +47,7 @@ def test_unpacked_wheel_loads_its_own_price_book(wheel: Path, tmp_path: Path) ->
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "import costlab.pricebook as p; "
+        "import costlab.prices as p; "
         "print(p.shipped_pricing_dir()); "
         "print(p.load_pricebook(use_env=False).resolve('gpt-4.1-mini').price_on(__import__('datetime').date(2026,1,1)).input)"
     )

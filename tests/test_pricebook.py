@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from costlab.errors import CostlabError
-from costlab.pricebook import load_pricebook, read_price_file, shipped_pricing_dir
+from costlab.prices import load_pricebook, read_price_file, shipped_pricing_dir
 from costlab.schemas import HERE as SCHEMA_DIR
 from costlab.schemas import render
 

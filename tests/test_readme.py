@@ -35,3 +35,24 @@ def test_readme_example_output_is_current(
 
 def test_readme_has_examples() -> None:
     assert len(examples()) >= 2
+
+
+def python_examples() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+def test_readme_python_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ```python block runs, top to bottom, in one namespace (its asserts included)."""
+    import shutil
+    from decimal import Decimal
+
+    import pandas as pd
+
+    shutil.copytree(README.parent / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"Decimal": Decimal, "pd": pd}
+    blocks = python_examples()
+    assert len(blocks) >= 2
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)
+    assert (tmp_path / "forecast.xlsx").is_file()

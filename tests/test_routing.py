@@ -9,9 +9,10 @@ import pytest
 
 from costlab.comparison import router_vs_single
 from costlab.errors import CostlabError
-from costlab.forecast import forecast
+from costlab.forecast import forecast_scenario
+from costlab.forecast.routes import breakdown
 from costlab.money import MONEY
-from costlab.routing import breakdown, describe
+from costlab.routing import describe
 from costlab.scenario import Scenario, parse_scenario
 from costlab.yamlio import load_yaml
 
@@ -42,7 +43,7 @@ def scenario(book, text: str = ROUTER) -> Scenario:
 
 
 def test_every_leg_and_the_escalation_are_priced(book) -> None:
-    fc = forecast(scenario(book), book=book)
+    fc = forecast_scenario(scenario(book), book=book)
     routes = fc.routes.set_index("model")
     # 30,000 x 0.00018 = 5.40; 70,000 x 0.00072 = 50.40; 5,000 re-runs x 0.0036 = 18.00
     assert routes.loc["gpt-4.1-nano", "requests"] == 30_000
@@ -60,7 +61,7 @@ def test_every_leg_and_the_escalation_are_priced(book) -> None:
 
 def test_retries_apply_to_every_route(book) -> None:
     text = ROUTER + "    retry_rate: 0.1\n"
-    fc = forecast(scenario(book, text), book=book)
+    fc = forecast_scenario(scenario(book, text), book=book)
     assert fc.total("requests") == Decimal(115_500)  # 105,000 x 1.1
     assert fc.total_cost == Decimal("81.18")  # 73.80 x 1.1
 
@@ -87,12 +88,12 @@ def test_without_escalation_the_router_wins(book) -> None:
 
 
 def test_breakdown_shows_each_routes_share_of_the_cost(book) -> None:
-    table = breakdown(forecast(scenario(book), book=book), "assistant").set_index("model")
+    table = breakdown(forecast_scenario(scenario(book), book=book), "assistant").set_index("model")
     # 18.00 / 73.80 = 10/41, a ratio: rounded to 80 significant digits
     assert table.loc["gpt-4.1", "cost_share"] == MONEY.divide(Decimal(10), Decimal(41))
     assert table.loc["gpt-4.1-nano", "cost_per_request"] == Decimal("0.00018")
     with pytest.raises(CostlabError, match="no workload named 'nope'"):
-        breakdown(forecast(scenario(book), book=book), "nope")
+        breakdown(forecast_scenario(scenario(book), book=book), "nope")
 
 
 def test_describe_and_single_model_refusal(book) -> None:

@@ -41,7 +41,7 @@ def test_ids_match_the_cookbook(encoding: str, text: str) -> None:
 
 
 def test_special_tokens_and_vocabulary_are_tiktokens_own() -> None:
-    # Values from shared/reference/pricing.md section 4 (tiktoken_ext/openai_public.py).
+    # Values from tiktoken_ext/openai_public.py at tiktoken 0.14.0 ([TT] in docs/sources.md).
     o200k, cl100k, harmony = (
         get_encoding(n) for n in ("o200k_base", "cl100k_base", "o200k_harmony")
     )
@@ -108,7 +108,8 @@ def test_fast_parse_equals_tiktokens_own_loader(
 
 def test_ranks_are_the_published_files() -> None:
     ranks = load_ranks("o200k_base")
-    # 199,998 ranks, 0..199,997; the first lines are "IQ== 0", "Ig== 1", "Iw== 2" (pricing.md sec. 4).
+    # 199,998 ranks, 0..199,997; the file's first lines are "IQ== 0", "Ig== 1", "Iw== 2" (base64 of
+    # "!", '"', "#" and their ranks, in the format of tiktoken/load.py, [TT] in docs/sources.md).
     assert len(ranks) == 199_998 and max(ranks.values()) == 199_997
     assert (ranks[b"!"], ranks[b'"'], ranks[b"#"]) == (0, 1, 2)
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from costlab.errors import CostlabError
-from costlab.pricebook import ImageRule, load_pricebook
+from costlab.prices import ImageRule, load_pricebook
 from costlab.tokens import count_image, count_path, image_tokens, parse_size
 from costlab.tokens.images import max_image_tokens, patch_count, tile_count
 
@@ -25,7 +25,7 @@ def rule(model: str) -> ImageRule:
     return images
 
 
-# Worked examples of OpenAI's "Calculating costs" (images-vision guide; pricing.md section 2).
+# Worked examples of OpenAI's "Calculating costs" ([OAI-VIS-25] in docs/sources.md).
 @pytest.mark.parametrize(
     ("size", "detail", "tokens"),
     [
@@ -58,7 +58,8 @@ def test_patch_method_worked_examples_under_the_1536_budget() -> None:
     budget_2025 = ImageRule(
         method="patch", source="2025 doc", multiplier=Decimal("1.62"), patch_budget=1536
     )
-    # pricing.md section 2 table: 1,659 and 2,353 tokens on gpt-4.1-mini under the 2025 rule
+    # By hand, the 2025 rule [OAI-VIS-25] on gpt-4.1-mini: ceil(1,024 x 1.62) = 1,659 and
+    # ceil(1,452 x 1.62) = 2,353
     assert image_tokens(budget_2025, 1024, 1024) == 1659
     assert image_tokens(budget_2025, 1800, 2400) == 2353
     nano = rule("gpt-4.1-nano")  # the book keeps 1,536 for nano

@@ -12,7 +12,7 @@ import streamlit as st
 
 from costlab.errors import CostlabError
 from costlab.money import format_usd
-from costlab.pricebook import PriceBook, load_pricebook, parse_price_text
+from costlab.prices import PriceBook, load_pricebook, parse_price_text
 
 T = TypeVar("T")
 

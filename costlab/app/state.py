@@ -19,8 +19,8 @@ import yaml
 
 from costlab.app.shared import current_book
 from costlab.errors import CostlabError
-from costlab.forecast import Forecast, forecast
-from costlab.pricebook import PriceBook
+from costlab.forecast import Forecast, forecast_scenario
+from costlab.prices import PriceBook
 from costlab.scenario import Scenario, parse_scenario
 from costlab.yamlio import load_yaml
 
@@ -196,7 +196,7 @@ def _parsed(key: str, _book: PriceBook, book_id: int) -> Scenario:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _forecast(key: str, _book: PriceBook, book_id: int) -> Forecast:
-    return forecast(_parsed(key, _book, book_id), book=_book)
+    return forecast_scenario(_parsed(key, _book, book_id), book=_book)
 
 
 def scenario() -> Scenario:

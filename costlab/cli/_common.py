@@ -29,7 +29,7 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
 
 
 def pricebook(args: argparse.Namespace) -> Any:
-    from costlab.pricebook import load_pricebook
+    from costlab.prices import load_pricebook
 
     return load_pricebook(getattr(args, "prices", None) or None)
 

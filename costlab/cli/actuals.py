@@ -44,14 +44,16 @@ def run(args: argparse.Namespace) -> int:
     book = pricebook(args)
     fc = None
     if args.scenario:
-        from costlab.forecast import forecast
+        from costlab.forecast import forecast_scenario
         from costlab.scenario import load_scenario
 
-        fc = forecast(load_scenario(args.scenario, book=book), book=book, sensitivity_table=False)
+        fc = forecast_scenario(
+            load_scenario(args.scenario, book=book), book=book, sensitivity_table=False
+        )
     actuals = load_actuals(args.usage, book=book)
     table = variance(actuals, fc) if fc is not None else None
     if args.json:
-        from costlab.forecast import records
+        from costlab.tables import records
 
         data = actuals.to_dict()
         if table is not None:

@@ -44,13 +44,13 @@ def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook
     from costlab.cli._report import usd, warn_all
     from costlab.errors import CostlabError
-    from costlab.forecast import forecast, with_budget
+    from costlab.forecast import forecast_scenario, with_budget
     from costlab.scenario import load_scenario
 
     book = pricebook(args)
     scenario = load_scenario(args.scenario, book=book)
     fc = with_budget(
-        forecast(scenario, book=book, sensitivity_table=False),
+        forecast_scenario(scenario, book=book, sensitivity_table=False),
         monthly=args.budget,
         total=args.total,
     )

@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook, print_json
     from costlab.cli._report import warn_all
-    from costlab.comparison import compare
+    from costlab.comparison import compare_scenario
     from costlab.errors import CostlabError
     from costlab.scenario import load_scenario
 
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             "give at least one model, e.g. --models gpt-4.1-mini,gpt-4.1", "--models"
         )
     try:
-        result = compare(scenario, models or None, workload=args.workload, book=book)
+        result = compare_scenario(scenario, models or None, workload=args.workload, book=book)
     except CostlabError as exc:
         if exc.where and exc.where[0].startswith("model '"):
             raise CostlabError(exc.what, "--models", *exc.where) from None

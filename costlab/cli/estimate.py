@@ -174,7 +174,7 @@ def run_file(args: argparse.Namespace) -> int:
 
     from costlab.cli._common import pricebook
     from costlab.cli.count import count_from_args, report
-    from costlab.countcost import price_count
+    from costlab.counted_cost import price_count
     from costlab.errors import CostlabError
     from costlab.tokens import TokenCount
 
@@ -220,7 +220,7 @@ def run_file(args: argparse.Namespace) -> int:
 
 def print_count_cost(cost: object, *, expected_output: bool) -> None:
     """The human-readable price of a counted file."""
-    from costlab.countcost import CountCost
+    from costlab.counted_cost import CountCost
     from costlab.money import format_tokens, format_usd, plain
 
     assert isinstance(cost, CountCost)

@@ -48,11 +48,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook, print_json
     from costlab.cli._report import warn_all
-    from costlab.forecast import forecast
+    from costlab.forecast import forecast_scenario
     from costlab.scenario import load_scenario
 
     book = pricebook(args)
-    fc = forecast(load_scenario(args.scenario, book=book), book=book)
+    fc = forecast_scenario(load_scenario(args.scenario, book=book), book=book)
     if args.json:
         print_json(fc.to_dict())
     elif args.csv:
@@ -103,7 +103,10 @@ def print_forecast(fc: object) -> None:
         f"{months['month'].iloc[-1]}, {plural(len(s.workloads), 'workload')}"
     )
     print()
-    headers = ["month", "requests", "input tokens", "cached input", "output tokens", "cost"]
+    writes = "cache_write_cost" in months
+    headers = ["month", "requests", "input tokens", "cached input"]
+    headers += ["cache writes"] if writes else []
+    headers += ["output tokens", "cost"]
     if ranged:
         headers += ["low", "high"]
     headers.append("cumulative")
@@ -118,6 +121,7 @@ def print_forecast(fc: object) -> None:
             count(r["requests"]),
             count(r["input_tokens"]),
             count(r["cached_input_tokens"]),
+            *([count(r["cache_write_tokens"] + r["cache_write_1h_tokens"])] if writes else []),
             count(r["output_tokens"]),
             usd(r["total_cost"]),
         ]
@@ -134,6 +138,11 @@ def print_forecast(fc: object) -> None:
         count(fc.total("requests")),
         count(fc.total("input_tokens")),
         count(fc.total("cached_input_tokens")),
+        *(
+            [count(fc.total("cache_write_tokens") + fc.total("cache_write_1h_tokens"))]
+            if writes
+            else []
+        ),
         count(fc.total("output_tokens")),
         usd(fc.total_cost),
     ]

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         )
     models = [m for m in models if m.prices[0].effective_from <= day]
     if args.json:
-        print_json([m.to_dict(day) for m in models])
+        print_json([model_json(m, day) for m in models])
         return 0
     rows = []
     for m in sorted(models, key=lambda m: (m.provider, m.price_on(day).input, m.id)):
@@ -100,11 +100,11 @@ def _usd(value: object) -> str:
 
 def _show_model(model: object, day: date, as_json: bool) -> int:
     from costlab.money import format_tokens, plain
-    from costlab.pricebook import Model
+    from costlab.prices import Model, rates_for
 
     assert isinstance(model, Model)
     if as_json:
-        print_json(model.to_dict(day))
+        print_json(model_json(model, day))
         return 0
     p = model.price_on(day)
     lines = [
@@ -133,7 +133,7 @@ def _show_model(model: object, day: date, as_json: bool) -> int:
         if value is not None:
             lines.append(f"    {name:<16} ${value}")
     if p.batch_discount is not None or p.batch is not None:
-        r = p.rates(batch=True)
+        r = rates_for(p, batch=True)
         lines.append(
             f"    batch            ${plain(r.input)} input, ${plain(r.cached_input)} cached, ${plain(r.output)} output"
         )
@@ -159,3 +159,75 @@ def _show_model(model: object, day: date, as_json: bool) -> int:
             )
     print("\n".join(lines))
     return 0
+
+
+def model_json(model: object, day: date) -> dict[str, object]:
+    """``costlab prices --json``: a model with the prices in force on ``day`` in USD per 1M
+    tokens as decimal strings, the batch discount as a fraction."""
+    from decimal import Decimal
+
+    from costlab.prices import Model, has_batch_price, rates_for
+
+    assert isinstance(model, Model)
+    price = model.price_on(day)
+
+    def text(value: Decimal | None) -> str | None:
+        return None if value is None else format(value, "f")
+
+    life = model.lifecycle
+    return {
+        "id": model.id,
+        "name": model.name,
+        "provider": model.provider,
+        "aliases": list(model.aliases),
+        "context_window": model.context_window,
+        "max_output_tokens": model.max_output_tokens,
+        "max_input_tokens": model.max_input_tokens,
+        "knowledge_cutoff": str(model.knowledge_cutoff) if model.knowledge_cutoff else None,
+        "input_modalities": list(model.input_modalities),
+        "output_modalities": list(model.output_modalities),
+        "tokenizer": model.tokenizer,
+        "status": model.status_on(day),
+        "retires_on": str(life.retires_on) if life and life.retires_on else None,
+        "batch_discount": text(price.batch_discount),
+        "price": {
+            "input": text(price.input),
+            "cached_input": text(price.cached_input),
+            "cache_write": text(price.cache_write),
+            "cache_write_1h": text(price.cache_write_1h),
+            "output": text(price.output),
+            "batch": {k: text(v) for k, v in rates_for(price, batch=True).items()}
+            if has_batch_price(price)
+            else None,
+            "long_context_tiers": [
+                {
+                    "above_input_tokens": t.above_input_tokens,
+                    **{k: text(v) for k, v in rates_for(price, tier=t).items()},
+                }
+                for t in price.tiers
+            ],
+            "effective_from": price.effective_from.isoformat(),
+            "source": price.source,
+        },
+        "fine_tuning": None
+        if model.fine_tuning is None
+        else {
+            "training": text(model.fine_tuning.training),
+            "training_per_hour": text(model.fine_tuning.training_per_hour),
+            "input": text(model.fine_tuning.input),
+            "cached_input": text(model.fine_tuning.cached_input),
+            "output": text(model.fine_tuning.output),
+            "source": model.fine_tuning.source,
+        },
+        "price_history": [
+            {
+                "effective_from": p.effective_from.isoformat(),
+                "input": text(p.input),
+                "cached_input": text(p.cached_input),
+                "output": text(p.output),
+                "source": p.source,
+            }
+            for p in model.prices
+        ],
+        "source_file": model.source_file,
+    }

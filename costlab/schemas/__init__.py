@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def _pricebook() -> dict[str, Any]:
-    from costlab.pricebook import PriceFile
+    from costlab.prices import PriceFile
     from costlab.typed import json_schema
 
     return json_schema(

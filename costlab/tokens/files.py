@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, Literal
 
 from costlab import limits
 from costlab.errors import CostlabError
+from costlab.extras import require
 from costlab.yamlio import decode_text
 
 Shape = Literal["image", "pdf", "docx", "batch", "body", "text"]
@@ -151,6 +152,7 @@ def pdf_text(source: Input) -> str:
     :data:`~costlab.limits.MAX_DECOMPRESSED_BYTES` of text; pypdf's own decompression limits
     (``LimitReachedError``) and parse errors become one error naming the file.
     """
+    require("pypdf", "reading PDF files")
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -220,6 +222,7 @@ def docx_text(source: Input) -> str:
     an XML entity bomb stays small; malformed XML and damaged or unsupported zips are one error
     naming the file.
     """
+    require("docx", "reading DOCX files")
     import docx
     from lxml import etree
 

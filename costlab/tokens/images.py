@@ -1,7 +1,7 @@
 """Image input tokens, from the price book's per-model ``images`` rule.
 
-Two published methods (https://developers.openai.com/api/docs/guides/images-vision, "Calculating
-costs"; shared/reference/pricing.md section 2; checked 2026-11-26):
+Two published methods (OpenAI's images and vision guide, "Calculating costs": [OAI-VIS-25] and
+the current [OAI-VIS-26], keys defined in docs/sources.md; checked 2026-11-26):
 
 * **tile** (gpt-4o, gpt-4.1, gpt-4o-mini, o3, gpt-5, gpt-5.1): ``detail: low`` costs the base
   tokens; ``high`` (and ``auto``) scales the image to fit 2048 x 2048, then, only when the shortest
@@ -10,7 +10,7 @@ costs"; shared/reference/pricing.md section 2; checked 2026-11-26):
   model's pixel limit, count 32-px patches, scale down to the patch budget when over it, and bill
   ``ceil(patches x multiplier)``. OpenAI notes billing may differ from this by one token.
 
-Conflict #9 (shared/reference/pricing.md): the 2025 doc capped every patch model at 1,536
+Conflict #9 (docs/sources.md): the 2025 doc capped every patch model at 1,536
 patches; the current doc gives gpt-4.1-mini a 2048-px limit and a 6,144-patch budget. costlab
 follows the current doc, as the price book does (``patch_budget`` in pricing/openai.yaml).
 """
@@ -28,20 +28,21 @@ from typing import Literal
 
 from costlab import limits
 from costlab.errors import CostlabError
-from costlab.pricebook import ImageRule
+from costlab.extras import require
+from costlab.prices import ImageRule
 
 Detail = Literal["low", "high", "auto"]
 DETAILS: tuple[Detail, ...] = ("low", "high", "auto")
 
-#: Tile method: images are first fitted into this square (px). [OAI-VIS-25/26], checked 2026-11-26
+#: Tile method: images are first fitted into this square (px). [OAI-VIS-25] [OAI-VIS-26]
 TILE_FIT = 2048
-#: Tile method: a shortest side above this is scaled down to it (px). [OAI-VIS-26], checked 2026-11-26
+#: Tile method: a shortest side above this is scaled down to it (px). [OAI-VIS-26]
 TILE_SHORT_SIDE = 768
-#: Tile method: tile edge (px). [OAI-VIS-25/26], checked 2026-11-26
+#: Tile method: tile edge (px). [OAI-VIS-25] [OAI-VIS-26]
 TILE = 512
-#: Patch method: patch edge (px). [OAI-VIS-25/26], checked 2026-11-26
+#: Patch method: patch edge (px). [OAI-VIS-25] [OAI-VIS-26]
 PATCH = 32
-#: The 2025 doc's patch cap, kept to flag conflict #9. [OAI-VIS-25], checked 2026-11-26
+#: The 2025 doc's patch cap, kept to flag conflict #9. [OAI-VIS-25]
 PATCH_BUDGET_2025 = 1536
 
 
@@ -80,9 +81,9 @@ def patch_count(
     if budget is None or patches <= budget:
         return patches
     # Scale so the patches fit the budget, then shrink again so one side is a whole number of
-    # patches; final sizes are rounded down (the current doc's adjusted_shrink_factor). A side
-    # already under one patch is left out of the adjustment (it would make the factor 0) and
-    # kept at >= 1 px, so every non-empty image has at least one patch.
+    # patches; final sizes are rounded down (the adjusted_shrink_factor of [OAI-VIS-26]). A
+    # side already under one patch is left out of the adjustment (it would make the factor 0)
+    # and kept at >= 1 px, so every non-empty image has at least one patch.
     shrink = math.sqrt(PATCH * PATCH * budget / (w * h))
     fits = [side * shrink / PATCH for side in (w, h)]
     ratios = [math.floor(fit) / fit for fit in fits if fit >= 1]
@@ -117,7 +118,7 @@ def image_tokens(rule: ImageRule, width: int, height: int, detail: Detail = "aut
         return rule.base_tokens + rule.tile_tokens * tile_count(width, height)
     assert rule.multiplier is not None
     patches = patch_count(width, height, budget=rule.patch_budget, max_dimension=rule.max_dimension)
-    # The multiplier applies once, to image tokens only, rounded up. [OAI-VIS-26], checked 2026-11-26
+    # The multiplier applies once, to image tokens only, rounded up. [OAI-VIS-26]
     return math.ceil(Decimal(patches) * rule.multiplier)
 
 
@@ -175,6 +176,7 @@ def read_size(data: bytes | Path, where: str) -> tuple[int, int]:
     A header declaring more than :data:`costlab.limits.MAX_IMAGE_PIXELS` is refused (Pillow's
     decompression-bomb check fires on opening, at twice its own default of the same value).
     """
+    require("PIL", "reading images")
     from PIL import Image, UnidentifiedImageError
 
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from costlab.pricebook import Model
+from costlab.prices import Model
 from costlab.tokens.chat import REPLY_PRIMING, TOKENS_PER_MESSAGE, add_message
 from costlab.tokens.tally import (
     ImageOptions,

@@ -16,7 +16,7 @@ from typing import Any
 
 from costlab import limits
 from costlab.errors import CostlabError
-from costlab.pricebook import Model
+from costlab.prices import Model
 from costlab.tokens.images import (
     DETAILS,
     Detail,
@@ -27,8 +27,7 @@ from costlab.tokens.images import (
 )
 
 # Tool definitions, by the OpenAI cookbook's num_tokens_for_tools constants
-# ([CB] section 7, openai/openai-cookbook@c81359c examples/How_to_count_tokens_with_tiktoken.ipynb;
-# shared/reference/pricing.md section 1; checked 2026-11-26). func_init differs by encoding:
+# ([CB] section 7, defined in docs/sources.md; checked 2026-11-26). func_init differs by encoding:
 # 7 for the o200k models (gpt-4o, gpt-4o-mini), 10 for the cl100k models (gpt-3.5-turbo, gpt-4).
 FUNC_INIT = {"o200k_base": 7, "o200k_harmony": 7, "cl100k_base": 10}
 PROP_INIT = 3  # once per function with at least one property

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from costlab.errors import CostlabError
-from costlab.pricebook import Model, PriceBook, load_pricebook
+from costlab.prices import Model, PriceBook, load_pricebook
 
 #: Model counted when neither the caller nor the request body names one.
 DEFAULT_MODEL = "gpt-4.1-mini"

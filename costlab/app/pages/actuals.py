@@ -13,8 +13,8 @@ from costlab.app import state
 from costlab.app.shared import add_band, color_map, current_book, header, money, show_flags
 from costlab.errors import CostlabError
 from costlab.export import csv_text
-from costlab.forecast import as_floats
-from costlab.pricebook import PriceBook
+from costlab.prices import PriceBook
+from costlab.tables import as_floats
 from costlab.yamlio import decode_text
 
 TITLE = "Actuals vs forecast"

@@ -13,9 +13,9 @@ import streamlit as st
 
 from costlab.app import state
 from costlab.app.shared import DEFAULT_MODELS, color_map, current_book, header, money
-from costlab.comparison import Comparison, compare
+from costlab.comparison import Comparison, compare_scenario
 from costlab.errors import CostlabError
-from costlab.pricebook import PriceBook
+from costlab.prices import PriceBook
 from costlab.scenario import parse_scenario
 
 TITLE = "Compare models"
@@ -27,7 +27,7 @@ def _compare(
     key: str, models: tuple[str, ...], workload: str | None, _book: PriceBook, book_id: int
 ) -> Comparison:
     scenario = parse_scenario(state._restore(json.loads(key)), "scenario", book=_book)
-    return compare(scenario, list(models), workload=workload, book=_book)
+    return compare_scenario(scenario, list(models), workload=workload, book=_book)
 
 
 def _ranking_table(c: Comparison) -> pd.DataFrame:

@@ -12,7 +12,8 @@ from costlab.app import state
 from costlab.app.shared import add_band, add_budget_line, header, money, show_flags
 from costlab.errors import CostlabError
 from costlab.export import csv_text, json_data, xlsx_bytes
-from costlab.forecast import Forecast, as_floats
+from costlab.forecast import Forecast
+from costlab.tables import as_floats
 
 TITLE = "Forecast & budget"
 BAND_FILL = "rgba(15, 118, 110, 0.18)"

@@ -20,8 +20,9 @@ from costlab.app.shared import (
     show_flags,
 )
 from costlab.errors import CostlabError
-from costlab.forecast import Forecast, as_floats
+from costlab.forecast import Forecast
 from costlab.money import format_tokens
+from costlab.tables import as_floats
 from costlab.yamlio import decode_text
 
 TITLE = "Workload planner"

@@ -19,7 +19,7 @@ from costlab.app.shared import (
 )
 from costlab.errors import CostlabError
 from costlab.money import format_tokens, plain
-from costlab.pricebook import Model, PriceBook, parse_price_text
+from costlab.prices import Model, PriceBook, parse_price_text, rates_for
 from costlab.yamlio import decode_text
 
 TITLE = "Price book"
@@ -112,12 +112,12 @@ def _details(model: Model, day: date) -> None:
             + (f", ${plain(p.cache_write_1h)} (1-hour)" if p.cache_write_1h is not None else "")
         )
     if p.batch_discount is not None or p.batch is not None:
-        r = p.rates(batch=True)
+        r = rates_for(p, batch=True)
         lines.append(
             f"- Batch API: input ${plain(r.input)}, cached ${plain(r.cached_input)}, output ${plain(r.output)}"
         )
     for t in p.tiers:
-        r = p.rates(tier=t)
+        r = rates_for(p, tier=t)
         lines.append(
             f"- Above {format_tokens(t.above_input_tokens)} input tokens per request, the whole request: input ${plain(r.input)}, output ${plain(r.output)}"
         )

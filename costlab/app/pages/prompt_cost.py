@@ -18,10 +18,10 @@ from costlab.app.shared import (
     show_flags,
 )
 from costlab.cost import Cost, Usage, price_usage
-from costlab.countcost import CountCost, price_count
+from costlab.counted_cost import CountCost, price_count
 from costlab.errors import CostlabError
 from costlab.money import format_tokens
-from costlab.pricebook import PriceBook
+from costlab.prices import PriceBook
 from costlab.tokens import Input, TokenCount, count_for_models
 
 TITLE = "Prompt cost"

@@ -24,19 +24,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from costlab.cost import Flag, lifecycle_flags
+from costlab.cost import Flag, component_costs, lifecycle_flags, price_flags
 from costlab.errors import CostlabError
-from costlab.money import MONEY, ZERO, token_cost
-from costlab.pricebook import Model, PriceBook, load_pricebook
-
-TOKEN_COLUMNS = (
-    "input_tokens",
-    "cached_input_tokens",
-    "cache_write_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
+from costlab.prices import Model, PriceBook, load_pricebook, rates_for
+from costlab.tables import exact_sum
+from costlab.usage import (
+    COMPONENTS,
+    COST_COLUMNS,
+    FALSE_WORDS,
+    INFO_COLUMNS,
+    INPUT_PARTS,
+    TOKEN_COLUMNS,
+    TRUE_WORDS,
+    billed_tokens,
+    cost_columns,
 )
-COST_COLUMNS = ("input_cost", "cached_input_cost", "cache_write_cost", "output_cost", "total_cost")
+
 _INT_MAX = np.iinfo(np.int64).max
 
 
@@ -55,40 +58,33 @@ class FrameCost:
 
     @property
     def total_cost(self) -> Decimal:
-        return _dsum(self.groups["total_cost"])
+        return exact_sum(self.groups["total_cost"])
 
     def component_totals(self) -> dict[str, Decimal]:
-        return {c: _dsum(self.groups[c]) for c in COST_COLUMNS}
+        return {c: exact_sum(self.groups[c]) for c in COST_COLUMNS}
 
     def totals(self, by: Sequence[str] = ()) -> pd.DataFrame:
-        """Exact totals regrouped by any of the ``groups`` key columns (e.g. ``["model"]``)."""
-        return regroup(self.groups, by)
+        """Exact totals summed to any of the ``groups`` key columns (e.g. ``["model"]``)."""
+        return sum_groups(self.groups, by)
 
 
-def _dsum(values: Any) -> Decimal:
-    total = ZERO
-    for v in values:
-        total = MONEY.add(total, v)
-    return total
-
-
-def regroup(groups: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Sum exact groups to coarser keys; integer and Decimal columns stay exact."""
-    numeric = [c for c in ("requests", *TOKEN_COLUMNS) if c in groups]
+def sum_groups(groups: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Sum priced groups to coarser keys; integer and Decimal columns stay exact."""
+    numeric = [c for c in ("requests", *TOKEN_COLUMNS, *INFO_COLUMNS) if c in groups]
     if not by:
         row: dict[str, Any] = {c: int(groups[c].sum()) for c in numeric}
-        row.update({c: _dsum(groups[c]) for c in COST_COLUMNS})
+        row.update({c: exact_sum(groups[c]) for c in COST_COLUMNS})
         return pd.DataFrame([row])
     grouped = groups.groupby(list(by), sort=True, dropna=False)
     out = grouped[numeric].sum()
     for c in COST_COLUMNS:
-        out[c] = grouped[c].agg(_dsum)
+        out[c] = grouped[c].agg(exact_sum)
     return out.reset_index()
 
 
 def combine(parts: Sequence[FrameCost], by: Sequence[str]) -> pd.DataFrame:
     """Add the exact groups of several chunks priced separately."""
-    return regroup(pd.concat([p.groups for p in parts], ignore_index=True), by)
+    return sum_groups(pd.concat([p.groups for p in parts], ignore_index=True), by)
 
 
 def _int_column(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -126,8 +122,8 @@ def _batch_column(frame: pd.DataFrame) -> np.ndarray:
     if pd.api.types.is_bool_dtype(col):
         return col.to_numpy(dtype=bool)
     text = col.astype(str).str.strip().str.lower()
-    truthy = text.isin(["true", "1", "yes", "y", "batch", "t"])
-    falsy = text.isin(["false", "0", "no", "n", "", "nan", "none", "f", "sync", "<na>"])
+    truthy = text.isin(list(TRUE_WORDS))
+    falsy = text.isin(list(FALSE_WORDS))
     bad = ~(truthy | falsy)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
@@ -176,14 +172,22 @@ def price_frame(
     missing = [c for c in by if c not in frame]
     if missing:
         raise CostlabError(f"missing column '{missing[0]}'", "usage")
+    known = {*TOKEN_COLUMNS, *INFO_COLUMNS}
+    for name in frame.columns:
+        if str(name).endswith("_tokens") and name not in known and name not in by:
+            raise CostlabError(
+                f"unknown token column; known: {', '.join([*TOKEN_COLUMNS, *INFO_COLUMNS])}",
+                "usage",
+                str(name),
+            )
+    if not any(c in frame for c in TOKEN_COLUMNS):
+        raise CostlabError(
+            f"no token column; give one or more of {', '.join(TOKEN_COLUMNS)}", "usage"
+        )
     n = len(frame)
-    tokens = {c: _int_column(frame, c) for c in TOKEN_COLUMNS}
+    tokens = {c: _int_column(frame, c) for c in (*TOKEN_COLUMNS, *INFO_COLUMNS)}
     requests = _int_column(frame, "requests") if "requests" in frame else np.ones(n, np.int64)
-    parts = (
-        tokens["cached_input_tokens"]
-        + tokens["cache_write_tokens"]
-        + tokens["cache_write_1h_tokens"]
-    )
+    parts = sum(tokens[p] for p in INPUT_PARTS)
     over = parts > tokens["input_tokens"]
     if over.any():
         row = int(np.argmax(over))
@@ -191,6 +195,14 @@ def price_frame(
             "cached and cache-write tokens exceed input_tokens",
             f"row {row + 1}",
             "cached_input_tokens",
+        )
+    wrong = tokens["reasoning_tokens"] > tokens["output_tokens"]
+    if wrong.any():
+        row = int(np.argmax(wrong))
+        raise CostlabError(
+            "reasoning tokens exceed output_tokens (output includes reasoning)",
+            f"row {row + 1}",
+            "reasoning_tokens",
         )
     batch = _batch_column(frame)
     days = _day_column(frame, on)
@@ -266,7 +278,7 @@ def price_frame(
     sums = pd.DataFrame(columns)
     group_keys = ["_model", "_entry", "_batch", "_tier", *by]
     grouped = pd.concat([keys, sums], axis=1).groupby(group_keys, sort=False, dropna=False)
-    summed = grouped[["requests", *TOKEN_COLUMNS]].sum().reset_index()
+    summed = grouped[["requests", *TOKEN_COLUMNS, *INFO_COLUMNS]].sum().reset_index()
 
     records: list[dict[str, Any]] = []
     rate_cache: dict[tuple[int, int, bool, int], Any] = {}
@@ -282,20 +294,9 @@ def price_frame(
         tier = entry.tiers[t - 1] if t > 0 else None
         rates = rate_cache.get((m, e, b, t))
         if rates is None:
-            rates = rate_cache[(m, e, b, t)] = entry.rates(batch=b, tier=tier)
-        cin = (
-            int(group["input_tokens"])
-            - int(group["cached_input_tokens"])
-            - int(group["cache_write_tokens"])
-            - int(group["cache_write_1h_tokens"])
-        )
-        input_cost = token_cost(cin, rates.input)
-        cached_cost = token_cost(int(group["cached_input_tokens"]), rates.cached_input)
-        write_cost = MONEY.add(
-            token_cost(int(group["cache_write_tokens"]), rates.cache_write),
-            token_cost(int(group["cache_write_1h_tokens"]), rates.cache_write_1h),
-        )
-        output_cost = token_cost(int(group["output_tokens"]), rates.output)
+            rates = rate_cache[(m, e, b, t)] = rates_for(entry, batch=b, tier=tier)
+        counts = {c: int(group[c]) for c in TOKEN_COLUMNS}
+        costs = component_costs(billed_tokens(counts.__getitem__), rates)
         record: dict[str, Any] = {c: group[c] for c in by}
         record.update(
             model=model.id,
@@ -304,20 +305,11 @@ def price_frame(
             batch=b,
             long_context_tier=tier.above_input_tokens if tier else None,
             requests=int(group["requests"]),
-            **{c: int(group[c]) for c in TOKEN_COLUMNS},
-            input_cost=input_cost,
-            cached_input_cost=cached_cost,
-            cache_write_cost=write_cost,
-            output_cost=output_cost,
-            total_cost=MONEY.add(
-                MONEY.add(input_cost, cached_cost), MONEY.add(write_cost, output_cost)
-            ),
+            **{c: int(group[c]) for c in (*TOKEN_COLUMNS, *INFO_COLUMNS)},
+            **costs,
         )
         records.append(record)
-        if b and entry.batch_discount is None and entry.batch is None:
-            flags.append(
-                Flag("no_batch", f"{model.id}: no Batch API price; priced at the standard rate")
-            )
+        flags.extend(price_flags(model, entry, batch=b, cached=False))
     groups = pd.DataFrame.from_records(
         records,
         columns=[
@@ -329,6 +321,7 @@ def price_frame(
             "long_context_tier",
             "requests",
             *TOKEN_COLUMNS,
+            *INFO_COLUMNS,
             *COST_COLUMNS,
         ],
     )
@@ -384,28 +377,16 @@ def _add_row_costs(
     """Per-row costs as floats: for charts and row-level inspection, never for totals."""
     width = max((len(m.prices) for m in models), default=1)
     tiers = max((len(p.tiers) for m in models for p in m.prices), default=0) + 1
-    table = np.zeros((len(models), width, 2, tiers, 5))
+    table = np.zeros((len(models), width, 2, tiers, len(COMPONENTS)))
     for m, model in enumerate(models):
         for e, entry in enumerate(model.prices):
             for b in (0, 1):
                 for t in range(len(entry.tiers) + 1):
                     tier = entry.tiers[t - 1] if t else None
-                    table[m, e, b, t] = [
-                        float(r) for r in entry.rates(batch=bool(b), tier=tier).as_tuple()
-                    ]
-    rates = table[model_codes, entry_codes, batch.astype(np.int64), tier_codes]
-    uncached = (
-        tokens["input_tokens"]
-        - tokens["cached_input_tokens"]
-        - tokens["cache_write_tokens"]
-        - tokens["cache_write_1h_tokens"]
-    )
-    rows["input_cost"] = uncached * rates[:, 0] / 1e6
-    rows["cached_input_cost"] = tokens["cached_input_tokens"] * rates[:, 1] / 1e6
-    rows["cache_write_cost"] = (
-        tokens["cache_write_tokens"] * rates[:, 2] + tokens["cache_write_1h_tokens"] * rates[:, 3]
-    ) / 1e6
-    rows["output_cost"] = tokens["output_tokens"] * rates[:, 4] / 1e6
-    rows["total_cost"] = rows[
-        ["input_cost", "cached_input_cost", "cache_write_cost", "output_cost"]
-    ].sum(axis=1)
+                    rates = rates_for(entry, batch=bool(b), tier=tier)
+                    table[m, e, b, t] = [float(rates[c.rate]) for c in COMPONENTS]
+    rates_by_row = table[model_codes, entry_codes, batch.astype(np.int64), tier_codes]
+    billed = billed_tokens(tokens.get)
+    amounts = {c.rate: billed[c.rate] * rates_by_row[:, i] / 1e6 for i, c in enumerate(COMPONENTS)}
+    for name, values in cost_columns(amounts, lambda a, b: a + b, 0.0).items():
+        rows[name] = values

@@ -16,10 +16,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from costlab.cost import Flag, Usage, lifecycle_flags, limit_flags, price_flags
-from costlab.money import MONEY, ZERO, plain, token_cost
-from costlab.pricebook import Model, PriceEntry, PriceTier, Rates
+from costlab.cost import Flag, component_costs, lifecycle_flags, limit_flags, price_flags
+from costlab.money import MONEY, ZERO, plain
+from costlab.prices import Model, PriceEntry, PriceTier, Rates, rates_for, tier_for
 from costlab.tokens.result import TokenCount
+from costlab.usage import RATE_NAMES
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,13 @@ class CountCost:
         }
 
 
+def _billed(input_tokens: int, output_tokens: int) -> dict[str, int]:
+    """A counted file's tokens per rate: all input uncached (a count knows no cache)."""
+    billed = dict.fromkeys(RATE_NAMES, 0)
+    billed.update(input=input_tokens, output=output_tokens)
+    return billed
+
+
 def _tokens(value: Decimal) -> int | str:
     return int(value) if value == value.to_integral_value() else plain(value)
 
@@ -143,7 +151,7 @@ def price_count(
     for tokens, limit in zip(inputs, limits, strict=True):
         # A request cannot produce more than its own limit, nor than the model's max output.
         bound = min(limit, model.max_output_tokens) if limit else model.max_output_tokens
-        group = groups[price.tier_for(tokens)]
+        group = groups[tier_for(price, tokens)]
         group[0] += 1
         group[1] += tokens
         group[2] += min(output_tokens, bound)
@@ -151,14 +159,17 @@ def price_count(
         capped += output_tokens > bound
     input_cost = output_cost = max_output_cost = ZERO
     for tier, (_, tokens, expected, bound) in groups.items():
-        rates = price.rates(batch=through_batch, tier=tier)
-        input_cost = MONEY.add(input_cost, token_cost(tokens, rates.input))
-        output_cost = MONEY.add(output_cost, token_cost(expected, rates.output))
-        max_output_cost = MONEY.add(max_output_cost, token_cost(bound, rates.output))
+        rates = rates_for(price, batch=through_batch, tier=tier)
+        expected_costs = component_costs(_billed(tokens, expected), rates)
+        input_cost = MONEY.add(input_cost, expected_costs["input_cost"])
+        output_cost = MONEY.add(output_cost, expected_costs["output_cost"])
+        max_output_cost = MONEY.add(
+            max_output_cost, component_costs(_billed(0, bound), rates)["output_cost"]
+        )
     flags = [
         *limit_flags(model, max(inputs, default=0), min(output_tokens, model.max_output_tokens)),
         *lifecycle_flags(model, day),
-        *price_flags(model, price, Usage(batch=through_batch)),
+        *price_flags(model, price, batch=through_batch, cached=False),
     ]
     if capped:
         flags.append(
@@ -184,7 +195,7 @@ def price_count(
         price=price,
         batch=through_batch,
         requests=len(inputs),
-        rates=price.rates(batch=through_batch),
+        rates=rates_for(price, batch=through_batch),
         input_tokens=sum(inputs),
         output_tokens=sum(g[2] for g in groups.values()),
         max_output_tokens=sum(g[3] for g in groups.values()),

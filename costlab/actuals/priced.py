@@ -1,0 +1,180 @@
+"""Usage files priced by month with the prices in force on each row's day; cost exports summed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from costlab.actuals.checks import _MORE_LINES, Problem, _Checker
+from costlab.actuals.readers import COUNT_COLUMNS, UsageFile, _first_location, read_usage
+from costlab.cost_frame import FrameCost, price_frame, sum_groups
+from costlab.errors import CostlabError
+from costlab.money import ZERO
+from costlab.prices import PriceBook, load_pricebook
+from costlab.tables import column, exact_sum, is_money, records, tidy
+from costlab.usage import COST_COLUMNS, TOKEN_COLUMNS
+
+
+@dataclass(frozen=True)
+class Actuals:
+    """A usage export priced (or, for cost exports, summed) by month.
+
+    ``months``: ``month`` (YYYY-MM), ``requests``, token totals, cost components and
+    ``actual_cost`` (exact Decimal USD). ``by_model``: the same per month and model (and
+    ``batch``). For cost exports the token columns are absent and ``actual_cost`` is what was
+    billed.
+    """
+
+    file: UsageFile
+    months: pd.DataFrame
+    by_model: pd.DataFrame
+    priced: FrameCost | None = None
+    flags: tuple[str, ...] = field(default=())
+    rows_used: int = 0
+    """rows priced (usage) or summed (costs); the others are problems or empty buckets"""
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.file.problems
+
+    @property
+    def total_cost(self) -> Decimal:
+        return exact_sum(self.months["actual_cost"]) if len(self.months) else ZERO
+
+    def problem_messages(self) -> list[str]:
+        return [p.message(self.file.source) for p in self.file.problems]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"actual_months": self.months, "actual_by_model": self.by_model}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.file.source,
+            "format": self.file.format,
+            "rows_used": self.rows_used,
+            "total_cost": format(self.total_cost, "f"),
+            "months": records(self.months),
+            "by_model": records(self.by_model),
+            "problems": self.problem_messages(),
+            "notes": list(self.file.notes),
+            "flags": list(self.flags),
+        }
+
+
+def _month_labels(days: np.ndarray) -> np.ndarray:
+    """``YYYY-MM`` per date, formatting each distinct month once."""
+    codes, uniques = np.unique(days.astype("datetime64[M]"), return_inverse=True)
+    return np.datetime_as_string(codes, unit="M").astype(object)[uniques]
+
+
+def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actuals:
+    """Price a usage file with the frame engine (prices in force on each row's date), by month.
+
+    Rows naming an unknown model or dated before the model's first price become problems
+    (the rest are priced); cost exports are summed as billed.
+    """
+    book = book or load_pricebook()
+    if usage.format.startswith("openai-costs"):
+        return _billed_actuals(usage)
+    rows = usage.usage
+    problems = list(usage.problems)
+    keep = np.ones(len(rows), dtype=bool)
+    if len(rows):
+        codes, names = pd.factorize(rows["model"], sort=False)
+        for i, name in enumerate(names):
+            mask = codes == i
+            try:
+                model = book.resolve(str(name))
+            except CostlabError as exc:
+                what = exc.what.replace("unknown model", f"unknown model '{name}'", 1)
+                problems.append(_problem(rows, mask, "model", what))
+                keep &= ~mask
+                continue
+            first = np.datetime64(model.prices[0].effective_from, "D")
+            early = mask & (rows["date"].to_numpy() < first)
+            if early.any():
+                problems.append(
+                    _problem(
+                        rows,
+                        early,
+                        "date",
+                        f"no price for {model.id} before {model.prices[0].effective_from}",
+                    )
+                )
+                keep &= ~early
+    good = rows if keep.all() else rows[keep]
+    months = _month_labels(good["date"].to_numpy().astype("datetime64[D]"))
+    frame = pd.DataFrame(
+        {
+            "date": good["date"].to_numpy(),
+            "month": months,
+            "model": good["model"].to_numpy(),
+            **{c: good[c].to_numpy(dtype=np.int64) for c in COUNT_COLUMNS},
+            "batch": good["batch"].to_numpy(dtype=bool),
+        },
+        copy=False,
+    )
+    problems.sort(key=_first_location)
+    file = UsageFile(
+        usage.source, usage.format, usage.usage, usage.billed, tuple(problems), usage.notes
+    )
+    if frame.empty:
+        return Actuals(file, _empty_months(), _empty_months(["model", "batch"]), rows_used=0)
+    priced = price_frame(frame, book=book, by=["month"])
+    by_model = sum_groups(priced.groups, ["month", "model", "batch"])
+    by_month = sum_groups(priced.groups, ["month"])
+    for table in (by_model, by_month):
+        table["actual_cost"] = table["total_cost"]
+    flags = tuple(f.message for f in priced.flags)
+    return Actuals(
+        file, _tidy_frame(by_month), _tidy_frame(by_model), priced, flags, rows_used=len(frame)
+    )
+
+
+def _problem(rows: pd.DataFrame, mask: np.ndarray, field: str, what: str) -> Problem:
+    locations = rows["location"].to_numpy()[np.flatnonzero(mask)[:_MORE_LINES]]
+    shown = tuple(_Checker._where(loc) for loc in locations)
+    return Problem(what, field, shown, int(mask.sum()))
+
+
+def _empty_months(keys: Sequence[str] = ()) -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=["month", *keys, "requests", *TOKEN_COLUMNS, *COST_COLUMNS, "actual_cost"]
+    )
+
+
+def _tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for name in out.columns:
+        if is_money(str(name)) or name == "actual_cost":
+            out[name] = column(tidy(v) for v in out[name])
+    return out
+
+
+def _billed_actuals(usage: UsageFile) -> Actuals:
+    billed = usage.billed
+    if billed.empty:
+        return Actuals(
+            usage,
+            pd.DataFrame(columns=["month", "actual_cost"]),
+            pd.DataFrame(columns=["month", "model", "actual_cost"]),
+        )
+    table = billed.assign(month=_month_labels(billed["date"].to_numpy().astype("datetime64[D]")))
+    by_model = (
+        table.groupby(["month", "model"], sort=True)["billed_cost"].agg(exact_sum).reset_index()
+    )
+    by_month = table.groupby(["month"], sort=True)["billed_cost"].agg(exact_sum).reset_index()
+    for frame in (by_model, by_month):
+        frame["actual_cost"] = column(tidy(v) for v in frame.pop("billed_cost"))
+    return Actuals(usage, by_month, by_model, rows_used=len(billed))
+
+
+def load_actuals(path: str | Path, *, book: PriceBook | None = None) -> Actuals:
+    """Read and price a usage export: :func:`read_usage` then :func:`price_usage_file`."""
+    return price_usage_file(read_usage(path), book=book)

@@ -1,0 +1,41 @@
+"""Optional parts of costlab and the one message that says which extra to install.
+
+``pip install costlab`` is the library and the CLI. Reading images, PDF and DOCX files needs
+``costlab[files]`` (Pillow, pypdf, python-docx); the dashboard needs ``costlab[app]``
+(Streamlit, Plotly). Code that needs an optional package imports it through :func:`require`,
+so a missing one is one clear line, not an ``ImportError`` traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from costlab.errors import CostlabError
+
+#: optional top-level module -> the extra that installs it
+EXTRA_OF = {
+    "PIL": "files",
+    "pypdf": "files",
+    "docx": "files",
+    "streamlit": "app",
+    "plotly": "app",
+}
+
+
+def require(module: str, purpose: str) -> ModuleType:
+    """Import ``module`` (e.g. ``"pypdf"``), or raise one error naming the extra to install.
+
+    >>> require("json", "reading JSON").__name__
+    'json'
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        top = module.split(".")[0]
+        extra = EXTRA_OF.get(top)
+        if extra is None:
+            raise
+        raise CostlabError(
+            f"{purpose} needs the optional package {top!r}: pip install 'costlab[{extra}]'"
+        ) from None

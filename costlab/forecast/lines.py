@@ -1,0 +1,192 @@
+"""Lines: a scenario expanded into the unit the engine prices (workload x route x batch part)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from costlab.errors import CostlabError
+from costlab.money import MONEY
+from costlab.prices import Model, PriceBook
+from costlab.ranges import Band
+from costlab.scenario import (
+    NumberPath,
+    Scenario,
+    Workload,
+    base_number,
+    check_models,
+)
+from costlab.tables import (
+    EXACT,
+    ONE,
+    ZERO,
+    tidy,
+)
+
+
+def expand(
+    scenario: Scenario,
+    book: PriceBook,
+    band: Band = "base",
+    ends: Mapping[NumberPath, Band] | None = None,
+) -> pd.DataFrame:
+    """One row per line (workload x route x batch part) with per-request tokens and shares.
+
+    ``scenario`` may hold ranges: ``band`` picks the value each range contributes, and the
+    rows are the same for every band (a batch part exists when any band sends batch traffic),
+    so bands line up row by row. Columns: ``workload``, ``where`` (for errors), ``role``,
+    ``leg``, ``model`` (as written), ``field`` (where it is named), ``batch``, ``per_day``,
+    ``volume`` (requests per day or per month, first month), ``growth`` (tuple of per-month
+    rates from the second month), ``share`` (requests on this line per task, before retries),
+    ``task_share`` (tasks first served here), ``attempts`` (1 + retry_rate), per-request
+    token counts of :data:`costlab.usage.TOKEN_COLUMNS` and ``reasoning_tokens``, and
+    ``images`` (images per request). ``ends`` forces the end of given ranged numbers (see
+    :meth:`~costlab.scenario.Scenario.at`).
+    """
+    resolved = scenario.at(band, ends)
+    models = check_models(scenario, book)
+    rows: list[dict[str, Any]] = []
+    for i, (template, workload) in enumerate(
+        zip(scenario.workloads, resolved.workloads, strict=True)
+    ):
+        where = scenario.workload_where(i)
+        batch_parts = _batch_parts(template, workload)
+        growth = _growth_rates(workload, scenario.months)
+        per_day = workload.requests_per_day is not None
+        volume = base_number(workload.requests_per_day if per_day else workload.requests_per_month)
+        attempts = ONE + base_number(workload.retry_rate)
+        for route in workload.routes:
+            model = models[route.model]
+            tokens = request_tokens(resolved, i, workload, model, book)
+            share = base_number(route.share)
+            for batch, part in batch_parts:
+                rows.append(
+                    {
+                        "workload": workload.name,
+                        "where": where,
+                        "role": route.role,
+                        "leg": route.leg,
+                        "model": route.model,
+                        "field": route.field,
+                        "batch": batch,
+                        "per_day": per_day,
+                        "volume": tidy(volume),
+                        "growth": growth,
+                        "share": tidy(EXACT.multiply(share, part)),
+                        "task_share": tidy(EXACT.multiply(share, part))
+                        if route.serves_tasks
+                        else ZERO,
+                        "attempts": tidy(attempts),
+                        **tokens,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _batch_parts(template: Workload, workload: Workload) -> list[tuple[bool, Decimal]]:
+    """(batch?, share of requests) parts present in any band, valued for this band."""
+    share = base_number(workload.batch_share)
+    spread = template.batch_share
+    lowest = spread.low if not isinstance(spread, Decimal) else spread
+    highest = spread.high if not isinstance(spread, Decimal) else spread
+    parts = []
+    if lowest < 1:
+        parts.append((False, EXACT.subtract(ONE, share)))
+    if highest > 0:
+        parts.append((True, share))
+    return parts
+
+
+def _growth_rates(workload: Workload, months: int) -> tuple[Decimal, ...]:
+    if isinstance(workload.growth, tuple):
+        return tuple(base_number(r) for r in workload.growth)
+    return (base_number(workload.growth),) * (months - 1)
+
+
+def request_tokens(
+    scenario: Scenario,
+    index: int,
+    workload: Workload,
+    model: Model,
+    book: PriceBook | None = None,
+) -> dict[str, Decimal]:
+    """Per-request tokens of a (range-free) workload on a model.
+
+    ``input_tokens`` includes the cached part and the images' tokens; ``output_tokens``
+    includes reasoning tokens. A ``sample`` is measured on this model (its mean input tokens
+    per request replace ``input_tokens``); images use the model's image rule from the price
+    book. Both depend on the model, so a comparison re-measures them per candidate.
+    """
+    where = (scenario.source or None, scenario.workload_where(index))
+    if workload.sample is not None:
+        input_tokens = sample_tokens(scenario, workload.sample, model, book, where)
+    else:
+        input_tokens = base_number(workload.input_tokens)
+    images = ZERO if workload.images is None else base_number(workload.images.count)
+    # A model without image input cannot serve the workload at all (flagged "modality"), and
+    # a model without a published image rule gets a "no_image_rule" flag; in both cases the
+    # text is still priced so a comparison shows what the text alone would cost.
+    if workload.images is not None and images > 0 and model.images is not None:
+        from costlab.tokens import image_tokens
+
+        per_image = image_tokens(
+            model.images, workload.images.width, workload.images.height, workload.images.detail
+        )
+        input_tokens = EXACT.add(input_tokens, EXACT.multiply(images, Decimal(per_image)))
+    reasoning = base_number(workload.reasoning_tokens)
+    cached = EXACT.multiply(input_tokens, base_number(workload.cached_input_share))
+    written = EXACT.multiply(input_tokens, base_number(workload.cache_write_share))
+    one_hour = workload.cache_write_ttl == "1h"
+    return {
+        "input_tokens": tidy(input_tokens),
+        "cached_input_tokens": tidy(cached),
+        "cache_write_tokens": ZERO if one_hour else tidy(written),
+        "cache_write_1h_tokens": tidy(written) if one_hour else ZERO,
+        "output_tokens": tidy(EXACT.add(base_number(workload.output_tokens), reasoning)),
+        "reasoning_tokens": tidy(reasoning),
+        "images": images,
+    }
+
+
+def sample_tokens(
+    scenario: Scenario,
+    sample: str,
+    model: Model,
+    book: PriceBook | None,
+    where: tuple[str | None, str],
+) -> Decimal:
+    """Mean input tokens per request of a sample file (prompt, request JSON, batch JSONL)."""
+    path = Path(sample)
+    if not path.is_absolute() and scenario.base_dir:
+        path = Path(scenario.base_dir) / path
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        raise CostlabError(f"no such sample file: {path}", *where, "sample") from None
+    try:
+        requests, tokens = _measured(str(path), stamp, model.id, book)
+    except CostlabError as exc:
+        raise CostlabError(exc.what, *where, "sample", *exc.where) from None
+    # The mean of a sample is a measurement, not money: 127 tokens over 3 requests has no exact
+    # decimal, so it is kept to a thousandth of a token (the forecast stays exact from there).
+    return tidy(MONEY.divide(Decimal(tokens), Decimal(requests)).quantize(Decimal("0.001")))
+
+
+@functools.lru_cache(maxsize=256)
+def _measured(path: str, stamp: int, model: str, book: PriceBook | None) -> tuple[int, int]:
+    """(requests, input tokens) of a sample on a model; cached per file version and model."""
+    from costlab.tokens import count_path
+
+    count = count_path(path, model=model, book=book)
+    if count.errors:
+        raise CostlabError(
+            f"{len(count.errors)} bad line(s) in the sample; first: {count.errors[0]}"
+        )
+    if not count.requests:
+        raise CostlabError("the sample holds no request to measure")
+    return count.requests, count.input_tokens

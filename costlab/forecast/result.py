@@ -1,0 +1,337 @@
+"""Forecast results: the month, workload, route and line tables, budget status and flags."""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, localcontext
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from costlab.money import MONEY, plain
+from costlab.ranges import Band
+from costlab.scenario import (
+    Scenario,
+)
+from costlab.tables import (
+    EXACT,
+    column,
+    exact_sum,
+    exact_text,
+    records,
+    tidy,
+    tidy_all,
+)
+from costlab.usage import COST_COLUMNS, INFO_COLUMNS, TOKEN_COLUMNS
+
+#: Per-month figures of every line and month total, in the order tables show them.
+TOKEN_FIGURES = (*TOKEN_COLUMNS, *INFO_COLUMNS)
+
+
+COST_FIGURES = COST_COLUMNS
+
+
+FIGURES = ("tasks", "requests", *TOKEN_FIGURES, *COST_FIGURES)
+
+
+#: Flags that mean a model cannot serve a workload as specified (for the whole horizon).
+BLOCKING = frozenset(
+    {"context_window", "max_input", "max_output", "modality", "retired", "retires"}
+)
+
+
+def month_label(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def days_in_month(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+@dataclass(frozen=True)
+class ForecastFlag:
+    """A warning about one workload on one model (a limit, a retirement, a missing price)."""
+
+    workload: str
+    model: str
+    code: str
+    """context_window | max_input | max_output | modality | retired | retires | deprecated |
+    no_batch | no_cached_price | no_image_rule"""
+    message: str
+    month: str | None = None
+    """first month it applies to, YYYY-MM, where it depends on the month"""
+
+    @property
+    def blocking(self) -> bool:
+        """True when the model cannot serve the workload as specified over the horizon."""
+        return self.code in BLOCKING
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    """The forecast (base band) against the scenario's budget."""
+
+    monthly: Decimal | None
+    """USD per month, if set"""
+    total: Decimal | None
+    """USD over the horizon, if set"""
+    first_month_over: str | None
+    """first month whose cost exceeds the monthly budget, YYYY-MM"""
+    months_over: tuple[str, ...]
+    total_runs_out: str | None
+    """month in which the cumulative cost first exceeds the total budget"""
+    first_month_over_high: str | None = None
+    """the same for the high band (equal to the base without ranges)"""
+    total_runs_out_high: str | None = None
+
+    @property
+    def has_budget(self) -> bool:
+        return self.monthly is not None or self.total is not None
+
+    @property
+    def within(self) -> bool:
+        return self.first_month_over is None and self.total_runs_out is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "monthly": None if self.monthly is None else plain(self.monthly),
+            "total": None if self.total is None else plain(self.total),
+            "within": self.within,
+            "first_month_over": self.first_month_over,
+            "months_over": list(self.months_over),
+            "total_runs_out": self.total_runs_out,
+            "first_month_over_high": self.first_month_over_high,
+            "total_runs_out_high": self.total_runs_out_high,
+        }
+
+
+@dataclass(frozen=True)
+class PricedLines:
+    """One chunk of lines priced over the months.
+
+    ``frame``: one row per (line, month), line-major, exact ``Decimal`` figures.
+    ``totals``: one row per month, the exact sums of ``frame``'s figures.
+    """
+
+    frame: pd.DataFrame
+    totals: pd.DataFrame
+    flags: tuple[ForecastFlag, ...]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A scenario forecast; every money column is an exact ``Decimal`` (object dtype).
+
+    * ``lines``: month x workload x route x model x batch rows — ``month`` (YYYY-MM),
+      ``month_index`` (1-based), ``workload``, ``role`` (single | leg | escalation), ``leg``,
+      ``model`` (canonical id), ``provider``, ``batch``, then per month ``tasks`` (requests
+      before retries), ``requests``, ``input_tokens`` (cached included), ``cached_input_tokens``,
+      ``cache_write_tokens`` / ``cache_write_1h_tokens`` (5-minute / 1-hour writes),
+      ``output_tokens`` (reasoning included), ``reasoning_tokens``, ``input_cost`` (uncached
+      input), ``cached_input_cost``, ``cache_write_cost``, ``output_cost``, ``total_cost``,
+      ``cumulative_cost``, and
+      each figure again as ``<figure>_low`` / ``<figure>_high`` (the range bands; equal to the
+      base when the scenario has no ranges). The bands bracket the base for every month's
+      total and every workload's; a single route's band need not (a ranged ``batch_share``
+      takes the end that is cheaper for its workload as a whole).
+    * ``months``: the scenario totals per month with the same figures, ``days``, and budget
+      columns ``monthly_budget``, ``headroom`` (budget - cost), ``over_budget``,
+      ``budget_remaining`` (total budget - cumulative cost).
+    * ``sensitivity``: tornado data, one row per ranged number (see :func:`sensitivity`).
+
+    All amounts are USD; token and request figures are expected values (Decimal, fractional
+    where growth or shares make them so).
+    """
+
+    scenario: Scenario
+    lines: pd.DataFrame
+    months: pd.DataFrame
+    budget: BudgetStatus
+    flags: tuple[ForecastFlag, ...]
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def total_cost(self) -> Decimal:
+        return exact_sum(self.months["total_cost"])
+
+    @property
+    def total_cost_low(self) -> Decimal:
+        return exact_sum(self.months["total_cost_low"])
+
+    @property
+    def total_cost_high(self) -> Decimal:
+        return exact_sum(self.months["total_cost_high"])
+
+    def total(self, figure: str, band: Band = "base") -> Decimal:
+        """The horizon total of a figure (``requests``, ``tasks``, ``input_tokens``...)."""
+        column = figure if band == "base" else f"{figure}_{band}"
+        return exact_sum(self.months[column])
+
+    def by(self, keys: Sequence[str]) -> pd.DataFrame:
+        """``lines`` summed to coarser keys, e.g. ``["month", "workload", "model"]``, exactly;
+        with ``month`` among the keys, ``cumulative_cost`` runs over the months per group."""
+        return regroup(self.lines, keys, bands=self.scenario.has_ranges)
+
+    @cached_property
+    def workloads(self) -> pd.DataFrame:
+        """Horizon totals per workload (all its routes), with ``models`` (the models it uses),
+        ``cost_per_1k_requests`` and ``cost_per_task`` (USD; retries and escalations included)."""
+        table = regroup(self.lines, ["workload"], bands=self.scenario.has_ranges)
+        used = self.lines.groupby("workload", observed=True, sort=False)["model"].unique()
+        table.insert(1, "models", [", ".join(map(str, used[w])) for w in table["workload"]])
+        order = {w.name: i for i, w in enumerate(self.scenario.workloads)}
+        table = table.sort_values("workload", key=lambda c: c.map(order)).reset_index(drop=True)
+        return _with_unit_costs(table)
+
+    @cached_property
+    def routes(self) -> pd.DataFrame:
+        """Horizon totals per workload and route (role, leg, model), with unit costs."""
+        table = regroup(
+            self.lines, ["workload", "role", "leg", "model"], bands=self.scenario.has_ranges
+        )
+        return _with_unit_costs(table)
+
+    def blocking_flags(self) -> list[ForecastFlag]:
+        return [f for f in self.flags if f.blocking]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name, for exports (a sheet each)."""
+        flags = pd.DataFrame(
+            [f.to_dict() for f in self.flags],
+            columns=["workload", "model", "code", "message", "month"],
+        )
+        b = self.budget
+        budget = pd.DataFrame(
+            {
+                "monthly_budget": column([b.monthly]),
+                "total_budget": column([b.total]),
+                "within": [b.within],
+                "first_month_over": [b.first_month_over],
+                "months_over": [len(b.months_over)],
+                "total_runs_out": [b.total_runs_out],
+            }
+        )
+        tables = {
+            "months": self.months,
+            "workloads": self.workloads,
+            "routes": self.routes,
+            "lines": self.lines,
+            "budget": budget,
+            "flags": flags,
+        }
+        if not self.sensitivity.empty:
+            tables["sensitivity"] = self.sensitivity
+        return tables
+
+    def to_dict(self, *, lines: bool = True) -> dict[str, Any]:
+        """JSON-ready: money and expected counts as exact decimal strings."""
+        s = self.scenario
+        return {
+            "scenario": s.name,
+            "source": s.source or None,
+            "start": s.start,
+            "months_count": s.months,
+            "total_cost": plain(self.total_cost),
+            "total_cost_low": plain(self.total_cost_low),
+            "total_cost_high": plain(self.total_cost_high),
+            "total_requests": _text(self.total("requests")),
+            "total_tasks": _text(self.total("tasks")),
+            "budget": self.budget.to_dict(),
+            "months": records(self.months),
+            "workloads": records(self.workloads),
+            "routes": records(self.routes),
+            **({"lines": records(self.lines)} if lines else {}),
+            "sensitivity": records(self.sensitivity),
+            "flags": [f.to_dict() for f in self.flags],
+        }
+
+
+def _text(value: Any) -> Any:
+    return exact_text(value) if isinstance(value, Decimal) else value
+
+
+def _figure_columns(frame: pd.DataFrame, bands: bool) -> list[str]:
+    names = set(FIGURES)
+    out = []
+    for col in frame.columns:
+        name = str(col)
+        stem = name.removesuffix("_low").removesuffix("_high")
+        if stem in names and (bands or stem == name):
+            out.append(name)
+    return out
+
+
+def regroup(frame: pd.DataFrame, keys: Sequence[str], *, bands: bool = True) -> pd.DataFrame:
+    """Sum a forecast table's figures to ``keys`` exactly, e.g. ``["month", "model"]``.
+
+    Group sums are numpy ``add.reduceat`` over object arrays in the exact context: C loops,
+    not a Python function per group. With ``month`` in ``keys``, ``cumulative_cost`` runs
+    over the months of each group. ``bands=False`` sums only the base figures and copies them
+    to the ``_low``/``_high`` columns (right when the forecast has no ranges, and faster).
+    """
+    keys = list(keys)
+    columns = _figure_columns(frame, bands)
+    copies = [] if bands else [c for c in _figure_columns(frame, True) if c not in columns]
+    series_keys = [k for k in keys if k != "month"]
+    ordered_keys = series_keys + (["month"] if "month" in keys else [])
+    if frame.empty:
+        return pd.DataFrame(columns=[*keys, *columns, *copies])
+    with localcontext(EXACT):
+        if not keys:
+            out = pd.DataFrame([{c: frame[c].to_numpy(dtype=object).sum() for c in columns}])
+        else:
+            # Group codes in key order (month last), then one stable argsort of the codes.
+            codes = (
+                frame.groupby(ordered_keys, sort=True, dropna=False, observed=True)
+                .ngroup()
+                .to_numpy()
+            )
+            order = np.argsort(codes, kind="stable")
+            sorted_codes = codes[order]
+            starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+            first_rows = order[starts]
+            out = pd.DataFrame({k: frame[k].to_numpy()[first_rows] for k in ordered_keys})
+            for col in columns:
+                values = frame[col].to_numpy(dtype=object)[order]
+                out[col] = tidy_all(np.add.reduceat(values, starts))
+        for col in copies:
+            out[col] = out[col.removesuffix("_low").removesuffix("_high")]
+        if "month" in keys:
+            at_start = (
+                out.groupby(series_keys, sort=False, dropna=False).cumcount().to_numpy() == 0
+                if series_keys
+                else np.r_[True, np.zeros(len(out) - 1, dtype=bool)]
+            )
+            for stem in ("total_cost", "total_cost_low", "total_cost_high"):
+                if stem not in out:
+                    continue
+                values = out[stem].to_numpy(dtype=object)
+                running = np.cumsum(values)
+                offsets = pd.Series(np.where(at_start, running - values, None), dtype=object)
+                out[stem.replace("total_cost", "cumulative_cost")] = tidy_all(
+                    running - offsets.ffill().to_numpy(dtype=object)
+                )
+    return out[[*keys, *[c for c in out.columns if c not in keys]]]
+
+
+def _with_unit_costs(table: pd.DataFrame) -> pd.DataFrame:
+    """Add cost per 1,000 requests and per task (ratios, rounded to 80 significant digits)."""
+    out = table.copy()
+    out["cost_per_1k_requests"] = column(
+        tidy(MONEY.divide(MONEY.multiply(c, Decimal(1000)), r)) if r else None
+        for c, r in zip(out["total_cost"], out["requests"], strict=True)
+    )
+    out["cost_per_task"] = column(
+        tidy(MONEY.divide(c, t)) if t else None
+        for c, t in zip(out["total_cost"], out["tasks"], strict=True)
+    )
+    return out

@@ -1,0 +1,103 @@
+"""forecast_scenario(): a scenario month by month, base band and (with ranges) low and high bands."""
+
+from __future__ import annotations
+
+from decimal import Inexact, Overflow
+
+import pandas as pd
+
+from costlab.errors import CostlabError
+from costlab.forecast.budget import _budget
+from costlab.forecast.engine import _long_frame, _price, _totals_frame
+from costlab.forecast.lines import expand
+from costlab.forecast.result import (
+    Forecast,
+)
+from costlab.forecast.sensitivity import _empty_sensitivity, _ends, sensitivity
+from costlab.prices import PriceBook, load_pricebook
+from costlab.ranges import BANDS, Range
+from costlab.scenario import (
+    Scenario,
+)
+from costlab.tables import (
+    EXACT,
+)
+
+
+def forecast_scenario(
+    scenario: Scenario, *, book: PriceBook | None = None, sensitivity_table: bool = True
+) -> Forecast:
+    """Forecast ``scenario`` month by month (base band, and low/high bands when it has ranges).
+
+    >>> from decimal import Decimal
+    >>> from costlab.scenario import Scenario, Workload
+    >>> bot = Scenario(name="support-bot", start="2027-01", months=2, workloads=(Workload(
+    ...     name="triage", model="gpt-4.1-mini", requests_per_day=Decimal(20000),
+    ...     input_tokens=Decimal(1200), cached_input_share=Decimal("0.5"),
+    ...     output_tokens=Decimal(150), retry_rate=Decimal("0.05"), growth=Decimal("0.10")),))
+    >>> [str(cost) for cost in forecast_scenario(bot).months["total_cost"]]
+    ['351.54', '349.272']
+    """
+    book = book or load_pricebook()
+    months = scenario.month_starts()
+    ranged = scenario.has_ranges
+    try:
+        priced = {
+            band: _price(
+                expand(scenario, book, band, _ends(scenario, band, months, book)), months, book
+            )
+            for band in (BANDS if ranged else ("base",))
+        }
+        table = (
+            sensitivity(scenario, book=book)
+            if (ranged and sensitivity_table)
+            else _empty_sensitivity()
+        )
+    except CostlabError as exc:
+        if scenario.source and (not exc.where or exc.where[0] != scenario.source):
+            raise exc.within(scenario.source) from None
+        raise
+    except (Inexact, Overflow):
+        raise _too_many_digits(scenario) from None
+    base = priced.pop("base")
+    lines = _long_frame(base, priced)
+    totals = _totals_frame(base, priced)
+    if not _writes_cache(scenario):
+        # Cache-write columns appear only when a workload writes to the cache, so the tables
+        # of every other scenario (and their exports) keep their columns.
+        lines, totals = (_without_cache_writes(frame) for frame in (lines, totals))
+    totals, budget = _budget(scenario, totals)
+    return Forecast(
+        scenario=scenario,
+        lines=lines,
+        months=totals,
+        budget=budget,
+        flags=base.flags,
+        sensitivity=table,
+    )
+
+
+_CACHE_WRITE_FIGURES = ("cache_write_tokens", "cache_write_1h_tokens", "cache_write_cost")
+
+
+def _writes_cache(scenario: Scenario) -> bool:
+    shares = (w.cache_write_share for w in scenario.workloads)
+    return any((s.high if isinstance(s, Range) else s) != 0 for s in shares)
+
+
+def _without_cache_writes(frame: pd.DataFrame) -> pd.DataFrame:
+    names = [
+        c
+        for c in frame.columns
+        if str(c).removesuffix("_low").removesuffix("_high") in _CACHE_WRITE_FIGURES
+    ]
+    return frame.drop(columns=names)
+
+
+def _too_many_digits(scenario: Scenario) -> CostlabError:
+    """Exactness has a limit: the EXACT context's 5,000 significant digits."""
+    return CostlabError(
+        f"the forecast needs more than {EXACT.prec:,} significant digits to stay exact; "
+        "give growth rates and shares with fewer decimals or a shorter horizon",
+        scenario.label,
+    )

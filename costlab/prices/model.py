@@ -1,0 +1,298 @@
+"""The price book's data model: models, their dated prices, limits, lifecycle and rules.
+
+Prices live as data in ``pricing/*.yaml`` (one file per provider). Every figure is USD per
+1 million tokens, a :class:`~decimal.Decimal` read from the file's text, dated
+(``effective_from``) and sourced (``source``). The types below validate those files and
+generate their JSON Schema (:mod:`costlab.schemas`); loading and layering is
+:mod:`costlab.prices.book`, the rate rules :mod:`costlab.prices.rates`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from costlab.errors import CostlabError
+from costlab.typed import spec
+
+Modality = Literal["text", "image", "audio", "video", "pdf"]
+Status = Literal["active", "deprecated", "retired"]
+
+_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:/@+-]*"
+
+
+def _usd(doc: str, *, required: bool = False) -> Any:
+    if required:
+        return spec(f"USD per 1M {doc}", ge=0)
+    return spec(f"USD per 1M {doc}; omit when not charged separately", default=None, ge=0)
+
+
+@dataclass(frozen=True)
+class BatchPrices:
+    """Explicit Batch API prices that override ``batch_discount`` for the components given."""
+
+    input: Decimal | None = _usd("input tokens through the Batch API")
+    cached_input: Decimal | None = _usd("cached input tokens through the Batch API")
+    cache_write: Decimal | None = _usd("5-minute cache-write tokens through the Batch API")
+    cache_write_1h: Decimal | None = _usd("1-hour cache-write tokens through the Batch API")
+    output: Decimal | None = _usd("output tokens through the Batch API")
+
+
+@dataclass(frozen=True)
+class PriceTier:
+    """Long-context prices: a request whose input exceeds the threshold is billed whole at these."""
+
+    above_input_tokens: int = spec(
+        "the tier applies when one request's input tokens exceed this many", ge=0
+    )
+    input: Decimal = _usd("input tokens above the threshold", required=True)
+    output: Decimal = _usd("output tokens of a request above the threshold", required=True)
+    cached_input: Decimal | None = _usd("cached input tokens above the threshold")
+    cache_write: Decimal | None = _usd("5-minute cache-write tokens above the threshold")
+    cache_write_1h: Decimal | None = _usd("1-hour cache-write tokens above the threshold")
+
+
+@dataclass(frozen=True)
+class PriceEntry:
+    """The prices of one model from one date on (until the next entry's ``effective_from``)."""
+
+    effective_from: date = spec("first day (UTC) on which these prices apply")
+    source: str = spec("where the figures come from: a URL, with how it was read", pattern=r"\S.*")
+    input: Decimal = _usd("uncached input tokens", required=True)
+    output: Decimal = _usd("output tokens (reasoning and thinking tokens included)", required=True)
+    cached_input: Decimal | None = _usd(
+        "cached input tokens (cache reads); when omitted cached tokens bill at the input price"
+    )
+    cache_write: Decimal | None = _usd(
+        "cache-write tokens (Anthropic 5-minute writes); when omitted they bill at the input price"
+    )
+    cache_write_1h: Decimal | None = _usd("1-hour cache-write tokens (Anthropic)")
+    batch_discount: Decimal | None = spec(
+        "fraction taken off every component through the provider's Batch API (0.5 = half "
+        "price); omit when the model has no batch API",
+        default=None,
+        ge=0,
+        le=1,
+    )
+    batch: BatchPrices | None = spec(
+        "explicit Batch API prices overriding the discount for the components given", default=None
+    )
+    tiers: tuple[PriceTier, ...] = spec(
+        "long-context tiers, each applying to a whole request above its input threshold",
+        default=(),
+    )
+    note: str | None = spec("free-text remark shown with the price", default=None)
+
+    def __post_init__(self) -> None:
+        thresholds = [t.above_input_tokens for t in self.tiers]
+        if len(set(thresholds)) != len(thresholds):
+            raise CostlabError("two tiers share one above_input_tokens", "tiers")
+        object.__setattr__(
+            self, "tiers", tuple(sorted(self.tiers, key=lambda t: t.above_input_tokens))
+        )
+
+
+@dataclass(frozen=True)
+class FineTuning:
+    """Fine-tuning: the training price and the fine-tuned model's inference prices."""
+
+    effective_from: date = spec("first day on which these prices apply")
+    source: str = spec("where the figures come from", pattern=r"\S.*")
+    input: Decimal = _usd("input tokens to the fine-tuned model", required=True)
+    output: Decimal = _usd("output tokens from the fine-tuned model", required=True)
+    cached_input: Decimal | None = _usd("cached input tokens to the fine-tuned model")
+    training: Decimal | None = _usd("training tokens (file tokens x epochs)")
+    training_per_hour: Decimal | None = spec(
+        "USD per training hour, where training is billed by time", default=None, ge=0
+    )
+    batch_discount: Decimal | None = spec(
+        "fraction off through the Batch API for the fine-tuned model", default=None, ge=0, le=1
+    )
+
+    def as_price(self) -> PriceEntry:
+        return PriceEntry(
+            effective_from=self.effective_from,
+            source=self.source,
+            input=self.input,
+            cached_input=self.cached_input,
+            output=self.output,
+            batch_discount=self.batch_discount,
+            note="fine-tuned model inference",
+        )
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """Release, deprecation and retirement dates."""
+
+    source: str = spec("where the dates come from", pattern=r"\S.*")
+    released: date | None = spec("first day the model was available", default=None)
+    deprecated_on: date | None = spec(
+        "day the provider announced or marked deprecation", default=None
+    )
+    retires_on: date | None = spec("day the API stops (or stopped) serving the model", default=None)
+    note: str | None = spec(
+        "free-text remark, e.g. 'retirement not before 2026-10-15'", default=None
+    )
+
+
+@dataclass(frozen=True)
+class ImageRule:
+    """How an image input is turned into tokens for this model."""
+
+    method: Literal["patch", "tile"] = spec(
+        "patch: 32-px patches x multiplier; tile: base + tokens per 512-px tile"
+    )
+    source: str = spec("where the rule comes from", pattern=r"\S.*")
+    multiplier: Decimal | None = spec("patch: tokens per 32-px patch", default=None, gt=0)
+    patch_budget: int | None = spec(
+        "patch: most patches before the image is scaled down; omit when there is no budget",
+        default=None,
+        gt=0,
+    )
+    max_dimension: int | None = spec(
+        "patch: longest side in px before counting", default=None, gt=0
+    )
+    base_tokens: int | None = spec(
+        "tile: tokens for any image (all of a low-detail image)", default=None, ge=0
+    )
+    tile_tokens: int | None = spec(
+        "tile: tokens per 512-px tile at high detail", default=None, ge=0
+    )
+    note: str | None = spec("free-text remark", default=None)
+
+    def __post_init__(self) -> None:
+        needed = ("multiplier",) if self.method == "patch" else ("base_tokens", "tile_tokens")
+        for name in needed:
+            if getattr(self, name) is None:
+                raise CostlabError(f"required for method {self.method}", name)
+
+
+@dataclass(frozen=True)
+class TokenEstimate:
+    """How to estimate tokens for a model without a public tokenizer."""
+
+    encoding: str = spec(
+        "tiktoken encoding whose count is scaled", pattern=r"o200k_base|cl100k_base"
+    )
+    ratio: Decimal = spec("model tokens per token of `encoding`", gt=0)
+    source: str = spec("where the ratio comes from", pattern=r"\S.*")
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A published benchmark score, shown with its name and source, never as one 'quality'."""
+
+    name: str = spec("benchmark name, e.g. MMLU")
+    score: Decimal = spec("score in percent", ge=0, le=100)
+    source: str = spec("where the score was published", pattern=r"\S.*")
+
+
+@dataclass(frozen=True)
+class Model:
+    """One model: limits, tokenizer, lifecycle and dated prices."""
+
+    id: str = spec("canonical API model id", pattern=_ID_PATTERN)
+    name: str = spec("display name")
+    context_window: int = spec("tokens of input plus output one request may hold", gt=0)
+    max_output_tokens: int = spec("most output tokens one request may produce", gt=0)
+    input_modalities: tuple[Modality, ...] = spec("what the model accepts", min_items=1)
+    output_modalities: tuple[Modality, ...] = spec("what the model produces", min_items=1)
+    prices: tuple[PriceEntry, ...] = spec(
+        "one price, or a list of dated prices (the one in force on a day is used)",
+        yaml_name="price",
+        one_or_many=True,
+        min_items=1,
+    )
+    aliases: tuple[str, ...] = spec(
+        "other API names resolving to this entry (dated snapshots)", default=(), pattern=_ID_PATTERN
+    )
+    max_input_tokens: int | None = spec(
+        "most input tokens one request may hold, where lower than the context window",
+        default=None,
+        gt=0,
+    )
+    knowledge_cutoff: date | str | None = spec(
+        "training-data cutoff: YYYY-MM-DD, or YYYY-MM when only the month is known",
+        default=None,
+        pattern=r"\d{4}-\d{2}(-\d{2})?",
+    )
+    tokenizer: str | None = spec(
+        "tiktoken encoding that counts this model's tokens exactly; null when none is public",
+        default=None,
+        pattern=r"o200k_base|cl100k_base|o200k_harmony",
+    )
+    token_estimate: TokenEstimate | None = spec(
+        "how to estimate tokens when there is no public tokenizer", default=None
+    )
+    lifecycle: Lifecycle | None = spec("release, deprecation and retirement dates", default=None)
+    fine_tuning: FineTuning | None = spec("fine-tuning prices, where offered", default=None)
+    images: ImageRule | None = spec("how image inputs become tokens", default=None)
+    benchmarks: tuple[Benchmark, ...] = spec("published benchmark scores", default=())
+    provider: str = spec("provider key (set from the file)", default="", internal=True)
+    source_file: str = spec(
+        "file the entry was read from (set by the loader)", default="", internal=True
+    )
+
+    def __post_init__(self) -> None:
+        days = [p.effective_from for p in self.prices]
+        if len(set(days)) != len(days):
+            raise CostlabError("two prices share one effective_from", "price")
+        object.__setattr__(
+            self, "prices", tuple(sorted(self.prices, key=lambda p: p.effective_from))
+        )
+        if self.max_output_tokens > self.context_window:
+            raise CostlabError("must not exceed context_window", "max_output_tokens")
+
+    def price_on(self, day: date) -> PriceEntry:
+        """The price entry in force on ``day``.
+
+        >>> from costlab.prices import load_pricebook
+        >>> o3 = load_pricebook().resolve("o3")
+        >>> o3.price_on(date(2025, 6, 9)).input, o3.price_on(date(2025, 6, 10)).input
+        (Decimal('10.00'), Decimal('2.00'))
+        """
+        current = None
+        for entry in self.prices:
+            if entry.effective_from <= day:
+                current = entry
+        if current is None:
+            first = self.prices[0].effective_from
+            raise CostlabError(f"no price on {day} (first price from {first})", self.id)
+        return current
+
+    @property
+    def current_price(self) -> PriceEntry:
+        return self.price_on(date.today())
+
+    def status_on(self, day: date) -> Status:
+        """Lifecycle status on a day: active, deprecated or retired."""
+        life = self.lifecycle
+        if life is None:
+            return "active"
+        if life.retires_on is not None and life.retires_on <= day:
+            return "retired"
+        if life.deprecated_on is not None and life.deprecated_on <= day:
+            return "deprecated"
+        return "active"
+
+    @property
+    def exact_tokens(self) -> bool:
+        """Whether costlab counts this model's text tokens exactly (a public tiktoken encoding)."""
+        return self.tokenizer is not None
+
+    @property
+    def input_limit(self) -> int:
+        """Most input tokens one request may hold."""
+        return min(self.context_window, self.max_input_tokens or self.context_window)
+
+
+@dataclass(frozen=True)
+class PriceFile:
+    """One YAML file of the price book: a provider and its models."""
+
+    provider: str = spec("provider key, lowercase", pattern=r"[a-z0-9][a-z0-9_.-]*")
+    models: tuple[Model, ...] = spec("the provider's models", default=())
+    provider_name: str | None = spec("provider display name", default=None)
