@@ -360,6 +360,24 @@ def test_a_successful_write_replaces_the_file(tmp_path: Path) -> None:
     assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
 
 
+def test_the_folder_export_is_atomic_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from costlab.export import export_tables as export
+
+    folder = tmp_path / "out"
+    written = export({"a": _table(), "b": _table()}, folder)
+    assert [p.name for p in written] == ["a.csv", "b.csv"]
+    before = {p.name: p.read_bytes() for p in written}
+    monkeypatch.setattr(pd.DataFrame, "to_csv", _full)
+    with pytest.raises(CostlabError, match=r"a\.csv: cannot write"):
+        export({"a": _table().head(1), "b": _table().head(1)}, folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(CostlabError, match="cannot create the folder"):
+        export({"a": _table()}, tmp_path / "file" / "sub")
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
