@@ -512,3 +512,18 @@ def test_the_readme_lists_every_limit_with_its_default() -> None:
     for name, env in limits.ENV_NAMES.items():
         assert f"{limits.current(name):,}" in rows[env], env  # the default as code has it
     assert "COSTLAB_DEBUG=1" in section
+
+
+@pytest.mark.xfail(
+    strict=True, reason="fix in costlab/actuals/readers.py: read_usage (read_bounded)"
+)
+def test_a_usage_file_is_read_within_the_input_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from costlab.actuals import read_usage
+
+    monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 10)  # `costlab actuals /dev/zero` hangs today
+    usage = tmp_path / "usage.csv"
+    usage.write_text("date,model,input_tokens,output_tokens\n2027-01-05,gpt-4o,10,1\n")
+    with pytest.raises(CostlabError, match="COSTLAB_MAX_INPUT_BYTES"):
+        read_usage(usage)
