@@ -59,9 +59,7 @@ def test_a_three_step_cascade_by_hand(book) -> None:
     # cost(r) = 0.000154 + r x R, R = 1.0 x 0.00056 + 0.1 x 0.0028 = 0.00084 per task, so the
     # cascade beats mini alone while (0.00056 - 0.000154) / 0.00084 = 0.4833... of the tasks
     # escalate from nano, and gpt-4.1 alone always.
-    assert singles["gpt-4.1-mini"].break_even_rate.quantize(Decimal("0.0001")) == Decimal(
-        "0.4833"
-    )
+    assert singles["gpt-4.1-mini"].break_even_rate.quantize(Decimal("0.0001")) == Decimal("0.4833")
     assert singles["gpt-4.1"].cascade_cheaper_below.startswith("always")
     assert singles["gpt-4.1-nano"].cascade_cheaper_below.startswith("never")
 
