@@ -140,17 +140,21 @@ def price_count(
     if count.kind == "batch":
         inputs = [p.input_tokens for p in count.parts]
         limits = [p.max_output_tokens for p in count.parts]
+        choices = [p.output_choices or 1 for p in count.parts]
     else:
         repeat = requests or 1
         inputs = [count.input_tokens] * repeat
         limits = [count.max_output_tokens] * repeat
+        choices = [count.output_choices or 1] * repeat
     # Requests grouped by the long-context tier their own input falls in:
     # [requests, input tokens, expected output tokens, upper-bound output tokens].
     groups: dict[PriceTier | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     capped = 0
-    for tokens, limit in zip(inputs, limits, strict=True):
-        # A request cannot produce more than its own limit, nor than the model's max output.
-        bound = min(limit, model.max_output_tokens) if limit else model.max_output_tokens
+    for tokens, limit, n in zip(inputs, limits, choices, strict=True):
+        # A request cannot produce more than its own limit, nor than the model's max output,
+        # for each of its ``n`` choices (a request's limit here is already n x max_tokens).
+        per_choice = limit // n if limit else model.max_output_tokens
+        bound = min(per_choice, model.max_output_tokens) * n
         group = groups[tier_for(price, tokens)]
         group[0] += 1
         group[1] += tokens
@@ -179,7 +183,11 @@ def price_count(
                 "max-token limit or the model's max output is lower); counted at that limit",
             )
         )
-    over = sum(1 for limit in limits if limit is not None and limit > model.max_output_tokens)
+    over = sum(
+        1
+        for limit, n in zip(limits, choices, strict=True)
+        if limit is not None and limit // n > model.max_output_tokens
+    )
     if over:
         flags.append(
             Flag(
