@@ -9,6 +9,8 @@ from costlab.cli._common import add_prices_option, money_amount
 EXAMPLE = """examples:
   costlab check examples/support-bot.yaml              # the scenario's own budget
   costlab check examples/support-bot.yaml --budget 600 # USD a month
+  costlab check --model gpt-4.1-mini --requests-per-day 20000 --input-tokens 1200 \\
+      --output-tokens 150 --start 2027-01 --budget 400  # one workload, no file
 
 exit codes: 0 within budget, 1 over budget (the first month over is named), 2 bad input"""
 
@@ -23,13 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("scenario", metavar="SCENARIO.yaml", help="scenario file")
-    parser.add_argument(
-        "--budget",
-        type=money_amount,
-        metavar="AMOUNT",
-        help="monthly budget in USD (overrides the scenario's budget.monthly)",
-    )
+    from costlab.cli._scenario_flags import add_scenario_flags
+
+    add_scenario_flags(parser)
     parser.add_argument(
         "--total",
         type=money_amount,
@@ -43,12 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook
     from costlab.cli._report import usd, warn_all
+    from costlab.cli._scenario_flags import load_from_args
     from costlab.errors import CostlabError
     from costlab.forecast import forecast_scenario, with_budget
-    from costlab.scenario import load_scenario
 
     book = pricebook(args)
-    scenario = load_scenario(args.scenario, book=book)
+    scenario = load_from_args(args, book)
     fc = with_budget(
         forecast_scenario(scenario, book=book, sensitivity_table=False),
         monthly=args.budget,
