@@ -170,7 +170,7 @@ def run_file(args: argparse.Namespace) -> int:
     from costlab.cli._models import run_file as run_models
     from costlab.cli._models import several
     from costlab.cli.count import count_from_args, report
-    from costlab.counted_cost import price_count
+    from costlab.counted_cost import default_output_tokens, price_count
     from costlab.errors import CostlabError
     from costlab.tokens import TokenCount
 
@@ -186,16 +186,26 @@ def run_file(args: argparse.Namespace) -> int:
                 f"{option} is for the flags form; with PATH the input is counted", "estimate"
             )
     if several(args):
-        return run_models(args, output_tokens=args.output_tokens)
+        return run_models(args, output_tokens=args.output_tokens or 0)
     book = pricebook(args)
     count = count_from_args(args, book)
     assert isinstance(count, TokenCount)
     if count.kind == "batch" and args.requests is not None:
         raise CostlabError("--requests: a batch file holds its own requests", "estimate")
+    output_tokens = args.output_tokens
+    note = "expected"
+    if output_tokens is None:
+        # The one rule for a default (README, "Token counting"): the request's own limit.
+        output_tokens = default_output_tokens(count)
+        note = (
+            "expected output not given: --output-tokens N"
+            if output_tokens is None
+            else "default: the max-token limit in the file, --output-tokens N to change"
+        )
     cost = price_count(
         count,
         book.resolve(count.model),
-        output_tokens=args.output_tokens or 0,
+        output_tokens=output_tokens or 0,
         requests=args.requests,
         batch=True if args.batch else None,
         on=args.date,
@@ -203,7 +213,7 @@ def run_file(args: argparse.Namespace) -> int:
     if args.json:
         print_json(cost.to_dict())
     else:
-        print_count_cost(cost, expected_output=args.output_tokens is not None)
+        print_count_cost(cost, output_note=note)
     report(count)
     for flag in cost.flags:
         sys.stderr.write(f"costlab: warning: {flag.message}\n")
@@ -216,7 +226,7 @@ def run_file(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_count_cost(cost: object, *, expected_output: bool) -> None:
+def print_count_cost(cost: object, *, output_note: str = "expected") -> None:
     """The human-readable price of a counted file."""
     from costlab.counted_cost import CountCost
     from costlab.money import format_tokens, format_usd, plain
@@ -238,7 +248,7 @@ def print_count_cost(cost: object, *, expected_output: bool) -> None:
             cost.output_tokens,
             cost.rates.output,
             cost.output_cost,
-            "expected" if expected_output else "expected output not given: --output-tokens N",
+            output_note,
         ),
     ]
     width = max(len(format_tokens(r[1])) for r in rows)
