@@ -18,7 +18,17 @@ from collections.abc import Sequence
 from costlab.errors import CostlabError
 
 #: Subcommand modules, in the order ``costlab --help`` lists them.
-COMMANDS = ("count", "estimate", "prices", "forecast", "compare", "check", "actuals")
+COMMANDS = (
+    "count",
+    "estimate",
+    "prices",
+    "forecast",
+    "compare",
+    "check",
+    "actuals",
+    "inventory",
+    "diff",
+)
 
 
 class Parser(argparse.ArgumentParser):

@@ -9,7 +9,7 @@ no way to count it) is left out with a warning, so ``--models all`` answers for 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -127,17 +127,18 @@ def run_usage(args: argparse.Namespace, usage: Any) -> int:
     return 0
 
 
-def run_file(args: argparse.Namespace, *, output_tokens: int | None) -> int:
+def run_file(
+    args: argparse.Namespace, count_from_args: Callable[..., Any], *, output_tokens: int | None
+) -> int:
     """``costlab count|estimate PATH --models ...``: counted on each model, then priced.
 
     ``count`` prices the input alone (``output_tokens`` None); ``estimate`` adds the expected
-    output per request.
+    output per request. ``count_from_args`` is the command's own counting (``costlab count``'s).
     """
     import copy
     from decimal import Decimal
 
     from costlab.cli._common import pricebook, print_json, table
-    from costlab.cli.count import count_from_args
     from costlab.counted_cost import price_count
     from costlab.errors import CostlabError
     from costlab.money import format_tokens, format_usd
@@ -151,7 +152,7 @@ def run_file(args: argparse.Namespace, *, output_tokens: int | None) -> int:
             count = count_from_args(one, book)
             costs.append(
                 price_count(
-                    count,  # type: ignore[arg-type]
+                    count,
                     model,
                     output_tokens=output_tokens or 0,
                     requests=getattr(args, "requests", None),

@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     from costlab.tokens import TokenCount
 
     if several(args):
-        return run_file(args, output_tokens=None)
+        return run_file(args, count_from_args, output_tokens=None)
     book = pricebook(args)
     if getattr(args, "allow_special", False):
         return _run_special(args, book)

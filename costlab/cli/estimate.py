@@ -186,7 +186,7 @@ def run_file(args: argparse.Namespace) -> int:
                 f"{option} is for the flags form; with PATH the input is counted", "estimate"
             )
     if several(args):
-        return run_models(args, output_tokens=args.output_tokens or 0)
+        return run_models(args, count_from_args, output_tokens=args.output_tokens or 0)
     book = pricebook(args)
     count = count_from_args(args, book)
     assert isinstance(count, TokenCount)

@@ -1,0 +1,142 @@
+"""A project's prompt inventory: ``[tool.costlab]`` / ``costlab.toml``, templates, globs,
+scenario workloads, and ``costlab inventory``."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from costlab.errors import CostlabError
+from costlab.gitfiles import FolderTree
+from costlab.inventory import load_inventory
+from costlab.templates import fill_template
+from costlab.tokens import count_text
+
+DAY = "2026-11-26"
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def test_a_template_counts_its_fixed_part_exactly_and_placeholders_at_their_size(
+    tmp_path: Path, book
+) -> None:
+    template = "Answer using the context.\nContext: {{ context }}\nQuestion: {user_question}\n"
+    write(
+        tmp_path,
+        {
+            "prompts/qa.txt": template,
+            "pyproject.toml": f"""\
+                [project]
+                name = "demo"
+
+                [tool.costlab]
+                date = {DAY}
+
+                [[tool.costlab.prompts]]
+                path = "prompts/*.txt"
+                model = "gpt-4.1-mini"
+                calls_per_month = 10000
+                output_tokens = 300
+                placeholders = {{user_question = 120, context = 2000}}
+                placeholder_unit = "characters"
+                """,
+        },
+    )
+    inventory = load_inventory(FolderTree(tmp_path), book=book)
+    [entry] = inventory.entries
+    fixed = count_text(
+        "Answer using the context.\nContext: \nQuestion: \n", model="gpt-4.1-mini"
+    ).input_tokens
+    # 2,000 + 120 characters at 4 characters a token = 500 + 30 tokens
+    assert entry.input_tokens == fixed + 500 + 30
+    assert entry.exact is False
+    # per call: (fixed + 530) x $0.40/1M + 300 x $1.60/1M; a month is 10,000 calls
+    per_call = (Decimal(fixed + 530) * Decimal("0.40") + 300 * Decimal("1.60")) / 10**6
+    assert entry.cost_per_call == per_call
+    assert entry.monthly_cost == per_call * 10_000 == inventory.monthly_cost
+
+
+def test_placeholders_in_a_request_body_and_an_undeclared_one(book) -> None:
+    fixed, added, found = fill_template(
+        "Hi {name}, {{ item | upper }}{% if x %}!{% endif %}",
+        {
+            "name": Decimal(2),
+            "item": Decimal(5),
+        },
+    )
+    assert (fixed, added, found) == ("Hi , !", Decimal(7), ["name", "item"])
+    assert fill_template('JSON {"a": 1} and {{', {})[0] == 'JSON {"a": 1} and {{'
+    with pytest.raises(CostlabError, match="placeholder 'who' has no typical size"):
+        fill_template("Hello {who}", {})
+
+
+def test_a_body_template_and_feeds_a_scenario_workload(tmp_path: Path, book, cli) -> None:
+    body = {
+        "model": "gpt-4o",
+        "messages": [
+            {"role": "system", "content": "You are a support agent."},
+            {"role": "user", "content": "{question}"},
+        ],
+        "max_tokens": 200,
+    }
+    write(
+        tmp_path,
+        {
+            "prompts/support.json": json.dumps(body),
+            "support.yaml": """\
+                name: s
+                start: 2027-01
+                months: 2
+                workloads:
+                  - {name: triage, model: gpt-4o, requests_per_day: 1000, input_tokens: 50}
+                """,
+            "costlab.toml": f"""\
+                date = {DAY}
+                [[prompts]]
+                path = "prompts/support.json"
+                feeds = "support.yaml:triage"
+                placeholders = {{question = 40}}
+
+                [[scenarios]]
+                path = "*.yaml"
+                """,
+        },
+    )
+    inventory = load_inventory(FolderTree(tmp_path), book=book)
+    prompt, workload = inventory.entries
+    empty = dict(body, messages=[body["messages"][0], {"role": "user", "content": ""}])
+    from costlab.tokens import count_chat
+
+    assert prompt.input_tokens == count_chat(empty, model="gpt-4o").input_tokens + 40
+    # feeds: the workload's first month, 1,000 a day x 31 days of January
+    assert prompt.calls_per_month == 31_000
+    # output defaults to the body's max_tokens (the one rule: default_output_tokens)
+    assert prompt.output_tokens == 200
+    assert workload.key == "support.yaml#triage" and workload.kind == "scenario"
+    # 31,000 requests x 50 tokens at $2.50/1M
+    assert workload.monthly_cost == Decimal(31_000 * 50) * Decimal("2.50") / 10**6
+    result = cli("inventory", str(tmp_path))
+    assert result.code == 0, result.err
+    assert "support.yaml#triage" in result.out and "31,000" in result.out
+    data = json.loads(cli("inventory", str(tmp_path), "--json").out)
+    assert Decimal(data["monthly_cost"]) == inventory.monthly_cost
+
+
+def test_no_configuration_is_one_error_line(tmp_path: Path, cli) -> None:
+    result = cli("inventory", str(tmp_path))
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "no prompt inventory: add [tool.costlab] to pyproject.toml" in result.err
+    write(tmp_path, {"costlab.toml": "[[prompts]]\npath = 'x.txt'\nmodle = 'gpt-4o'\n"})
+    result = cli("inventory", str(tmp_path))
+    assert result.code == 2
+    assert result.err.endswith("costlab.toml: prompts[0]: unknown key(s): modle\n")
