@@ -72,6 +72,7 @@ def resolve(rev: str, cwd: Path | str = ".") -> str:
 
 def default_branch(cwd: Path | str = ".") -> str:
     """``origin/HEAD``'s branch when a remote says, else ``main``, else ``master``."""
+    repo_root(cwd)
     try:
         ref = _text(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], cwd)
         return ref.removeprefix("refs/remotes/")
@@ -118,10 +119,31 @@ class GitTree:
         match = glob_regex(pattern).fullmatch
         return sorted(n for n in self._files if match(n))
 
+    @cached_property
+    def _known(self) -> frozenset[str]:
+        return frozenset(self._files)
+
     def read(self, path: str) -> bytes | None:
-        if path not in set(self._files):
+        if path not in self._known:
             return None
         return git(["show", f"{self.commit}:{self.prefix}{path}"], self.root)
+
+
+class IndexTree(GitTree):
+    """The files staged for the next commit (git's index): what a pre-commit hook checks."""
+
+    def __init__(self, cwd: Path | str = ".") -> None:
+        self.cwd = Path(cwd)
+        self.root = repo_root(cwd)
+        self.commit = ""  # ``git show :path`` reads the index
+        self.prefix = _text(["rev-parse", "--show-prefix"], cwd)
+        self.label = "staged"
+
+    @cached_property
+    def _files(self) -> list[str]:
+        raw = git(["ls-files", "-z", "--cached", "--full-name"], self.root)
+        names = [n for n in raw.decode("utf-8", "replace").split("\0") if n]
+        return [n[len(self.prefix) :] for n in names if n.startswith(self.prefix)]
 
 
 class FolderTree:

@@ -184,6 +184,12 @@ def load_inventory(
     return Inventory(tree.label, config, day, tuple(entries))
 
 
+def configured_date(tree: Tree) -> date | None:
+    """The ``date`` the project's configuration pins prices to, if any."""
+    config, table = read_config(tree)
+    return _config_date(table.get("date"), f"{tree.label}: {config}")
+
+
 def _config_date(value: Any, where: str) -> date | None:
     if value is None or isinstance(value, date):
         return value
