@@ -102,6 +102,44 @@ def parse_threshold(text: str) -> Threshold:
 
 
 @dataclass(frozen=True)
+class CostChange:
+    """A monthly cost before and after a change, in USD per month."""
+
+    before: Decimal
+    after: Decimal
+
+    @property
+    def delta(self) -> Decimal:
+        return MONEY.subtract(self.after, self.before)
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The change in % of the cost before; None when it was zero."""
+        if not self.before:
+            return None
+        return MONEY.divide(MONEY.multiply(self.delta, Decimal(100)), self.before)
+
+    def exceeds(self, threshold: Threshold) -> bool:
+        """Whether the increase is above ``threshold`` (a decrease never is; from zero, any
+        increase is above any percentage)."""
+        if self.delta <= 0:
+            return False
+        if not threshold.percent:
+            return self.delta > threshold.amount
+        percent = self.percent
+        return percent is None or percent > threshold.amount
+
+
+def forecast_change(before: Any, after: Any) -> CostChange:
+    """Two forecasts (:class:`costlab.Forecast`) as their mean monthly cost, so versions with
+    different horizons compare fairly."""
+    return CostChange(
+        MONEY.divide(before.total_cost, Decimal(before.scenario.months)),
+        MONEY.divide(after.total_cost, Decimal(after.scenario.months)),
+    )
+
+
+@dataclass(frozen=True)
 class Diff:
     """Two inventories of one project compared."""
 
@@ -118,25 +156,22 @@ class Diff:
         return self.head.monthly_cost
 
     @property
+    def change(self) -> CostChange:
+        return CostChange(self.monthly_before, self.monthly_after)
+
+    @property
     def monthly_delta(self) -> Decimal:
         """USD per month, the whole project: after - before."""
-        return MONEY.subtract(self.monthly_after, self.monthly_before)
+        return self.change.delta
 
     @property
     def percent_delta(self) -> Decimal | None:
         """The change in % of the monthly cost before; None when it was zero."""
-        if not self.monthly_before:
-            return None
-        return MONEY.divide(MONEY.multiply(self.monthly_delta, Decimal(100)), self.monthly_before)
+        return self.change.percent
 
     def exceeds(self, threshold: Threshold) -> bool:
         """Whether the monthly increase is above ``threshold`` (a decrease never is)."""
-        if self.monthly_delta <= 0:
-            return False
-        if not threshold.percent:
-            return self.monthly_delta > threshold.amount
-        percent = self.percent_delta
-        return percent is None or percent > threshold.amount
+        return self.change.exceeds(threshold)
 
     def to_dict(self) -> dict[str, Any]:
         percent = self.percent_delta

@@ -109,3 +109,40 @@ def test_thresholds() -> None:
         parse_threshold("ten")
     with pytest.raises(CostlabError):
         parse_threshold("-5%")
+
+
+SCENARIO = """\
+name: bot
+start: 2027-01
+months: 2
+workloads:
+  - {{name: triage, model: gpt-4.1-mini, requests_per_month: 1000000, input_tokens: {tokens}}}
+"""
+
+
+def test_check_max_increase_against_a_revision(tmp_path: Path, cli, monkeypatch) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "t")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "t@example.com")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "t")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "t@example.com")
+    scenario = tmp_path / "bot.yaml"
+    scenario.write_text(SCENARIO.format(tokens=1000))
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "bot")
+    scenario.write_text(SCENARIO.format(tokens=1080))
+    # 1,000,000 requests a month x 1,000 -> 1,080 tokens at $0.40/1M: $400 -> $432, +8%
+    within = cli("check", str(scenario), "--max-increase", "8%", "--against", "HEAD")
+    assert within.code == 0, within.err
+    assert within.out.startswith("bot: $400.00 -> $432.00 a month on average against HEAD (")
+    assert within.out.endswith(") (+$32.00, +8.0%)\n")
+    over = cli("check", str(scenario), "--max-increase", "31.99")  # default: merge-base with main
+    assert over.code == 1
+    assert over.out.endswith("(+$32.00, +8.0%): above --max-increase $31.99/month\n")
+    unknown = cli("check", str(scenario), "--max-increase", "1%", "--against", "nope")
+    assert unknown.code == 2 and unknown.err == "costlab: error: 'nope': unknown revision\n"
