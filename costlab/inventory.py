@@ -246,10 +246,22 @@ def _prompt_entries(
     paths = _matches(tree, pattern)
     if not paths:
         return []  # nothing there (yet, or any more): a diff shows its entries as new or removed
+    if "model" in source and "models" in source:
+        raise CostlabError("give model or models, not both", "models")
     models = source.get("models", source.get("model"))
+    if models is not None and not (
+        isinstance(models, str)
+        or (isinstance(models, list) and models and all(isinstance(m, str) for m in models))
+    ):
+        raise CostlabError(f"must be a model id or a list of them, got {models!r}", "models")
     names: list[str | None] = (
         [None] if models is None else [models] if isinstance(models, str) else list(models)
     )
+    for key in ("batch",):
+        if key in source and not isinstance(source[key], bool):
+            raise CostlabError(f"must be true or false, got {source[key]!r}", key)
+    if "name" in source and not isinstance(source["name"], str):
+        raise CostlabError(f"must be text, got {source['name']!r}", "name")
     calls = _calls(tree, source, book)
     output = _number(source, "output_tokens")
     sizes = placeholder_sizes(source)
@@ -267,7 +279,7 @@ def _prompt_entries(
                 count,
                 model,
                 output_tokens=int(expected or 0),
-                batch=source.get("batch") if isinstance(source.get("batch"), bool) else None,
+                batch=source.get("batch"),
                 on=day,
             )
             per_call = cost.cost_per_request

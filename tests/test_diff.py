@@ -146,3 +146,56 @@ def test_check_max_increase_against_a_revision(tmp_path: Path, cli, monkeypatch)
     assert over.out.endswith("(+$32.00, +8.0%): above --max-increase $31.99/month\n")
     unknown = cli("check", str(scenario), "--max-increase", "1%", "--against", "nope")
     assert unknown.code == 2 and unknown.err == "costlab: error: 'nope': unknown revision\n"
+
+
+def _entry(key: str, model: str, cost: Decimal, calls: int) -> object:
+    from costlab.inventory import Entry
+
+    return Entry(
+        key=key,
+        name=key,
+        path=key,
+        kind="text",
+        model=model,
+        provider="openai",
+        input_tokens=Decimal(10),
+        exact=True,
+        output_tokens=Decimal(0),
+        calls_per_month=Decimal(calls),
+        cost_per_call=cost,
+        monthly_cost=cost * calls,
+    )
+
+
+def test_the_total_change_is_the_sum_of_the_entry_changes() -> None:
+    """Whatever matches, moves or disappears, no dollar is lost or counted twice."""
+    from datetime import date
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from costlab.diff import diff_inventories
+    from costlab.inventory import Inventory
+
+    side = st.dictionaries(
+        st.tuples(st.sampled_from("abcd"), st.sampled_from(["gpt-4.1-mini", "gpt-4.1"])),
+        st.tuples(
+            st.decimals(min_value=0, max_value=1, places=7),
+            st.integers(min_value=0, max_value=10**6),
+        ),
+        max_size=6,
+    )
+
+    @settings(max_examples=200, deadline=None)
+    @given(side, side)
+    def check(before: dict, after: dict) -> None:
+        def inventory(entries: dict) -> Inventory:
+            items = tuple(_entry(k, m, c, n) for (k, m), (c, n) in entries.items())
+            return Inventory("x", "costlab.toml", date(2026, 11, 26), items)  # type: ignore[arg-type]
+
+        diff = diff_inventories(inventory(before), inventory(after))
+        assert sum((c.monthly_delta for c in diff.changes), Decimal(0)) == diff.monthly_delta
+        assert len([c for c in diff.changes if c.before]) == len(before)
+        assert len([c for c in diff.changes if c.after]) == len(after)
+
+    check()
