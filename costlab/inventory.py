@@ -30,11 +30,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 
 from costlab.counted_cost import default_output_tokens, price_count
 from costlab.errors import CostlabError
-from costlab.gitfiles import Tree
+from costlab.gitfiles import FolderTree, Tree
 from costlab.money import MONEY, ZERO
 from costlab.prices import PriceBook, load_pricebook
 from costlab.templates import fill_json, fill_template, placeholder_sizes
@@ -385,13 +386,16 @@ def _first_month(tree: Tree, path: str, book: PriceBook) -> list[dict[str, Any]]
     if raw is None:
         raise CostlabError("no such file", path)
     data = load_yaml(raw.decode("utf-8"), path)
-    if _uses_samples(data):
+    folder = getattr(tree, "root", None) if isinstance(tree, FolderTree) else None
+    if _uses_samples(data) and folder is None:
+        # Samples are measured from disk; a revision's files are not there.
         raise CostlabError(
-            "a scenario with sample: files cannot be read from the inventory yet; give "
-            "input_tokens",
+            "a scenario with sample: files is read from a folder only, not a git revision; "
+            "give input_tokens",
             path,
         )
-    scenario = parse_scenario(data, path, book=book)
+    base_dir = str(PurePosixPath(str(folder)) / PurePosixPath(path).parent) if folder else ""
+    scenario = parse_scenario(data, path, book=book, base_dir=base_dir)
     fc = forecast_scenario(scenario, book=book, sensitivity_table=False)
     lines = fc.lines
     first = lines[lines["month_index"] == 1].to_dict("records")

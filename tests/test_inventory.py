@@ -140,3 +140,25 @@ def test_no_configuration_is_one_error_line(tmp_path: Path, cli) -> None:
     result = cli("inventory", str(tmp_path))
     assert result.code == 2
     assert result.err.endswith("costlab.toml: prompts[0]: unknown key(s): modle\n")
+
+
+def test_a_scenario_with_a_sample_is_measured_from_the_folder(tmp_path: Path, book) -> None:
+    write(
+        tmp_path,
+        {
+            "scenarios/sample.txt": "Summarise this ticket.",
+            "scenarios/s.yaml": """\
+                name: s
+                start: 2027-01
+                months: 1
+                workloads:
+                  - {name: w, model: gpt-4.1-mini, requests_per_month: 1000, sample: sample.txt}
+                """,
+            "costlab.toml": '[[scenarios]]\npath = "scenarios/*.yaml"\n',
+        },
+    )
+    [entry] = load_inventory(FolderTree(tmp_path), book=book).entries
+    tokens = count_text("Summarise this ticket.", model="gpt-4.1-mini").input_tokens
+    assert entry.input_tokens == tokens and entry.calls_per_month == 1000
+    # 1,000 requests x the sample's tokens at $0.40 per 1M
+    assert entry.monthly_cost == tokens * 1000 * Decimal("0.40") / 10**6
