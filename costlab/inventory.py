@@ -304,7 +304,11 @@ def _prompt_entries(
                     output_tokens=Decimal(cost.output_tokens) / requests,
                     calls_per_month=monthly_calls,
                     cost_per_call=per_call,
-                    monthly_cost=MONEY.multiply(per_call, monthly_calls),
+                    # the file's cost x calls / its requests: one division, last, so a run of a
+                    # batch file stays exact
+                    monthly_cost=MONEY.divide(
+                        MONEY.multiply(cost.total_cost, monthly_calls), requests
+                    ),
                     notes=tuple(notes) + cost.count.warnings + tuple(f.message for f in cost.flags),
                 )
             )

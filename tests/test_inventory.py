@@ -162,3 +162,34 @@ def test_a_scenario_with_a_sample_is_measured_from_the_folder(tmp_path: Path, bo
     assert entry.input_tokens == tokens and entry.calls_per_month == 1000
     # 1,000 requests x the sample's tokens at $0.40 per 1M
     assert entry.monthly_cost == tokens * 1000 * Decimal("0.40") / 10**6
+
+
+def test_a_batch_file_per_request_or_per_run(tmp_path: Path, book) -> None:
+    from conftest import DATA
+
+    from costlab.counted_cost import price_count
+    from costlab.money import MONEY
+    from costlab.tokens import count_path
+
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "nightly.jsonl").write_bytes((DATA / "example_batch.jsonl").read_bytes())
+    write(
+        tmp_path,
+        {
+            "costlab.toml": f"""\
+                date = {DAY}
+                [[prompts]]
+                path = "jobs/nightly.jsonl"
+                runs_per_month = 30
+                output_tokens = 120
+                """
+        },
+    )
+    [entry] = load_inventory(FolderTree(tmp_path), book=book).entries
+    count = count_path(DATA / "example_batch.jsonl")
+    whole = price_count(count, book.resolve(count.model), output_tokens=120)
+    # per call = per request (the file's cost over its 3 requests); a month is 30 runs of 3
+    assert entry.kind == "batch" and entry.calls_per_month == 30 * 3
+    assert entry.cost_per_call == MONEY.divide(whole.total_cost, Decimal(3))
+    assert entry.monthly_cost == whole.total_cost * 30  # exact: 30 runs of the whole file
+    assert entry.input_tokens == Decimal(count.input_tokens) / 3
