@@ -353,7 +353,10 @@ def _count(
             raise CostlabError("placeholders: a template must be UTF-8 text", path) from None
         found: list[str] = []
         if suffix == ".json":
-            body = json.loads(text)
+            try:
+                body = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise CostlabError(f"line {exc.lineno}: malformed JSON: {exc.msg}", path) from None
             body, added, found = fill_json(body, sizes)
             raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
         else:
