@@ -213,3 +213,25 @@ def price_count(
         tiered_requests=sum(g[0] for t, g in groups.items() if t is not None),
         flags=tuple(flags),
     )
+
+
+def default_output_tokens(count: TokenCount) -> int | None:
+    """The expected output per request when the user gives none: the request's own limit.
+
+    The rule, shared by the CLI, the inventory and the dashboard: a request body that sets
+    ``max_tokens``, ``max_completion_tokens`` or ``max_output_tokens`` is expected to produce
+    that many output tokens (a cautious figure: the most it can be billed for); a batch file, the
+    mean of the limits its requests set, rounded down; with no limit, ``None`` (no guess: the
+    caller prices the input alone and says so).
+
+    >>> from costlab.tokens import count_chat
+    >>> body = {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 300}
+    >>> default_output_tokens(count_chat(body, model="gpt-4.1-mini"))
+    300
+    """
+    if count.max_output_tokens is None:
+        return None
+    setting = count.requests - count.requests_without_max_output
+    if count.kind == "batch":
+        return count.max_output_tokens // setting if setting > 0 else None
+    return count.max_output_tokens
