@@ -14,6 +14,7 @@ adds a model.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -25,6 +26,7 @@ from typing import Any
 
 from costlab.errors import CostlabError
 from costlab.prices.model import Model, PriceFile
+from costlab.prices.upstream import UpstreamIndex
 from costlab.typed import build, field_name
 from costlab.yamlio import LineDict, load_yaml, read_text
 
@@ -44,12 +46,27 @@ def shipped_pricing_dir() -> Path:
 
 
 class PriceBook:
-    """All models, by id and alias."""
+    """All models, by id and alias: the curated and user layers eagerly, genai-prices lazily.
 
-    def __init__(self, models: Iterable[Model], files: Sequence[str] = ()) -> None:
+    Iterating a book gives the curated and user models (the ones costlab vouches for);
+    :meth:`all_models` adds every upstream model. :meth:`resolve` finds any of them.
+    """
+
+    def __init__(
+        self,
+        models: Iterable[Model],
+        files: Sequence[str] = (),
+        *,
+        upstream: bool = False,
+        layers: Sequence[str] = (),
+    ) -> None:
         self.models: dict[str, Model] = {}
         self._names: dict[str, str] = {}
         self.files = tuple(files)
+        self.layers = tuple(layers)
+        self._use_upstream = upstream
+        self._upstream: UpstreamIndex | None = None
+        self._replaced: dict[str, str] | None = None
         for model in models:
             self.models[model.id] = model
         for model in self.models.values():
@@ -66,16 +83,101 @@ class PriceBook:
         return isinstance(name, str) and self._lookup(name) is not None
 
     @property
+    def upstream(self) -> UpstreamIndex | None:
+        """The genai-prices layer (loaded on first use), or None when the book has none."""
+        if self._use_upstream and self._upstream is None:
+            from costlab.prices.upstream import load_upstream
+
+            self._upstream = load_upstream()
+            if self._upstream is None:
+                self._use_upstream = False
+        return self._upstream
+
+    @property
+    def fingerprint(self) -> str:
+        """The layers that produced this book, short enough to print under every figure:
+        ``genai-prices 0.2.3 + costlab-curated 1a2b3c4d + user:my-prices.yaml``."""
+        parts = []
+        if self._use_upstream:
+            from costlab.prices.upstream import installed_version, layer_name
+
+            version = installed_version()
+            if version is not None:
+                parts.append(layer_name(version))
+        return " + ".join([*parts, *self.layers])
+
+    @property
     def providers(self) -> list[str]:
         return sorted({m.provider for m in self})
 
     def names(self) -> list[str]:
-        """Every id and alias, for completion and suggestions."""
+        """Every id and alias of the curated and user models, for completion and suggestions."""
         return sorted({n for m in self for n in (m.id, *m.aliases)})
+
+    def all_models(self) -> Iterator[Model]:
+        """The curated and user models, then every upstream model they do not replace."""
+        yield from self
+        upstream = self.upstream
+        if upstream is None:
+            return
+        replaced = self._replaced_ids()
+        for model in upstream.all_models():
+            if model.id not in replaced and model.id.lower() not in self._names:
+                yield model
+
+    def replaces(self, model: Model) -> Model | None:
+        """The upstream model a curated or user model stands in for (same id or alias)."""
+        upstream = self.upstream
+        if upstream is None or self.models.get(model.id) is not model:
+            return None
+        for name in (model.id, *model.aliases):
+            found = upstream.lookup_exact(name)
+            if found is not None and self._replaced_ids().get(found.id) == model.id:
+                return found
+        return None
+
+    def _replaced_ids(self) -> dict[str, str]:
+        """Upstream id -> the curated/user id that replaces it (a later layer names it)."""
+        if self._replaced is None:
+            replaced: dict[str, str] = {}
+            upstream = self.upstream
+            if upstream is not None:
+                for model in self:
+                    for name in (model.id, *model.aliases):
+                        found = upstream.lookup_exact(name)
+                        if found is not None:
+                            replaced.setdefault(found.id, model.id)
+            self._replaced = replaced
+        return self._replaced
 
     def _lookup(self, name: str) -> Model | None:
         key = self._names.get(name.strip().lower())
-        return self.models[key] if key else None
+        if key:
+            return self.models[key]
+        upstream = self.upstream
+        if upstream is None:
+            return None
+        if "/" in name:
+            prefix, rest = name.strip().split("/", 1)
+            provider = upstream.provider_of(prefix)
+            if provider is not None:
+                return self._lookup_at(upstream, provider, rest)
+        found = upstream.lookup(name)
+        return None if found is None else self._curated_for(found)
+
+    def _lookup_at(self, upstream: UpstreamIndex, provider: str, name: str) -> Model | None:
+        for p in upstream.chain(provider):
+            key = self._names.get(name.strip().lower())
+            if key and self.models[key].provider == p:
+                return self.models[key]
+            found = upstream.lookup_in(p, name)
+            if found is not None:
+                return self._curated_for(found)
+        return None
+
+    def _curated_for(self, model: Model) -> Model:
+        replacement = self._replaced_ids().get(model.id)
+        return self.models[replacement] if replacement else model
 
     def resolve(self, name: str) -> Model:
         """The model an id or alias names; a fine-tuned id ``ft:BASE:...`` gets its base's
@@ -100,14 +202,33 @@ class PriceBook:
 
     def _unknown_message(self, name: str) -> str:
         candidates = {n.lower(): n for n in self.names()}
-        close = difflib.get_close_matches(name.strip().lower(), list(candidates), n=3, cutoff=0.5)
+        upstream = self.upstream
+        wanted = name.strip().lower()
+        if upstream is not None:
+            for n in upstream.names():
+                candidates.setdefault(n, n)
+            if "/" in wanted:
+                prefix, rest = wanted.split("/", 1)
+                provider = upstream.provider_of(prefix)
+                if provider is not None:
+                    # Suggest the provider's own spelling: `azure/gpt-4o`, not a bare id.
+                    scoped = {n.lower(): f"{prefix}/{n}" for n in upstream.provider_names(provider)}
+                    if scoped:
+                        wanted, candidates = rest, scoped
+        close = difflib.get_close_matches(wanted, list(candidates), n=3, cutoff=0.5)
         if not close:
-            close = [n for n in candidates if n.startswith(name.strip().lower()[:4])][:3]
+            close = [n for n in candidates if n.startswith(wanted[:4])][:3]
         if close:
             return "unknown model; closest: " + ", ".join(candidates[c] for c in close)
         return "unknown model; `costlab prices` lists every id"
 
-    def layered(self, overrides: Sequence[Model], source: str | None = None) -> PriceBook:
+    def override_base(self) -> Mapping[str, Model]:
+        """The models a user file's entries can override by id: curated, user and upstream."""
+        return _OverrideBase(self)
+
+    def layered(
+        self, overrides: Sequence[Model], source: str | None = None, *, layer: str | None = None
+    ) -> PriceBook:
         """A new book with ``overrides`` replacing models of the same id (and adding new ones).
 
         Ids and aliases stay unique: a clash is refused naming the file and model.
@@ -116,7 +237,35 @@ class PriceBook:
         for model in overrides:
             merged[model.id] = model
         _check_names(merged.values())
-        return PriceBook(merged.values(), [*self.files, *([source] if source else [])])
+        label = layer or (f"user:{Path(source).name}" if source else None)
+        book = PriceBook(
+            merged.values(),
+            [*self.files, *([source] if source else [])],
+            upstream=self._use_upstream,
+            layers=[*self.layers, *([label] if label else [])],
+        )
+        book._upstream = self._upstream
+        return book
+
+
+class _OverrideBase(Mapping[str, Model]):
+    def __init__(self, book: PriceBook) -> None:
+        self._book = book
+
+    def __getitem__(self, key: str) -> Model:
+        model = self._book.models.get(key)
+        if model is None:
+            upstream = self._book.upstream
+            model = upstream.lookup_exact(key) if upstream is not None else None
+            if model is None or model.id != key:
+                raise KeyError(key)
+        return model
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._book.models)
+
+    def __len__(self) -> int:
+        return len(self._book.models)
 
 
 def _price_files(path: Path) -> list[Path]:
@@ -185,7 +334,19 @@ def parse_price_text(
         except CostlabError as exc:
             raise exc.within(where, label) from None
         provider = original.provider if original is not None else header.provider
-        models.append(replace(model, provider=provider, source_file=where))
+        origin = dict(original.provenance) if original is not None else {}
+        if original is not None and not origin:
+            origin = {name: original.source_file for name in _as_data(original)}
+        origin.update((str(k), where) for k in entry)
+        models.append(
+            replace(
+                model,
+                provider=provider,
+                source_file=where,
+                provenance=tuple(sorted(origin.items())),
+                notes=original.notes if original is not None else (),
+            )
+        )
     return models
 
 
@@ -232,11 +393,17 @@ _cache: dict[tuple[str, ...], PriceBook] = {}
 
 
 def load_pricebook(
-    extra: Sequence[str | Path] | str | Path | None = None, *, use_env: bool = True
+    extra: Sequence[str | Path] | str | Path | None = None,
+    *,
+    use_env: bool = True,
+    upstream: bool = True,
 ) -> PriceBook:
-    """The shipped price book, then ``COSTLAB_PRICES``, then ``extra`` files or folders on top.
+    """genai-prices' data (when ``upstream``), then the shipped ``pricing/*.yaml``, then
+    ``COSTLAB_PRICES``, then ``extra`` files or folders on top: later layers override earlier
+    ones by id and field.
 
-    Built once per combination of paths (and file modification times) per process.
+    Built once per combination of paths (and file modification times) per process; the
+    genai-prices layer is loaded only when a name is not in the curated or user layers.
     """
     layers: list[Path] = []
     env = os.environ.get("COSTLAB_PRICES", "").strip() if use_env else ""
@@ -247,11 +414,11 @@ def load_pricebook(
     layers.extend(Path(p) for p in extra or ())
     base_files = _price_files(shipped_pricing_dir())
     layer_files = [f for layer in layers for f in _price_files(layer)]
-    key = tuple(f"{f}:{_mtime(f)}" for f in [*base_files, *layer_files])
+    key = (str(upstream), *(f"{f}:{_mtime(f)}" for f in [*base_files, *layer_files]))
     with _lock:
         if key in _cache:
             return _cache[key]
-        book = _build_book(base_files, layer_files)
+        book = _build_book(base_files, layer_files, upstream=upstream)
         _cache[key] = book
         return book
 
@@ -263,12 +430,32 @@ def _mtime(path: Path) -> int:
         return 0
 
 
-def _build_book(base_files: Sequence[Path], layer_files: Sequence[Path]) -> PriceBook:
+def _build_book(
+    base_files: Sequence[Path], layer_files: Sequence[Path], *, upstream: bool = True
+) -> PriceBook:
     models: list[Model] = []
     for path in base_files:
         models.extend(read_price_file(path))
     _check_names(models)
-    book = PriceBook(models, [str(p) for p in base_files])
+    book = PriceBook(
+        models,
+        [str(p) for p in base_files],
+        upstream=upstream,
+        layers=[f"costlab-curated {_digest(base_files)}"],
+    )
     for path in layer_files:
-        book = book.layered(read_price_file(path, base=book.models), str(path))
+        book = book.layered(
+            read_price_file(path, base=book.override_base()),
+            str(path),
+            layer=f"user:{path.name}",
+        )
     return book
+
+
+def _digest(paths: Sequence[Path]) -> str:
+    """Eight hex digits of the files' contents: changes whenever one of them does."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]

@@ -235,6 +235,16 @@ class Model:
     source_file: str = spec(
         "file the entry was read from (set by the loader)", default="", internal=True
     )
+    provenance: tuple[tuple[str, str], ...] = spec(
+        "which layer each field (by its file name) came from (set by the loader)",
+        default=(),
+        internal=True,
+    )
+    notes: tuple[str, ...] = spec(
+        "what the upstream layer prices that costlab does not model (set by the loader)",
+        default=(),
+        internal=True,
+    )
 
     def __post_init__(self) -> None:
         days = [p.effective_from for p in self.prices]
@@ -262,6 +272,11 @@ class Model:
             first = self.prices[0].effective_from
             raise CostlabError(f"no price on {day} (first price from {first})", self.id)
         return current
+
+    def origin(self, field: str) -> str:
+        """The layer a field (named as in price files: ``price``, ``context_window``) came
+        from: ``genai-prices 0.2.3``, ``pricing/openai.yaml``, a user's file, or ``-``."""
+        return dict(self.provenance).get(field, self.source_file or "-")
 
     @property
     def current_price(self) -> PriceEntry:

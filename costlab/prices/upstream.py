@@ -1,0 +1,562 @@
+"""The base layer of the price book: genai-prices' bundled data, as a compact, lazy index.
+
+genai-prices [GP] ships ~2,300 models of ~47 providers as a generated Python module; importing
+it costs 0.2 s, more than a whole ``costlab estimate``. So the module is read **once per
+installed genai-prices version**: :func:`build_index` turns it into plain JSON (names, limits,
+prices as decimal strings), cached in ``$XDG_CACHE_HOME/costlab/`` (written atomically; kept in
+memory when that folder is not writable). Later runs load only that file, and
+:class:`UpstreamIndex` builds a :class:`~costlab.prices.model.Model` only for the names asked
+for. genai-prices' network updater is never called.
+
+What costlab can model is taken; what it cannot is *left out with a reason* (listed by
+``costlab prices audit``), never guessed: time-of-day prices, models without a per-token input
+or output price. Extras costlab does not price (web searches, audio, service tiers) are kept
+as notes on the model.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from costlab.prices.model import BatchPrices, Lifecycle, Model, PriceEntry, PriceTier
+
+#: Bumped when the index's layout changes, so an old cache file is not read.
+INDEX_FORMAT = 1
+
+#: Day given to upstream prices that have no start date (genai-prices dates only changes).
+UNDATED = date(2000, 1, 1)
+
+#: Context window given to a model genai-prices gives none for: no limit flag can fire.
+UNKNOWN_LIMIT = 1_000_000_000
+
+#: Bare names go to the first provider in this order that has them (the model's maker before a
+#: host or reseller); a reseller's own copy stays reachable as ``<provider>/<name>``.
+FIRST_PARTY = (
+    "openai",
+    "anthropic",
+    "google",
+    "x-ai",
+    "deepseek",
+    "mistral",
+    "cohere",
+    "meta",
+    "moonshotai",
+    "zai",
+    "zhipuai",
+    "minimax",
+    "perplexity",
+    "voyageai",
+    "groq",
+    "cerebras",
+    "aws",
+    "azure",
+    "together",
+    "fireworks",
+)
+LAST = ("openrouter",)
+
+#: Name prefixes used by gateways and usage exports (LiteLLM's spelling and others), to the
+#: genai-prices provider whose names follow them. Every genai-prices provider id is a prefix too.
+PREFIXES: Mapping[str, str] = {
+    "bedrock": "aws",
+    "bedrock_converse": "aws",
+    "amazon": "aws",
+    "azure_ai": "azure",
+    "azure_openai": "azure",
+    "vertex_ai": "google",
+    "vertex": "google",
+    "gemini": "google",
+    "xai": "x-ai",
+    "together_ai": "together",
+    "fireworks_ai": "fireworks",
+    "mistralai": "mistral",
+}
+
+_PRICE_KEYS = {
+    "input_mtok": "input",
+    "cache_read_mtok": "cached_input",
+    "cache_write_mtok": "cache_write",
+    "cache_write_1h_mtok": "cache_write_1h",
+    "output_mtok": "output",
+}
+
+
+def installed_version() -> str | None:
+    """The installed genai-prices version, or None when it is not installed."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("genai-prices")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def layer_name(version: str) -> str:
+    return f"genai-prices {version}"
+
+
+# --- building the index (once per genai-prices version) -----------------------------------------
+
+
+def build_index() -> dict[str, Any]:
+    """Read genai-prices' bundled data into costlab's compact JSON index (slow: imports it)."""
+    import genai_prices.data as data
+
+    version = installed_version() or "unknown"
+    providers: dict[str, Any] = {}
+    models: list[dict[str, Any]] = []
+    left_out: list[dict[str, str]] = []
+    for provider in data.providers:
+        providers[provider.id] = {
+            "name": provider.name,
+            "url": provider.pricing_urls[0] if provider.pricing_urls else None,
+            "fallback": list(provider.fallback_model_providers or []),
+        }
+        for info in provider.models:
+            try:
+                entry = _convert(provider.id, info, version)
+            except _LeftOut as why:
+                left_out.append({"provider": provider.id, "id": info.id, "reason": str(why)})
+                continue
+            models.append(entry)
+    order = {p: i for i, p in enumerate(FIRST_PARTY)}
+    ranked = sorted(
+        range(len(models)),
+        key=lambda i: (
+            models[i]["provider"] in LAST,
+            order.get(models[i]["provider"], len(order)),
+        ),
+    )
+    bare: dict[str, int] = {}
+    for i in ranked:  # ids and exact names first, so no prefix rule takes another model's id
+        for name in models[i]["names"]:
+            # `deepseek/deepseek-chat` at OpenRouter is OpenRouter's price, not DeepSeek's: a
+            # name that starts with a provider's prefix is only reachable under its host.
+            head = name.split("/", 1)[0] if "/" in name else None
+            if head is not None and (head in PREFIXES or head in providers):
+                continue
+            bare.setdefault(name, i)
+    for i in ranked:
+        for prefix in models[i]["starts_with"]:
+            bare.setdefault(prefix.rstrip("-"), i)
+    for i, entry in enumerate(models):
+        # The bare id belongs to one provider's copy; every other copy is <provider>/<id>.
+        own = bare.get(entry["upstream_id"].lower()) == i
+        entry["id"] = entry["upstream_id"] if own else f"{entry['provider']}/{entry['upstream_id']}"
+        bare.setdefault(entry["id"].lower(), i)
+    return {
+        "format": INDEX_FORMAT,
+        "version": version,
+        "providers": providers,
+        "models": models,
+        "names": bare,
+        "ranked": ranked,
+        "left_out": left_out,
+    }
+
+
+class _LeftOut(Exception):
+    """An upstream model costlab cannot represent; the message is the reason."""
+
+
+def _convert(provider_id: str, info: Any, version: str) -> dict[str, Any]:
+    from genai_prices.types import ConditionalPrice, ModelPrice, StartDateConstraint
+
+    notes: list[str] = []
+    if isinstance(info.prices, ModelPrice):
+        dated = [(UNDATED, info.prices)]
+    else:
+        dated = []
+        for conditional in info.prices:
+            assert isinstance(conditional, ConditionalPrice)
+            constraint = conditional.constraint
+            if constraint is None:
+                dated.append((UNDATED, conditional.prices))
+            elif isinstance(constraint, StartDateConstraint):
+                dated.append((constraint.start_date, conditional.prices))
+            else:
+                raise _LeftOut(
+                    "time-of-day prices (off-peak discounts) are not modelled by costlab"
+                )
+        days = [d for d, _ in dated]
+        if len(set(days)) != len(days):
+            raise _LeftOut("two upstream prices share one start date")
+    batch = _batch_variant(info, notes)
+    prices = [_price(day, p, batch, version, notes) for day, p in dated]
+    names = [info.id.lower()]
+    starts: list[str] = []
+    contains: list[str] = []
+    _clause_names(info.match, names, starts, contains, notes)
+    tokenizer = None
+    if provider_id in ("openai", "azure"):
+        tokenizer = _openai_encoding(info.id)
+    return {
+        "upstream_id": info.id,
+        "provider": provider_id,
+        "name": info.name or info.id,
+        "context_window": info.context_window,
+        "deprecated": bool(info.deprecated),
+        "prices": prices,
+        "names": list(dict.fromkeys(names)),
+        "starts_with": starts,
+        "contains": contains,
+        "tokenizer": tokenizer,
+        "notes": sorted(set(notes)),
+    }
+
+
+def _clause_names(
+    clause: Any, names: list[str], starts: list[str], contains: list[str], notes: list[str]
+) -> None:
+    kind = type(clause).__name__
+    if kind == "ClauseEquals":
+        names.append(clause.equals.lower())
+    elif kind == "ClauseStartsWith":
+        starts.append(clause.starts_with.lower())
+    elif kind == "ClauseContains":
+        contains.append(clause.contains.lower())
+    elif kind == "ClauseOr":
+        for sub in clause.or_:
+            _clause_names(sub, names, starts, contains, notes)
+    else:
+        notes.append(f"match rule {kind} not used for names")
+
+
+def _batch_variant(info: Any, notes: list[str]) -> dict[str, str] | None:
+    batch: dict[str, str] | None = None
+    for variant in info.price_variants or ():
+        when = dict(variant.when)
+        if when == {"processing": "batch"} and variant.constraint is None:
+            values = {
+                _PRICE_KEYS[k]: _text(v)
+                for k, v in variant.prices.__dict__.items()
+                if k in _PRICE_KEYS and v is not None and not hasattr(v, "tiers")
+            }
+            batch = values or None
+        else:
+            label = ", ".join(f"{k}={v}" for k, v in when.items())
+            notes.append(f"upstream price variant {label} not modelled")
+    return batch
+
+
+def _price(
+    day: date, price: Any, batch: dict[str, str] | None, version: str, notes: list[str]
+) -> dict[str, Any]:
+    values = {k: v for k, v in price.__dict__.items() if not k.startswith("_") and v is not None}
+    if "input_mtok" not in values or "output_mtok" not in values:
+        raise _LeftOut(
+            "no per-token input and output price (embedding, audio, image or per-request pricing)"
+        )
+    for key in values:
+        if key not in _PRICE_KEYS:
+            notes.append(f"upstream price {key} not modelled")
+    entry: dict[str, Any] = {"effective_from": day.isoformat()}
+    starts: set[int] = set()
+    for key, name in _PRICE_KEYS.items():
+        value = values.get(key)
+        if value is None:
+            continue
+        if hasattr(value, "tiers"):
+            entry[name] = _text(value.base)
+            starts.update(t.start for t in value.tiers)
+        else:
+            entry[name] = _text(value)
+    tiers = []
+    for start in sorted(starts):
+        # genai-prices tiers bill every token of a request whose input exceeds the start [GP],
+        # the same whole-request rule as costlab's tiers.
+        tier: dict[str, Any] = {"above_input_tokens": start}
+        for key, name in _PRICE_KEYS.items():
+            value = values.get(key)
+            if value is None:
+                continue
+            rate = value
+            if hasattr(value, "tiers"):
+                rate = value.base
+                for t in value.tiers:
+                    if t.start <= start:
+                        rate = t.price
+            tier[name] = _text(rate)
+        tiers.append(tier)
+    if tiers:
+        entry["tiers"] = tiers
+    if batch and "input" in batch and Decimal(entry["input"]):
+        discount = 1 - Decimal(batch["input"]) / Decimal(entry["input"])
+        if 0 <= discount <= 1:
+            entry["batch_discount"] = _text(discount.normalize())
+            entry["batch"] = batch
+    return entry
+
+
+def _openai_encoding(model_id: str) -> str | None:
+    try:
+        import tiktoken.model
+    except ImportError:  # pragma: no cover - tiktoken is a dependency
+        return None
+    try:
+        name = tiktoken.model.encoding_name_for_model(model_id)
+    except KeyError:
+        return None
+    return name if name in ("o200k_base", "cl100k_base") else None
+
+
+def _text(value: Decimal) -> str:
+    return format(value, "f")
+
+
+# --- the cache file -----------------------------------------------------------------------------
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "costlab"
+
+
+def cache_path(version: str) -> Path:
+    return cache_dir() / f"genai-prices-{version}-index{INDEX_FORMAT}.json"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_lock = threading.Lock()
+_loaded: dict[str, UpstreamIndex] = {}
+
+
+def load_upstream() -> UpstreamIndex | None:
+    """The index of the installed genai-prices (None when it is not installed), from the cache
+    file when there is one for this version, else built and cached."""
+    version = installed_version()
+    if version is None:
+        return None
+    with _lock:
+        if version in _loaded:
+            return _loaded[version]
+        path = cache_path(version)
+        raw: dict[str, Any] | None = None
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if raw.get("format") != INDEX_FORMAT or raw.get("version") != version:
+                raw = None
+        except (OSError, ValueError):
+            raw = None
+        if raw is None:
+            raw = build_index()
+            # A read-only cache folder: keep the index in memory for this process.
+            with contextlib.suppress(OSError):
+                _write_atomically(path, json.dumps(raw, separators=(",", ":")))
+        index = UpstreamIndex(raw)
+        _loaded[version] = index
+        return index
+
+
+# --- the lazy index -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An upstream model that is not in the book, and why."""
+
+    provider: str
+    id: str
+    reason: str
+
+
+class UpstreamIndex:
+    """genai-prices' models by name; a :class:`Model` is built only when asked for."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.version: str = raw["version"]
+        self.layer = layer_name(self.version)
+        self.providers: Mapping[str, Any] = raw["providers"]
+        self._entries: list[dict[str, Any]] = raw["models"]
+        self._names: dict[str, int] = raw["names"]
+        self._ranked: list[int] = raw["ranked"]
+        self.left_out = tuple(LeftOut(**r) for r in raw["left_out"])
+        self._built: dict[int, Model] = {}
+        self._scoped: dict[str, dict[str, int]] | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def ids(self) -> Iterator[str]:
+        return (e["id"] for e in self._entries)
+
+    def provider_of(self, prefix: str) -> str | None:
+        """The genai-prices provider a name prefix (``bedrock``, ``azure``, ``openai``) means."""
+        key = prefix.lower()
+        key = PREFIXES.get(key, key)
+        return key if key in self.providers else None
+
+    def lookup(self, name: str) -> Model | None:
+        """The model a bare name means: exact names first, then the makers' ``starts_with``
+        rules (dated snapshots such as ``claude-3-5-haiku-20241022``)."""
+        key = name.strip().lower()
+        found = self._names.get(key)
+        if found is None:
+            found = self._match(key, self._ranked, contains=False)
+        if found is None:  # e.g. Bedrock's regional ids: `us.anthropic.claude-...-v1:0`
+            found = self._match(key, self._ranked, contains=True)
+        return None if found is None else self.model(found)
+
+    def lookup_in(self, provider: str, name: str) -> Model | None:
+        """The model ``name`` means at one provider, then at the providers it resells."""
+        key = name.strip().lower()
+        scoped = self._scoped_names()
+        found = scoped.get(provider, {}).get(key)
+        if found is None:
+            members = [i for i in self._ranked if self._entries[i]["provider"] == provider]
+            found = self._match(key, members, contains=True)
+        return None if found is None else self.model(found)
+
+    def _scoped_names(self) -> dict[str, dict[str, int]]:
+        if self._scoped is None:
+            scoped: dict[str, dict[str, int]] = {}
+            for i, entry in enumerate(self._entries):
+                names = scoped.setdefault(entry["provider"], {})
+                for n in entry["names"]:
+                    names.setdefault(n, i)
+            self._scoped = scoped
+        return self._scoped
+
+    def _match(self, key: str, members: Sequence[int], *, contains: bool) -> int | None:
+        best: tuple[int, int] | None = None
+        for i in members:
+            entry = self._entries[i]
+            for prefix in entry["starts_with"]:
+                if key.startswith(prefix) and (best is None or len(prefix) > best[0]):
+                    best = (len(prefix), i)
+            if contains:
+                for part in entry["contains"]:
+                    if part in key and (best is None or len(part) > best[0]):
+                        best = (len(part), i)
+        return None if best is None else best[1]
+
+    def lookup_exact(self, name: str) -> Model | None:
+        """The model whose id or exact name (no prefix rule) is ``name``."""
+        found = self._names.get(name.strip().lower())
+        return None if found is None else self.model(found)
+
+    def chain(self, provider: str) -> list[str]:
+        """A provider, then the providers whose models it also serves (Azure: OpenAI, ...)."""
+        return [provider, *self.providers.get(provider, {}).get("fallback", [])]
+
+    def provider_names(self, provider: str) -> list[str]:
+        """Every name of one provider's models, as that provider spells them."""
+        return [n for p in self.chain(provider) for n in self._scoped_names().get(p, {})]
+
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    def entry(self, model_id: str) -> dict[str, Any] | None:
+        found = self._names.get(model_id.lower())
+        return None if found is None else self._entries[found]
+
+    def all_models(self) -> Iterator[Model]:
+        for i in range(len(self._entries)):
+            yield self.model(i)
+
+    def model(self, index: int) -> Model:
+        built = self._built.get(index)
+        if built is None:
+            built = self._build(index, self._entries[index])
+            self._built[index] = built
+        return built
+
+    def _build(self, index: int, entry: Mapping[str, Any]) -> Model:
+        provider = self.providers[entry["provider"]]
+        source = f"[GP] genai-prices {self.version}: {provider.get('url') or provider['name']}"
+        prices = tuple(_price_entry(p, source) for p in entry["prices"])
+        context = entry["context_window"] or UNKNOWN_LIMIT
+        # Only the names that resolve to this copy: another provider's copy may own the rest.
+        candidates = [*entry["names"], *(s.rstrip("-") for s in entry["starts_with"])]
+        aliases = tuple(
+            dict.fromkeys(
+                n for n in candidates if n != entry["id"].lower() and self._names.get(n) == index
+            )
+        )
+        lifecycle = None
+        if entry["deprecated"]:
+            lifecycle = Lifecycle(
+                source=source, note="marked deprecated by genai-prices (no date given)"
+            )
+        layer = self.layer
+        unknown = f"unknown ({layer} gives none)"
+        provenance = {
+            "id": layer,
+            "name": layer,
+            "price": layer,
+            "aliases": layer,
+            "context_window": layer if entry["context_window"] else unknown,
+            "max_output_tokens": f"unknown ({layer} gives none; the context window is used)",
+            "input_modalities": f"assumed text ({layer} gives none)",
+            "output_modalities": f"assumed text ({layer} gives none)",
+            "tokenizer": "tiktoken's model map" if entry["tokenizer"] else unknown,
+            "lifecycle": layer if lifecycle else unknown,
+        }
+        return Model(
+            id=entry["id"],
+            name=entry["name"],
+            context_window=context,
+            max_output_tokens=context,
+            input_modalities=("text",),
+            output_modalities=("text",),
+            prices=prices,
+            aliases=aliases,
+            tokenizer=entry["tokenizer"],
+            lifecycle=lifecycle,
+            provider=entry["provider"],
+            source_file=layer,
+            provenance=tuple(sorted(provenance.items())),
+            notes=tuple(entry["notes"]),
+        )
+
+
+def _price_entry(raw: Mapping[str, Any], source: str) -> PriceEntry:
+    def dec(name: str, within: Mapping[str, Any] = raw) -> Decimal | None:
+        value = within.get(name)
+        return None if value is None else Decimal(value)
+
+    batch = raw.get("batch")
+    return PriceEntry(
+        effective_from=date.fromisoformat(raw["effective_from"]),
+        source=source,
+        input=Decimal(raw["input"]),
+        output=Decimal(raw["output"]),
+        cached_input=dec("cached_input"),
+        cache_write=dec("cache_write"),
+        cache_write_1h=dec("cache_write_1h"),
+        batch_discount=dec("batch_discount"),
+        batch=None if not batch else BatchPrices(**{k: Decimal(v) for k, v in batch.items()}),
+        tiers=tuple(
+            PriceTier(
+                above_input_tokens=t["above_input_tokens"],
+                input=Decimal(t["input"]),
+                output=Decimal(t["output"]),
+                cached_input=dec("cached_input", t),
+                cache_write=dec("cache_write", t),
+                cache_write_1h=dec("cache_write_1h", t),
+            )
+            for t in raw.get("tiers", ())
+        ),
+        note=None if raw["effective_from"] != UNDATED.isoformat() else "no start date upstream",
+    )
