@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         raise CostlabError(exc.what, "--" + exc.where[0].replace("_", "-")) from None
     cost = price_usage(model, usage, on=args.date)
     if args.json:
-        print_json(cost.to_dict())
+        print_json({**cost.to_dict(), "price_book": book.fingerprint})
     else:
         print_cost(cost)
     return 0
@@ -203,7 +203,7 @@ def run_file(args: argparse.Namespace) -> int:
         on=args.date,
     )
     if args.json:
-        print_json(cost.to_dict())
+        print_json({**cost.to_dict(), "price_book": book.fingerprint})
     else:
         print_count_cost(cost, expected_output=args.output_tokens is not None)
     report(count)

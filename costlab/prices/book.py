@@ -160,8 +160,12 @@ class PriceBook:
         if "/" in name:
             prefix, rest = name.strip().split("/", 1)
             provider = upstream.provider_of(prefix)
-            if provider is not None:
-                return self._lookup_at(upstream, provider, rest)
+            found = None if provider is None else self._lookup_at(upstream, provider, rest)
+            if found is not None:
+                return found
+            # A host's own API name that has a slash (Groq's `moonshotai/kimi-k2-instruct`).
+            found = upstream.lookup_exact(name)
+            return None if found is None else self._curated_for(found)
         found = upstream.lookup(name)
         return None if found is None else self._curated_for(found)
 

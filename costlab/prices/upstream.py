@@ -92,7 +92,20 @@ _PRICE_KEYS = {
 
 
 def installed_version() -> str | None:
-    """The installed genai-prices version, or None when it is not installed."""
+    """The installed genai-prices version, or None when it is not installed.
+
+    Read from the package's ``dist-info`` folder name: ``importlib.metadata`` scans every
+    installed distribution (15 ms), more than this whole layer may cost a command.
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("genai_prices")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    site = Path(next(iter(spec.submodule_search_locations))).parent
+    found = sorted(site.glob("genai_prices-*.dist-info"))
+    if len(found) == 1:
+        return found[0].name[len("genai_prices-") : -len(".dist-info")]
     from importlib import metadata
 
     try:
@@ -140,10 +153,10 @@ def build_index() -> dict[str, Any]:
     bare: dict[str, int] = {}
     for i in ranked:  # ids and exact names first, so no prefix rule takes another model's id
         for name in models[i]["names"]:
-            # `deepseek/deepseek-chat` at OpenRouter is OpenRouter's price, not DeepSeek's: a
-            # name that starts with a provider's prefix is only reachable under its host.
+            # `deepseek/deepseek-chat` at OpenRouter is OpenRouter's price, not DeepSeek's: there,
+            # a name that starts with a provider's prefix is reachable as openrouter/... only.
             head = name.split("/", 1)[0] if "/" in name else None
-            if head is not None and (head in PREFIXES or head in providers):
+            if models[i]["provider"] in LAST and (head in PREFIXES or head in providers):
                 continue
             bare.setdefault(name, i)
     for i in ranked:
