@@ -10,6 +10,7 @@ import json
 import socket
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import product
 from pathlib import Path
 
 import pytest
@@ -177,15 +178,21 @@ def test_upstream_prices_match_genai_prices_own_calculator(book) -> None:
                 continue
             model = book.upstream.lookup_in(provider_id, info.id)
             assert model is not None, info.id
-            for inp in (1_000, 300_000):
-                usage = Usage(input_tokens=inp, cached_input_tokens=inp // 4, output_tokens=500)
+            batch_prices = model.current_price.batch_discount is not None
+            for inp, batch in product((1_000, 300_000), (False, True)):
+                if batch and not batch_prices:
+                    continue
+                usage = Usage(
+                    input_tokens=inp, cached_input_tokens=inp // 4, output_tokens=500, batch=batch
+                )
                 theirs = info.calc_price(
                     GenaiUsage(input_tokens=inp, cache_read_tokens=inp // 4, output_tokens=500),
                     provider,
                     genai_request_timestamp=now,
+                    price_context={"processing": "batch"} if batch else None,
                 ).total_price
                 ours = price_usage(model, usage).total_cost
-                assert abs(ours - theirs) < Decimal("0.000001"), (provider_id, info.id, inp)
+                assert abs(ours - theirs) < Decimal("0.000001"), (provider_id, info.id, inp, batch)
                 checked += 1
     assert checked > 1000
 

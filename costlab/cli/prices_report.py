@@ -1,4 +1,4 @@
-"""``costlab prices audit`` and ``costlab prices check``: the output of the library's reports."""
+"""``costlab prices audit`` and ``costlab prices check``: the library's reports, laid out."""
 
 from __future__ import annotations
 
@@ -7,9 +7,56 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from costlab.cli._common import print_json, table
+
 
 def run_audit(book: Any, against: Sequence[Path], day: date, as_json: bool) -> int:
-    raise NotImplementedError
+    from costlab.prices.audit import audit
+
+    report = audit(book, list(against), on=day)
+    if as_json:
+        print_json(report.to_dict())
+        return 0
+    rows = [
+        [
+            d.model,
+            d.field,
+            "-" if d.book is None else d.book,
+            "unknown" if d.book_layer.startswith("unknown") else d.book_layer,
+            d.other,
+            d.source,
+            d.difference,
+            d.kind,
+        ]
+        for d in report.disagreements
+    ]
+    print(f"price book: {report.fingerprint}")
+    if rows:
+        print(
+            table(
+                rows,
+                ["model", "field", "book", "from", "other", "source", "difference", "kind"],
+                right=(2, 4, 6),
+            )
+        )
+    notes = sorted({(d.model, d.field, d.note) for d in report.disagreements if d.note})
+    if notes:
+        print("\nnotes")
+        for model, field, note in notes:
+            print(f"  {model} {field}: {note}")
+    kinds: dict[str, int] = {}
+    for d in report.disagreements:
+        kinds[d.kind] = kinds.get(d.kind, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
+    print(f"\n{len(rows)} differences ({summary}); prices in USD per 1M tokens in force on {day}.")
+    if report.left_out:
+        by_reason: dict[str, list[str]] = {}
+        for provider, model_id, reason in report.left_out:
+            by_reason.setdefault(reason, []).append(f"{provider}/{model_id}")
+        print(f"\n{len(report.left_out)} genai-prices models are not in the book:")
+        for reason, ids in sorted(by_reason.items()):
+            print(f"  {reason} ({len(ids)}): {', '.join(ids)}")
+    return 0
 
 
 def run_check(book: Any, scenario: Path | None, day: date, as_json: bool) -> int:

@@ -131,10 +131,15 @@ class PriceBook:
         if upstream is None or self.models.get(model.id) is not model:
             return None
         for name in (model.id, *model.aliases):
-            found = upstream.lookup_exact(name)
+            found = self._upstream_twin(upstream, model, name)
             if found is not None and self._replaced_ids().get(found.id) == model.id:
                 return found
         return None
+
+    @staticmethod
+    def _upstream_twin(upstream: UpstreamIndex, model: Model, name: str) -> Model | None:
+        """The upstream model a curated name means: at the model's own provider first."""
+        return upstream.lookup_in(model.provider, name) or upstream.lookup_exact(name)
 
     def _replaced_ids(self) -> dict[str, str]:
         """Upstream id -> the curated/user id that replaces it (a later layer names it)."""
@@ -144,7 +149,7 @@ class PriceBook:
             if upstream is not None:
                 for model in self:
                     for name in (model.id, *model.aliases):
-                        found = upstream.lookup_exact(name)
+                        found = self._upstream_twin(upstream, model, name)
                         if found is not None:
                             replaced.setdefault(found.id, model.id)
             self._replaced = replaced

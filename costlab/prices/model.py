@@ -276,7 +276,9 @@ class Model:
     def origin(self, field: str) -> str:
         """The layer a field (named as in price files: ``price``, ``context_window``) came
         from: ``genai-prices 0.2.3``, ``pricing/openai.yaml``, a user's file, or ``-``."""
-        return dict(self.provenance).get(field, self.source_file or "-")
+        if not self.provenance:
+            return self.source_file or "-"
+        return dict(self.provenance).get(field, "-")
 
     @property
     def current_price(self) -> PriceEntry:

@@ -31,7 +31,7 @@ from typing import Any
 from costlab.prices.model import BatchPrices, Lifecycle, Model, PriceEntry, PriceTier
 
 #: Bumped when the index's layout changes, so an old cache file is not read.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 3
 
 #: Day given to upstream prices that have no start date (genai-prices dates only changes).
 UNDATED = date(2000, 1, 1)
@@ -162,6 +162,20 @@ def build_index() -> dict[str, Any]:
     for i in ranked:
         for prefix in models[i]["starts_with"]:
             bare.setdefault(prefix.rstrip("-"), i)
+    # A maker's own prefix rule beats a reseller's exact name: `claude-sonnet-4-5-20250929` is
+    # Anthropic's (rule `claude-sonnet-4-5`), not Bedrock's regional copy that lists the name.
+    rank = {i: r for r, i in enumerate(ranked)}
+    prefixes = [(p, i) for i in ranked for p in models[i]["starts_with"]]
+    for name, owner in list(bare.items()):
+        better = [
+            (len(p), -rank[i], i)
+            for p, i in prefixes
+            if rank[i] < rank[owner]
+            and models[i]["provider"] != models[owner]["provider"]
+            and name.startswith(p)
+        ]
+        if better:
+            bare[name] = max(better)[2]
     for i, entry in enumerate(models):
         # The bare id belongs to one provider's copy; every other copy is <provider>/<id>.
         own = bare.get(entry["upstream_id"].lower()) == i
@@ -204,8 +218,21 @@ def _convert(provider_id: str, info: Any, version: str) -> dict[str, Any]:
         days = [d for d, _ in dated]
         if len(set(days)) != len(days):
             raise _LeftOut("two upstream prices share one start date")
-    batch = _batch_variant(info, notes)
-    prices = [_price(day, p, batch, version, notes) for day, p in dated]
+    batches = _batch_variants(info, notes)
+    # A batch price that starts later than the standard one starts a dated entry of its own.
+    for start, _ in batches:
+        if start is not None and start not in {d for d, _ in dated}:
+            in_force = [p for d, p in sorted(dated, key=lambda x: x[0]) if d <= start]
+            if in_force:
+                dated.append((start, in_force[-1]))
+    dated.sort(key=lambda x: x[0])
+    prices = []
+    for day, price in dated:
+        batch = None
+        for start, values in batches:
+            if start is None or start <= day:
+                batch = values
+        prices.append(_price(day, price, batch, notes))
     names = [info.id.lower()]
     starts: list[str] = []
     contains: list[str] = []
@@ -245,25 +272,44 @@ def _clause_names(
         notes.append(f"match rule {kind} not used for names")
 
 
-def _batch_variant(info: Any, notes: list[str]) -> dict[str, str] | None:
-    batch: dict[str, str] | None = None
+def _batch_variants(info: Any, notes: list[str]) -> list[tuple[date | None, dict[str, Any]]]:
+    """genai-prices' Batch API prices, each from its start date (None: always)."""
+    from genai_prices.types import StartDateConstraint
+
+    found: list[tuple[date | None, dict[str, Any]]] = []
     for variant in info.price_variants or ():
         when = dict(variant.when)
-        if when == {"processing": "batch"} and variant.constraint is None:
+        constraint = variant.constraint
+        if when == {"processing": "batch"} and (
+            constraint is None or isinstance(constraint, StartDateConstraint)
+        ):
             values = {
-                _PRICE_KEYS[k]: _text(v)
+                _PRICE_KEYS[k]: v
                 for k, v in variant.prices.__dict__.items()
-                if k in _PRICE_KEYS and v is not None and not hasattr(v, "tiers")
+                if k in _PRICE_KEYS and v is not None
             }
-            batch = values or None
+            start = None if constraint is None else constraint.start_date
+            found.append((start, values))
         else:
             label = ", ".join(f"{k}={v}" for k, v in when.items())
             notes.append(f"upstream price variant {label} not modelled")
-    return batch
+    found.sort(key=lambda x: (x[0] is not None, x[0] or UNDATED))
+    return found
+
+
+def _rate_at(value: Any, input_tokens: int) -> Decimal:
+    """A flat or tiered genai-prices rate for a request with this many input tokens."""
+    if not hasattr(value, "tiers"):
+        return Decimal(value)
+    rate = value.base
+    for tier in value.tiers:
+        if input_tokens > tier.start:
+            rate = tier.price
+    return Decimal(rate)
 
 
 def _price(
-    day: date, price: Any, batch: dict[str, str] | None, version: str, notes: list[str]
+    day: date, price: Any, batch: Mapping[str, Any] | None, notes: list[str]
 ) -> dict[str, Any]:
     values = {k: v for k, v in price.__dict__.items() if not k.startswith("_") and v is not None}
     if "input_mtok" not in values or "output_mtok" not in values:
@@ -293,22 +339,44 @@ def _price(
             value = values.get(key)
             if value is None:
                 continue
-            rate = value
-            if hasattr(value, "tiers"):
-                rate = value.base
-                for t in value.tiers:
-                    if t.start <= start:
-                        rate = t.price
-            tier[name] = _text(rate)
+            tier[name] = _text(_rate_at(value, start + 1))
         tiers.append(tier)
     if tiers:
         entry["tiers"] = tiers
     if batch and "input" in batch and Decimal(entry["input"]):
-        discount = 1 - Decimal(batch["input"]) / Decimal(entry["input"])
-        if 0 <= discount <= 1:
-            entry["batch_discount"] = _text(discount.normalize())
-            entry["batch"] = batch
+        entry.update(_batch_prices(values, batch, [0, *sorted(starts)], notes))
     return entry
+
+
+def _batch_prices(
+    standard: Mapping[str, Any], batch: Mapping[str, Any], thresholds: list[int], notes: list[str]
+) -> dict[str, Any]:
+    """costlab's batch_discount and explicit batch prices for a genai-prices batch variant.
+
+    genai-prices replaces only the components the variant names (a cached rate the variant
+    leaves out stays the standard one); costlab discounts every component and lets explicit
+    prices override, scaled at a tier like input. Where no such pair reproduces every rate at
+    every tier, the batch price is left out (with a note), never approximated.
+    """
+    rates = {}
+    for key, name in _PRICE_KEYS.items():
+        if key in standard:
+            rates[name] = batch.get(name, standard[key])
+    base_input = _rate_at(standard["input_mtok"], 0)
+    batch_input = _rate_at(rates["input"], 0)
+    discount = 1 - batch_input / base_input
+    if not 0 <= discount <= 1:
+        notes.append("upstream batch price above the standard price not modelled")
+        return {}
+    explicit = {name: _text(_rate_at(v, 0)) for name, v in rates.items()}
+    for above in thresholds[1:]:
+        tier_input = _rate_at(standard["input_mtok"], above + 1)
+        scale = tier_input / base_input
+        for name, value in rates.items():
+            if _rate_at(value, above + 1) != Decimal(explicit[name]) * scale:
+                notes.append("upstream batch prices of long-context tiers not modelled")
+                return {}
+    return {"batch_discount": _text(discount.normalize()), "batch": explicit}
 
 
 def _openai_encoding(model_id: str) -> str | None:
