@@ -193,12 +193,21 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
         f"  tokenizer          {model.tokenizer or 'none public (counts are estimates)'}",
         f"  status on {day}  {model.status_on(day)}",
     ]
-    if model.lifecycle and (model.lifecycle.retires_on or model.lifecycle.note):
-        lines.append(
-            f"  lifecycle          retires {model.lifecycle.retires_on or '-'}; {model.lifecycle.note or ''}".rstrip(
-                "; "
+    life = model.lifecycle
+    if life is not None:
+        parts = [
+            f"{label} {value}"
+            for label, value in (
+                ("released", life.released),
+                ("deprecated", life.deprecated_on),
+                ("shutdown", life.retires_on),
+                ("successor", life.successor),
             )
-        )
+            if value
+        ]
+        lines.append(f"  lifecycle          {'; '.join(parts) or '-'}")
+        if life.note:
+            lines.append(f"                     {life.note}")
     lines.append(f"  price from {p.effective_from} (USD per 1M tokens; source: {p.source})")
     for name in ("input", "cached_input", "cache_write", "cache_write_1h", "output"):
         value = getattr(p, name)
@@ -300,6 +309,8 @@ def model_json(model: object, day: date, book: Any = None) -> dict[str, object]:
         "tokenizer": model.tokenizer,
         "status": model.status_on(day),
         "retires_on": str(life.retires_on) if life and life.retires_on else None,
+        "deprecated_on": str(life.deprecated_on) if life and life.deprecated_on else None,
+        "successor": life.successor if life else None,
         "batch_discount": text(price.batch_discount),
         "price": {
             "input": text(price.input),

@@ -125,17 +125,33 @@ class FineTuning:
 
 @dataclass(frozen=True)
 class Lifecycle:
-    """Release, deprecation and retirement dates."""
+    """Release, deprecation and shutdown dates, and the model that takes over.
+
+    A model is ``deprecated`` from ``deprecated_on`` and ``retired`` from ``retires_on`` (its
+    shutdown: the first day the API no longer serves it); pricing on or after that day is
+    flagged ``retired`` everywhere. Only dates a provider page (or the sources it is quoted in)
+    gives belong here; a "not before" date is a ``note``, never a ``retires_on``.
+    """
 
     source: str = spec("where the dates come from", pattern=r"\S.*")
     released: date | None = spec("first day the model was available", default=None)
     deprecated_on: date | None = spec(
         "day the provider announced or marked deprecation", default=None
     )
-    retires_on: date | None = spec("day the API stops (or stopped) serving the model", default=None)
+    retires_on: date | None = spec(
+        "shutdown: the first day the API no longer serves the model", default=None
+    )
+    successor: str | None = spec(
+        "id of the model the provider names as the replacement", default=None, pattern=_ID_PATTERN
+    )
     note: str | None = spec(
         "free-text remark, e.g. 'retirement not before 2026-10-15'", default=None
     )
+
+    @property
+    def shutdown(self) -> date | None:
+        """The shutdown day (``retires_on``)."""
+        return self.retires_on
 
 
 @dataclass(frozen=True)

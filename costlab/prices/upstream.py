@@ -31,7 +31,7 @@ from typing import Any
 from costlab.prices.model import BatchPrices, Lifecycle, Model, PriceEntry, PriceTier
 
 #: Bumped when the index's layout changes, so an old cache file is not read.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 #: Day given to upstream prices that have no start date (genai-prices dates only changes).
 UNDATED = date(2000, 1, 1)
@@ -236,7 +236,8 @@ def _convert(provider_id: str, info: Any, version: str) -> dict[str, Any]:
     names = [info.id.lower()]
     starts: list[str] = []
     contains: list[str] = []
-    _clause_names(info.match, names, starts, contains, notes)
+    regexes: list[str] = []
+    _clause_names(info.match, names, starts, contains, regexes, notes)
     tokenizer = None
     if provider_id in ("openai", "azure"):
         tokenizer = _openai_encoding(info.id)
@@ -250,13 +251,19 @@ def _convert(provider_id: str, info: Any, version: str) -> dict[str, Any]:
         "names": list(dict.fromkeys(names)),
         "starts_with": starts,
         "contains": contains,
+        "regex": regexes,
         "tokenizer": tokenizer,
         "notes": sorted(set(notes)),
     }
 
 
 def _clause_names(
-    clause: Any, names: list[str], starts: list[str], contains: list[str], notes: list[str]
+    clause: Any,
+    names: list[str],
+    starts: list[str],
+    contains: list[str],
+    regexes: list[str],
+    notes: list[str],
 ) -> None:
     kind = type(clause).__name__
     if kind == "ClauseEquals":
@@ -265,11 +272,13 @@ def _clause_names(
         starts.append(clause.starts_with.lower())
     elif kind == "ClauseContains":
         contains.append(clause.contains.lower())
+    elif kind == "ClauseRegex":
+        regexes.append(clause.regex)
     elif kind == "ClauseOr":
         for sub in clause.or_:
-            _clause_names(sub, names, starts, contains, notes)
+            _clause_names(sub, names, starts, contains, regexes, notes)
     else:
-        notes.append(f"match rule {kind} not used for names")
+        notes.append(f"match rule {kind} not used for names")  # ends_with, and: too broad
 
 
 def _batch_variants(info: Any, notes: list[str]) -> list[tuple[date | None, dict[str, Any]]]:
@@ -497,7 +506,21 @@ class UpstreamIndex:
             found = self._match(key, self._ranked, contains=False)
         if found is None:  # e.g. Bedrock's regional ids: `us.anthropic.claude-...-v1:0`
             found = self._match(key, self._ranked, contains=True)
+        if found is None:  # dated snapshots by pattern: `claude-sonnet-5-5-20260101`
+            found = self._match_regex(key, self._ranked)
         return None if found is None else self.model(found)
+
+    def _match_regex(self, key: str, members: Sequence[int]) -> int | None:
+        import re
+
+        for i in members:
+            for pattern in self._entries[i].get("regex", ()):
+                try:
+                    if re.search(pattern, key):
+                        return i
+                except re.error:
+                    continue
+        return None
 
     def lookup_in(self, provider: str, name: str) -> Model | None:
         """The model ``name`` means at one provider, then at the providers it resells."""
@@ -507,6 +530,8 @@ class UpstreamIndex:
         if found is None:
             members = [i for i in self._ranked if self._entries[i]["provider"] == provider]
             found = self._match(key, members, contains=True)
+            if found is None:
+                found = self._match_regex(key, members)
         return None if found is None else self.model(found)
 
     def _scoped_names(self) -> dict[str, dict[str, int]]:
