@@ -58,6 +58,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     parser.add_argument(
         "--scenario", metavar="FILE", type=Path, help="check: the models this scenario uses"
     )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="check: record genai-prices' current values of the curated models (after a review)",
+    )
     parser.add_argument("--model", metavar="M", help="one model in detail (any id or alias)")
     parser.add_argument(
         "--date",
@@ -76,8 +81,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.against and args.action != "audit":
         raise CostlabError("only with `costlab prices audit`", "--against")
-    if args.scenario and args.action != "check":
-        raise CostlabError("only with `costlab prices check`", "--scenario")
+    if (args.scenario or args.record) and args.action != "check":
+        flag = "--scenario" if args.scenario else "--record"
+        raise CostlabError("only with `costlab prices check`", flag)
     book = pricebook(args)
     day = args.date or date.today()
     if args.action == "audit":
@@ -87,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "check":
         from costlab.cli.prices_report import run_check
 
-        return run_check(book, args.scenario, day, args.json)
+        return run_check(book, args.scenario, day, args.json, record=args.record)
     if args.model:
         return _show_model(book, book.resolve(args.model), day, args.json)
     wanted = args.provider.lower() if args.provider else None

@@ -59,5 +59,28 @@ def run_audit(book: Any, against: Sequence[Path], day: date, as_json: bool) -> i
     return 0
 
 
-def run_check(book: Any, scenario: Path | None, day: date, as_json: bool) -> int:
-    raise NotImplementedError
+def run_check(
+    book: Any, scenario: Path | None, day: date, as_json: bool, *, record: bool = False
+) -> int:
+    from costlab.prices.freshness import RECORDED, check
+    from costlab.prices.freshness import record as write_record
+
+    if record:
+        from costlab.prices import shipped_pricing_dir
+
+        path = shipped_pricing_dir() / RECORDED
+        data = write_record(book, path, on=day)
+        print(f"recorded {len(data['models'])} models' genai-prices values in {path}")
+        return 0
+    result = check(book, on=day, scenario=scenario)
+    if as_json:
+        print_json(result.to_dict())
+        return 1 if result.problems else 0
+    print(f"price book: {result.fingerprint}")
+    print(f"on {day}:")
+    for f in result.findings:
+        mark = "PROBLEM" if f.problem else "ok" if f.kind in ("layer_age", "in_service") else "note"
+        print(f"  {mark:<8} {f.kind:<17} {f.subject}: {f.message}")
+    count = len(result.problems)
+    print(f"\n{count} problem{'s' if count != 1 else ''}." if count else "\nno problems.")
+    return 1 if count else 0

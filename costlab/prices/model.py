@@ -329,3 +329,8 @@ class PriceFile:
     provider: str = spec("provider key, lowercase", pattern=r"[a-z0-9][a-z0-9_.-]*")
     models: tuple[Model, ...] = spec("the provider's models", default=())
     provider_name: str | None = spec("provider display name", default=None)
+    checked_on: date | None = spec(
+        "day the file's figures were last checked against their sources "
+        "(`costlab prices check` reports its age)",
+        default=None,
+    )

@@ -31,7 +31,7 @@ from typing import Any
 from costlab.prices.model import BatchPrices, Lifecycle, Model, PriceEntry, PriceTier
 
 #: Bumped when the index's layout changes, so an old cache file is not read.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 6
 
 #: Day given to upstream prices that have no start date (genai-prices dates only changes).
 UNDATED = date(2000, 1, 1)
@@ -181,9 +181,11 @@ def build_index() -> dict[str, Any]:
         own = bare.get(entry["upstream_id"].lower()) == i
         entry["id"] = entry["upstream_id"] if own else f"{entry['provider']}/{entry['upstream_id']}"
         bare.setdefault(entry["id"].lower(), i)
+    price_dates = sorted({p["effective_from"] for m in models for p in m["prices"]})
     return {
         "format": INDEX_FORMAT,
         "version": version,
+        "price_dates": price_dates,
         "providers": providers,
         "models": models,
         "names": bare,
@@ -482,11 +484,18 @@ class UpstreamIndex:
         self._names: dict[str, int] = raw["names"]
         self._ranked: list[int] = raw["ranked"]
         self.left_out = tuple(LeftOut(**r) for r in raw["left_out"])
+        self._price_dates: list[str] = raw["price_dates"]
         self._built: dict[int, Model] = {}
         self._scoped: dict[str, dict[str, int]] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def newest_price_date(self, on: date) -> date:
+        """The newest start date of an upstream price in force on ``on``: how current the
+        data is (later dates are scheduled changes)."""
+        past = [d for d in self._price_dates if d <= on.isoformat()]
+        return date.fromisoformat(past[-1]) if past else UNDATED
 
     def ids(self) -> Iterator[str]:
         return (e["id"] for e in self._entries)
