@@ -166,6 +166,13 @@ def _limit(model: Any, field: str) -> str:
     return format_tokens(getattr(model, field)) if _known(model, field) else "?"
 
 
+def _since(day: date) -> str:
+    """``from 2025-06-10``; genai-prices' prices before their first dated change have no day."""
+    from costlab.prices.upstream import UNDATED
+
+    return "undated" if day == UNDATED else f"from {day}"
+
+
 def _usd(value: object) -> str:
     return "-" if value is None else f"${value}"
 
@@ -214,7 +221,7 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
         lines.append(f"  lifecycle          {'; '.join(parts) or '-'}")
         if life.note:
             lines.append(f"                     {life.note}")
-    lines.append(f"  price from {p.effective_from} (USD per 1M tokens; source: {p.source})")
+    lines.append(f"  price {_since(p.effective_from)} (USD per 1M tokens; source: {p.source})")
     for name in ("input", "cached_input", "cache_write", "cache_write_1h", "output"):
         value = getattr(p, name)
         if value is not None:
@@ -241,8 +248,9 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
     if len(model.prices) > 1:
         lines.append("  price history")
         for entry in model.prices:
+            since = _since(entry.effective_from)
             lines.append(
-                f"    from {entry.effective_from}: ${entry.input} input, ${entry.cached_input or '-'} cached, ${entry.output} output"
+                f"    {since}: ${entry.input} input, ${entry.cached_input or '-'} cached, ${entry.output} output"
             )
     if model.notes:
         lines.append("  not modelled       " + "; ".join(model.notes))

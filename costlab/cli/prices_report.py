@@ -50,12 +50,17 @@ def run_audit(book: Any, against: Sequence[Path], day: date, as_json: bool) -> i
     summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
     print(f"\n{len(rows)} differences ({summary}); prices in USD per 1M tokens in force on {day}.")
     if report.left_out:
-        by_reason: dict[str, list[str]] = {}
-        for provider, model_id, reason in report.left_out:
-            by_reason.setdefault(reason, []).append(f"{provider}/{model_id}")
-        print(f"\n{len(report.left_out)} genai-prices models are not in the book:")
-        for reason, ids in sorted(by_reason.items()):
-            print(f"  {reason} ({len(ids)}): {', '.join(ids)}")
+        by_reason: dict[str, dict[str, int]] = {}
+        for provider, _, reason in report.left_out:
+            counts = by_reason.setdefault(reason, {})
+            counts[provider] = counts.get(provider, 0) + 1
+        print(
+            f"\n{len(report.left_out)} genai-prices models are not in the book (--json lists them):"
+        )
+        for reason, counts in sorted(by_reason.items()):
+            total = sum(counts.values())
+            spread = ", ".join(f"{p} {n}" for p, n in sorted(counts.items()))
+            print(f"  {reason}: {total} ({spread})")
     return 0
 
 

@@ -603,11 +603,9 @@ class UpstreamIndex:
         prices = tuple(_price_entry(p, source) for p in entry["prices"])
         context = entry["context_window"] or UNKNOWN_LIMIT
         # Only the names that resolve to this copy: another provider's copy may own the rest.
-        candidates = [*entry["names"], *(s.rstrip("-") for s in entry["starts_with"])]
+        # Exact names only: a prefix rule (`ft:gpt-4-0`) is a rule, not a name to show.
         aliases = tuple(
-            dict.fromkeys(
-                n for n in candidates if n != entry["id"].lower() and self._names.get(n) == index
-            )
+            n for n in entry["names"] if n != entry["id"].lower() and self._names.get(n) == index
         )
         lifecycle = None
         if entry["deprecated"]:
