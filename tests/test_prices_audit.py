@@ -143,7 +143,7 @@ def test_audit_text_output(cli, data: Path) -> None:
         x for x in result.out.splitlines() if x.startswith("gpt-4.1-mini") and "retires_on" in x
     )
     assert "2027-01-14" in line and "unconfirmed" in line
-    assert "genai-prices models are not in the book:" in result.out
+    assert "genai-prices models are not in the book (--json lists them):" in result.out
     assert "time-of-day prices" in result.out
 
 
