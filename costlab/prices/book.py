@@ -14,7 +14,6 @@ adds a model.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -22,11 +21,13 @@ from dataclasses import fields, replace
 from decimal import Decimal  # noqa: F401  (used by the doctest)
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from costlab.errors import CostlabError
 from costlab.prices.model import Model, PriceFile
-from costlab.prices.upstream import UpstreamIndex
+
+if TYPE_CHECKING:
+    from costlab.prices.upstream import UpstreamIndex
 from costlab.typed import build, field_name
 from costlab.yamlio import LineDict, load_yaml, read_text
 
@@ -58,7 +59,7 @@ class PriceBook:
         files: Sequence[str] = (),
         *,
         upstream: bool = False,
-        layers: Sequence[str] = (),
+        layers: Sequence[str | tuple[Path, ...]] = (),
     ) -> None:
         self.models: dict[str, Model] = {}
         self._names: dict[str, str] = {}
@@ -104,7 +105,12 @@ class PriceBook:
             version = installed_version()
             if version is not None:
                 parts.append(layer_name(version))
-        return " + ".join([*parts, *self.layers])
+        # The curated layer's hash is computed here, not on every load: most runs never print it.
+        named = [
+            layer if isinstance(layer, str) else f"costlab-curated {_digest(layer)}"
+            for layer in self.layers
+        ]
+        return " + ".join([*parts, *named])
 
     @property
     def providers(self) -> list[str]:
@@ -450,7 +456,7 @@ def _build_book(
         models,
         [str(p) for p in base_files],
         upstream=upstream,
-        layers=[f"costlab-curated {_digest(base_files)}"],
+        layers=[tuple(base_files)],
     )
     for path in layer_files:
         book = book.layered(
@@ -463,6 +469,8 @@ def _build_book(
 
 def _digest(paths: Sequence[Path]) -> str:
     """Eight hex digits of the files' contents: changes whenever one of them does."""
+    import hashlib
+
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.name.encode())

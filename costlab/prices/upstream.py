@@ -17,9 +17,7 @@ as notes on the model.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -419,6 +417,8 @@ def cache_path(version: str) -> Path:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
@@ -437,6 +437,8 @@ _loaded: dict[str, UpstreamIndex] = {}
 def load_upstream() -> UpstreamIndex | None:
     """The index of the installed genai-prices (None when it is not installed), from the cache
     file when there is one for this version, else built and cached."""
+    import json
+
     version = installed_version()
     if version is None:
         return None
