@@ -9,7 +9,8 @@ Runs, interleaved so that machine noise hits every variant alike, fresh processe
   the commit before the layered book, as the baseline.
 
 Prints min and median seconds of each and the growth over the baseline (``before`` when given,
-else ``curated``). Target: estimate grows by at most 50 ms.
+else ``curated``). Target: estimate grows by at most 50 ms. On a busy machine the medians are
+noisy; the minimums are the steadier figure.
 
 Run: .venv/bin/python benchmarks/bench_pricebook.py [--runs N] [--before DIR]
 """
@@ -32,6 +33,9 @@ ARGS = ["--input-tokens", "1234", "--output-tokens", "300", "--requests", "1000"
 def run_once(pythonpath: Path, model: str, cache: str) -> float:
     env = {**os.environ, "PYTHONPATH": str(pythonpath), "XDG_CACHE_HOME": cache}
     env.pop("COSTLAB_PRICES", None)
+    # As installed: with bytecode caches (a checkout run with PYTHONDONTWRITEBYTECODE would
+    # compile every module on every run and measure the compiler).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "costlab.cli", "estimate", "--model", model, *ARGS],

@@ -29,7 +29,7 @@ from typing import Any
 from costlab.prices.model import BatchPrices, Lifecycle, Model, PriceEntry, PriceTier
 
 #: Bumped when the index's layout changes, so an old cache file is not read.
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 
 #: Day given to upstream prices that have no start date (genai-prices dates only changes).
 UNDATED = date(2000, 1, 1)
@@ -121,6 +121,8 @@ def layer_name(version: str) -> str:
 
 def build_index() -> dict[str, Any]:
     """Read genai-prices' bundled data into costlab's compact JSON index (slow: imports it)."""
+    import json
+
     import genai_prices.data as data
 
     version = installed_version() or "unknown"
@@ -185,7 +187,12 @@ def build_index() -> dict[str, Any]:
         "version": version,
         "price_dates": price_dates,
         "providers": providers,
-        "models": models,
+        # What lookups scan, per entry; the rest of an entry is a JSON string decoded only when
+        # its model is built (decoding all of it would cost more than a whole command may).
+        "rules": [
+            [m["provider"], m["names"], m["starts_with"], m["contains"], m["regex"]] for m in models
+        ],
+        "models": [json.dumps(m, separators=(",", ":")) for m in models],
         "names": bare,
         "ranked": ranked,
         "left_out": left_out,
@@ -482,16 +489,19 @@ class UpstreamIndex:
         self.version: str = raw["version"]
         self.layer = layer_name(self.version)
         self.providers: Mapping[str, Any] = raw["providers"]
-        self._entries: list[dict[str, Any]] = raw["models"]
+        self._packed: list[str] = raw["models"]
+        self._rules: list[list[Any]] = raw["rules"]
+        self._decoded: dict[int, dict[str, Any]] = {}
         self._names: dict[str, int] = raw["names"]
         self._ranked: list[int] = raw["ranked"]
         self.left_out = tuple(LeftOut(**r) for r in raw["left_out"])
         self._price_dates: list[str] = raw["price_dates"]
         self._built: dict[int, Model] = {}
         self._scoped: dict[str, dict[str, int]] | None = None
+        self._by_provider: dict[str, list[int]] | None = None
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._packed)
 
     def newest_price_date(self, on: date) -> date:
         """The newest start date of an upstream price in force on ``on``: how current the
@@ -500,7 +510,7 @@ class UpstreamIndex:
         return date.fromisoformat(past[-1]) if past else UNDATED
 
     def ids(self) -> Iterator[str]:
-        return (e["id"] for e in self._entries)
+        return (self._entry(i)["id"] for i in range(len(self._packed)))
 
     def provider_of(self, prefix: str) -> str | None:
         """The genai-prices provider a name prefix (``bedrock``, ``azure``, ``openai``) means."""
@@ -525,7 +535,7 @@ class UpstreamIndex:
         import re
 
         for i in members:
-            for pattern in self._entries[i].get("regex", ()):
+            for pattern in self._rules[i][4]:
                 try:
                     if re.search(pattern, key):
                         return i
@@ -539,18 +549,27 @@ class UpstreamIndex:
         scoped = self._scoped_names()
         found = scoped.get(provider, {}).get(key)
         if found is None:
-            members = [i for i in self._ranked if self._entries[i]["provider"] == provider]
+            members = self._members().get(provider, [])
             found = self._match(key, members, contains=True)
             if found is None:
                 found = self._match_regex(key, members)
         return None if found is None else self.model(found)
 
+    def _members(self) -> dict[str, list[int]]:
+        """Each provider's entries, in rank order."""
+        if self._by_provider is None:
+            by_provider: dict[str, list[int]] = {}
+            for i in self._ranked:
+                by_provider.setdefault(self._rules[i][0], []).append(i)
+            self._by_provider = by_provider
+        return self._by_provider
+
     def _scoped_names(self) -> dict[str, dict[str, int]]:
         if self._scoped is None:
             scoped: dict[str, dict[str, int]] = {}
-            for i, entry in enumerate(self._entries):
-                names = scoped.setdefault(entry["provider"], {})
-                for n in entry["names"]:
+            for i, (provider, own_names, *_) in enumerate(self._rules):
+                names = scoped.setdefault(provider, {})
+                for n in own_names:
                     names.setdefault(n, i)
             self._scoped = scoped
         return self._scoped
@@ -558,12 +577,12 @@ class UpstreamIndex:
     def _match(self, key: str, members: Sequence[int], *, contains: bool) -> int | None:
         best: tuple[int, int] | None = None
         for i in members:
-            entry = self._entries[i]
-            for prefix in entry["starts_with"]:
+            _, _, starts_with, contains_rules, _ = self._rules[i]
+            for prefix in starts_with:
                 if key.startswith(prefix) and (best is None or len(prefix) > best[0]):
                     best = (len(prefix), i)
             if contains:
-                for part in entry["contains"]:
+                for part in contains_rules:
                     if part in key and (best is None or len(part) > best[0]):
                         best = (len(part), i)
         return None if best is None else best[1]
@@ -586,16 +605,25 @@ class UpstreamIndex:
 
     def entry(self, model_id: str) -> dict[str, Any] | None:
         found = self._names.get(model_id.lower())
-        return None if found is None else self._entries[found]
+        return None if found is None else self._entry(found)
 
     def all_models(self) -> Iterator[Model]:
-        for i in range(len(self._entries)):
+        for i in range(len(self._packed)):
             yield self.model(i)
+
+    def _entry(self, index: int) -> dict[str, Any]:
+        import json
+
+        entry = self._decoded.get(index)
+        if entry is None:
+            entry = json.loads(self._packed[index])
+            self._decoded[index] = entry
+        return entry
 
     def model(self, index: int) -> Model:
         built = self._built.get(index)
         if built is None:
-            built = self._build(index, self._entries[index])
+            built = self._build(index, self._entry(index))
             self._built[index] = built
         return built
 
