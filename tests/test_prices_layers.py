@@ -18,7 +18,7 @@ import pytest
 from costlab.cost import price_usage
 from costlab.errors import CostlabError
 from costlab.prices import book as book_module
-from costlab.prices import load_pricebook, upstream
+from costlab.prices import load_pricebook, upstream, upstream_build
 from costlab.usage import Usage
 
 #: The makers and the cloud resellers whose every model must resolve (or be left out, saying why).
@@ -250,7 +250,7 @@ def test_index_is_built_once_per_version_and_then_read_from_the_cache(
     def no_build() -> dict[str, object]:
         raise AssertionError("rebuilt although the cache holds this version")
 
-    monkeypatch.setattr(upstream, "build_index", no_build)
+    monkeypatch.setattr(upstream_build, "build_index", no_build)
     monkeypatch.setattr(upstream, "_loaded", {})
     again = upstream.load_upstream()
     assert again is not None and again.lookup("gpt-4") is not None
