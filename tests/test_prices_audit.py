@@ -22,11 +22,12 @@ DAY = "2026-11-26"
 
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the audit tried to open a network connection")
+    class Refused(socket.socket):  # a class, so that modules subclassing socket still import
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise AssertionError("the audit tried to open a network connection")
 
-    monkeypatch.setattr(socket, "socket", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "socket", Refused)
+    monkeypatch.setattr(socket, "create_connection", Refused)
 
 
 def rows(result: dict, model: str, field: str) -> list[dict]:

@@ -7,6 +7,7 @@ the curated files' published figures; no test touches the network.
 from __future__ import annotations
 
 import json
+import os
 import socket
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -20,6 +21,8 @@ from costlab.errors import CostlabError
 from costlab.prices import book as book_module
 from costlab.prices import load_pricebook, upstream, upstream_build
 from costlab.usage import Usage
+
+ROOT = Path(__file__).resolve().parent.parent
 
 #: The makers and the cloud resellers whose every model must resolve (or be left out, saying why).
 PROVIDERS = (
@@ -42,11 +45,12 @@ PROVIDERS = (
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any socket opened while these tests run fails them: the book needs no network."""
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the price book tried to open a network connection")
+    class Refused(socket.socket):  # a class, so that modules subclassing socket still import
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise AssertionError("the price book tried to open a network connection")
 
-    monkeypatch.setattr(socket, "socket", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "socket", Refused)
+    monkeypatch.setattr(socket, "create_connection", Refused)
 
 
 @pytest.fixture
@@ -312,3 +316,28 @@ def test_prices_lists_a_provider_only_upstream_covers(cli) -> None:
     result = cli("prices", "--provider", "azure", "--json")
     assert result.code == 0, result.err
     assert {m["provider"] for m in json.loads(result.out)} == {"azure"}
+
+
+def test_building_the_index_uses_no_network_and_no_http_client(tmp_path: Path) -> None:
+    """A fresh process with an empty cache, sockets refused: the index builds, genai-prices'
+    updater never starts and its HTTP client is never imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import socket, sys\n"
+        "class Refused(socket.socket):\n"
+        "    def __init__(self, *a, **k): raise SystemExit('network used')\n"
+        "socket.socket = Refused\n"
+        "socket.create_connection = Refused\n"
+        "from costlab.prices import load_pricebook\n"
+        "assert load_pricebook(use_env=False).resolve('gpt-4').id == 'gpt-4'\n"
+        "assert 'httpx' not in sys.modules, 'httpx imported'\n"
+        "print('ok')\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert proc.stdout == "ok\n", proc.stderr
+    assert list((tmp_path / "costlab").glob("genai-prices-*.json"))
