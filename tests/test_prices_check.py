@@ -77,7 +77,7 @@ def test_a_retired_model_in_the_scenario_fails_the_check(cli, tmp_path: Path) ->
         {
             "kind": "retired",
             "subject": "gpt-3.5-turbo-0125 (gpt-3.5-turbo)",
-            "message": "retired on 2026-10-23",
+            "message": "retired on 2026-10-23; successor gpt-4.1-mini",
             "problem": True,
         }
     ]

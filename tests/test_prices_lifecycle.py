@@ -89,11 +89,44 @@ def test_a_claude_sonnet_is_active_today(book) -> None:
     assert sonnets, "no active Claude Sonnet in the book"
 
 
-def test_every_successor_is_in_the_book(book) -> None:
+def test_every_successor_leads_to_a_live_model(book) -> None:
+    from costlab.prices.freshness import final_successor
+
     for model in book:
-        successor = model.lifecycle.successor if model.lifecycle else None
-        if successor is not None:
-            assert book.resolve(successor).status_on(DAY) != "retired", model.id
+        if model.lifecycle is not None and model.lifecycle.successor:
+            assert final_successor(book, model, DAY) is not None, model.id
+    # gpt-5-chat-latest's substitute, gpt-5.3-chat-latest, shut down too: the chain ends at gpt-5.5.
+    chat = book.resolve("gpt-5-chat-latest")
+    assert chat.lifecycle.successor == "gpt-5.3-chat-latest"
+    assert final_successor(book, chat, DAY).id == "gpt-5.5"
+
+
+@pytest.mark.parametrize(
+    ("name", "live"),
+    [
+        ("gpt-5.1-codex", "gpt-5.1"),
+        ("gpt-5-codex", "gpt-5"),
+        ("gpt-4o-mini-search-preview", "gpt-4o-mini"),
+    ],
+)
+def test_a_retired_upstream_name_of_a_live_model_is_its_own_retired_model(
+    book, name: str, live: str
+) -> None:
+    # genai-prices lists these retired ids as names of live models; the curated layer splits
+    # them off with OpenAI's shutdown date, keeping the same prices.
+    retired, alive = book.resolve(name), book.resolve(live)
+    assert retired.id == name and retired.status_on(DAY) == "retired"
+    assert alive.status_on(DAY) == "active"
+    assert retired.price_on(DAY) == alive.price_on(DAY)
+    assert retired.origin("lifecycle") == "pricing/openai.yaml"
+    assert book.resolve(f"openai/{name}").id == name
+
+
+def test_an_upstream_model_gets_the_curated_lifecycle(book) -> None:
+    gpt4 = book.resolve("gpt-4-0613")
+    assert gpt4.id == "gpt-4" and gpt4.lifecycle.shutdown == date(2026, 10, 23)
+    assert gpt4.origin("price").startswith("genai-prices ")
+    assert gpt4.origin("lifecycle") == "pricing/openai.yaml"
 
 
 def test_prices_model_shows_the_lifecycle(cli) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from costlab.errors import CostlabError
-from costlab.prices.model import Model, PriceFile
+from costlab.prices.model import Model, PriceFile, UpstreamPatch
 
 if TYPE_CHECKING:
     from costlab.prices.upstream import UpstreamIndex
@@ -60,6 +60,7 @@ class PriceBook:
         *,
         upstream: bool = False,
         layers: Sequence[str | tuple[Path, ...]] = (),
+        patches: Mapping[str, tuple[UpstreamPatch, str]] | None = None,
     ) -> None:
         self.models: dict[str, Model] = {}
         self._names: dict[str, str] = {}
@@ -68,6 +69,9 @@ class PriceBook:
         self._use_upstream = upstream
         self._upstream: UpstreamIndex | None = None
         self._replaced: dict[str, str] | None = None
+        self._patches = dict(patches or {})
+        self._patched: dict[str, Model] = {}
+        self._split_keys: set[str] = set()
         for model in models:
             self.models[model.id] = model
         for model in self.models.values():
@@ -129,7 +133,11 @@ class PriceBook:
         replaced = self._replaced_ids()
         for model in upstream.all_models():
             if model.id not in replaced and model.id.lower() not in self._names:
-                yield model
+                yield self._curated_for(model)
+        for key in self._patches:
+            split = self._split(upstream, key)
+            if split is not None and key in self._split_keys and key not in self._names:
+                yield split
 
     def replaces(self, model: Model) -> Model | None:
         """The upstream model a curated or user model stands in for (same id or alias)."""
@@ -168,6 +176,9 @@ class PriceBook:
         upstream = self.upstream
         if upstream is None:
             return None
+        split = self._split(upstream, name)
+        if split is not None:
+            return split
         if "/" in name:
             prefix, rest = name.strip().split("/", 1)
             provider = upstream.provider_of(prefix)
@@ -181,6 +192,9 @@ class PriceBook:
         return None if found is None else self._curated_for(found)
 
     def _lookup_at(self, upstream: UpstreamIndex, provider: str, name: str) -> Model | None:
+        split = self._split(upstream, name)
+        if split is not None and split.provider in upstream.chain(provider):
+            return split
         for p in upstream.chain(provider):
             key = self._names.get(name.strip().lower())
             if key and self.models[key].provider == p:
@@ -191,8 +205,74 @@ class PriceBook:
         return None
 
     def _curated_for(self, model: Model) -> Model:
+        """An upstream model as the book has it: replaced by a curated or user model naming
+        it, or with the curated layer's patch (lifecycle, limits) applied."""
         replacement = self._replaced_ids().get(model.id)
-        return self.models[replacement] if replacement else model
+        if replacement:
+            return self.models[replacement]
+        found = self._patches.get(model.id.lower())
+        if found is None:
+            return model
+        patched = self._patched.get(model.id)
+        if patched is None:
+            patch, where = found
+            given = patch.given()
+            origin = dict(model.provenance)
+            origin.update((name, where) for name in given)
+            if "max_output_tokens" in given:
+                given["max_output_tokens"] = min(given["max_output_tokens"], model.context_window)
+            patched = replace(model, **given, provenance=tuple(sorted(origin.items())))
+            self._patched[model.id] = patched
+        return patched
+
+    def _split(self, upstream: UpstreamIndex, name: str) -> Model | None:
+        """A curated patch whose id is another *name* of an upstream model (genai-prices lists
+        `gpt-5.1-codex` as a name of gpt-5.1): that name becomes a model of its own, with the
+        same prices and the patch's lifecycle, so a retired name never prices as a live model."""
+        key = name.strip().lower()
+        found = self._patches.get(key)
+        if found is None:
+            return None
+        base = upstream.lookup_exact(key) or upstream.lookup(key)
+        if base is None:
+            return None
+        model = self._curated_for(base)
+        if model.id.lower() == key:
+            return model  # the patch is on the model itself
+        split = self._patched.get(key)
+        if split is None:
+            patch, where = found
+            given = patch.given()
+            origin = dict(model.provenance) or {n: model.source_file for n in ("price", "name")}
+            origin.update((n, where) for n in ("id", "name", *given))
+            origin["aliases"] = "-"
+            split = replace(
+                model,
+                id=patch.id,
+                name=patch.id,
+                aliases=(),
+                fine_tuning=None,
+                **given,
+                provenance=tuple(sorted(origin.items())),
+            )
+            self._patched[key] = split
+            self._split_keys.add(key)
+        return split
+
+    def patches(self) -> list[tuple[str, str]]:
+        """(id, file) of the curated layer's patches of upstream models."""
+        return [(patch.id, where) for patch, where in self._patches.values()]
+
+    def unknown_patches(self) -> list[tuple[str, str]]:
+        """(id, file) of curated patches that name no genai-prices model."""
+        upstream = self.upstream
+        if upstream is None:
+            return []
+        return [
+            (patch.id, where)
+            for patch, where in self._patches.values()
+            if upstream.lookup_exact(patch.id) is None
+        ]
 
     def resolve(self, name: str) -> Model:
         """The model an id or alias names; a fine-tuned id ``ft:BASE:...`` gets its base's
@@ -258,6 +338,7 @@ class PriceBook:
             [*self.files, *([source] if source else [])],
             upstream=self._use_upstream,
             layers=[*self.layers, *([label] if label else [])],
+            patches=self._patches,
         )
         book._upstream = self._upstream
         return book
@@ -274,6 +355,7 @@ class _OverrideBase(Mapping[str, Model]):
             model = upstream.lookup_exact(key) if upstream is not None else None
             if model is None or model.id != key:
                 raise KeyError(key)
+            model = self._book._curated_for(model)
         return model
 
     def __iter__(self) -> Iterator[str]:
@@ -302,17 +384,28 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def read_price_file(path: Path, *, base: Mapping[str, Model] | None = None) -> list[Model]:
+def read_price_file(
+    path: Path,
+    *,
+    base: Mapping[str, Model] | None = None,
+    patches: dict[str, tuple[UpstreamPatch, str]] | None = None,
+) -> list[Model]:
     """Read and validate one price file.
 
     Entries whose ``id`` is in ``base`` are overrides: the fields they give replace the base
     model's (a new ``price`` replaces the whole price history). Errors name file, model, field.
     """
-    return parse_price_text(read_text(path, "price file"), _display(path), base=base)
+    return parse_price_text(
+        read_text(path, "price file"), _display(path), base=base, patches=patches
+    )
 
 
 def parse_price_text(
-    text: str, where: str, *, base: Mapping[str, Model] | None = None
+    text: str,
+    where: str,
+    *,
+    base: Mapping[str, Model] | None = None,
+    patches: dict[str, tuple[UpstreamPatch, str]] | None = None,
 ) -> list[Model]:
     """Validate the YAML text of a price file named ``where`` (e.g. an upload); see
     :func:`read_price_file`."""
@@ -325,8 +418,15 @@ def parse_price_text(
         header = build(PriceFile, {k: v for k, v in raw.items() if k != "models"})
         if not isinstance(entries, list):
             raise CostlabError("must be a list of models", "models")
+        if header.upstream and patches is None:
+            raise CostlabError(
+                "only costlab's shipped price files patch upstream models", "upstream"
+            )
     except CostlabError as exc:
         raise exc.within(where) from None
+    for patch in header.upstream:
+        assert patches is not None
+        patches[patch.id.lower()] = (patch, where)
     models: list[Model] = []
     seen: set[str] = set()
     for index, entry in enumerate(entries):
@@ -449,14 +549,16 @@ def _build_book(
     base_files: Sequence[Path], layer_files: Sequence[Path], *, upstream: bool = True
 ) -> PriceBook:
     models: list[Model] = []
+    patches: dict[str, tuple[UpstreamPatch, str]] = {}
     for path in base_files:
-        models.extend(read_price_file(path))
+        models.extend(read_price_file(path, patches=patches))
     _check_names(models)
     book = PriceBook(
         models,
         [str(p) for p in base_files],
         upstream=upstream,
         layers=[tuple(base_files)],
+        patches=patches,
     )
     for path in layer_files:
         book = book.layered(

@@ -184,18 +184,51 @@ def _month_end(first_of_month: date) -> date:
     return date.fromordinal(date(index // 12, index % 12 + 1, 1).toordinal() - 1)
 
 
+def final_successor(book: PriceBook, model: Model, on: date) -> Model | None:
+    """Where a retired model's workload ends up: its successor, or that one's successor while
+    the successor is retired too (gpt-5-chat-latest -> gpt-5.3-chat-latest -> gpt-5.5). None when
+    the chain ends at an unknown or retired model."""
+    seen = {model.id}
+    current = model
+    while current.lifecycle is not None and current.lifecycle.successor:
+        try:
+            current = book.resolve(current.lifecycle.successor)
+        except CostlabError:
+            return None
+        if current.id in seen:
+            return None
+        seen.add(current.id)
+        if current.status_on(on) != "retired":
+            return current
+    return None
+
+
 def _successors(book: PriceBook, on: date) -> Iterator[Finding]:
-    for model in book:
+    for model in _with_lifecycle(book):
         successor = model.lifecycle.successor if model.lifecycle else None
         if successor is None:
             continue
+        if final_successor(book, model, on) is None:
+            yield Finding(
+                "successor",
+                model.id,
+                f"successor {successor} is not in the book, or leads only to retired models",
+                True,
+            )
+    for patch_id, where in book.unknown_patches():
+        yield Finding(
+            "unknown", f"{where}: upstream {patch_id}", "no such genai-prices model", True
+        )
+
+
+def _with_lifecycle(book: PriceBook) -> Iterator[Model]:
+    """The curated models, and the upstream models the curated layer gives a lifecycle."""
+    yield from book
+    for patch_id, _ in book.patches():
         try:
-            target = book.resolve(successor)
+            yield book.resolve(patch_id)
         except CostlabError:
-            yield Finding("successor", model.id, f"successor {successor} is not in the book", True)
             continue
-        if target.status_on(on) == "retired":
-            yield Finding("successor", model.id, f"successor {successor} is retired too", True)
 
 
 # --- curated overrides against the upstream values they were reviewed with -----------------------

@@ -323,11 +323,51 @@ class Model:
 
 
 @dataclass(frozen=True)
+class UpstreamPatch:
+    """What costlab adds to a model that only genai-prices prices: its lifecycle and the limits
+    genai-prices does not give. The model keeps genai-prices' prices and names."""
+
+    id: str = spec(
+        "the genai-prices model id (as `costlab prices --all` lists it)", pattern=_ID_PATTERN
+    )
+    lifecycle: Lifecycle | None = spec("release, deprecation and shutdown", default=None)
+    max_output_tokens: int | None = spec(
+        "most output tokens one request may produce", default=None, gt=0
+    )
+    max_input_tokens: int | None = spec(
+        "most input tokens one request may hold", default=None, gt=0
+    )
+    knowledge_cutoff: date | str | None = spec(
+        "training-data cutoff: YYYY-MM-DD or YYYY-MM", default=None, pattern=r"\d{4}-\d{2}(-\d{2})?"
+    )
+    input_modalities: tuple[Modality, ...] | None = spec("what the model accepts", default=None)
+    output_modalities: tuple[Modality, ...] | None = spec("what the model produces", default=None)
+
+    def given(self) -> dict[str, Any]:
+        """The fields this patch sets, keyed as in files."""
+        return {
+            name: getattr(self, name)
+            for name in (
+                "lifecycle",
+                "max_output_tokens",
+                "max_input_tokens",
+                "knowledge_cutoff",
+                "input_modalities",
+                "output_modalities",
+            )
+            if getattr(self, name) is not None
+        }
+
+
+@dataclass(frozen=True)
 class PriceFile:
     """One YAML file of the price book: a provider and its models."""
 
     provider: str = spec("provider key, lowercase", pattern=r"[a-z0-9][a-z0-9_.-]*")
     models: tuple[Model, ...] = spec("the provider's models", default=())
+    upstream: tuple[UpstreamPatch, ...] = spec(
+        "fields added to models only genai-prices prices (lifecycle, limits)", default=()
+    )
     provider_name: str | None = spec("provider display name", default=None)
     checked_on: date | None = spec(
         "day the file's figures were last checked against their sources "
