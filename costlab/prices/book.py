@@ -161,11 +161,21 @@ class PriceBook:
             replaced: dict[str, str] = {}
             upstream = self.upstream
             if upstream is not None:
-                for model in self:
-                    for name in (model.id, *model.aliases):
-                        found = self._upstream_twin(upstream, model, name)
-                        if found is not None:
-                            replaced.setdefault(found.id, model.id)
+                pairs = [
+                    (found, model)
+                    for model in self
+                    for name in (model.id, *model.aliases)
+                    if (found := self._upstream_twin(upstream, model, name)) is not None
+                ]
+                # A curated model named like the upstream model itself comes first (gpt-5, not
+                # gpt-5-chat-latest, which genai-prices lists as one of gpt-5's names).
+                pairs.sort(
+                    key=lambda p: (
+                        p[0].id.lower() not in {n.lower() for n in (p[1].id, *p[1].aliases)}
+                    )
+                )
+                for found, model in pairs:
+                    replaced.setdefault(found.id, model.id)
             self._replaced = replaced
         return self._replaced
 
