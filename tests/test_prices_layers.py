@@ -341,3 +341,17 @@ def test_building_the_index_uses_no_network_and_no_http_client(tmp_path: Path) -
     )
     assert proc.stdout == "ok\n", proc.stderr
     assert list((tmp_path / "costlab").glob("genai-prices-*.json"))
+
+
+def test_a_hosts_copy_named_after_another_provider_is_spelled_with_the_host(book) -> None:
+    # Avian serves `deepseek/deepseek-v3.2`; that name means DeepSeek's own model, and Avian's
+    # copy is `avian/deepseek/deepseek-v3.2`.
+    assert book.resolve("deepseek/deepseek-v3.2").provider == "deepseek"
+    avian = book.resolve("avian/deepseek/deepseek-v3.2")
+    assert (avian.id, avian.provider) == ("avian/deepseek/deepseek-v3.2", "avian")
+
+
+def test_upstream_deprecation_without_a_date_reads_deprecated(cli) -> None:
+    result = cli("prices", "--model", "avian/deepseek/deepseek-v3.2", "--date", "2026-11-26")
+    assert "  status on 2026-11-26  deprecated" in result.out
+    assert "  lifecycle          deprecated (no date given)" in result.out

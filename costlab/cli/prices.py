@@ -166,6 +166,13 @@ def _limit(model: Any, field: str) -> str:
     return format_tokens(getattr(model, field)) if _known(model, field) else "?"
 
 
+def _day(day: date | None) -> str | None:
+    """A lifecycle day; genai-prices' undated deprecations read as such."""
+    from costlab.prices.upstream import UNDATED
+
+    return "(no date given)" if day == UNDATED else None if day is None else str(day)
+
+
 def _since(day: date) -> str:
     """``from 2025-06-10``; genai-prices' prices before their first dated change have no day."""
     from costlab.prices.upstream import UNDATED
@@ -212,8 +219,8 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
             f"{label} {value}"
             for label, value in (
                 ("released", life.released),
-                ("deprecated", life.deprecated_on),
-                ("shutdown", life.retires_on),
+                ("deprecated", _day(life.deprecated_on)),
+                ("shutdown", _day(life.retires_on)),
                 ("successor", life.successor),
             )
             if value

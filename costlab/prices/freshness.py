@@ -167,7 +167,8 @@ def _scenario(book: PriceBook, path: Path, on: date) -> Iterator[Finding]:
             )
         elif status == "deprecated":
             since = life.deprecated_on if life is not None else None
-            yield Finding("deprecated", label, f"deprecated since {since}", False)
+            when = f"since {since}" if since and since.year > 2000 else "(no date given)"
+            yield Finding("deprecated", label, f"deprecated {when}", False)
         else:
             yield Finding(
                 "in_service", label, f"no shutdown known before {_month_end(last)}", False

@@ -29,7 +29,7 @@ from typing import Any
 from costlab.prices.model import BatchPrices, Lifecycle, Model, PriceEntry, PriceTier
 
 #: Bumped when the index's layout changes, so an old cache file is not read.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 
 #: Day given to upstream prices that have no start date (genai-prices dates only changes).
 UNDATED = date(2000, 1, 1)
@@ -312,8 +312,11 @@ class UpstreamIndex:
         )
         lifecycle = None
         if entry["deprecated"]:
+            # No day is given; UNDATED makes the status `deprecated` without inventing one.
             lifecycle = Lifecycle(
-                source=source, note="marked deprecated by genai-prices (no date given)"
+                source=source,
+                deprecated_on=UNDATED,
+                note="marked deprecated by genai-prices (no date given)",
             )
         layer = self.layer
         unknown = f"unknown ({layer} gives none)"

@@ -117,7 +117,11 @@ def build_index() -> dict[str, Any]:
             bare[name] = max(better)[2]
     for i, entry in enumerate(models):
         # The bare id belongs to one provider's copy; every other copy is <provider>/<id>.
-        own = bare.get(entry["upstream_id"].lower()) == i
+        # An id that starts with another provider's prefix (Avian's `deepseek/deepseek-v3.2`)
+        # would read as that provider's model: it is spelled with its host too.
+        head = entry["upstream_id"].split("/", 1)[0].lower() if "/" in entry["upstream_id"] else ""
+        foreign = head in PREFIXES or (head in providers and head != entry["provider"])
+        own = bare.get(entry["upstream_id"].lower()) == i and not foreign
         entry["id"] = entry["upstream_id"] if own else f"{entry['provider']}/{entry['upstream_id']}"
         bare.setdefault(entry["id"].lower(), i)
     price_dates = sorted({p["effective_from"] for m in models for p in m["prices"]})
