@@ -30,7 +30,13 @@ def test_readme_example_output_is_current(
     monkeypatch.chdir(README.parent)
     args = shlex.split(command)[1:]
     result = cli(*args)
-    assert result.out == expected, f"README example drifted: {command}"
+    assert _stable(result.out) == _stable(expected), f"README example drifted: {command}"
+
+
+def _stable(text: str) -> str:
+    """The curated layer's fingerprint is a hash of pricing/*.yaml: any edit of a price file
+    changes it, and the README shows it only as an example of its shape."""
+    return re.sub(r"costlab-curated [0-9a-f]{8}", "costlab-curated <sha8>", text)
 
 
 def test_readme_has_examples() -> None:

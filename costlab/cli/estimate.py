@@ -112,9 +112,10 @@ def run(args: argparse.Namespace) -> int:
         raise CostlabError(exc.what, "--" + exc.where[0].replace("_", "-")) from None
     if several(args):
         return run_usage(args, usage)
-    cost = price_usage(pricebook(args).resolve(args.model), usage, on=args.date)
+    book = pricebook(args)
+    cost = price_usage(book.resolve(args.model), usage, on=args.date)
     if args.json:
-        print_json(cost.to_dict())
+        print_json({**cost.to_dict(), "price_book": book.fingerprint})
     else:
         print_cost(cost)
     return 0
@@ -211,7 +212,7 @@ def run_file(args: argparse.Namespace) -> int:
         on=args.date,
     )
     if args.json:
-        print_json(cost.to_dict())
+        print_json({**cost.to_dict(), "price_book": book.fingerprint})
     else:
         print_count_cost(cost, output_note=note)
     report(count)

@@ -4,25 +4,64 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 from costlab.cli._common import add_json_option, add_prices_option, parse_date, print_json, table
 
 EXAMPLE = """examples:
   costlab prices --provider openai
-  costlab prices --model o3            # one model in detail, with its price history
-  costlab prices --json --prices my-discounts.yaml"""
+  costlab prices --model o3            # one model in detail: each field's layer, price history
+  costlab prices --provider azure      # a provider only genai-prices covers
+  costlab prices --all --json          # every model, genai-prices' included
+  costlab prices --json --prices my-discounts.yaml
+  costlab prices audit --against model_prices_and_context_window.json
+  costlab prices check --scenario support-bot.yaml
+
+layers: genai-prices' bundled data, then costlab's pricing/*.yaml, then COSTLAB_PRICES and
+--prices files; later layers override earlier ones by model id and field."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     parser = sub.add_parser(
         "prices",
         help="list models and their prices (USD per 1M tokens)",
-        description="List the price book: prices in USD per 1M tokens, limits and status.",
+        description="List the price book: prices in USD per 1M tokens, limits and status; "
+        "`audit` lists where the layers (and other sources' files) disagree, `check` "
+        "whether the book is fresh enough for a scenario.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--provider", metavar="P", help="only this provider (openai, anthropic, ...)"
+        "action",
+        nargs="?",
+        choices=("audit", "check"),
+        help="audit: disagreements between layers and sources; check: freshness (exit 1 on a "
+        "problem)",
+    )
+    parser.add_argument(
+        "--provider", metavar="P", help="only this provider (openai, anthropic, azure, ...)"
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="list genai-prices' models too, not only the curated ones",
+    )
+    parser.add_argument(
+        "--against",
+        action="append",
+        metavar="FILE",
+        type=Path,
+        help="audit: also compare with this file (LiteLLM's model_prices_and_context_window.json "
+        "or models.dev's api.json); repeatable",
+    )
+    parser.add_argument(
+        "--scenario", metavar="FILE", type=Path, help="check: the models this scenario uses"
+    )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="check: record genai-prices' current values of the curated models (after a review)",
     )
     parser.add_argument("--model", metavar="M", help="one model in detail (any id or alias)")
     parser.add_argument(
@@ -39,21 +78,37 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook
     from costlab.errors import CostlabError
-    from costlab.money import format_tokens
 
+    if args.against and args.action != "audit":
+        raise CostlabError("only with `costlab prices audit`", "--against")
+    if (args.scenario or args.record) and args.action != "check":
+        flag = "--scenario" if args.scenario else "--record"
+        raise CostlabError("only with `costlab prices check`", flag)
     book = pricebook(args)
     day = args.date or date.today()
+    if args.action == "audit":
+        from costlab.cli.prices_report import run_audit
+
+        return run_audit(book, args.against or [], day, args.json)
+    if args.action == "check":
+        from costlab.cli.prices_report import run_check
+
+        return run_check(book, args.scenario, day, args.json, record=args.record)
     if args.model:
-        return _show_model(book.resolve(args.model), day, args.json)
-    models = [m for m in book if not args.provider or m.provider == args.provider.lower()]
+        return _show_model(book, book.resolve(args.model), day, args.json)
+    wanted = args.provider.lower() if args.provider else None
+    models = [m for m in book if not wanted or m.provider == wanted]
+    if args.all or (wanted and not models):
+        # A provider only genai-prices covers (azure, aws, ...) is listed from it.
+        models = [m for m in book.all_models() if not wanted or m.provider == wanted]
     if not models:
         raise CostlabError(
-            f"no models for provider; known: {', '.join(book.providers)}",
+            f"no models for provider; known: {', '.join(_providers(book))}",
             f"provider '{args.provider}'",
         )
     models = [m for m in models if m.prices[0].effective_from <= day]
     if args.json:
-        print_json([model_json(m, day) for m in models])
+        print_json([model_json(m, day, book) for m in models])
         return 0
     rows = []
     for m in sorted(models, key=lambda m: (m.provider, m.price_on(day).input, m.id)):
@@ -66,8 +121,8 @@ def run(args: argparse.Namespace) -> int:
                 _usd(p.cached_input),
                 _usd(p.output),
                 f"{int(p.batch_discount * 100)}%" if p.batch_discount is not None else "-",
-                format_tokens(m.context_window),
-                format_tokens(m.max_output_tokens),
+                _limit(m, "context_window"),
+                _limit(m, "max_output_tokens"),
                 "yes" if m.tokenizer else "est.",
                 m.status_on(day),
             ]
@@ -91,27 +146,64 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     print(f"\n{len(rows)} models; prices in USD per 1M tokens in force on {day}.")
+    print(f"price book: {book.fingerprint}")
     return 0
+
+
+def _providers(book: Any) -> list[str]:
+    upstream = book.upstream
+    return sorted({*book.providers, *(upstream.providers if upstream is not None else ())})
+
+
+def _known(model: Any, field: str) -> bool:
+    """Whether a limit is a real figure (genai-prices gives no max output, some no window)."""
+    return not model.origin(field).startswith("unknown")
+
+
+def _limit(model: Any, field: str) -> str:
+    from costlab.money import format_tokens
+
+    return format_tokens(getattr(model, field)) if _known(model, field) else "?"
+
+
+def _day(day: date | None) -> str | None:
+    """A lifecycle day; genai-prices' undated deprecations read as such."""
+    from costlab.prices.upstream_names import UNDATED
+
+    return "(no date given)" if day == UNDATED else None if day is None else str(day)
+
+
+def _since(day: date) -> str:
+    """``from 2025-06-10``; genai-prices' prices before their first dated change have no day."""
+    from costlab.prices.upstream_names import UNDATED
+
+    return "undated" if day == UNDATED else f"from {day}"
 
 
 def _usd(value: object) -> str:
     return "-" if value is None else f"${value}"
 
 
-def _show_model(model: object, day: date, as_json: bool) -> int:
+def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
     from costlab.money import format_tokens, plain
     from costlab.prices import Model, rates_for
 
     assert isinstance(model, Model)
     if as_json:
-        print_json(model_json(model, day))
+        print_json(model_json(model, day, book))
         return 0
     p = model.price_on(day)
+
+    def tokens(field: str) -> str:
+        if not _known(model, field):
+            return "unknown"
+        return f"{format_tokens(getattr(model, field))} tokens"
+
     lines = [
         f"{model.name} ({model.id}, {model.provider})",
         f"  aliases            {', '.join(model.aliases) or '-'}",
-        f"  context window     {format_tokens(model.context_window)} tokens",
-        f"  max output         {format_tokens(model.max_output_tokens)} tokens",
+        f"  context window     {tokens('context_window')}",
+        f"  max output         {tokens('max_output_tokens')}",
     ]
     if model.max_input_tokens:
         lines.append(f"  max input          {format_tokens(model.max_input_tokens)} tokens")
@@ -121,13 +213,22 @@ def _show_model(model: object, day: date, as_json: bool) -> int:
         f"  tokenizer          {model.tokenizer or 'none public (counts are estimates)'}",
         f"  status on {day}  {model.status_on(day)}",
     ]
-    if model.lifecycle and (model.lifecycle.retires_on or model.lifecycle.note):
-        lines.append(
-            f"  lifecycle          retires {model.lifecycle.retires_on or '-'}; {model.lifecycle.note or ''}".rstrip(
-                "; "
+    life = model.lifecycle
+    if life is not None:
+        parts = [
+            f"{label} {value}"
+            for label, value in (
+                ("released", life.released),
+                ("deprecated", _day(life.deprecated_on)),
+                ("shutdown", _day(life.retires_on)),
+                ("successor", life.successor),
             )
-        )
-    lines.append(f"  price from {p.effective_from} (USD per 1M tokens; source: {p.source})")
+            if value
+        ]
+        lines.append(f"  lifecycle          {'; '.join(parts) or '-'}")
+        if life.note:
+            lines.append(f"                     {life.note}")
+    lines.append(f"  price {_since(p.effective_from)} (USD per 1M tokens; source: {p.source})")
     for name in ("input", "cached_input", "cache_write", "cache_write_1h", "output"):
         value = getattr(p, name)
         if value is not None:
@@ -154,14 +255,52 @@ def _show_model(model: object, day: date, as_json: bool) -> int:
     if len(model.prices) > 1:
         lines.append("  price history")
         for entry in model.prices:
+            since = _since(entry.effective_from)
             lines.append(
-                f"    from {entry.effective_from}: ${entry.input} input, ${entry.cached_input or '-'} cached, ${entry.output} output"
+                f"    {since}: ${entry.input} input, ${entry.cached_input or '-'} cached, ${entry.output} output"
             )
+    if model.notes:
+        lines.append("  not modelled       " + "; ".join(model.notes))
+    lines.append("  where each field comes from")
+    for field, layer in _provenance(model).items():
+        lines.append(f"    {field:<18} {layer}")
+    lines.append(f"  price book         {book.fingerprint}")
     print("\n".join(lines))
     return 0
 
 
-def model_json(model: object, day: date) -> dict[str, object]:
+#: Fields shown with their layer, in the order of a price file.
+_FIELDS = (
+    "name",
+    "aliases",
+    "context_window",
+    "max_output_tokens",
+    "max_input_tokens",
+    "knowledge_cutoff",
+    "input_modalities",
+    "output_modalities",
+    "tokenizer",
+    "token_estimate",
+    "lifecycle",
+    "price",
+    "fine_tuning",
+    "images",
+    "benchmarks",
+)
+
+
+def _provenance(model: Any) -> dict[str, str]:
+    """Each field that has a value, with the layer it came from."""
+    shown = {}
+    for field in _FIELDS:
+        value = getattr(model, "prices" if field == "price" else field)
+        if value in (None, (), ""):
+            continue
+        shown[field] = model.origin(field)
+    return shown
+
+
+def model_json(model: object, day: date, book: Any = None) -> dict[str, object]:
     """``costlab prices --json``: a model with the prices in force on ``day`` in USD per 1M
     tokens as decimal strings, the batch discount as a fraction."""
     from decimal import Decimal
@@ -180,8 +319,10 @@ def model_json(model: object, day: date) -> dict[str, object]:
         "name": model.name,
         "provider": model.provider,
         "aliases": list(model.aliases),
-        "context_window": model.context_window,
-        "max_output_tokens": model.max_output_tokens,
+        "context_window": model.context_window if _known(model, "context_window") else None,
+        "max_output_tokens": model.max_output_tokens
+        if _known(model, "max_output_tokens")
+        else None,
         "max_input_tokens": model.max_input_tokens,
         "knowledge_cutoff": str(model.knowledge_cutoff) if model.knowledge_cutoff else None,
         "input_modalities": list(model.input_modalities),
@@ -189,6 +330,8 @@ def model_json(model: object, day: date) -> dict[str, object]:
         "tokenizer": model.tokenizer,
         "status": model.status_on(day),
         "retires_on": str(life.retires_on) if life and life.retires_on else None,
+        "deprecated_on": str(life.deprecated_on) if life and life.deprecated_on else None,
+        "successor": life.successor if life else None,
         "batch_discount": text(price.batch_discount),
         "price": {
             "input": text(price.input),
@@ -230,4 +373,7 @@ def model_json(model: object, day: date) -> dict[str, object]:
             for p in model.prices
         ],
         "source_file": model.source_file,
+        "provenance": _provenance(model),
+        "not_modelled": list(model.notes),
+        **({"price_book": book.fingerprint} if book is not None else {}),
     }

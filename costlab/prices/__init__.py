@@ -5,13 +5,8 @@
 Decimal('1.60')
 """
 
-from costlab.prices.book import (
-    PriceBook,
-    load_pricebook,
-    parse_price_text,
-    read_price_file,
-    shipped_pricing_dir,
-)
+from costlab.prices.book import PriceBook, shipped_pricing_dir
+from costlab.prices.loading import load_pricebook, parse_price_text, read_price_file
 from costlab.prices.model import (
     Benchmark,
     FineTuning,

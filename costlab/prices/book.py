@@ -5,6 +5,7 @@ a folder); an entry whose ``id`` is already in the book overrides the fields it 
 adds a model.
 
 >>> from datetime import date
+>>> from costlab.prices import load_pricebook
 >>> book = load_pricebook()
 >>> model = book.resolve("gpt-4.1-mini-2025-04-14")
 >>> model.id, model.price_on(date(2026, 1, 1)).input
@@ -14,19 +15,18 @@ adds a model.
 from __future__ import annotations
 
 import difflib
-import os
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import fields, replace
+from dataclasses import replace
 from decimal import Decimal  # noqa: F401  (used by the doctest)
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from costlab.errors import CostlabError
-from costlab.prices.model import Model, PriceFile
-from costlab.typed import build, field_name
-from costlab.yamlio import LineDict, load_yaml, read_text
+from costlab.prices.model import Model, UpstreamPatch
+
+if TYPE_CHECKING:
+    from costlab.prices.upstream import UpstreamIndex
 
 #: Where the shipped price book lives inside the installed package (copied there by the build).
 _PACKAGED = "pricing"
@@ -44,12 +44,31 @@ def shipped_pricing_dir() -> Path:
 
 
 class PriceBook:
-    """All models, by id and alias."""
+    """All models, by id and alias: the curated and user layers eagerly, genai-prices lazily.
 
-    def __init__(self, models: Iterable[Model], files: Sequence[str] = ()) -> None:
+    Iterating a book gives the curated and user models (the ones costlab vouches for);
+    :meth:`all_models` adds every upstream model. :meth:`resolve` finds any of them.
+    """
+
+    def __init__(
+        self,
+        models: Iterable[Model],
+        files: Sequence[str] = (),
+        *,
+        upstream: bool = False,
+        layers: Sequence[str | tuple[Path, ...]] = (),
+        patches: Mapping[str, tuple[UpstreamPatch, str]] | None = None,
+    ) -> None:
         self.models: dict[str, Model] = {}
         self._names: dict[str, str] = {}
         self.files = tuple(files)
+        self.layers = tuple(layers)
+        self._use_upstream = upstream
+        self._upstream: UpstreamIndex | None = None
+        self._replaced: dict[str, str] | None = None
+        self._patches = dict(patches or {})
+        self._patched: dict[str, Model] = {}
+        self._split_keys: set[str] = set()
         for model in models:
             self.models[model.id] = model
         for model in self.models.values():
@@ -66,16 +85,202 @@ class PriceBook:
         return isinstance(name, str) and self._lookup(name) is not None
 
     @property
+    def upstream(self) -> UpstreamIndex | None:
+        """The genai-prices layer (loaded on first use), or None when the book has none."""
+        if self._use_upstream and self._upstream is None:
+            from costlab.prices.upstream import load_upstream
+
+            self._upstream = load_upstream()
+            if self._upstream is None:
+                self._use_upstream = False
+        return self._upstream
+
+    @property
+    def fingerprint(self) -> str:
+        """The layers that produced this book, short enough to print under every figure:
+        ``genai-prices 0.2.3 + costlab-curated 1a2b3c4d + user:my-prices.yaml``."""
+        parts = []
+        if self._use_upstream:
+            from costlab.prices.upstream import layer_name
+            from costlab.prices.upstream_names import installed_version
+
+            version = installed_version()
+            if version is not None:
+                parts.append(layer_name(version))
+        # The curated layer's hash is computed here, not on every load: most runs never print it.
+        named = [
+            layer if isinstance(layer, str) else f"costlab-curated {_digest(layer)}"
+            for layer in self.layers
+        ]
+        return " + ".join([*parts, *named])
+
+    @property
     def providers(self) -> list[str]:
         return sorted({m.provider for m in self})
 
     def names(self) -> list[str]:
-        """Every id and alias, for completion and suggestions."""
+        """Every id and alias of the curated and user models, for completion and suggestions."""
         return sorted({n for m in self for n in (m.id, *m.aliases)})
+
+    def all_models(self) -> Iterator[Model]:
+        """The curated and user models, then every upstream model they do not replace."""
+        yield from self
+        upstream = self.upstream
+        if upstream is None:
+            return
+        replaced = self._replaced_ids()
+        for model in upstream.all_models():
+            if model.id not in replaced and model.id.lower() not in self._names:
+                yield self._curated_for(model)
+        for key in self._patches:
+            split = self._split(upstream, key)
+            if split is not None and key in self._split_keys and key not in self._names:
+                yield split
+
+    def replaces(self, model: Model) -> Model | None:
+        """The upstream model a curated or user model stands in for (same id or alias)."""
+        upstream = self.upstream
+        if upstream is None or self.models.get(model.id) is not model:
+            return None
+        for name in (model.id, *model.aliases):
+            found = self._upstream_twin(upstream, model, name)
+            if found is not None and self._replaced_ids().get(found.id) == model.id:
+                return found
+        return None
+
+    @staticmethod
+    def _upstream_twin(upstream: UpstreamIndex, model: Model, name: str) -> Model | None:
+        """The upstream model a curated name means: at the model's own provider first."""
+        return upstream.lookup_in(model.provider, name) or upstream.lookup_exact(name)
+
+    def _replaced_ids(self) -> dict[str, str]:
+        """Upstream id -> the curated/user id that replaces it (a later layer names it)."""
+        if self._replaced is None:
+            replaced: dict[str, str] = {}
+            upstream = self.upstream
+            if upstream is not None:
+                pairs = [
+                    (found, model)
+                    for model in self
+                    for name in (model.id, *model.aliases)
+                    if (found := self._upstream_twin(upstream, model, name)) is not None
+                ]
+                # A curated model named like the upstream model itself comes first (gpt-5, not
+                # gpt-5-chat-latest, which genai-prices lists as one of gpt-5's names).
+                pairs.sort(
+                    key=lambda p: (
+                        p[0].id.lower() not in {n.lower() for n in (p[1].id, *p[1].aliases)}
+                    )
+                )
+                for found, model in pairs:
+                    replaced.setdefault(found.id, model.id)
+            self._replaced = replaced
+        return self._replaced
 
     def _lookup(self, name: str) -> Model | None:
         key = self._names.get(name.strip().lower())
-        return self.models[key] if key else None
+        if key:
+            return self.models[key]
+        upstream = self.upstream
+        if upstream is None:
+            return None
+        split = self._split(upstream, name)
+        if split is not None:
+            return split
+        if "/" in name:
+            prefix, rest = name.strip().split("/", 1)
+            provider = upstream.provider_of(prefix)
+            found = None if provider is None else self._lookup_at(upstream, provider, rest)
+            if found is not None:
+                return found
+            # A host's own API name that has a slash (Groq's `moonshotai/kimi-k2-instruct`).
+            found = upstream.lookup_exact(name)
+            return None if found is None else self._curated_for(found)
+        found = upstream.lookup(name)
+        return None if found is None else self._curated_for(found)
+
+    def _lookup_at(self, upstream: UpstreamIndex, provider: str, name: str) -> Model | None:
+        split = self._split(upstream, name)
+        if split is not None and split.provider in upstream.chain(provider):
+            return split
+        for p in upstream.chain(provider):
+            key = self._names.get(name.strip().lower())
+            if key and self.models[key].provider == p:
+                return self.models[key]
+            found = upstream.lookup_in(p, name)
+            if found is not None:
+                return self._curated_for(found)
+        return None
+
+    def _curated_for(self, model: Model) -> Model:
+        """An upstream model as the book has it: replaced by a curated or user model naming
+        it, or with the curated layer's patch (lifecycle, limits) applied."""
+        replacement = self._replaced_ids().get(model.id)
+        if replacement:
+            return self.models[replacement]
+        found = self._patches.get(model.id.lower())
+        if found is None:
+            return model
+        patched = self._patched.get(model.id)
+        if patched is None:
+            patch, where = found
+            given = patch.given()
+            origin = dict(model.provenance)
+            origin.update((name, where) for name in given)
+            if "max_output_tokens" in given:
+                given["max_output_tokens"] = min(given["max_output_tokens"], model.context_window)
+            patched = replace(model, **given, provenance=tuple(sorted(origin.items())))
+            self._patched[model.id] = patched
+        return patched
+
+    def _split(self, upstream: UpstreamIndex, name: str) -> Model | None:
+        """A curated patch whose id is another *name* of an upstream model (genai-prices lists
+        `gpt-5.1-codex` as a name of gpt-5.1): that name becomes a model of its own, with the
+        same prices and the patch's lifecycle, so a retired name never prices as a live model."""
+        key = name.strip().lower()
+        found = self._patches.get(key)
+        if found is None:
+            return None
+        base = upstream.lookup_exact(key) or upstream.lookup(key)
+        if base is None:
+            return None
+        model = self._curated_for(base)
+        if model.id.lower() == key:
+            return model  # the patch is on the model itself
+        split = self._patched.get(key)
+        if split is None:
+            patch, where = found
+            given = patch.given()
+            origin = dict(model.provenance) or {n: model.source_file for n in ("price", "name")}
+            origin.update((n, where) for n in ("id", "name", *given))
+            origin["aliases"] = "-"
+            split = replace(
+                model,
+                id=patch.id,
+                name=patch.id,
+                aliases=(),
+                fine_tuning=None,
+                **given,
+                provenance=tuple(sorted(origin.items())),
+            )
+            self._patched[key] = split
+            self._split_keys.add(key)
+        return split
+
+    def patches(self) -> list[tuple[str, str]]:
+        """(id, file) of the curated layer's patches of upstream models."""
+        return [(patch.id, where) for patch, where in self._patches.values()]
+
+    def unknown_patches(self) -> list[tuple[str, str]]:
+        """(id, file) of curated patches that name no genai-prices model."""
+        upstream = self.upstream
+        if upstream is None:
+            return []
+        return [
+            (patch.id, where)
+            for patch, where in self._patches.values()
+            if upstream.lookup_exact(patch.id) is None
+        ]
 
     def resolve(self, name: str) -> Model:
         """The model an id or alias names; a fine-tuned id ``ft:BASE:...`` gets its base's
@@ -99,15 +304,40 @@ class PriceBook:
         raise CostlabError(self._unknown_message(name), f"model '{name}'")
 
     def _unknown_message(self, name: str) -> str:
-        candidates = {n.lower(): n for n in self.names()}
-        close = difflib.get_close_matches(name.strip().lower(), list(candidates), n=3, cutoff=0.5)
+        # The curated models come first: they are the ones costlab vouches for; upstream names
+        # fill in when fewer than three curated ones are close.
+        curated = {n.lower(): n for n in self.names()}
+        candidates = dict(curated)
+        upstream = self.upstream
+        wanted = name.strip().lower()
+        if upstream is not None:
+            for n in upstream.names():
+                candidates.setdefault(n, n)
+            if "/" in wanted:
+                prefix, rest = wanted.split("/", 1)
+                provider = upstream.provider_of(prefix)
+                if provider is not None:
+                    # Suggest the provider's own spelling: `azure/gpt-4o`, not a bare id.
+                    scoped = {n.lower(): f"{prefix}/{n}" for n in upstream.provider_names(provider)}
+                    if scoped:
+                        wanted, candidates, curated = rest, scoped, {}
+        close = difflib.get_close_matches(wanted, list(curated), n=3, cutoff=0.5)
+        if len(close) < 3:
+            more = difflib.get_close_matches(wanted, list(candidates), n=6, cutoff=0.5)
+            close += [c for c in more if c not in close][: 3 - len(close)]
         if not close:
-            close = [n for n in candidates if n.startswith(name.strip().lower()[:4])][:3]
+            close = [n for n in candidates if n.startswith(wanted[:4])][:3]
         if close:
             return "unknown model; closest: " + ", ".join(candidates[c] for c in close)
         return "unknown model; `costlab prices` lists every id"
 
-    def layered(self, overrides: Sequence[Model], source: str | None = None) -> PriceBook:
+    def override_base(self) -> Mapping[str, Model]:
+        """The models a user file's entries can override by id: curated, user and upstream."""
+        return _OverrideBase(self)
+
+    def layered(
+        self, overrides: Sequence[Model], source: str | None = None, *, layer: str | None = None
+    ) -> PriceBook:
         """A new book with ``overrides`` replacing models of the same id (and adding new ones).
 
         Ids and aliases stay unique: a clash is refused naming the file and model.
@@ -116,94 +346,37 @@ class PriceBook:
         for model in overrides:
             merged[model.id] = model
         _check_names(merged.values())
-        return PriceBook(merged.values(), [*self.files, *([source] if source else [])])
+        label = layer or (f"user:{Path(source).name}" if source else None)
+        book = PriceBook(
+            merged.values(),
+            [*self.files, *([source] if source else [])],
+            upstream=self._use_upstream,
+            layers=[*self.layers, *([label] if label else [])],
+            patches=self._patches,
+        )
+        book._upstream = self._upstream
+        return book
 
 
-def _price_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
-        if not found:
-            raise CostlabError("no .yaml price files in this folder", str(path))
-        return found
-    if not path.exists():
-        raise CostlabError("no such price file or folder", str(path))
-    return [path]
+class _OverrideBase(Mapping[str, Model]):
+    def __init__(self, book: PriceBook) -> None:
+        self._book = book
 
+    def __getitem__(self, key: str) -> Model:
+        model = self._book.models.get(key)
+        if model is None:
+            upstream = self._book.upstream
+            model = upstream.lookup_exact(key) if upstream is not None else None
+            if model is None or model.id != key:
+                raise KeyError(key)
+            model = self._book._curated_for(model)
+        return model
 
-def _display(path: Path) -> str:
-    """A short, stable name for a file: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._book.models)
 
-
-def read_price_file(path: Path, *, base: Mapping[str, Model] | None = None) -> list[Model]:
-    """Read and validate one price file.
-
-    Entries whose ``id`` is in ``base`` are overrides: the fields they give replace the base
-    model's (a new ``price`` replaces the whole price history). Errors name file, model, field.
-    """
-    return parse_price_text(read_text(path, "price file"), _display(path), base=base)
-
-
-def parse_price_text(
-    text: str, where: str, *, base: Mapping[str, Model] | None = None
-) -> list[Model]:
-    """Validate the YAML text of a price file named ``where`` (e.g. an upload); see
-    :func:`read_price_file`."""
-    raw = load_yaml(text, where)
-    if not isinstance(raw, Mapping):
-        raise CostlabError("a price file is a mapping with `provider` and `models`", where)
-    entries = raw.get("models") or []
-    try:
-        # The header is checked on its own so that each model can be built (and named) in turn.
-        header = build(PriceFile, {k: v for k, v in raw.items() if k != "models"})
-        if not isinstance(entries, list):
-            raise CostlabError("must be a list of models", "models")
-    except CostlabError as exc:
-        raise exc.within(where) from None
-    models: list[Model] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(entries):
-        label = entry.get("id") if isinstance(entry, Mapping) else None
-        label = str(label) if label else f"models[{index}]"
-        if not isinstance(entry, Mapping):
-            raise CostlabError("each model is a mapping", where, label)
-        if label in seen:
-            raise CostlabError("duplicate id in this file", where, label, "id")
-        seen.add(label)
-        original = base.get(label) if base else None
-        data: Mapping[str, Any] = entry
-        if original is not None:
-            merged = LineDict({**_as_data(original), **entry})
-            merged.line = getattr(entry, "line", 0)
-            merged.key_lines = getattr(entry, "key_lines", {})
-            data = merged
-        try:
-            model = build(Model, data)
-        except CostlabError as exc:
-            raise exc.within(where, label) from None
-        provider = original.provider if original is not None else header.provider
-        models.append(replace(model, provider=provider, source_file=where))
-    return models
-
-
-def _as_data(model: Model) -> dict[str, Any]:
-    """A model's fields keyed as in files, so an override can be merged over it."""
-    return {
-        field_name(f): _plain(getattr(model, f.name))
-        for f in fields(model)
-        if not f.metadata.get("internal")
-    }
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "__dataclass_fields__"):
-        return {field_name(f): _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value
+    def __len__(self) -> int:
+        return len(self._book.models)
 
 
 def _check_names(models: Iterable[Model]) -> None:
@@ -227,48 +400,12 @@ def _check_names(models: Iterable[Model]) -> None:
             owner[key] = model
 
 
-_lock = threading.Lock()
-_cache: dict[tuple[str, ...], PriceBook] = {}
+def _digest(paths: Sequence[Path]) -> str:
+    """Eight hex digits of the files' contents: changes whenever one of them does."""
+    import hashlib
 
-
-def load_pricebook(
-    extra: Sequence[str | Path] | str | Path | None = None, *, use_env: bool = True
-) -> PriceBook:
-    """The shipped price book, then ``COSTLAB_PRICES``, then ``extra`` files or folders on top.
-
-    Built once per combination of paths (and file modification times) per process.
-    """
-    layers: list[Path] = []
-    env = os.environ.get("COSTLAB_PRICES", "").strip() if use_env else ""
-    if env:
-        layers.extend(Path(p) for p in env.split(os.pathsep) if p)
-    if isinstance(extra, str | Path):
-        extra = [extra]
-    layers.extend(Path(p) for p in extra or ())
-    base_files = _price_files(shipped_pricing_dir())
-    layer_files = [f for layer in layers for f in _price_files(layer)]
-    key = tuple(f"{f}:{_mtime(f)}" for f in [*base_files, *layer_files])
-    with _lock:
-        if key in _cache:
-            return _cache[key]
-        book = _build_book(base_files, layer_files)
-        _cache[key] = book
-        return book
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0
-
-
-def _build_book(base_files: Sequence[Path], layer_files: Sequence[Path]) -> PriceBook:
-    models: list[Model] = []
-    for path in base_files:
-        models.extend(read_price_file(path))
-    _check_names(models)
-    book = PriceBook(models, [str(p) for p in base_files])
-    for path in layer_files:
-        book = book.layered(read_price_file(path, base=book.models), str(path))
-    return book
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]

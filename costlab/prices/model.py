@@ -125,17 +125,33 @@ class FineTuning:
 
 @dataclass(frozen=True)
 class Lifecycle:
-    """Release, deprecation and retirement dates."""
+    """Release, deprecation and shutdown dates, and the model that takes over.
+
+    A model is ``deprecated`` from ``deprecated_on`` and ``retired`` from ``retires_on`` (its
+    shutdown: the first day the API no longer serves it); pricing on or after that day is
+    flagged ``retired`` everywhere. Only dates a provider page (or the sources it is quoted in)
+    gives belong here; a "not before" date is a ``note``, never a ``retires_on``.
+    """
 
     source: str = spec("where the dates come from", pattern=r"\S.*")
     released: date | None = spec("first day the model was available", default=None)
     deprecated_on: date | None = spec(
         "day the provider announced or marked deprecation", default=None
     )
-    retires_on: date | None = spec("day the API stops (or stopped) serving the model", default=None)
+    retires_on: date | None = spec(
+        "shutdown: the first day the API no longer serves the model", default=None
+    )
+    successor: str | None = spec(
+        "id of the model the provider names as the replacement", default=None, pattern=_ID_PATTERN
+    )
     note: str | None = spec(
         "free-text remark, e.g. 'retirement not before 2026-10-15'", default=None
     )
+
+    @property
+    def shutdown(self) -> date | None:
+        """The shutdown day (``retires_on``)."""
+        return self.retires_on
 
 
 @dataclass(frozen=True)
@@ -235,6 +251,16 @@ class Model:
     source_file: str = spec(
         "file the entry was read from (set by the loader)", default="", internal=True
     )
+    provenance: tuple[tuple[str, str], ...] = spec(
+        "which layer each field (by its file name) came from (set by the loader)",
+        default=(),
+        internal=True,
+    )
+    notes: tuple[str, ...] = spec(
+        "what the upstream layer prices that costlab does not model (set by the loader)",
+        default=(),
+        internal=True,
+    )
 
     def __post_init__(self) -> None:
         days = [p.effective_from for p in self.prices]
@@ -263,6 +289,13 @@ class Model:
             raise CostlabError(f"no price on {day} (first price from {first})", self.id)
         return current
 
+    def origin(self, field: str) -> str:
+        """The layer a field (named as in price files: ``price``, ``context_window``) came
+        from: ``genai-prices 0.2.3``, ``pricing/openai.yaml``, a user's file, or ``-``."""
+        if not self.provenance:
+            return self.source_file or "-"
+        return dict(self.provenance).get(field, "-")
+
     @property
     def current_price(self) -> PriceEntry:
         return self.price_on(date.today())
@@ -290,9 +323,54 @@ class Model:
 
 
 @dataclass(frozen=True)
+class UpstreamPatch:
+    """What costlab adds to a model that only genai-prices prices: its lifecycle and the limits
+    genai-prices does not give. The model keeps genai-prices' prices and names."""
+
+    id: str = spec(
+        "the genai-prices model id (as `costlab prices --all` lists it)", pattern=_ID_PATTERN
+    )
+    lifecycle: Lifecycle | None = spec("release, deprecation and shutdown", default=None)
+    max_output_tokens: int | None = spec(
+        "most output tokens one request may produce", default=None, gt=0
+    )
+    max_input_tokens: int | None = spec(
+        "most input tokens one request may hold", default=None, gt=0
+    )
+    knowledge_cutoff: date | str | None = spec(
+        "training-data cutoff: YYYY-MM-DD or YYYY-MM", default=None, pattern=r"\d{4}-\d{2}(-\d{2})?"
+    )
+    input_modalities: tuple[Modality, ...] | None = spec("what the model accepts", default=None)
+    output_modalities: tuple[Modality, ...] | None = spec("what the model produces", default=None)
+
+    def given(self) -> dict[str, Any]:
+        """The fields this patch sets, keyed as in files."""
+        return {
+            name: getattr(self, name)
+            for name in (
+                "lifecycle",
+                "max_output_tokens",
+                "max_input_tokens",
+                "knowledge_cutoff",
+                "input_modalities",
+                "output_modalities",
+            )
+            if getattr(self, name) is not None
+        }
+
+
+@dataclass(frozen=True)
 class PriceFile:
     """One YAML file of the price book: a provider and its models."""
 
     provider: str = spec("provider key, lowercase", pattern=r"[a-z0-9][a-z0-9_.-]*")
     models: tuple[Model, ...] = spec("the provider's models", default=())
+    upstream: tuple[UpstreamPatch, ...] = spec(
+        "fields added to models only genai-prices prices (lifecycle, limits)", default=()
+    )
     provider_name: str | None = spec("provider display name", default=None)
+    checked_on: date | None = spec(
+        "day the file's figures were last checked against their sources "
+        "(`costlab prices check` reports its age)",
+        default=None,
+    )
