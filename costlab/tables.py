@@ -74,7 +74,8 @@ def exact_text(value: Decimal) -> str:
     return format(value.normalize(EXACT), "f")
 
 
-#: Money columns that do not end in ``_cost`` or start with ``cost_per`` (those are money too).
+#: Money columns that do not end in ``_cost`` or ``_usd`` or start with ``cost_per`` (those
+#: are money too).
 MONEY_COLUMNS = frozenset(
     {
         "monthly_budget",
@@ -93,7 +94,7 @@ MONEY_COLUMNS = frozenset(
 def is_money(column_name: str) -> bool:
     """Whether a table column holds USD (for formats: $ in tables, currency in XLSX)."""
     stem = column_name.removesuffix("_low").removesuffix("_high")
-    return stem.endswith("_cost") or stem.startswith("cost_per") or stem in MONEY_COLUMNS
+    return stem.endswith(("_cost", "_usd")) or stem.startswith("cost_per") or stem in MONEY_COLUMNS
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ EXAMPLE = """examples:
   costlab actuals usage.csv
   costlab actuals usage.json --scenario examples/support-bot.yaml
   costlab actuals usage.csv --scenario examples/support-bot.yaml --json
+  costlab actuals usage.csv --scenario examples/support-bot.yaml --explain
+  costlab actuals usage.csv --scenario examples/support-bot.yaml --export actuals.xlsx
 
 formats: a generic CSV (date, model, input_tokens, cached_input_tokens, output_tokens,
 requests[, batch]); OpenAI's usage export CSV or cost export CSV; the Usage API's JSON pages.
@@ -28,6 +30,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     parser.add_argument("usage", metavar="USAGE.csv|.json", help="usage or cost export")
     parser.add_argument(
         "--scenario", metavar="SCENARIO.yaml", help="compare with this scenario's forecast"
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="with --scenario: split each month's variance by cause (volume, mix, batch share, "
+        "tokens per request, cache rate, price, unexplained)",
+    )
+    parser.add_argument(
+        "--export",
+        metavar="PATH",
+        help="also write the tables: .xlsx (a sheet each), .json, .csv (the first) or a folder",
     )
     add_json_option(parser)
     add_prices_option(parser)
@@ -50,17 +63,43 @@ def run(args: argparse.Namespace) -> int:
         fc = forecast_scenario(
             load_scenario(args.scenario, book=book), book=book, sensitivity_table=False
         )
+    elif args.explain:
+        from costlab.cli._common import fail
+
+        raise fail("--explain needs --scenario (the forecast to explain the variance against)")
     actuals = load_actuals(args.usage, book=book)
     table = variance(actuals, fc) if fc is not None else None
+    explanation = None
+    if fc is not None and args.explain:
+        from costlab.actuals.explain import explain
+
+        explanation = explain(actuals, fc, book=book)
     if args.json:
         from costlab.tables import records
 
         data = actuals.to_dict()
         if table is not None:
             data["variance"] = records(table)
+        if explanation is not None:
+            data["explain"] = explanation.to_dict()
         print_json(data)
     else:
         print_actuals(actuals, table)
+        if explanation is not None:
+            print()
+            print_explanation(explanation)
+    if args.export:
+        from costlab.export import export_tables
+
+        tables = actuals.tables()
+        if table is not None:
+            tables["variance"] = table
+        if explanation is not None:
+            tables["variance_by_cause"] = explanation.months
+        written = export_tables(tables, args.export)
+        sys.stderr.write(f"wrote {', '.join(map(str, written))}\n")
+    if explanation is not None:
+        warn_all(explanation.notes)
     warn_all([*actuals.file.notes, *actuals.flags])
     for message in actuals.problem_messages():
         sys.stderr.write(f"costlab: error: {message}\n")
@@ -123,3 +162,38 @@ def print_actuals(actuals: object, table: object) -> None:
                 right=(1, 2, 3, 4),
             )
         )
+
+
+#: Short headers of the effects, in :data:`costlab.actuals.explain.EFFECTS` order.
+_EFFECT_HEADERS = {
+    "volume": "volume",
+    "mix": "mix",
+    "batch_share": "batch",
+    "input_tokens": "input/req",
+    "output_tokens": "output/req",
+    "reasoning_tokens": "reasoning/req",
+    "cache_rate": "cache rate",
+    "price": "price",
+    "unexplained": "unexplained",
+}
+
+
+def print_explanation(explanation: object) -> None:
+    from costlab.actuals.explain import EFFECTS, Explanation
+    from costlab.cli._common import table as text_table
+    from costlab.cli._report import usd
+
+    assert isinstance(explanation, Explanation)
+    headers = ["month", "forecast", "actual", "variance", *(_EFFECT_HEADERS[e] for e in EFFECTS)]
+    rows = [
+        [
+            r["month"],
+            usd(r["forecast_cost"]),
+            usd(r["actual_cost"]),
+            usd(r["variance_usd"]),
+            *(usd(r[f"{e}_usd"]) for e in EFFECTS),
+        ]
+        for r in explanation.months.to_dict("records")
+    ]
+    print("variance by cause (each effect replaces one forecast figure by the actual, in order)")
+    print(text_table(rows, headers, right=range(1, len(headers))))
