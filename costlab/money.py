@@ -7,7 +7,7 @@ forecast of compounding growth included); nothing is rounded until :func:`format
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 
 #: Tokens per price unit: prices are quoted per 1M tokens.
 MTOK = Decimal(1_000_000)
@@ -16,6 +16,22 @@ MTOK = Decimal(1_000_000)
 MONEY = Context(prec=80, rounding=ROUND_HALF_EVEN)
 
 ZERO = Decimal(0)
+
+#: Significant digits that quotients (percentages, per-request costs, rates, projections)
+#: are rounded to in JSON, CSV and tables; the Python API keeps the exact value.
+SIGNIFICANT_DIGITS = 6
+
+
+def significant(value: Decimal, digits: int = SIGNIFICANT_DIGITS) -> Decimal:
+    """``value`` rounded half-up to ``digits`` significant digits, trailing zeros dropped.
+
+    >>> significant(Decimal("3.8961038961038961038961")), significant(Decimal("0.000540"))
+    (Decimal('3.8961'), Decimal('0.00054'))
+    """
+    rounded = Context(prec=digits, rounding=ROUND_HALF_UP).plus(value)
+    if rounded == rounded.to_integral_value():
+        return rounded.quantize(Decimal(1))
+    return rounded.normalize(Context(prec=digits))
 
 
 def token_cost(tokens: int | Decimal, usd_per_mtok: Decimal) -> Decimal:

@@ -69,6 +69,11 @@ def run(args: argparse.Namespace) -> int:
         raise fail("--explain needs --scenario (the forecast to explain the variance against)")
     actuals = load_actuals(args.usage, book=book)
     table = variance(actuals, fc) if fc is not None else None
+    rate = None
+    if fc is not None and len(actuals.months):
+        from costlab.actuals.runrate import run_rate
+
+        rate = run_rate(actuals, fc)
     explanation = None
     if fc is not None and args.explain:
         from costlab.actuals.explain import explain
@@ -82,9 +87,14 @@ def run(args: argparse.Namespace) -> int:
             data["variance"] = records(table)
         if explanation is not None:
             data["explain"] = explanation.to_dict()
+        if rate is not None:
+            data["run_rate"] = rate.to_dict()
         print_json(data)
     else:
         print_actuals(actuals, table)
+        if rate is not None:
+            print()
+            print_run_rate(rate)
         if explanation is not None:
             print()
             print_explanation(explanation)
@@ -96,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
             tables["variance"] = table
         if explanation is not None:
             tables["variance_by_cause"] = explanation.months
+        if rate is not None:
+            tables["run_rate"] = rate.months
         written = export_tables(tables, args.export)
         sys.stderr.write(f"wrote {', '.join(map(str, written))}\n")
     if explanation is not None:
@@ -197,3 +209,36 @@ def print_explanation(explanation: object) -> None:
     ]
     print("variance by cause (each effect replaces one forecast figure by the actual, in order)")
     print(text_table(rows, headers, right=range(1, len(headers))))
+
+
+def print_run_rate(rate: object) -> None:
+    from costlab.actuals.runrate import RunRate, check_projection
+    from costlab.cli._report import usd
+    from costlab.money import significant
+    from costlab.tables import exact_sum
+
+    assert isinstance(rate, RunRate)
+    planned = (
+        "" if rate.forecast_month_cost is None else f" (forecast {usd(rate.forecast_month_cost)})"
+    )
+    print(
+        f"run-rate to {rate.as_of} ({rate.days_elapsed} of {rate.days_in_month} days): "
+        f"{usd(rate.daily_pace)} a day; {rate.month} projected at "
+        f"{usd(rate.projected_month_cost)}{planned}"
+    )
+    months = rate.months
+    later = months[months["basis"] == "reforecast"]
+    if len(months) and rate.forecast_month_cost is not None:
+        planned_total = exact_sum(v for v in months["forecast_cost"] if v is not None)
+        anchored = (
+            f"; re-forecast from {later['month'].iloc[0]} at x{significant(rate.anchor_factor)}"
+            if len(later) and rate.anchor_factor is not None
+            else ""
+        )
+        print(
+            f"period {months['month'].iloc[0]} to {months['month'].iloc[-1]} projected at "
+            f"{usd(rate.projected_total)} (forecast {usd(planned_total)}){anchored}"
+        )
+    for message in check_projection(rate).messages:
+        if not message.startswith("no budget"):
+            print(f"budget: {message}")
