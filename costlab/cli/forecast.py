@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from costlab.cli._common import add_prices_option
+from costlab.cli._simulate import add_simulation_options, print_simulation, simulation_for
 
 EXAMPLE = """examples:
   costlab forecast examples/support-bot.yaml
@@ -42,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         "workload and model), budget, flags, sensitivity",
     )
     add_prices_option(parser)
+    add_simulation_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -53,8 +55,11 @@ def run(args: argparse.Namespace) -> int:
 
     book = pricebook(args)
     fc = forecast_scenario(load_scenario(args.scenario, book=book), book=book)
+    simulation = simulation_for(args, fc, book)
     if args.json:
-        print_json(fc.to_dict())
+        from costlab.cli._simulate import with_simulation
+
+        print_json(with_simulation(fc.to_dict(), simulation))
     elif args.csv:
         import sys
 
@@ -70,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {args.xlsx}: sheets {', '.join(tables)}")
     else:
         print_forecast(fc)
+        print_simulation(simulation)
     warn_all(_flag_text(f) for f in fc.flags)
     return 0
 
