@@ -12,6 +12,7 @@ EXAMPLE = """examples:
   costlab actuals usage.csv --scenario examples/support-bot.yaml --json
   costlab actuals usage.csv --scenario examples/support-bot.yaml --explain
   costlab actuals usage.csv --scenario examples/support-bot.yaml --export actuals.xlsx
+  costlab actuals usage.csv --focus focus.csv
 
 formats: a generic CSV (date, model, input_tokens, cached_input_tokens, output_tokens,
 requests[, batch]); OpenAI's usage export CSV or cost export CSV; the Usage API's JSON pages.
@@ -41,6 +42,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         "--export",
         metavar="PATH",
         help="also write the tables: .xlsx (a sheet each), .json, .csv (the first) or a folder",
+    )
+    parser.add_argument(
+        "--focus",
+        metavar="OUT.csv",
+        help="also write the priced usage as FinOps FOCUS 1.2 rows (.csv, or .parquet with "
+        "pyarrow installed)",
     )
     add_json_option(parser)
     add_prices_option(parser)
@@ -110,6 +117,12 @@ def run(args: argparse.Namespace) -> int:
             tables["run_rate"] = rate.months
         written = export_tables(tables, args.export)
         sys.stderr.write(f"wrote {', '.join(map(str, written))}\n")
+    if args.focus:
+        from costlab.focus import focus_actuals, write_focus
+
+        rows = focus_actuals(actuals, book=book)
+        path = write_focus(rows, args.focus)
+        sys.stderr.write(f"wrote {path}: {len(rows):,} FOCUS 1.2 row(s)\n")
     if explanation is not None:
         warn_all(explanation.notes)
     warn_all([*actuals.file.notes, *actuals.flags])
