@@ -2,7 +2,10 @@
 
 Prices are USD per 1 million tokens, so a cost is ``tokens * usd_per_mtok / 1_000_000``. With
 ``Decimal`` and a generous precision that is exact for any realistic volume (a 36-month
-forecast of compounding growth included); nothing is rounded until :func:`format_usd`.
+forecast of compounding growth included); nothing is rounded until :func:`format_usd`, which
+rounds half-up (commercial rounding). Quotients (percentages, costs per request, rates) have
+no exact decimal in general: they are kept to 80 significant digits and, marked as
+:class:`Quotient`, written to :data:`SIGNIFICANT_DIGITS` significant digits in JSON and CSV.
 """
 
 from __future__ import annotations
@@ -34,6 +37,24 @@ def significant(value: Decimal, digits: int = SIGNIFICANT_DIGITS) -> Decimal:
     return rounded.normalize(Context(prec=digits))
 
 
+class Quotient(Decimal):
+    """A quotient (a percentage, a cost per request, a rate): the value as computed (to 80
+    significant digits), written as text to :data:`SIGNIFICANT_DIGITS` significant digits by
+    :func:`plain` and :func:`costlab.tables.exact_text`, so JSON and CSV do not print a
+    repeating decimal's 80 digits. Arithmetic on it gives plain Decimals.
+
+    >>> plain(quotient(Decimal(100) / Decimal(3)))
+    '33.3333'
+    """
+
+    __slots__ = ()
+
+
+def quotient(value: Decimal) -> Quotient:
+    """Mark ``value`` as a quotient (see :class:`Quotient`); the value itself is unchanged."""
+    return value if isinstance(value, Quotient) else Quotient(value)
+
+
 def token_cost(tokens: int | Decimal, usd_per_mtok: Decimal) -> Decimal:
     """Cost in USD of ``tokens`` at a price in USD per 1M tokens, exactly.
 
@@ -48,9 +69,13 @@ def plain(value: Decimal) -> str:
 
     Trailing zeros beyond the cents carry no information and are dropped; nothing else is.
 
+    A :class:`Quotient` is written to :data:`SIGNIFICANT_DIGITS` significant digits.
+
     >>> plain(Decimal("2.400")), plain(Decimal("0.00054")), plain(Decimal("493.6"))
     ('2.40', '0.00054', '493.60')
     """
+    if isinstance(value, Quotient):
+        value = significant(value)
     text = format(value, "f")
     whole, _, frac = text.partition(".")
     frac = frac.rstrip("0").ljust(2, "0")
@@ -64,9 +89,13 @@ def format_usd(value: Decimal | int | float | None, *, per_unit: bool = False) -
 
     Amounts of a dollar or more show cents; smaller amounts show three significant digits,
     so a per-call cost stays readable. ``per_unit`` keeps three significant digits always.
+    Rounding is commercial (half-up, away from zero on a tie): an exact $19.995 shows
+    ``$20.00`` and -$2.325 shows ``-$2.33``, as a reviewer checking by hand expects.
 
     >>> format_usd(Decimal("351.54")), format_usd(Decimal("0.00054")), format_usd(Decimal("0.5"))
     ('$351.54', '$0.00054', '$0.50')
+    >>> format_usd(Decimal("19.995")), format_usd(Decimal("-2.325"))
+    ('$20.00', '-$2.33')
     """
     if value is None:
         return "—"
@@ -76,11 +105,11 @@ def format_usd(value: Decimal | int | float | None, *, per_unit: bool = False) -
     if amount == 0:
         return "$0.00"
     if amount >= 1 and not per_unit:
-        return f"{sign}${amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN):,}"
+        return f"{sign}${amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
     # three significant digits, at least two decimals, trailing zeros beyond cents dropped
     exponent = amount.adjusted() - 2
     quantum = Decimal(1).scaleb(min(exponent, -2))
-    text = format(amount.quantize(quantum, rounding=ROUND_HALF_EVEN), "f")
+    text = format(amount.quantize(quantum, rounding=ROUND_HALF_UP), "f")
     if "." in text:
         whole, frac = text.split(".")
         frac = frac.rstrip("0").ljust(2, "0")

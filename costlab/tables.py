@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from costlab.money import plain
+from costlab.money import Quotient, plain, significant
 
 #: Exact arithmetic: 5,000 digits hold 120 months of compounding rates with six decimals
 #: each, and any result that would need rounding raises instead of being rounded.
@@ -70,7 +70,10 @@ tidy_all = np.frompyfunc(lambda v: tidy(v), 1, 1)
 
 
 def exact_text(value: Decimal) -> str:
-    """A Decimal as exact text without exponent or trailing zeros: ``651000``, ``0.5``."""
+    """A Decimal as exact text without exponent or trailing zeros: ``651000``, ``0.5``; a
+    :class:`~costlab.money.Quotient` to its stated significant digits."""
+    if isinstance(value, Quotient):
+        value = significant(value)
     return format(value.normalize(EXACT), "f")
 
 

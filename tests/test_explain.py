@@ -154,3 +154,29 @@ def test_the_command_prints_json_and_exports_the_split(case, cli, monkeypatch) -
     sheets = load_workbook(tmp_path / "out.xlsx").sheetnames
     assert "variance_by_cause" in sheets
     assert cli("actuals", "u.csv", "--explain").code == 2
+
+
+def test_money_is_shown_half_up_and_quotients_to_six_digits(tmp_path, cli, monkeypatch) -> None:
+    # acme-small input at $1.00 per 1M: the forecast's 17,670 requests x 1,000 tokens cost
+    # exactly $17.67; the actual 19,995,000 tokens exactly $19.995. The variance, exactly
+    # $2.325, is 13.1578...% of the forecast.
+    (tmp_path / "p.yaml").write_text(PRICES, encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(
+        "name: r\nstart: 2027-01\nmonths: 1\nworkloads:\n"
+        "  - {name: w, model: acme-small, requests_per_month: 17670, input_tokens: 1000}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "u.csv").write_text(
+        "date,model,input_tokens,cached_input_tokens,output_tokens,requests,batch\n"
+        "2027-01-05,acme-small,19995000,0,0,19995,false\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    args = ("actuals", "u.csv", "--scenario", "s.yaml", "--prices", "p.yaml")
+    text = cli(*args).out
+    (line,) = [ln for ln in text.splitlines() if ln.startswith("2027-01") and "%" in ln]
+    assert line.split() == ["2027-01", "$17.67", "$20.00", "$2.33", "+13.2%", "no"]  # not $2.32
+    data = json.loads(cli(*args, "--json").out)
+    (row,) = data["variance"]
+    assert (row["actual_cost"], row["variance_usd"]) == ("19.995", "2.325")  # exact
+    assert row["variance_pct"] == "13.1579"  # 6 significant digits, half-up
