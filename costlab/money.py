@@ -10,7 +10,10 @@ no exact decimal in general: they are kept to 80 significant digits and, marked 
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 #: Tokens per price unit: prices are quoted per 1M tokens.
 MTOK = Decimal(1_000_000)
@@ -123,3 +126,56 @@ def format_tokens(value: int | Decimal | float) -> str:
     if number == number.to_integral_value():
         return f"{int(number):,}"
     return f"{number.quantize(Decimal('0.1')):,}"
+
+
+@dataclass(frozen=True)
+class DisplayCurrency:
+    """A currency to show USD amounts in, at a rate the user gives with its date (no network:
+    costlab fetches no rates). USD stays the unit of the book and of every exact figure."""
+
+    code: str
+    """ISO 4217 code, e.g. ``EUR``"""
+    rate: Decimal
+    """units of ``code`` per 1 USD"""
+    as_of: date
+    """the day the rate is for"""
+
+    def convert(self, usd: Decimal) -> Decimal:
+        """``usd`` in this currency, exactly (the product of two decimals)."""
+        return MONEY.multiply(usd, self.rate)
+
+    def format(self, usd: Decimal | None) -> str:
+        """``EUR 323.45``: converted, then rounded half-up like :func:`format_usd`."""
+        if usd is None:
+            return "—"
+        return format_usd(self.convert(usd)).replace("$", f"{self.code} ", 1)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "rate": plain(self.rate), "as_of": self.as_of.isoformat()}
+
+
+def parse_currency(code: str, rate: str) -> DisplayCurrency:
+    """``("EUR", "0.92@2026-12-01")`` -> 0.92 EUR per USD on 2026-12-01.
+
+    >>> parse_currency("eur", "0.92@2026-12-01").format(Decimal("100"))
+    'EUR 92.00'
+    """
+    from costlab.errors import CostlabError
+
+    if not re.fullmatch(r"[A-Za-z]{3}", code):
+        raise CostlabError(f"a currency is a 3-letter ISO code, got '{code}'", "--currency")
+    value, at, day = rate.partition("@")
+    try:
+        number = Decimal(value)
+        as_of = date.fromisoformat(day)
+    except (InvalidOperation, ValueError):
+        raise CostlabError(
+            f"give the rate as UNITS_PER_USD@YYYY-MM-DD (e.g. 0.92@2026-12-01), got '{rate}'",
+            "--rate",
+        ) from None
+    if not at or not number.is_finite() or number <= 0:
+        raise CostlabError(
+            f"give the rate as UNITS_PER_USD@YYYY-MM-DD (e.g. 0.92@2026-12-01), got '{rate}'",
+            "--rate",
+        )
+    return DisplayCurrency(code.upper(), number, as_of)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from costlab.cli._common import add_json_option, add_prices_option
 
@@ -49,6 +50,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="also write the priced usage as FinOps FOCUS 1.2 rows (.csv, or .parquet with "
         "pyarrow installed)",
     )
+    parser.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="show money in this currency too (e.g. EUR), at the --rate you give; USD stays "
+        "the unit of every exact figure",
+    )
+    parser.add_argument(
+        "--rate",
+        metavar="RATE@DATE",
+        help="units of --currency per USD and the day it is for, e.g. 0.92@2026-12-01 "
+        "(no rate is fetched)",
+    )
     add_json_option(parser)
     add_prices_option(parser)
     parser.set_defaults(run=run)
@@ -62,6 +75,16 @@ def run(args: argparse.Namespace) -> int:
     from costlab.cli._report import warn_all
 
     book = pricebook(args)
+    currency = None
+    if args.currency or args.rate:
+        from costlab.cli._common import fail
+        from costlab.money import parse_currency
+
+        if not (args.currency and args.rate):
+            raise fail(
+                "--currency and --rate go together (e.g. --currency EUR --rate 0.92@2026-12-01)"
+            )
+        currency = parse_currency(args.currency, args.rate)
     fc = None
     if args.scenario:
         from costlab.forecast import forecast_scenario
@@ -96,15 +119,28 @@ def run(args: argparse.Namespace) -> int:
             data["explain"] = explanation.to_dict()
         if rate is not None:
             data["run_rate"] = rate.to_dict()
+        if currency is not None:
+            from costlab.money import plain
+
+            data["currency"] = currency.to_dict()
+            data[f"total_cost_{currency.code.lower()}"] = plain(
+                currency.convert(actuals.total_cost)
+            )
         print_json(data)
     else:
-        print_actuals(actuals, table)
+        money = currency.format if currency is not None else None
+        if currency is not None:
+            print(
+                f"amounts in {currency.code} at {currency.rate} per USD on "
+                f"{currency.as_of.isoformat()} (given; USD is the price book's unit)"
+            )
+        print_actuals(actuals, table, money=money)
         if rate is not None:
             print()
-            print_run_rate(rate)
+            print_run_rate(rate, money=money)
         if explanation is not None:
             print()
-            print_explanation(explanation)
+            print_explanation(explanation, money=money)
     if args.export:
         from costlab.export import export_tables
 
@@ -115,7 +151,16 @@ def run(args: argparse.Namespace) -> int:
             tables["variance_by_cause"] = explanation.months
         if rate is not None:
             tables["run_rate"] = rate.months
-        written = export_tables(tables, args.export)
+        from costlab.actuals.workbook import finance_tables
+
+        sheets = finance_tables(
+            tables,
+            book=book,
+            scenario=fc.scenario if fc is not None else None,
+            usage_source=actuals.file.source,
+            currency=currency,
+        )
+        written = export_tables(sheets, args.export)
         sys.stderr.write(f"wrote {', '.join(map(str, written))}\n")
     if args.focus:
         from costlab.focus import focus_actuals, write_focus
@@ -131,10 +176,13 @@ def run(args: argparse.Namespace) -> int:
     return 2 if actuals.problems else 0
 
 
-def print_actuals(actuals: object, table: object) -> None:
+def print_actuals(actuals: object, table: object, *, money: Any = None) -> None:
     from costlab.actuals import Actuals
     from costlab.cli._common import table as text_table
-    from costlab.cli._report import count, percent, usd
+    from costlab.cli._report import count, percent
+    from costlab.cli._report import usd as as_usd
+
+    usd = money or as_usd
 
     assert isinstance(actuals, Actuals)
     f = actuals.file
@@ -203,10 +251,12 @@ _EFFECT_HEADERS = {
 }
 
 
-def print_explanation(explanation: object) -> None:
+def print_explanation(explanation: object, *, money: Any = None) -> None:
     from costlab.actuals.explain import EFFECTS, Explanation
     from costlab.cli._common import table as text_table
-    from costlab.cli._report import usd
+    from costlab.cli._report import usd as as_usd
+
+    usd = money or as_usd
 
     assert isinstance(explanation, Explanation)
     headers = ["month", "forecast", "actual", "variance", *(_EFFECT_HEADERS[e] for e in EFFECTS)]
@@ -224,12 +274,13 @@ def print_explanation(explanation: object) -> None:
     print(text_table(rows, headers, right=range(1, len(headers))))
 
 
-def print_run_rate(rate: object) -> None:
+def print_run_rate(rate: object, *, money: Any = None) -> None:
     from costlab.actuals.runrate import RunRate, check_projection
-    from costlab.cli._report import usd
+    from costlab.cli._report import usd as as_usd
     from costlab.money import significant
     from costlab.tables import exact_sum
 
+    usd = money or as_usd
     assert isinstance(rate, RunRate)
     planned = (
         "" if rate.forecast_month_cost is None else f" (forecast {usd(rate.forecast_month_cost)})"
@@ -252,6 +303,7 @@ def print_run_rate(rate: object) -> None:
             f"period {months['month'].iloc[0]} to {months['month'].iloc[-1]} projected at "
             f"{usd(rate.projected_total)} (forecast {usd(planned_total)}){anchored}"
         )
-    for message in check_projection(rate).messages:
-        if not message.startswith("no budget"):
-            print(f"budget: {message}")
+    if money is None:  # the budget messages are in USD, the budget's unit
+        for message in check_projection(rate).messages:
+            if not message.startswith("no budget"):
+                print(f"budget: {message}")
