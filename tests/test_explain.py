@@ -180,3 +180,44 @@ def test_money_is_shown_half_up_and_quotients_to_six_digits(tmp_path, cli, monke
     (row,) = data["variance"]
     assert (row["actual_cost"], row["variance_usd"]) == ("19.995", "2.325")  # exact
     assert row["variance_pct"] == "13.1579"  # 6 significant digits, half-up
+
+
+ROUTED = """\
+name: rt
+start: 2027-01
+months: 3
+workloads:
+  - name: a
+    routing:
+      legs: [{model: gpt-4.1-nano, share: 0.25}, {model: gpt-4.1-mini, share: 0.75}]
+      escalation: {model: gpt-4.1, rate: 0.04}
+    requests_per_month: 100000
+    input_tokens: 800
+    cached_input_share: 0.5
+    output_tokens: 120
+    batch_share: 0.5
+  - {name: b, model: gpt-5-mini, requests_per_month: 20000, input_tokens: 3000,
+     output_tokens: 200, reasoning_tokens: 300}
+"""
+
+
+def test_a_forecast_replayed_as_usage_explains_to_zero_and_one_change_to_its_cause(
+    tmp_path: Path, book
+) -> None:
+    from costlab.actuals import usage_from_forecast, write_usage_csv
+
+    (tmp_path / "s.yaml").write_text(ROUTED, encoding="utf-8")
+    fc = forecast_scenario(load_scenario(tmp_path / "s.yaml", book=book), book=book)
+    usage = usage_from_forecast(fc)
+    write_usage_csv(usage, tmp_path / "same.csv")
+    same = explain(load_actuals(tmp_path / "same.csv", book=book), fc, book=book)
+    assert all(v == 0 for v in same.total.values())
+    # Twice the reasoning on gpt-5-mini: 300 more tokens x 20,000 requests x 3 months at
+    # $2.00 per 1M output tokens = $36.00, all of it reasoning.
+    mini = usage["model"] == "gpt-5-mini"
+    usage.loc[mini, "output_tokens"] += usage.loc[mini, "reasoning_tokens"]
+    usage.loc[mini, "reasoning_tokens"] *= 2
+    write_usage_csv(usage, tmp_path / "more.csv")
+    more = explain(load_actuals(tmp_path / "more.csv", book=book), fc, book=book).total
+    assert more["variance_usd"] == more["reasoning_tokens_usd"] == Decimal(36)
+    assert all(v == 0 for k, v in more.items() if k not in ("variance_usd", "reasoning_tokens_usd"))
