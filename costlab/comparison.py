@@ -122,14 +122,16 @@ def compare_scenario(
     if routed or len(written) > 1:
         if len(routed) == 1 and len(compared) == 1:
             assert routed[0].routing is not None
-            label, kind = f"router: {describe(routed[0].routing)}", "router"
+            routing = routed[0].routing
+            word = "cascade" if routing.cascade else "router"
+            label, kind = f"{word}: {describe(routing)}", "router"
         else:
             label, kind = "as written", "as written"
         candidates.append((label, kind, scenario))  # type: ignore[arg-type]
     for model_id in ids:
         variant = scenario
         for name in names:
-            variant = variant.replace_workload(name, model=model_id, routing=None)
+            variant = _alone(variant, name, model_id, book)
         candidates.append((model_id, "model", variant))
 
     rows: list[dict[str, Any]] = []
@@ -201,6 +203,18 @@ def compare_scenario(
         benchmarks=_benchmarks(ranking, book),
         forecasts=forecasts,
     )
+
+
+def _alone(scenario: Scenario, workload: str, model_id: str, book: PriceBook) -> Scenario:
+    """The workload on one model. A model that is a step of the workload's cascade keeps that
+    step's retries and prompt size, so a cheap model with many retries is priced as such."""
+    routing = scenario.workload(workload).routing
+    for step in routing.cascade if routing is not None else ():
+        if book.resolve(step.model).id == model_id:
+            from costlab.cascade import alone
+
+            return alone(scenario, workload, step)
+    return scenario.replace_workload(workload, model=model_id, routing=None)
 
 
 def _benchmarks(ranking: pd.DataFrame, book: PriceBook) -> pd.DataFrame:

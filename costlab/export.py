@@ -8,13 +8,27 @@
 * **JSON**: ``{"table": [rows]}`` with Decimals as exact strings.
 
 Money columns are recognised by name (:func:`costlab.forecast.is_money`).
+
+Safe by construction, because names in these tables (workloads, scenarios, models, line items)
+come from users:
+
+* **No live formulas**: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+  carriage return is written with a leading ``'`` in CSV and XLSX (OWASP's advice against CSV
+  injection); numbers stay numbers (``-3.5`` as a number is not text), and every XLSX text
+  cell is typed as a string, so no cell is ever a formula.
+* **Nothing lost**: every file is written to a temporary file in the same folder and renamed
+  into place (:func:`os.replace`), so a failed write (a full disk) leaves the previous file
+  as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
-from collections.abc import Mapping
+import os
+import secrets
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -35,11 +49,51 @@ USD_FORMAT = '"$"#,##0.00####'
 COUNT_FORMAT = "#,##0"
 _COUNTS = ("requests", "tasks", "tokens")
 
+#: First characters that make a spreadsheet read a text cell as a formula (or a DDE payload).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """Text a spreadsheet will not run: a leading ``'`` when it could start a formula.
+
+    >>> safe_text("=1+2"), safe_text("support bot"), safe_text("-3")
+    ("'=1+2", 'support bot', "'-3")
+    """
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
 
 def _cell_text(value: Any, money: bool) -> Any:
     if isinstance(value, Decimal):
-        return plain(value) if money else exact_text(value)
+        return plain(value) if money else exact_text(value)  # a number, never prefixed
+    if isinstance(value, str):
+        # A bare carriage return is not quoted by the csv module when lines end in "\n", so a
+        # reader would split the row there; as "\n" it is quoted and stays in its cell.
+        return safe_text(value).replace("\r\n", "\n").replace("\r", "\n")
     return value
+
+
+def _atomic_write(path: str | Path, write: Callable[[Path], object]) -> None:
+    """Call ``write(temporary_path)`` and rename the result onto ``path``; on any failure the
+    temporary file is removed and ``path`` is untouched. An OSError is one CostlabError."""
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        # "x": a new file, with the usual permissions (umask), never someone else's
+        with temporary.open("xb"):
+            pass
+        write(temporary)
+        os.replace(temporary, target)
+    except OSError as exc:
+        _remove(temporary)
+        raise CostlabError(f"cannot write: {exc.strerror or exc}", str(target)) from None
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def csv_text(frame: pd.DataFrame) -> str:
@@ -50,12 +104,21 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 
 def write_csv(frame: pd.DataFrame, target: str | Path | TextIO) -> None:
-    """Write one table as CSV (to a path or an open text buffer)."""
+    """Write one table as CSV (to a path, atomically, or to an open text buffer)."""
     out = frame.copy()
+    out.columns = [safe_text(c) if isinstance(c, str) else c for c in out.columns]
     for name in out.columns:
-        if out[name].dtype == object:
+        if out[name].dtype == object or pd.api.types.is_string_dtype(out[name].dtype):
             money = is_money(str(name))
             out[name] = [_cell_text(v, money) for v in out[name]]
+    if isinstance(target, str | Path):
+
+        def write(path: Path) -> None:
+            with path.open("w", encoding="utf-8", newline="") as stream:
+                out.to_csv(stream, index=False, lineterminator="\n")
+
+        _atomic_write(target, write)
+        return
     out.to_csv(target, index=False, lineterminator="\n")
 
 
@@ -65,9 +128,9 @@ def json_data(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[dict[str, An
 
 
 def write_json(tables: Mapping[str, pd.DataFrame], path: str | Path) -> None:
-    Path(path).write_text(
-        json.dumps(json_data(tables), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    """Tables as one JSON object, written atomically."""
+    text = json.dumps(json_data(tables), indent=2, ensure_ascii=False) + "\n"
+    _atomic_write(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
 
 def _excel_value(value: Any) -> Any:
@@ -89,6 +152,18 @@ def _excel_value(value: Any) -> Any:
     if value is pd.NA or value is pd.NaT:
         return None
     return str(value)
+
+
+def _text_cell(sheet: Any, text: str, font: Any = None) -> Any:
+    """A cell that holds ``text`` as a string: never a formula (openpyxl would make any text
+    starting with ``=`` one), and prefixed when a spreadsheet could still read it as one."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=safe_text(text))
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def _format_for(name: str) -> str | None:
@@ -122,7 +197,14 @@ def xlsx_bytes(tables: Mapping[str, pd.DataFrame]) -> bytes:
 
 
 def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> None:
-    """One sheet per table; numbers as numbers with currency and count formats."""
+    """One sheet per table; numbers as numbers with currency and count formats; written to a
+    temporary file and renamed, so a failed save leaves an existing workbook intact."""
+    # The temporary file is created first: a folder that cannot be written fails before any
+    # sheet is built.
+    _atomic_write(path, lambda temporary: _save_workbook(tables, temporary))
+
+
+def _save_workbook(tables: Mapping[str, pd.DataFrame], path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -138,18 +220,15 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> None:
         for i, column in enumerate(columns):
             letter = _column_letter(i + 1)
             sheet.column_dimensions[letter].width = max(10, min(40, len(column) + 2))
-        header = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, value=column)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
+        sheet.append([_text_cell(sheet, column, bold) for column in columns])
         formats = [_format_for(c) for c in columns]
         for row in frame.itertuples(index=False, name=None):
             cells: list[Any] = []
             for value, number_format in zip(row, formats, strict=True):
                 value = _excel_value(value)
-                if (
+                if isinstance(value, str):
+                    cells.append(_text_cell(sheet, value))
+                elif (
                     number_format
                     and isinstance(value, Decimal | int | float)
                     and not isinstance(value, bool)
@@ -162,8 +241,13 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> None:
             sheet.append(cells)
     try:
         book.save(str(path))
-    except OSError as exc:
-        raise CostlabError(f"cannot write the workbook: {exc.strerror}", str(path)) from None
+    except BaseException:
+        # Write-only sheets hold open XML generators; left to the garbage collector after a
+        # failed save, each prints an "Exception ignored" traceback. Close them here, quietly.
+        for sheet in book.worksheets:
+            with contextlib.suppress(Exception):
+                sheet.close()
+        raise
 
 
 def _column_letter(index: int) -> str:
@@ -199,7 +283,12 @@ def export_tables(
         return [target]
     if suffix:
         raise CostlabError("unknown export format; use .csv, .xlsx, .json or a folder", str(target))
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CostlabError(
+            f"cannot create the folder: {exc.strerror or exc}", str(target)
+        ) from None
     written = []
     for name, frame in tables.items():
         file = target / f"{name}.csv"

@@ -19,10 +19,11 @@ import types
 import typing
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.yamlio import LineDict
 
@@ -274,18 +275,41 @@ def _convert_decimal(data: Any, path: str, line: int | None) -> Decimal:
     if isinstance(data, float):
         if not math.isfinite(data):
             raise _Invalid(path, "must be a finite number", line)
-        return Decimal(repr(data))
-    if isinstance(data, int | Decimal):
-        value = Decimal(data)
+        value = Decimal(repr(data))
+    elif isinstance(data, int):
+        value = Decimal(_bounded(data, path, line))
+    elif isinstance(data, Decimal):
+        value = data
     elif isinstance(data, str):
-        try:
-            value = Decimal(data.strip().replace("_", ""))
-        except InvalidOperation:
-            raise _Invalid(path, f"must be a number, got {_describe(data)}", line) from None
+        value = _parse_text(data, path, line, "a number")
     else:
         raise _Invalid(path, f"must be a number, got {_describe(data)}", line)
     if not value.is_finite():
         raise _Invalid(path, "must be a finite number", line)
+    return _bounded(value, path, line)
+
+
+def _parse_text(data: str, path: str, line: int | None, kind: str) -> Decimal:
+    """A number written as text, refused fast past the digit and exponent limits
+    (``Decimal("1e999999999")`` is instant, but ``int()`` of it spins for minutes)."""
+    try:
+        return limits.parse_number(data.strip().replace("_", "").replace(",", ""))
+    except CostlabError as exc:
+        nan = exc.what.startswith("not a number")
+        what = f"must be {kind}, got {_describe(data)}" if nan else exc.what
+        raise _Invalid(path, what, line) from None
+
+
+N = TypeVar("N", int, Decimal)
+
+
+def _bounded(value: N, path: str, line: int | None) -> N:
+    """``value`` when within :mod:`costlab.limits` (exponent, digits, ``MAX_COUNT``): no number
+    in a data file needs more than 1e15, and bigger ones overflow what is built on them."""
+    try:
+        limits.check_number(value, path)
+    except CostlabError as exc:
+        raise _Invalid(path, exc.what, line) from None
     return value
 
 
@@ -293,13 +317,12 @@ def _convert_int(data: Any, path: str, line: int | None) -> int:
     if isinstance(data, bool):
         raise _Invalid(path, f"must be a whole number, got {_describe(data)}", line)
     if isinstance(data, int):
-        return data
+        return _bounded(data, path, line)
     if isinstance(data, Decimal | str):
-        try:
-            value = Decimal(str(data).strip().replace("_", "").replace(",", ""))
-        except InvalidOperation:
-            value = Decimal("NaN")
-        if value.is_finite() and value == value.to_integral_value():
+        value = (
+            data if isinstance(data, Decimal) else _parse_text(data, path, line, "a whole number")
+        )
+        if value.is_finite() and _bounded(value, path, line) == value.to_integral_value():
             return int(value)
     raise _Invalid(path, f"must be a whole number, got {_describe(data)}", line)
 

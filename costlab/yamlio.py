@@ -4,16 +4,22 @@
   ``input: 0.40`` is exactly ``Decimal("0.40")`` and money stays exact from the file on.
 * Every mapping remembers the line of each key, so errors can point at ``file: line N``.
 * A key given twice in one mapping is refused instead of silently keeping the last one.
+* Hostile files stay cheap (:mod:`costlab.limits`): the text is at most ``MAX_YAML_BYTES``, the
+  document at most ``MAX_YAML_NODES`` nodes once aliases are expanded (a 1 KB "billion laughs"
+  file is refused in milliseconds, before anything is built) and ``MAX_NESTING_DEPTH`` deep;
+  numbers past ``MAX_DIGITS`` / ``MAX_EXPONENT`` and impossible dates (``2024-02-30``) are one
+  error naming the line and the key.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from costlab import limits
 from costlab.errors import CostlabError
 
 try:  # libyaml's parser when PyYAML was built with it: several times faster
@@ -36,15 +42,42 @@ class _Loader(_BaseLoader):
     pass
 
 
+def _line(node: yaml.Node) -> str:
+    return f"line {node.start_mark.line + 1}"
+
+
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | float:
     text = str(loader.construct_scalar(node)).replace("_", "")
     lowered = text.lower()
     if lowered in {".inf", "+.inf", "-.inf", ".nan"}:
         return float(lowered.replace(".", ""))  # kept as float; validation refuses it
     try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - YAML already matched the float pattern
-        return float(text)
+        return limits.parse_number(text, _line(node))
+    except CostlabError:
+        if ":" in text:  # YAML 1.1 sexagesimal (1:30.5): kept as text, validation names it
+            return text  # type: ignore[return-value]
+        raise
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """A YAML int, refused past ``MAX_DIGITS`` digits before Python converts it (a 5,000-digit
+    int raises ValueError in ``int()``; a 4,000-digit one costs quadratic time)."""
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    digits = len(text.lstrip("+-").lstrip("0"))
+    if digits > limits.MAX_DIGITS:
+        raise CostlabError(
+            limits.over("MAX_DIGITS", f"a whole number of {digits:,} digits"), _line(node)
+        )
+    return int(loader.construct_yaml_int(node))
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A YAML date; an impossible one (``2024-02-30``) is one error naming the line."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError) as exc:
+        text = str(node.value)
+        raise CostlabError(f"not a valid date: {text!r} ({exc})", _line(node)) from None
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
@@ -61,25 +94,29 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
         key = str(key)
         if key in result:
             raise CostlabError(f"duplicate key '{key}'", f"line {key_node.start_mark.line + 1}")
-        result[key] = loader.construct_object(value_node, deep=True)
+        try:
+            result[key] = loader.construct_object(value_node, deep=True)
+        except CostlabError as exc:
+            if len(exc.where) == 1 and exc.where[0].startswith("line "):
+                raise CostlabError(exc.what, exc.where[0], key) from None  # name the field
+            raise
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def read_text(path: Path, what: str = "file") -> str:
-    """The UTF-8 text of ``path``, or one clear error naming the file."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CostlabError(f"no such {what}", str(path)) from None
-    except IsADirectoryError:
-        raise CostlabError(f"is a directory, expected a {what}", str(path)) from None
-    except OSError as exc:
-        raise CostlabError(f"cannot read {what}: {exc.strerror}", str(path)) from None
+    """The UTF-8 text of ``path``, or one clear error naming the file.
+
+    At most :data:`costlab.limits.MAX_YAML_BYTES` (the files read here are YAML); devices and
+    FIFOs are refused before reading.
+    """
+    data = limits.read_bounded(path, str(path), kind=what, limit_name="MAX_YAML_BYTES")
     return decode_text(data, str(path))
 
 
@@ -96,9 +133,22 @@ def decode_text(data: bytes, where: str) -> str:
 
 
 def load_yaml(text: str, where: str) -> Any:
-    """Parse YAML text; syntax errors become one line naming ``where`` and the line."""
+    """Parse YAML text; syntax errors become one line naming ``where`` and the line.
+
+    Safe loading only, checked before anything is built: the text's size, the number of nodes
+    with every alias expanded, and the nesting depth (:mod:`costlab.limits`).
+    """
+    if len(text) > limits.MAX_YAML_BYTES:
+        raise CostlabError(
+            limits.over("MAX_YAML_BYTES", f"{len(text):,} characters of YAML"), where
+        )
+    loader = _Loader(text)
     try:
-        return yaml.load(text, Loader=_Loader)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expanded(node)
+        return loader.construct_document(node)
     except CostlabError as exc:
         raise exc.within(where) from None
     except yaml.MarkedYAMLError as exc:
@@ -108,6 +158,58 @@ def load_yaml(text: str, where: str) -> Any:
         raise CostlabError(f"YAML syntax error: {problem}", where, line) from None
     except yaml.YAMLError as exc:
         raise CostlabError(f"YAML syntax error: {exc}", where) from None
+    except RecursionError:  # pragma: no cover - _check_expanded bounds the depth first
+        raise CostlabError(limits.over("MAX_NESTING_DEPTH", "the YAML nesting"), where) from None
+    finally:
+        loader.dispose()
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expanded(root: yaml.Node) -> None:
+    """Refuse a document whose aliases expand past ``MAX_YAML_NODES`` nodes, that nests past
+    ``MAX_NESTING_DEPTH``, or whose alias refers to itself.
+
+    Aliases make the node graph a DAG: each node's expanded size and depth are computed once
+    (memoised, iteratively), so a billion-laughs file costs a few hundred steps to refuse.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    max_nodes, max_depth = limits.MAX_YAML_NODES, limits.MAX_NESTING_DEPTH
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            children = _children(node)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            open_nodes.discard(key)
+            if size[key] > max_nodes:
+                raise CostlabError(
+                    limits.over("MAX_YAML_NODES", f"{size[key]:,} nodes with aliases expanded"),
+                    _line(node),
+                )
+            if depth[key] > max_depth:
+                raise CostlabError(
+                    limits.over("MAX_NESTING_DEPTH", f"YAML nested {depth[key]:,} deep"),
+                    _line(node),
+                )
+            continue
+        if key in size:
+            continue
+        if key in open_nodes:
+            raise CostlabError("an alias refers to a node that contains it", _line(node))
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in size)
 
 
 def load_yaml_file(path: Path) -> Any:

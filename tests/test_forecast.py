@@ -498,7 +498,12 @@ def test_json_keeps_exact_decimal_strings(book) -> None:
     assert data["budget"]["first_month_over"] == "2027-03"
 
 
-def test_a_forecast_that_cannot_stay_exact_is_refused_not_rounded(book) -> None:
+def test_a_forecast_that_cannot_stay_exact_is_refused_not_rounded(book, monkeypatch) -> None:
+    # Files may hold at most 30 digits a number by default (costlab.limits); raised here so the
+    # exactness guard itself is reached.
+    from costlab import limits
+
+    monkeypatch.setattr(limits, "MAX_DIGITS", 100)
     rate = "0." + "1234567890" * 6  # 60 decimals compounding over 120 months
     text = BASE.replace("months: 2", "months: 120") + f"        growth: {rate}\n"
     with pytest.raises(

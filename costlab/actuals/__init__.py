@@ -2,7 +2,7 @@
 
 :mod:`~costlab.actuals.readers` recognises and validates the formats (generic CSV, OpenAI's
 usage and cost exports, the Usage API's JSON), :mod:`~costlab.actuals.priced` prices them by
-month, :mod:`~costlab.actuals.variance` compares them with a forecast and
+month, :mod:`~costlab.actuals.vs_forecast` compares them with a forecast and
 :mod:`~costlab.actuals.explain` splits the difference by cause.
 """
 
@@ -11,7 +11,7 @@ from costlab.actuals.explain import EFFECTS, Explanation, explain
 from costlab.actuals.priced import Actuals, load_actuals, price_usage_file
 from costlab.actuals.readers import USAGE_COLUMNS, UsageFile, parse_usage, read_usage
 from costlab.actuals.runrate import ProjectionCheck, RunRate, check_projection, run_rate
-from costlab.actuals.variance import usage_from_forecast, variance, write_usage_csv
+from costlab.actuals.vs_forecast import usage_from_forecast, variance, write_usage_csv
 
 __all__ = [
     "EFFECTS",

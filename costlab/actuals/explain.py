@@ -42,7 +42,7 @@ from typing import Any
 import pandas as pd
 
 from costlab.actuals.priced import Actuals
-from costlab.actuals.variance import variance
+from costlab.actuals.vs_forecast import variance
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast
 from costlab.money import MONEY, ZERO

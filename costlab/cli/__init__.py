@@ -6,14 +6,23 @@ and a ``run(args) -> int``. Modules import the heavy parts of costlab (pandas, t
 
 Exit codes: 0 success, 1 a check failed (``costlab check``), 2 bad input, with one line
 ``costlab: error: <where>: <what>`` on stderr.
+
+:func:`main` is the one boundary that keeps that promise: a :class:`CostlabError`, and the few
+failures caused by the input or the environment rather than by costlab (a full disk, a closed
+pipe, out of memory, an image or document a third-party reader refuses, a number too large to
+compute with; :func:`environment_error` lists them), become that one line and exit 2. Anything
+else is a bug and keeps its traceback; ``COSTLAB_DEBUG=1`` shows a traceback for everything.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from costlab.errors import CostlabError
 
@@ -25,8 +34,15 @@ class Parser(argparse.ArgumentParser):
     """argparse with a one-line error (and the hint where help is), exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"costlab: error: {message} (see '{self.prog} --help')\n")
+        _write_error(f"costlab: error: {message} (see '{self.prog} --help')\n")
         raise SystemExit(2)
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse swallows OSError here, so `--help > /dev/full` would exit 0 having written
+        # nothing; let it reach main(), which reports it.
+        stream = file or sys.stderr
+        if message and stream is not None:
+            stream.write(message)
 
 
 def build_parser() -> Parser:
@@ -68,22 +84,118 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "run", None):
-        parser.print_help(sys.stderr)
-        return 2
+    """Run one command; the exit code (see the module docstring)."""
+    debug = os.environ.get("COSTLAB_DEBUG", "").strip() not in ("", "0")
+    command = None
     try:
-        return int(args.run(args) or 0)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        command = getattr(args, "command", None)
+        if not getattr(args, "run", None):
+            parser.print_help(sys.stderr)
+            return _finish(2)
+        return _finish(int(args.run(args) or 0))
+    except SystemExit as exc:  # argparse: --help, --version, a bad option
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        return _finish(code)
     except CostlabError as exc:
-        sys.stderr.write(f"costlab: error: {exc}\n")
-        return 2
-    except BrokenPipeError:  # e.g. `costlab prices | head`
-        sys.stderr.close()
+        if debug:
+            raise
+        return _error(str(exc))
+    except BrokenPipeError:  # e.g. `costlab prices | head`: the reader has what it wanted
+        _drop(sys.stdout)
+        _drop(sys.stderr)
         return 0
     except KeyboardInterrupt:
-        sys.stderr.write("costlab: interrupted\n")
+        _write_error("costlab: interrupted\n")
         return 130
+    except Exception as exc:
+        message = environment_error(exc)
+        if message is None or debug:
+            raise  # a bug: the traceback is what a report needs
+        return _error(f"{command}: {message}" if command else message)
+
+
+def environment_error(exc: BaseException) -> str | None:
+    """The one-line message for a failure caused by input or the environment, or None for a
+    bug. Kept short and explicit, so a new kind of failure is a decision, not an accident."""
+    name, module = type(exc).__name__, type(exc).__module__
+    reason = str(exc).split("\n")[0].strip()
+    if isinstance(exc, MemoryError):
+        return "out of memory; the input is too large for this machine (see 'Limits and safety')"
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deep to read (COSTLAB_MAX_NESTING_DEPTH)"
+    if isinstance(exc, OSError) and exc.errno is not None:
+        reason = exc.strerror or errno.errorcode.get(exc.errno, "error")
+        if exc.filename is None:  # a write to stdout: a full disk, a device error
+            return f"output: cannot write: {reason}"
+        return f"{exc.filename}: {reason}"
+    if module.startswith("PIL") and name in ("DecompressionBombError", "UnidentifiedImageError"):
+        return f"unreadable image: {reason or name} (COSTLAB_MAX_IMAGE_PIXELS)"
+    if module == "zipfile" or name in ("BadZipFile", "LargeZipFile"):
+        return f"unreadable zip archive: {reason or name}"
+    if module.startswith("lxml"):
+        return f"malformed XML in the document: {reason or name}"
+    if module.startswith("pypdf"):
+        return f"unreadable PDF: {reason or name}"
+    if module == "decimal" or isinstance(exc, OverflowError):
+        # InvalidOperation, Overflow, Inexact... from magnitudes past what costlab computes with
+        return (
+            "a number too large or too small to compute with "
+            f"({name}); see COSTLAB_MAX_COUNT and COSTLAB_MAX_EXPONENT"
+        )
+    if isinstance(exc, ValueError) and "integer string conversion" in reason:
+        return "a whole number with too many digits (COSTLAB_MAX_DIGITS)"
+    return None
+
+
+def _finish(code: int) -> int:
+    """Flush stdout inside the boundary: a full disk (``> /dev/full``) is one error, exit 2,
+    instead of an 'Exception ignored' message at interpreter exit and exit 120."""
+    stream = sys.stdout
+    if stream is None:
+        return code
+    try:
+        stream.flush()
+    except BrokenPipeError:
+        _drop(stream)
+        return code
+    except OSError as exc:
+        _drop(stream)
+        return _error(f"output: cannot write: {exc.strerror or exc}")
+    except ValueError:  # stdout already closed
+        return code
+    return code
+
+
+def _drop(stream: object) -> None:
+    """Point a failed stream's file descriptor at /dev/null, so nothing more is written and
+    the buffered rest is discarded quietly at exit."""
+    try:
+        fileno = stream.fileno()  # type: ignore[attr-defined]
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, fileno)
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _error(message: str) -> int:
+    _write_error(f"costlab: error: {message}\n")
+    return 2
+
+
+def _write_error(text: str) -> None:
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError):
+        _drop(stream)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,12 +42,20 @@ def parse_date(text: str) -> date:
 
 
 def non_negative_int(text: str) -> int:
+    """A count option (tokens, requests): a whole number 0 .. ``MAX_COUNT`` (1e15)."""
+    from costlab import limits
+
+    digits = text.replace("_", "").replace(",", "").strip()
+    if len(digits.lstrip("+-").lstrip("0")) > limits.MAX_DIGITS:  # before int(): no 5,000-digit
+        raise argparse.ArgumentTypeError(limits.over("MAX_DIGITS", "a number that long"))
     try:
-        value = int(text.replace("_", "").replace(",", ""))
+        value = int(digits)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a whole number: {_short(text)}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    if value > limits.MAX_COUNT:
+        raise argparse.ArgumentTypeError(limits.over("MAX_COUNT", f"{value:,}"))
     return value
 
 
@@ -59,13 +67,27 @@ def positive_int(text: str) -> int:
 
 
 def money_amount(text: str) -> Decimal:
+    """An amount in USD (``--budget``): 0 .. ``MAX_USD`` (1e12), refused before any arithmetic
+    when its digits or exponent are absurd (``1e999999999``)."""
+    from costlab import limits
+
+    cleaned = text.replace("_", "").replace(",", "").strip().lstrip("$")
     try:
-        value = Decimal(text.replace("_", "").replace(",", "").lstrip("$"))
+        value = Decimal(cleaned)
     except ArithmeticError:
-        raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not an amount: {_short(text)}") from None
     if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(f"must be an amount >= 0, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be an amount >= 0, got {_short(text)}")
+    try:
+        limits.parse_number(cleaned)
+        limits.check_number(value, "amount", limit_name="MAX_USD")
+    except CostlabError as exc:
+        raise argparse.ArgumentTypeError(exc.what) from None
     return value
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def print_json(data: Any) -> None:

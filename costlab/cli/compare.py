@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 
 from costlab.cli._common import add_json_option, add_prices_option
 
@@ -57,10 +58,22 @@ def run(args: argparse.Namespace) -> int:
         if exc.where and exc.where[0].startswith("model '"):
             raise CostlabError(exc.what, "--models", *exc.where) from None
         raise
+    report = None
+    target = scenario.workload(args.workload) if args.workload else None
+    if target is not None and target.routing is not None and target.routing.cascade:
+        from costlab.cascade import cascade_report
+
+        report = cascade_report(scenario, target.name, book=book)
     if args.json:
-        print_json(result.to_dict())
+        data = result.to_dict()
+        if report is not None:
+            data["cascade"] = cascade_json(report)
+        print_json(data)
     else:
         print_comparison(result)
+        if report is not None:
+            print()
+            print_cascade(report)
     warn_all(
         f"{w.message} (candidate {w.candidate}, workload {w.workload})"
         for w in result.warnings.itertuples()
@@ -88,8 +101,9 @@ def print_comparison(result: object) -> None:
     for r in result.ranking.to_dict("records"):
         label = str(r["candidate"])
         if r["kind"] == "router":
-            notes.append(f"router = {label.removeprefix('router: ')}")
-            label = "router"
+            word, _, described = label.partition(": ")
+            notes.append(f"{word} = {described}")
+            label = word
         row = [str(r["rank"]), label, usd(r["compared_cost"])]
         if ranged:
             row += [usd(r["compared_cost_low"]), usd(r["compared_cost_high"])]
@@ -120,3 +134,66 @@ def print_comparison(result: object) -> None:
         print(table(rows, headers, right=(2,)))
         if one_source:
             print(f"source: {sources[0]}")
+
+
+def cascade_json(report: object) -> dict[str, object]:
+    from costlab.cascade import CascadeReport
+    from costlab.money import plain
+
+    assert isinstance(report, CascadeReport)
+    return {
+        "workload": report.workload,
+        "cost_per_task": plain(report.cost_per_task),
+        "steps": [
+            {
+                "step": s.step,
+                "model": s.model,
+                "reach": format(s.reach, "f"),
+                "served": format(s.served, "f"),
+                "requests_per_task": format(s.requests_per_task.normalize(), "f"),
+                "cost_per_task": plain(s.cost_per_task),
+            }
+            for s in report.steps
+        ],
+        "single_models": [
+            {
+                "model": s.model,
+                "cost_per_task": plain(s.cost_per_task),
+                "break_even_first_escalation_rate": None
+                if s.break_even_rate is None
+                else format(s.break_even_rate.quantize(Decimal("0.000001")).normalize(), "f"),
+            }
+            for s in report.singles
+        ],
+    }
+
+
+def print_cascade(report: object) -> None:
+    from costlab.cascade import CascadeReport
+    from costlab.cli._common import table
+    from costlab.cli._report import usd
+
+    assert isinstance(report, CascadeReport)
+    print(f"cascade of {report.workload}: {usd(report.cost_per_task)} per task")
+    rows = [
+        [
+            str(s.step),
+            s.model,
+            f"{s.reach * 100:.1f}%",
+            f"{s.served * 100:.1f}%",
+            f"{s.requests_per_task:.3f}",
+            usd(s.cost_per_task),
+        ]
+        for s in report.steps
+    ]
+    print(
+        table(
+            rows,
+            ["step", "model", "reached by", "served", "requests/task", "cost/task"],
+            right=(0, 2, 3, 4, 5),
+        )
+    )
+    print()
+    print("each model alone (with its step's retries and prompt):")
+    rows = [[s.model, usd(s.cost_per_task), s.cascade_cheaper_below] for s in report.singles]
+    print(table(rows, ["model", "cost/task", "cascade cheaper while step 1 escalates"], right=(1,)))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any
@@ -12,8 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from costlab.cost import Cost, Flag, lifecycle_flags, price_usage
 from costlab.errors import CostlabError
+from costlab.forecast.requests import _PARTS, _request_costs
 from costlab.forecast.result import (
     FIGURES,
     TOKEN_FIGURES,
@@ -30,7 +29,6 @@ from costlab.tables import (
     ZERO,
     tidy,
 )
-from costlab.usage import COST_COLUMNS, TOKEN_COLUMNS, Usage
 
 
 def price_lines(
@@ -49,61 +47,179 @@ def price_lines(
 
 @dataclass(frozen=True)
 class _Priced:
-    """The engine's arrays: figures[name] is lines x months, totals[name] is per month."""
+    """The engine's result in factored form, exact throughout.
+
+    A line's requests in month ``m`` are ``weights["requests"][l] x time[line_time[l], m]``:
+    ``time`` holds, per distinct (days-or-months, growth profile), the calendar units times
+    the compounded growth of each month; the weight is the line's first-month volume times
+    its share and attempts. Its cost in month ``m`` is that times the cost of one request
+    under the price entry in force (``costs[name][line_shape[l], entry[line_model[l], m]]``).
+    Month totals are sums over a few (time profile, model) groups, so a 10,000-line grid
+    costs tens of thousands of Decimal operations, not millions; the per-line tables are
+    built only when asked (:meth:`figure`).
+    """
 
     months: Sequence[date]
     lines: pd.DataFrame
     models: list[Model]
     line_model: np.ndarray
-    figures: dict[str, np.ndarray]
+    line_time: np.ndarray
+    line_shape: np.ndarray
+    time: np.ndarray
+    """(time profiles x months) Decimal: calendar units x growth factor"""
+    entry: np.ndarray
+    """(models x months) int: the price entry in force"""
+    weights: dict[str, np.ndarray]
+    """per line: ``tasks`` and ``requests`` in the first month's units (before growth)"""
+    tokens: dict[str, np.ndarray]
+    """per line: each token figure per request"""
+    costs: dict[str, np.ndarray]
+    """(shapes x entries) Decimal: each cost column of one request"""
     totals: dict[str, np.ndarray]
     flags: tuple[ForecastFlag, ...]
+    built: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    """per-line figures built so far (see :meth:`figure`)"""
+
+    def figure(self, name: str) -> np.ndarray:
+        """(lines x months) one figure of every line in every month, exact (kept once built).
+
+        A line whose per-request figure is zero (no reasoning, no cache) shares one zero
+        object across its months: a big grid then holds millions fewer Decimals."""
+        cached = self.built.get(name)
+        if cached is not None:
+            return cached
+        n, n_months = len(self.lines), len(self.months)
+        out: np.ndarray
+        with localcontext(EXACT):
+            if not n:
+                out = np.empty((0, n_months), dtype=object)
+            elif name in ("tasks", "requests"):
+                out = self.time[self.line_time] * self.weights[name][:, None]
+            elif name == "cumulative_cost":
+                out = np.cumsum(self.figure("total_cost"), axis=1)
+            elif name == "total_cost":
+                out = self.figure(_PARTS[0])
+                for part in _PARTS[1:]:
+                    out = out + self.figure(part)
+            else:
+                out = np.full((n, n_months), ZERO, dtype=object)
+                volume = self.figure("requests")
+                if name in self.tokens:
+                    live = np.array([v != 0 for v in self.tokens[name]], dtype=bool)
+                    out[live] = volume[live] * self.tokens[name][live][:, None]
+                else:
+                    table = self.costs[name]
+                    live = np.array([any(v != 0 for v in row) for row in table], dtype=bool)
+                    live = live[self.line_shape]
+                    per_request = table[
+                        self.line_shape[live][:, None], self.entry[self.line_model[live]]
+                    ]
+                    out[live] = volume[live] * per_request
+        self.built[name] = out
+        return out
+
+    def line_totals(self, name: str) -> np.ndarray:
+        """Per line, a figure summed over the horizon (exact), without the per-month table:
+        a line's months share its time profile, so only the sum of the time factors under
+        each price entry is needed."""
+        n = len(self.lines)
+        if not n:
+            return np.empty(0, dtype=object)
+        with localcontext(EXACT):
+            weight = self.weights["tasks" if name == "tasks" else "requests"]
+            pairs, pair_of = np.unique(
+                np.stack([self.line_time, self.line_model]), axis=1, return_inverse=True
+            )
+            n_entries = next(iter(self.costs.values())).shape[1] if self.costs else 1
+            # time summed over the months each price entry is in force, per (profile, model)
+            in_force = np.full((pairs.shape[1], n_entries), ZERO, dtype=object)
+            for i, (t, m) in enumerate(pairs.T):
+                for e in range(n_entries):
+                    months = self.entry[m] == e
+                    if months.any():
+                        in_force[i, e] = self.time[t][months].sum()
+            per_line = in_force[pair_of.ravel()]
+            if name in ("tasks", "requests") or name in self.tokens:
+                out = weight * per_line.sum(axis=1)
+                if name in self.tokens:
+                    out = out * self.tokens[name]
+            else:
+                parts = _PARTS if name == "total_cost" else (name,)
+                out = np.full(n, ZERO, dtype=object)
+                for part in parts:
+                    out = out + (self.costs[part][self.line_shape] * per_line).sum(axis=1)
+                out = out * weight
+            return np.array([tidy(v) for v in out], dtype=object)
 
 
 def _price(lines: pd.DataFrame, months: Sequence[date], book: PriceBook) -> _Priced:
     n_lines, n_months = len(lines), len(months)
     with localcontext(EXACT):
-        tasks, requests = _volumes(lines, months)
-        costs, models, line_model, flags = _request_costs(lines, months, book)
-        figures: dict[str, np.ndarray] = {"tasks": tasks, "requests": requests}
-        for name in TOKEN_FIGURES:
-            per_request = lines[name].to_numpy(dtype=object) if n_lines else np.empty(0, object)
-            figures[name] = _times(requests, per_request[:, None])
-        for name in _PARTS:
-            figures[name] = _times(requests, costs[name])
-        total = figures[_PARTS[0]]
-        for name in _PARTS[1:]:
-            total = total + figures[name]
-        figures["total_cost"] = total
-        figures["cumulative_cost"] = (
-            np.cumsum(figures["total_cost"], axis=1) if n_lines else figures["total_cost"]
+        time, line_time = _time_profiles(lines, months)
+        costs, models, line_model, line_shape, entry, flags = _request_costs(lines, months, book)
+        weights = _weights(lines)
+        tokens = {
+            name: lines[name].to_numpy(dtype=object) if n_lines else np.empty(0, object)
+            for name in TOKEN_FIGURES
+        }
+        totals = _month_totals(
+            time, line_time, line_model, line_shape, entry, weights, tokens, costs
         )
-        totals = {
-            name: (figures[name].sum(axis=0) if n_lines else np.full(n_months, ZERO, dtype=object))
-            for name in FIGURES
-        }
-        totals = {
-            name: np.array([tidy(v) for v in values], dtype=object)
-            for name, values in totals.items()
-        }
         totals["cumulative_cost"] = (
             np.cumsum(totals["total_cost"]) if n_months else totals["total_cost"]
         )
-    return _Priced(months, lines, models, line_model, figures, totals, tuple(flags))
+    return _Priced(
+        months, lines, models, line_model, line_time, line_shape, time, entry, weights,
+        tokens, costs, totals, tuple(flags),
+    )  # fmt: skip
 
 
-def _times(requests: np.ndarray, per_request: np.ndarray) -> np.ndarray:
-    """``requests * per_request`` (broadcast), sharing one zero object where a line's
-    per-request figure is zero in every month (no reasoning, no cache): a big grid then holds
-    millions fewer Decimal objects."""
-    zero_rows = np.array([all(v == 0 for v in row) for row in per_request], dtype=bool)
-    if not zero_rows.any():
-        return requests * per_request
-    out = np.full(requests.shape, ZERO, dtype=object)
-    live = ~zero_rows
-    if live.any():
-        out[live] = requests[live] * per_request[live]
-    return out
+def _month_totals(
+    time: np.ndarray,
+    line_time: np.ndarray,
+    line_model: np.ndarray,
+    line_shape: np.ndarray,
+    entry: np.ndarray,
+    weights: dict[str, np.ndarray],
+    tokens: dict[str, np.ndarray],
+    costs: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    """Every figure's total per month, summed group by group (call inside EXACT).
+
+    Lines sharing a time profile and a model share the months' factors and price entries, so
+    a group's month is ``time[m] x sum(weight x per-request figure under entry(m))``.
+    """
+    n_months = time.shape[1] if time.size else len(entry[0]) if len(entry) else 0
+    totals = {name: np.full(n_months, ZERO, dtype=object) for name in FIGURES}
+    if not len(line_model):
+        return totals
+    keys = line_time * (int(line_model.max()) + 1) + line_model
+    for key in np.unique(keys):
+        members = np.flatnonzero(keys == key)
+        t = time[line_time[members[0]]]
+        schedule = entry[line_model[members[0]]]
+        requests = weights["requests"][members]
+        sums: dict[str, Any] = {
+            "tasks": weights["tasks"][members].sum(),
+            "requests": requests.sum(),
+        }
+        for name in TOKEN_FIGURES:
+            sums[name] = (requests * tokens[name][members]).sum()
+        for name, value in sums.items():
+            totals[name] = totals[name] + t * value
+        shapes = line_shape[members]
+        for e in np.unique(schedule):
+            in_force = schedule == e
+            for name in _PARTS:
+                value = (requests * costs[name][shapes, e]).sum()
+                totals[name][in_force] = totals[name][in_force] + t[in_force] * value
+    total = totals[_PARTS[0]]
+    for name in _PARTS[1:]:
+        total = total + totals[name]
+    totals["total_cost"] = total
+    return {
+        name: np.array([tidy(v) for v in values], dtype=object) for name, values in totals.items()
+    }
 
 
 def _categorical(values: np.ndarray, n_months: int) -> pd.Categorical:
@@ -112,37 +228,91 @@ def _categorical(values: np.ndarray, n_months: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.repeat(codes, n_months), categories=pd.Index(categories))
 
 
+def line_labels(base: _Priced) -> dict[str, np.ndarray]:
+    """Per line: workload, role, leg, model (canonical id), provider, batch."""
+    lines = base.lines
+    n = len(lines)
+    if not n:
+        return {
+            k: np.empty(0, dtype=object)
+            for k in ("workload", "role", "leg", "model", "provider", "batch")
+        }
+    return {
+        "workload": lines["workload"].to_numpy(dtype=object),
+        "role": lines["role"].to_numpy(dtype=object),
+        "leg": lines["leg"].to_numpy(dtype=np.int64),
+        "model": np.array([base.models[c].id for c in base.line_model], dtype=object),
+        "provider": np.array([base.models[c].provider for c in base.line_model], dtype=object),
+        "batch": lines["batch"].to_numpy(dtype=bool),
+    }
+
+
 def _long_frame(base: _Priced, bands: dict[Band, _Priced]) -> pd.DataFrame:
     """The ``lines`` table: one row per (line, month), line-major, band columns included."""
     n_lines, n_months = len(base.lines), len(base.months)
     labels = [month_label(m) for m in base.months]
-    lines = base.lines
-    models = base.models
-    line_model = base.line_model
-    model_ids = np.array([models[c].id for c in line_model], dtype=object)
-    providers = np.array([models[c].provider for c in line_model], dtype=object)
+    per_line = line_labels(base)
     columns: dict[str, Any] = {
         "month": pd.Categorical.from_codes(
             np.tile(np.arange(n_months), n_lines), categories=pd.Index(labels), ordered=True
         ),
         "month_index": np.tile(np.arange(1, n_months + 1), n_lines),
-        "workload": _categorical(lines["workload"].to_numpy(dtype=object), n_months),
-        "role": _categorical(lines["role"].to_numpy(dtype=object), n_months),
-        "leg": np.repeat(lines["leg"].to_numpy(dtype=np.int64), n_months),
-        "model": _categorical(model_ids, n_months),
-        "provider": _categorical(providers, n_months),
-        "batch": np.repeat(lines["batch"].to_numpy(dtype=bool), n_months),
+        "workload": _categorical(per_line["workload"], n_months),
+        "role": _categorical(per_line["role"], n_months),
+        "leg": np.repeat(per_line["leg"], n_months),
+        "model": _categorical(per_line["model"], n_months),
+        "provider": _categorical(per_line["provider"], n_months),
+        "batch": np.repeat(per_line["batch"], n_months),
     }
     if not n_lines:
         columns = {name: [] for name in columns}
-    for name in (*FIGURES, "cumulative_cost"):
-        columns[name] = base.figures[name].ravel()
+    figures = {name: base.figure(name).ravel() for name in (*FIGURES, "cumulative_cost")}
+    columns.update(figures)
     for name in (*FIGURES, "cumulative_cost"):
         for band in ("low", "high"):
-            columns[f"{name}_{band}"] = bands.get(band, base).figures[name].ravel()
+            columns[f"{name}_{band}"] = (
+                bands[band].figure(name).ravel() if band in bands else figures[name]
+            )
     # copy=False keeps one block per column: no consolidation copy of a big object grid, and
     # unranged band columns share their base arrays (pandas copies on write).
     return pd.DataFrame(columns, copy=False)
+
+
+def _line_totals_frame(base: _Priced, bands: dict[Band, _Priced]) -> pd.DataFrame:
+    """One row per line with its horizon totals (and bands): what workload and route tables
+    sum, without building the per-month lines."""
+    columns: dict[str, Any] = dict(line_labels(base))
+    totals = {name: base.line_totals(name) for name in FIGURES}
+    columns.update(totals)
+    for name in FIGURES:
+        for band in ("low", "high"):
+            columns[f"{name}_{band}"] = (
+                bands[band].line_totals(name) if band in bands else totals[name]
+            )
+    return pd.DataFrame(columns)
+
+
+@dataclass(frozen=True)
+class PricedSource:
+    """A forecast's priced lines (base and bands), turned into tables when asked."""
+
+    base: _Priced
+    bands: dict[Band, _Priced]
+    drop: tuple[str, ...] = ()
+    """figures left out of the tables (cache writes in a scenario that has none)"""
+
+    def frame(self) -> pd.DataFrame:
+        return _drop(_long_frame(self.base, self.bands), self.drop)
+
+    def horizon(self) -> pd.DataFrame:
+        return _drop(_line_totals_frame(self.base, self.bands), self.drop)
+
+
+def _drop(frame: pd.DataFrame, figures: tuple[str, ...]) -> pd.DataFrame:
+    names = [
+        c for c in frame.columns if str(c).removesuffix("_low").removesuffix("_high") in figures
+    ]
+    return frame.drop(columns=names) if names else frame
 
 
 def _totals_frame(base: _Priced, bands: dict[Band, _Priced]) -> pd.DataFrame:
@@ -160,189 +330,36 @@ def _totals_frame(base: _Priced, bands: dict[Band, _Priced]) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _volumes(lines: pd.DataFrame, months: Sequence[date]) -> tuple[np.ndarray, np.ndarray]:
-    """Tasks and requests per line and month (call inside the EXACT context)."""
+def _time_profiles(lines: pd.DataFrame, months: Sequence[date]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (per-day?, growth rates) profiles: each month's calendar units times the
+    compounded growth; and each line's profile (call inside the EXACT context)."""
     n_lines, n_months = len(lines), len(months)
     if not n_lines:
-        empty = np.empty((0, n_months), dtype=object)
-        return empty, empty
-    # Growth: one compounding profile per distinct list of rates (usually very few).
-    profile_of: dict[tuple[Decimal, ...], int] = {}
-    profile_index = np.empty(n_lines, dtype=np.int64)
+        return np.empty((0, n_months), dtype=object), np.empty(0, dtype=np.int64)
+    days = [Decimal(days_in_month(m)) for m in months]
+    profile_of: dict[tuple[bool, tuple[Decimal, ...]], int] = {}
+    line_time = np.empty(n_lines, dtype=np.int64)
+    per_day = lines["per_day"].to_numpy(dtype=bool)
     for i, rates in enumerate(lines["growth"]):
-        profile_index[i] = profile_of.setdefault(tuple(rates), len(profile_of))
-    factors = np.empty((len(profile_of), n_months), dtype=object)
-    for rates, p in profile_of.items():
+        line_time[i] = profile_of.setdefault((bool(per_day[i]), tuple(rates)), len(profile_of))
+    time = np.empty((len(profile_of), n_months), dtype=object)
+    for (daily, rates), p in profile_of.items():
         if len(rates) != n_months - 1:
             raise CostlabError(f"growth lists {len(rates)} rates for {n_months} months")
         factor = ONE
-        factors[p, 0] = ONE
-        for m in range(1, n_months):
-            factor = tidy(factor * (ONE + rates[m - 1]))
-            factors[p, m] = factor
-    days = np.array([Decimal(days_in_month(m)) for m in months], dtype=object)
-    ones = np.full(n_months, ONE, dtype=object)
-    per_day = lines["per_day"].to_numpy(dtype=bool)
-    units = np.where(per_day[:, None], days[None, :], ones[None, :])
+        for m in range(n_months):
+            if m:
+                factor = tidy(factor * (ONE + rates[m - 1]))
+            time[p, m] = tidy(factor * days[m]) if daily else factor
+    return time, line_time
+
+
+def _weights(lines: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per line, tasks and requests per unit of time (first-month volume x shares)."""
+    if not len(lines):
+        return {"tasks": np.empty(0, dtype=object), "requests": np.empty(0, dtype=object)}
     volume = lines["volume"].to_numpy(dtype=object)
-    workload_tasks = volume[:, None] * units * factors[profile_index]
-    tasks = workload_tasks * lines["task_share"].to_numpy(dtype=object)[:, None]
-    per_task = lines["attempts"].to_numpy(dtype=object) * lines["share"].to_numpy(dtype=object)
-    requests = workload_tasks * per_task[:, None]
-    return tasks, requests
-
-
-#: The cost columns a request's cost is split into (the total is their sum).
-_PARTS = COST_COLUMNS[:-1]
-
-_REQUEST_FLAGS = frozenset(
-    {"context_window", "max_input", "max_output", "no_batch", "no_cached_price"}
-)
-
-
-def _request_costs(
-    lines: pd.DataFrame, months: Sequence[date], book: PriceBook
-) -> tuple[dict[str, np.ndarray], list[Model], np.ndarray, list[ForecastFlag]]:
-    """Cost of one request of each line in each month, by component, from the cost engine."""
-    n_lines, n_months = len(lines), len(months)
-    labels = [month_label(m) for m in months]
-    names = lines["model"].to_numpy(dtype=object) if n_lines else np.empty(0, dtype=object)
-    models: list[Model] = []
-    model_code: dict[str, int] = {}
-    line_model = np.empty(n_lines, dtype=np.int64)
-    entry_of_month: list[list[int]] = []
-    flags: list[ForecastFlag] = []
-    for i, name in enumerate(names):
-        code = model_code.get(name)
-        if code is None:
-            where = (str(lines["where"].iat[i]), str(lines["field"].iat[i]))
-            try:
-                model = book.resolve(name)
-            except CostlabError as exc:
-                raise CostlabError(exc.what, *where) from None
-            code = model_code[name] = len(models)
-            models.append(model)
-            entry_of_month.append(_entries(model, months, where))
-        line_model[i] = code
-
-    # Distinct request shapes (model, batch, tokens) are priced once per price entry.
-    shape_of: dict[tuple[Any, ...], int] = {}
-    line_shape = np.empty(n_lines, dtype=np.int64)
-    columns = [lines[c].to_numpy(dtype=object) for c in TOKEN_COLUMNS]
-    batch = lines["batch"].to_numpy(dtype=bool) if n_lines else np.empty(0, dtype=bool)
-    shapes: list[tuple[Any, ...]] = []
-    for i in range(n_lines):
-        key = (int(line_model[i]), bool(batch[i]), *(c[i] for c in columns))
-        s = shape_of.get(key)
-        if s is None:
-            s = shape_of[key] = len(shapes)
-            shapes.append(key)
-        line_shape[i] = s
-
-    per_shape = {name: np.empty((len(shapes), n_months), dtype=object) for name in _PARTS}
-    shape_flags: list[list[Flag]] = []
-    for s, (m, is_batch, *counts) in enumerate(shapes):
-        model = models[m]
-        usage = Usage(**dict(zip(TOKEN_COLUMNS, counts, strict=True)), batch=is_batch)
-        by_entry: dict[int, Cost] = {}
-        for month_index, entry in enumerate(entry_of_month[m]):
-            cost = by_entry.get(entry)
-            if cost is None:
-                cost = by_entry[entry] = price_usage(model, usage, on=months[month_index])
-            for name in _PARTS:
-                per_shape[name][s, month_index] = tidy(cost.costs[name])
-        found = {f.code: f for c in by_entry.values() for f in c.flags if f.code in _REQUEST_FLAGS}
-        shape_flags.append(list(found.values()))
-
-    # Per workload: the request flags of its shapes, image input on a model without image
-    # input, and the model's lifecycle over the horizon.
-    seen: set[tuple[str, str, str]] = set()
-    lifecycle: dict[int, list[ForecastFlag]] = {}
-    images = lines["images"].to_numpy(dtype=object) if n_lines else np.empty(0, dtype=object)
-    workloads = lines["workload"].to_numpy(dtype=object) if n_lines else np.empty(0, dtype=object)
-    for i in range(n_lines):
-        m = int(line_model[i])
-        model, workload = models[m], str(workloads[i])
-        found_flags = [
-            ForecastFlag(workload, model.id, f.code, f.message) for f in shape_flags[line_shape[i]]
-        ]
-        if images[i] > 0 and "image" in model.input_modalities and model.images is None:
-            found_flags.append(
-                ForecastFlag(
-                    workload,
-                    model.id,
-                    "no_image_rule",
-                    f"{model.id}: the price book has no image-token rule for this model; "
-                    "its images are not priced",
-                )
-            )
-        if images[i] > 0 and "image" not in model.input_modalities:
-            accepted = ", ".join(model.input_modalities)
-            found_flags.append(
-                ForecastFlag(
-                    workload,
-                    model.id,
-                    "modality",
-                    f"{model.id}: accepts {accepted} input only; this workload sends images",
-                )
-            )
-        if m not in lifecycle:
-            lifecycle[m] = _lifecycle(model, months, labels)
-        found_flags.extend(dataclasses.replace(f, workload=workload) for f in lifecycle[m])
-        for flag in found_flags:
-            seen_key = (workload, model.id, flag.code)
-            if seen_key not in seen:
-                seen.add(seen_key)
-                flags.append(flag)
-
-    costs = {
-        name: table[line_shape] if n_lines else np.empty((0, n_months), dtype=object)
-        for name, table in per_shape.items()
-    }
-    return costs, models, line_model, flags
-
-
-def _entries(model: Model, months: Sequence[date], where: tuple[str, str]) -> list[int]:
-    """Index of the price entry in force on the first day of each month."""
-    out = []
-    for day in months:
-        try:
-            entry = model.price_on(day)
-        except CostlabError as exc:
-            raise CostlabError(exc.what, *where) from None
-        out.append(model.prices.index(entry))
-    return out
-
-
-def _lifecycle(model: Model, months: Sequence[date], labels: Sequence[str]) -> list[ForecastFlag]:
-    """Retirement and deprecation as the horizon sees them (the first month each applies)."""
-    out: list[ForecastFlag] = []
-    codes: set[str] = set()
-    for day, label in zip(months, labels, strict=True):
-        for flag in lifecycle_flags(model, day):
-            if flag.code in codes:
-                continue
-            codes.add(flag.code)
-            message = flag.message
-            if flag.code == "retired":
-                message += f"; months from {label} are priced at its last price"
-            out.append(ForecastFlag("", model.id, flag.code, message, label))
-    life = model.lifecycle
-    retires = life.retires_on if life is not None else None
-    if retires is not None and months[0] < retires <= _horizon_end(months):
-        out.append(
-            ForecastFlag(
-                "",
-                model.id,
-                "retires",
-                f"{model.id}: retires on {retires}, inside the forecast horizon "
-                f"({labels[0]} to {labels[-1]})",
-                month_label(retires),
-            )
-        )
-    return out
-
-
-def _horizon_end(months: Sequence[date]) -> date:
-    last = months[-1]
-    return date(last.year, last.month, days_in_month(last))
+    attempts = lines["attempts"].to_numpy(dtype=object)
+    share = lines["share"].to_numpy(dtype=object)
+    task_share = lines["task_share"].to_numpy(dtype=object)
+    return {"tasks": volume * task_share, "requests": volume * attempts * share}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from decimal import Decimal
@@ -59,10 +60,28 @@ def expand(
         growth = _growth_rates(workload, scenario.months)
         per_day = workload.requests_per_day is not None
         volume = base_number(workload.requests_per_day if per_day else workload.requests_per_month)
-        attempts = ONE + base_number(workload.retry_rate)
+        previous_output = ZERO
         for route in workload.routes:
             model = models[route.model]
-            tokens = request_tokens(resolved, i, workload, model, book)
+            step = route.step
+            retry = step.retry_rate if step is not None and step.retry_rate is not None else None
+            attempts = ONE + base_number(retry if retry is not None else workload.retry_rate)
+            own = workload
+            if step is not None:
+                # A cascade step's own prompt and output sizes, and the previous attempt's
+                # output added to its prompt when it reviews or repairs it.
+                changes = {
+                    name: getattr(step, name)
+                    for name in ("input_tokens", "output_tokens")
+                    if getattr(step, name) is not None
+                }
+                if changes.get("input_tokens") is not None:
+                    changes["sample"] = None
+                own = dataclasses.replace(workload, **changes) if changes else workload
+            tokens = request_tokens(resolved, i, own, model, book)
+            if step is not None and step.include_previous_output:
+                tokens = _with_extra_input(tokens, previous_output)
+            previous_output = tokens["output_tokens"]
             share = base_number(route.share)
             for batch, part in batch_parts:
                 rows.append(
@@ -86,6 +105,11 @@ def expand(
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def _with_extra_input(tokens: dict[str, Any], extra: Decimal) -> dict[str, Any]:
+    """Per-request tokens with ``extra`` uncached prompt tokens added."""
+    return {**tokens, "input_tokens": tidy(EXACT.add(tokens["input_tokens"], extra))}
 
 
 def _batch_parts(template: Workload, workload: Workload) -> list[tuple[bool, Decimal]]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -127,6 +127,18 @@ class PricedLines:
     flags: tuple[ForecastFlag, ...]
 
 
+class LineSource(Protocol):
+    """Where a forecast's line tables come from (the engine's priced lines)."""
+
+    def frame(self) -> pd.DataFrame:
+        """One row per line and month."""
+        ...
+
+    def horizon(self) -> pd.DataFrame:
+        """One row per line, figures summed over the horizon."""
+        ...
+
+
 @dataclass(frozen=True)
 class Forecast:
     """A scenario forecast; every money column is an exact ``Decimal`` (object dtype).
@@ -153,11 +165,27 @@ class Forecast:
     """
 
     scenario: Scenario
-    lines: pd.DataFrame
     months: pd.DataFrame
     budget: BudgetStatus
     flags: tuple[ForecastFlag, ...]
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source: LineSource | None = field(default=None, repr=False, compare=False)
+    """the priced lines, from which ``lines`` and ``horizon_lines`` are built when asked"""
+
+    @cached_property
+    def lines(self) -> pd.DataFrame:
+        """Every line in every month (built on first use: a big grid's table is large)."""
+        if self.source is None:
+            raise ValueError("this forecast keeps no lines")
+        return self.source.frame()
+
+    @cached_property
+    def horizon_lines(self) -> pd.DataFrame:
+        """One row per line (workload, role, leg, model, provider, batch) with its figures
+        summed over the horizon (and bands): what workload and route tables add up."""
+        if self.source is None:
+            raise ValueError("this forecast keeps no lines")
+        return self.source.horizon()
 
     @property
     def total_cost(self) -> Decimal:
@@ -185,8 +213,8 @@ class Forecast:
     def workloads(self) -> pd.DataFrame:
         """Horizon totals per workload (all its routes), with ``models`` (the models it uses),
         ``cost_per_1k_requests`` and ``cost_per_task`` (USD; retries and escalations included)."""
-        table = regroup(self.lines, ["workload"], bands=self.scenario.has_ranges)
-        used = self.lines.groupby("workload", observed=True, sort=False)["model"].unique()
+        table = regroup(self.horizon_lines, ["workload"], bands=self.scenario.has_ranges)
+        used = self.horizon_lines.groupby("workload", sort=False)["model"].unique()
         table.insert(1, "models", [", ".join(map(str, used[w])) for w in table["workload"]])
         order = {w.name: i for i, w in enumerate(self.scenario.workloads)}
         table = table.sort_values("workload", key=lambda c: c.map(order)).reset_index(drop=True)
@@ -196,7 +224,9 @@ class Forecast:
     def routes(self) -> pd.DataFrame:
         """Horizon totals per workload and route (role, leg, model), with unit costs."""
         table = regroup(
-            self.lines, ["workload", "role", "leg", "model"], bands=self.scenario.has_ranges
+            self.horizon_lines,
+            ["workload", "role", "leg", "model"],
+            bands=self.scenario.has_ranges,
         )
         return _with_unit_costs(table)
 

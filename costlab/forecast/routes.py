@@ -18,7 +18,7 @@ def breakdown(forecast: Forecast, workload: str) -> pd.DataFrame:
     Columns: role, leg, model, requests, total_cost (exact Decimal), cost_share (fraction of
     the workload's cost, Decimal rounded to 80 digits), cost_per_request.
     """
-    lines = forecast.lines[forecast.lines["workload"] == workload]
+    lines = forecast.horizon_lines[forecast.horizon_lines["workload"] == workload]
     if lines.empty:
         raise CostlabError(f"no workload named '{workload}'", forecast.scenario.name)
     table = regroup(lines, ["role", "leg", "model"])

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from decimal import Inexact, Overflow
 
-import pandas as pd
-
 from costlab.errors import CostlabError
 from costlab.forecast.budget import _budget
-from costlab.forecast.engine import _long_frame, _price, _totals_frame
+from costlab.forecast.engine import PricedSource, _drop, _price, _totals_frame
 from costlab.forecast.lines import expand
 from costlab.forecast.result import (
     Forecast,
@@ -60,16 +58,15 @@ def forecast_scenario(
     except (Inexact, Overflow):
         raise _too_many_digits(scenario) from None
     base = priced.pop("base")
-    lines = _long_frame(base, priced)
     totals = _totals_frame(base, priced)
-    if not _writes_cache(scenario):
-        # Cache-write columns appear only when a workload writes to the cache, so the tables
-        # of every other scenario (and their exports) keep their columns.
-        lines, totals = (_without_cache_writes(frame) for frame in (lines, totals))
+    # Cache-write columns appear only when a workload writes to the cache, so the tables of
+    # every other scenario (and their exports) keep their columns.
+    drop = () if _writes_cache(scenario) else _CACHE_WRITE_FIGURES
+    totals = _drop(totals, drop)
     totals, budget = _budget(scenario, totals)
     return Forecast(
         scenario=scenario,
-        lines=lines,
+        source=PricedSource(base, priced, drop),
         months=totals,
         budget=budget,
         flags=base.flags,
@@ -83,15 +80,6 @@ _CACHE_WRITE_FIGURES = ("cache_write_tokens", "cache_write_1h_tokens", "cache_wr
 def _writes_cache(scenario: Scenario) -> bool:
     shares = (w.cache_write_share for w in scenario.workloads)
     return any((s.high if isinstance(s, Range) else s) != 0 for s in shares)
-
-
-def _without_cache_writes(frame: pd.DataFrame) -> pd.DataFrame:
-    names = [
-        c
-        for c in frame.columns
-        if str(c).removesuffix("_low").removesuffix("_high") in _CACHE_WRITE_FIGURES
-    ]
-    return frame.drop(columns=names)
 
 
 def _too_many_digits(scenario: Scenario) -> CostlabError:

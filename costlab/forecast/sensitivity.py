@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -87,8 +87,7 @@ def _ends(
     for end in ("low", "high"):
         lines = expand(scenario, book, band, {path: end for path in paths})
         priced = _price(lines, months, book)
-        with localcontext(EXACT):
-            per_line = priced.figures["total_cost"].sum(axis=1)
+        per_line = priced.line_totals("total_cost")
         by_workload: dict[str, Decimal] = {}
         for name, cost in zip(lines["workload"], per_line, strict=True):
             by_workload[name] = EXACT.add(by_workload.get(name, ZERO), cost)

@@ -316,6 +316,7 @@ def _count_body(
         kind=kind,
         max_output_tokens=tally.max_output_tokens,
         requests_without_max_output=0 if tally.max_output_tokens is not None else 1,
+        output_choices=tally.output_choices,
         estimate_source="; ".join(n for n in notes if n) or None,
         parts=total.parts,
         warnings=tuple(tally.warnings),

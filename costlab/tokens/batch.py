@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.prices import PriceBook, load_pricebook
 from costlab.tokens.chat import tally_chat
@@ -90,7 +91,13 @@ def count_batch(
             gc.enable()
     totals = finish(tallies, tokenizer)
     parts = [
-        PartCount(custom_id, total.input_tokens, tally.max_output_tokens, number)
+        PartCount(
+            custom_id,
+            total.input_tokens,
+            tally.max_output_tokens,
+            number,
+            tally.output_choices if tally.output_choices != 1 else None,
+        )
         for (number, custom_id), tally, total in zip(kept, tallies, totals, strict=True)
     ]
     if not parts and not errors:
@@ -103,8 +110,8 @@ def _first_model(lines: list[str]) -> str | None:
     """The ``body.model`` of the first line that parses and names one."""
     for line in lines:
         try:
-            entry = json.loads(line)
-        except json.JSONDecodeError:
+            entry = limits.loads_json(line)
+        except (json.JSONDecodeError, CostlabError):
             continue
         body = entry.get("body") if isinstance(entry, Mapping) else None
         if isinstance(body, Mapping) and isinstance(body.get("model"), str):
@@ -171,7 +178,7 @@ def _parse_line(
 ) -> tuple[int, str, str, Mapping[str, Any]]:
     where = (source, f"line {number}")
     try:
-        entry = json.loads(line)
+        entry = limits.loads_json(line, *where)
     except json.JSONDecodeError as exc:
         raise CostlabError(f"malformed JSON: {exc.msg} (column {exc.colno})", *where) from None
     if not isinstance(entry, Mapping):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from costlab import limits
 from costlab.prices import Model
 from costlab.tokens.tally import (
     ImageOptions,
@@ -67,6 +68,9 @@ def tally_chat(
     tally.max_output_tokens = output_limit(body, tally, OUTPUT_LIMIT_KEYS)
     choices = body.get("n")
     if isinstance(choices, int) and not isinstance(choices, bool) and choices > 1:
+        if choices > limits.MAX_COUNT:
+            raise tally.error(limits.over("MAX_COUNT", f"{choices:,}"), "n")
+        tally.output_choices = choices
         if tally.max_output_tokens is not None:
             tally.max_output_tokens *= choices
         tally.warn(f"n={choices}: the prompt is billed once, output up to {choices} times")

@@ -13,11 +13,13 @@ import io
 import json
 import sys
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.extras import require
 from costlab.yamlio import decode_text
@@ -39,21 +41,19 @@ class Input:
 
 
 def read_input(path_or_dash: str | Path, stdin: BinaryIO | None = None) -> Input:
-    """The bytes of a file, or of stdin for ``-``; a missing or unreadable file is one error."""
+    """The bytes of a file, or of stdin for ``-``; a missing or unreadable file is one error.
+
+    At most :data:`costlab.limits.MAX_INPUT_BYTES` are read: devices and FIFOs are refused and
+    a larger file is refused before it is read (:func:`costlab.limits.read_bounded`).
+    """
     name = str(path_or_dash)
     if name == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        return Input("-", stream.read(), "")
+        stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+        if stream is None:  # `costlab count - <&-`: Python sets sys.stdin to None
+            raise CostlabError("stdin is closed; give a PATH or pipe the input in", "-")
+        return Input("-", limits.read_bounded(stream, "-"), "")
     path = Path(name)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CostlabError("no such file", name) from None
-    except IsADirectoryError:
-        raise CostlabError("is a directory, expected a file", name) from None
-    except OSError as exc:
-        raise CostlabError(f"cannot read: {exc.strerror}", name) from None
-    return Input(name, data, path.suffix.lower())
+    return Input(name, limits.read_bounded(path, name), path.suffix.lower())
 
 
 def sniff_binary(data: bytes) -> Shape | None:
@@ -68,11 +68,25 @@ def sniff_binary(data: bytes) -> Shape | None:
     return None
 
 
+#: What zipfile raises for a damaged or unsupported archive (not only BadZipFile: an unknown
+#: zip version or compression method is NotImplementedError, an encrypted member RuntimeError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    ValueError,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+)
+
+
 def _is_docx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "word/document.xml" in archive.namelist()
-    except zipfile.BadZipFile:
+    except _ZIP_ERRORS:
         return False
 
 
@@ -101,7 +115,7 @@ def text_shape(source: Input, text: str) -> tuple[Shape, Any]:
     stripped = text.lstrip()
     if source.suffix == ".json" or (source.suffix == "" and stripped.startswith("{")):
         try:
-            value = json.loads(text)
+            value = limits.loads_json(text, source.name)
         except json.JSONDecodeError as exc:
             if _first_line_is_batch(stripped):
                 return "batch", None
@@ -125,40 +139,106 @@ def text_shape(source: Input, text: str) -> tuple[Shape, Any]:
 def _first_line_is_batch(text: str) -> bool:
     first = text.split("\n", 1)[0]
     try:
-        value = json.loads(first)
-    except json.JSONDecodeError:
+        value = limits.loads_json(first)
+    except (json.JSONDecodeError, CostlabError):
         return False
     return isinstance(value, Mapping) and "body" in value
 
 
 def pdf_text(source: Input) -> str:
-    """Text of every page of a PDF (pypdf), pages separated by newlines."""
+    """Text of every page of a PDF (pypdf), pages separated by newlines.
+
+    At most :data:`~costlab.limits.MAX_PDF_PAGES` pages and
+    :data:`~costlab.limits.MAX_DECOMPRESSED_BYTES` of text; pypdf's own decompression limits
+    (``LimitReachedError``) and parse errors become one error naming the file.
+    """
     require("pypdf", "reading PDF files")
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(source.data))
         if reader.is_encrypted:
             raise CostlabError("the PDF is encrypted; decrypt it first", source.name)
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        pages = len(reader.pages)
+        if pages > limits.MAX_PDF_PAGES:
+            raise CostlabError(limits.over("MAX_PDF_PAGES", f"{pages:,} pages"), source.name)
+        texts: list[str] = []
+        size = 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            size += len(text)
+            if size > limits.MAX_DECOMPRESSED_BYTES:
+                raise CostlabError(
+                    limits.over("MAX_DECOMPRESSED_BYTES", "the PDF's text"), source.name
+                )
+            texts.append(text)
+        return "\n".join(texts)
     except CostlabError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise CostlabError(f"unreadable PDF: {exc}", source.name) from None
+    except RecursionError:
+        raise CostlabError("unreadable PDF: objects nested too deep", source.name) from None
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OSError,
+        zlib.error,
+    ) as exc:
+        reason = str(exc).split("\n")[0] or type(exc).__name__
+        raise CostlabError(f"unreadable PDF: {reason}", source.name) from None
+
+
+#: Zip members python-docx parses as XML; the rest (images, fonts) it only holds as bytes.
+_XML_SUFFIXES = (".xml", ".rels")
+
+
+def check_docx(source: Input) -> None:
+    """Refuse a DOCX whose zip directory declares more than
+    :data:`~costlab.limits.MAX_DECOMPRESSED_BYTES` once unzipped, before python-docx reads it.
+
+    The declared sizes bound what :mod:`zipfile` will ever inflate (it stops at a member's
+    declared size), so this check is enough against a zip bomb.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(source.data)) as archive:
+            members = archive.infolist()
+    except _ZIP_ERRORS as exc:
+        raise CostlabError(f"unreadable DOCX: {exc}", source.name) from None
+    total = sum(m.file_size for m in members)
+    if total > limits.MAX_DECOMPRESSED_BYTES:
+        raise CostlabError(
+            limits.over("MAX_DECOMPRESSED_BYTES", f"unzipped, the document's {total:,} bytes"),
+            source.name,
+        )
 
 
 def docx_text(source: Input) -> str:
-    """Text of a DOCX document (python-docx): paragraphs, then table cells, one per line."""
+    """Text of a DOCX document (python-docx): paragraphs, then table cells, one per line.
+
+    Checked with :func:`check_docx` first. python-docx's parser does not expand entities, so
+    an XML entity bomb stays small; malformed XML and damaged or unsupported zips are one error
+    naming the file.
+    """
     require("docx", "reading DOCX files")
     import docx
+    from lxml import etree
 
+    check_docx(source)
     try:
         document = docx.Document(io.BytesIO(source.data))
-    except (KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
-        raise CostlabError(f"unreadable DOCX: {exc}", source.name) from None
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
+        lines = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                lines.append("\t".join(cell.text for cell in row.cells))
+    except RecursionError:
+        raise CostlabError("unreadable DOCX: XML nested too deep", source.name) from None
+    except etree.LxmlError as exc:
+        reason = str(exc).split("\n")[0] or type(exc).__name__
+        raise CostlabError(f"unreadable DOCX: malformed XML: {reason}", source.name) from None
+    except (KeyError, AttributeError, *_ZIP_ERRORS) as exc:
+        reason = str(exc).split("\n")[0] or type(exc).__name__
+        raise CostlabError(f"unreadable DOCX: {reason}", source.name) from None
     return "\n".join(lines)

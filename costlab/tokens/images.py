@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import io
 import math
+import re
+import struct
+import warnings
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.extras import require
 from costlab.prices import ImageRule
@@ -71,27 +75,42 @@ def patch_count(
     w, h = float(width), float(height)
     if max_dimension is not None and max(w, h) > max_dimension:  # fit the pixel limit first
         scale = max_dimension / max(w, h)
-        w, h = math.floor(w * scale), math.floor(h * scale)
+        # Rounded down, but a side never reaches 0 px: a 4000x1 image is still one row of patches.
+        w, h = max(1, math.floor(w * scale)), max(1, math.floor(h * scale))
     patches = math.ceil(w / PATCH) * math.ceil(h / PATCH)
     if budget is None or patches <= budget:
         return patches
     # Scale so the patches fit the budget, then shrink again so one side is a whole number of
-    # patches; final sizes are rounded down (the adjusted_shrink_factor of [OAI-VIS-26]).
+    # patches; final sizes are rounded down (the adjusted_shrink_factor of [OAI-VIS-26]). A
+    # side already under one patch is left out of the adjustment (it would make the factor 0)
+    # and kept at >= 1 px, so every non-empty image has at least one patch.
     shrink = math.sqrt(PATCH * PATCH * budget / (w * h))
-    fit_w, fit_h = w * shrink / PATCH, h * shrink / PATCH
-    shrink *= min(math.floor(fit_w) / fit_w, math.floor(fit_h) / fit_h)
-    w, h = math.floor(w * shrink), math.floor(h * shrink)
-    return min(budget, math.ceil(w / PATCH) * math.ceil(h / PATCH))
+    fits = [side * shrink / PATCH for side in (w, h)]
+    ratios = [math.floor(fit) / fit for fit in fits if fit >= 1]
+    if ratios:
+        shrink *= min(ratios)
+    w, h = max(1, math.floor(w * shrink)), max(1, math.floor(h * shrink))
+    return max(1, min(budget, math.ceil(w / PATCH) * math.ceil(h / PATCH)))
+
+
+def check_image_size(width: int, height: int, where: str | None = None) -> None:
+    """Refuse a side <= 0 or over :data:`costlab.limits.MAX_COUNT` px (the arithmetic below
+    works in floats, which overflow on a 400-digit side)."""
+    if width <= 0 or height <= 0:
+        raise CostlabError(f"image size must be positive, got {width}x{height}", where)
+    for side, name in ((width, "width"), (height, "height")):
+        limits.check_number(side, f"image {name}", where)
 
 
 def image_tokens(rule: ImageRule, width: int, height: int, detail: Detail = "auto") -> int:
     """Input tokens of one ``width`` x ``height`` image under ``rule``.
 
     Tile method: ``low`` is the base tokens whatever the size. Patch method: the budget in the
-    price book applies whatever the detail.
+    price book applies whatever the detail. Only the size is used, so any size is fine up to
+    :data:`costlab.limits.MAX_COUNT` px a side; image *files* are held to
+    :data:`costlab.limits.MAX_IMAGE_PIXELS` (:func:`read_size`).
     """
-    if width <= 0 or height <= 0:
-        raise CostlabError(f"image size must be positive, got {width}x{height}")
+    check_image_size(width, height)
     if rule.method == "tile":
         assert rule.base_tokens is not None and rule.tile_tokens is not None
         if detail == "low":
@@ -139,31 +158,49 @@ def conflict_note(rule: ImageRule, width: int, height: int) -> str | None:
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    """``"1024x768"`` -> ``(1024, 768)``."""
+    """``"1024x768"`` -> ``(1024, 768)``; at most :data:`costlab.limits.MAX_DIGITS` digits a side."""
     parts = text.lower().replace("×", "x").split("x")
-    if len(parts) == 2 and all(p.strip().isdigit() for p in parts):
+    digits = limits.MAX_DIGITS
+    if len(parts) == 2 and all(p.strip().isdigit() and len(p.strip()) <= digits for p in parts):
         width, height = int(parts[0]), int(parts[1])
         if width > 0 and height > 0:
+            check_image_size(width, height)
             return width, height
-    raise CostlabError(f"expected WIDTHxHEIGHT in pixels, e.g. 1024x768, got {text!r}")
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    raise CostlabError(f"expected WIDTHxHEIGHT in pixels, e.g. 1024x768, got {shown!r}")
 
 
 def read_size(data: bytes | Path, where: str) -> tuple[int, int]:
-    """Width and height of an image (PNG, JPEG, GIF, WebP) from its header, without decoding it."""
+    """Width and height of an image (PNG, JPEG, GIF, WebP) from its header, without decoding it.
+
+    A header declaring more than :data:`costlab.limits.MAX_IMAGE_PIXELS` is refused (Pillow's
+    decompression-bomb check fires on opening, at twice its own default of the same value).
+    """
     require("PIL", "reading images")
     from PIL import Image, UnidentifiedImageError
 
     try:
         source = io.BytesIO(data) if isinstance(data, bytes) else data
-        with Image.open(source) as image:
-            width, height = image.size
+        with warnings.catch_warnings():
+            # the header is all costlab reads; the size check below decides, not the warning
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(source) as image:
+                width, height = image.size
+    except Image.DecompressionBombError as exc:
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"an image of {int(found.group(1)):,} pixels" if found else "the image"
+        raise CostlabError(limits.over("MAX_IMAGE_PIXELS", size), where) from None
     except UnidentifiedImageError:
         raise CostlabError(
             "unreadable image: not a PNG, JPEG, GIF or WebP image, or a damaged one", where
         ) from None
-    except (OSError, ValueError, SyntaxError) as exc:
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error, OverflowError) as exc:
         reason = str(exc).split("\n")[0] or type(exc).__name__
         raise CostlabError(f"unreadable image: {reason}", where) from None
     if width <= 0 or height <= 0:
         raise CostlabError(f"unreadable image: size {width}x{height}", where)
+    if width * height > limits.MAX_IMAGE_PIXELS:  # Pillow only warns between 1x and 2x its limit
+        raise CostlabError(
+            limits.over("MAX_IMAGE_PIXELS", f"an image of {width * height:,} pixels"), where
+        )
     return width, height

@@ -25,6 +25,9 @@ class PartCount:
     ``max_output_tokens``), None when it sets none"""
     line: int | None = None
     """a batch request's 1-based line in the JSONL file"""
+    output_choices: int | None = None
+    """a batch request's ``n`` when above 1: ``max_output_tokens`` is ``n`` times its limit,
+    and the model's max output caps each of the ``n`` completions, not their sum"""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class TokenCount:
     None when none sets one"""
     requests_without_max_output: int = 0
     """requests that set no output limit (their bound is the model's max output)"""
+    output_choices: int = 1
+    """a body's ``n`` (completions asked for): ``max_output_tokens`` is ``n`` times its limit,
+    and the model's max output caps each completion, not their sum"""
     estimate_source: str | None = None
     """when not exact: what the figure rests on (a ratio and its source, a method extended)"""
     parts: tuple[PartCount, ...] = ()
@@ -81,6 +87,7 @@ class TokenCount:
             "requests": self.requests,
             "max_output_tokens": self.max_output_tokens,
             "requests_without_max_output": self.requests_without_max_output,
+            **({"output_choices": self.output_choices} if self.output_choices != 1 else {}),
             "estimate_source": self.estimate_source,
             "source": self.source,
             "warnings": list(self.warnings),

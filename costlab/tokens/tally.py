@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.prices import Model
 from costlab.tokens.images import (
@@ -52,6 +53,8 @@ class Tally:
     where: tuple[str, ...]
     parts: list[Part] = field(default_factory=list)
     max_output_tokens: int | None = None
+    output_choices: int = 1
+    """completions the body asks for (``n``); ``max_output_tokens`` already counts them all"""
     approximations: list[str] = field(default_factory=list)
     """why this body's count is not validated against billed numbers (empty: it is)"""
     warnings: list[str] = field(default_factory=list)
@@ -109,6 +112,8 @@ def output_limit(body: Mapping[str, Any], tally: Tally, keys: Sequence[str]) -> 
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise tally.error(f"must be a whole number >= 1, got {value!r}", key)
+        if value > limits.MAX_COUNT:
+            raise tally.error(limits.over("MAX_COUNT", f"{value:,}"), key)
         return value
     return None
 
@@ -143,7 +148,10 @@ def add_image(
         size = options.size
         tally.approximate("an image's size was assumed (image_size / --image-size)")
     if size is not None:
-        part.fixed += image_tokens(rule, size[0], size[1], chosen)
+        try:
+            part.fixed += image_tokens(rule, size[0], size[1], chosen)
+        except CostlabError as exc:
+            raise tally.error(exc.what, where) from None
         note = conflict_note(rule, size[0], size[1])
         if note:
             tally.warn(note)

@@ -1,0 +1,185 @@
+"""The cost of one request of each line under each price entry, and the flags of each line."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from costlab.cost import Cost, Flag, lifecycle_flags, price_usage
+from costlab.errors import CostlabError
+from costlab.forecast.result import (
+    ForecastFlag,
+    days_in_month,
+    month_label,
+)
+from costlab.prices import Model, PriceBook
+from costlab.tables import (
+    ZERO,
+    tidy,
+)
+from costlab.usage import COST_COLUMNS, TOKEN_COLUMNS, Usage
+
+#: The cost columns a request's cost is split into (the total is their sum).
+_PARTS = COST_COLUMNS[:-1]
+
+_REQUEST_FLAGS = frozenset(
+    {"context_window", "max_input", "max_output", "no_batch", "no_cached_price"}
+)
+
+
+def _request_costs(
+    lines: pd.DataFrame, months: Sequence[date], book: PriceBook
+) -> tuple[
+    dict[str, np.ndarray], list[Model], np.ndarray, np.ndarray, np.ndarray, list[ForecastFlag]
+]:
+    """Cost of one request of each distinct shape under each price entry, by component, from
+    the cost engine; with each line's model and shape, and each model's entry per month."""
+    n_lines, n_months = len(lines), len(months)
+    labels = [month_label(m) for m in months]
+    names = lines["model"].to_numpy(dtype=object) if n_lines else np.empty(0, dtype=object)
+    models: list[Model] = []
+    model_code: dict[str, int] = {}
+    line_model = np.empty(n_lines, dtype=np.int64)
+    entry_of_month: list[list[int]] = []
+    flags: list[ForecastFlag] = []
+    for i, name in enumerate(names):
+        code = model_code.get(name)
+        if code is None:
+            where = (str(lines["where"].iat[i]), str(lines["field"].iat[i]))
+            try:
+                model = book.resolve(name)
+            except CostlabError as exc:
+                raise CostlabError(exc.what, *where) from None
+            code = model_code[name] = len(models)
+            models.append(model)
+            entry_of_month.append(_entries(model, months, where))
+        line_model[i] = code
+
+    # Distinct request shapes (model, batch, tokens) are priced once per price entry.
+    shape_of: dict[tuple[Any, ...], int] = {}
+    line_shape = np.empty(n_lines, dtype=np.int64)
+    columns = [lines[c].to_numpy(dtype=object) for c in TOKEN_COLUMNS]
+    batch = lines["batch"].to_numpy(dtype=bool) if n_lines else np.empty(0, dtype=bool)
+    shapes: list[tuple[Any, ...]] = []
+    for i in range(n_lines):
+        key = (int(line_model[i]), bool(batch[i]), *(c[i] for c in columns))
+        s = shape_of.get(key)
+        if s is None:
+            s = shape_of[key] = len(shapes)
+            shapes.append(key)
+        line_shape[i] = s
+
+    n_entries = max((len(m.prices) for m in models), default=1)
+    per_shape = {name: np.full((len(shapes), n_entries), ZERO, dtype=object) for name in _PARTS}
+    shape_flags: list[list[Flag]] = []
+    for s, (m, is_batch, *counts) in enumerate(shapes):
+        model = models[m]
+        usage = Usage(**dict(zip(TOKEN_COLUMNS, counts, strict=True)), batch=is_batch)
+        by_entry: dict[int, Cost] = {}
+        for month_index, entry in enumerate(entry_of_month[m]):
+            if entry in by_entry:
+                continue
+            cost = by_entry[entry] = price_usage(model, usage, on=months[month_index])
+            for name in _PARTS:
+                per_shape[name][s, entry] = tidy(cost.costs[name])
+        found = {f.code: f for c in by_entry.values() for f in c.flags if f.code in _REQUEST_FLAGS}
+        shape_flags.append(list(found.values()))
+
+    # Per workload: the request flags of its shapes, image input on a model without image
+    # input, and the model's lifecycle over the horizon.
+    seen: set[tuple[str, str, str]] = set()
+    lifecycle: dict[int, list[ForecastFlag]] = {}
+    images = lines["images"].to_numpy(dtype=object) if n_lines else np.empty(0, dtype=object)
+    workloads = lines["workload"].to_numpy(dtype=object) if n_lines else np.empty(0, dtype=object)
+    for i in range(n_lines):
+        m = int(line_model[i])
+        model, workload = models[m], str(workloads[i])
+        found_flags = [
+            ForecastFlag(workload, model.id, f.code, f.message) for f in shape_flags[line_shape[i]]
+        ]
+        if images[i] > 0 and "image" in model.input_modalities and model.images is None:
+            found_flags.append(
+                ForecastFlag(
+                    workload,
+                    model.id,
+                    "no_image_rule",
+                    f"{model.id}: the price book has no image-token rule for this model; "
+                    "its images are not priced",
+                )
+            )
+        if images[i] > 0 and "image" not in model.input_modalities:
+            accepted = ", ".join(model.input_modalities)
+            found_flags.append(
+                ForecastFlag(
+                    workload,
+                    model.id,
+                    "modality",
+                    f"{model.id}: accepts {accepted} input only; this workload sends images",
+                )
+            )
+        if m not in lifecycle:
+            lifecycle[m] = _lifecycle(model, months, labels)
+        found_flags.extend(dataclasses.replace(f, workload=workload) for f in lifecycle[m])
+        for flag in found_flags:
+            seen_key = (workload, model.id, flag.code)
+            if seen_key not in seen:
+                seen.add(seen_key)
+                flags.append(flag)
+
+    entry = (
+        np.array(entry_of_month, dtype=np.int64)
+        if entry_of_month
+        else np.empty((0, n_months), dtype=np.int64)
+    )
+    return per_shape, models, line_model, line_shape, entry, flags
+
+
+def _entries(model: Model, months: Sequence[date], where: tuple[str, str]) -> list[int]:
+    """Index of the price entry in force on the first day of each month."""
+    out = []
+    for day in months:
+        try:
+            entry = model.price_on(day)
+        except CostlabError as exc:
+            raise CostlabError(exc.what, *where) from None
+        out.append(model.prices.index(entry))
+    return out
+
+
+def _lifecycle(model: Model, months: Sequence[date], labels: Sequence[str]) -> list[ForecastFlag]:
+    """Retirement and deprecation as the horizon sees them (the first month each applies)."""
+    out: list[ForecastFlag] = []
+    codes: set[str] = set()
+    for day, label in zip(months, labels, strict=True):
+        for flag in lifecycle_flags(model, day):
+            if flag.code in codes:
+                continue
+            codes.add(flag.code)
+            message = flag.message
+            if flag.code == "retired":
+                message += f"; months from {label} are priced at its last price"
+            out.append(ForecastFlag("", model.id, flag.code, message, label))
+    life = model.lifecycle
+    retires = life.retires_on if life is not None else None
+    if retires is not None and months[0] < retires <= _horizon_end(months):
+        out.append(
+            ForecastFlag(
+                "",
+                model.id,
+                "retires",
+                f"{model.id}: retires on {retires}, inside the forecast horizon "
+                f"({labels[0]} to {labels[-1]})",
+                month_label(retires),
+            )
+        )
+    return out
+
+
+def _horizon_end(months: Sequence[date]) -> date:
+    last = months[-1]
+    return date(last.year, last.month, days_in_month(last))
