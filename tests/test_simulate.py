@@ -102,3 +102,16 @@ def test_the_forecast_command_adds_the_quantiles(cli) -> None:
 def test_without_a_seed_it_still_runs(book) -> None:
     sim = simulate(load_scenario(LAUNCH, book=book), samples=10, book=book)
     assert sim.costs.shape == (10, 9)
+
+
+def test_other_distributions_stay_in_the_range_and_pert_peaks_at_base(book) -> None:
+    scenario = load_scenario(LAUNCH, book=book)
+    lows, highs = [], []
+    for name in ("triangular", "pert", "uniform"):
+        sim = simulate(scenario, samples=3000, seed=3, book=book, distribution=name)
+        lows.append(sim.total_quantiles()[0])
+        highs.append(sim.total_quantiles()[2])
+    # The PERT puts less weight on the ends than the triangular, the uniform more.
+    assert highs[1] < highs[0] < highs[2]
+    fc = forecast_scenario(scenario, book=book, sensitivity_table=False)
+    assert float(fc.total_cost_low) <= min(lows) and max(highs) <= float(fc.total_cost_high)

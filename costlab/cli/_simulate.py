@@ -22,6 +22,13 @@ def add_simulation_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", type=int, metavar="S", help="random seed for --samples (same seed, same sample)"
     )
+    parser.add_argument(
+        "--distribution",
+        choices=("triangular", "pert", "uniform"),
+        default="triangular",
+        help="how --samples draws each range between its low and high: triangular (default, "
+        "mode = base), pert (a smoother peak at base) or uniform",
+    )
 
 
 def simulation_for(args: argparse.Namespace, fc: Any, book: Any) -> Any:
@@ -30,7 +37,13 @@ def simulation_for(args: argparse.Namespace, fc: Any, book: Any) -> Any:
         return None
     from costlab.forecast.simulate import simulate
 
-    return simulate(fc.scenario, samples=args.samples, seed=args.seed, book=book)
+    return simulate(
+        fc.scenario,
+        samples=args.samples,
+        seed=args.seed,
+        book=book,
+        distribution=getattr(args, "distribution", "triangular"),
+    )
 
 
 def with_simulation(data: dict[str, Any], simulation: Any) -> dict[str, Any]:
@@ -38,6 +51,13 @@ def with_simulation(data: dict[str, Any], simulation: Any) -> dict[str, Any]:
     if simulation is not None:
         data["simulation"] = simulation.to_dict()
     return data
+
+
+_SHAPES = {
+    "triangular": "triangular: low, mode = base, high",
+    "pert": "PERT: low, mode = base, high",
+    "uniform": "uniform: low to high",
+}
 
 
 def print_simulation(simulation: Any) -> None:
@@ -74,7 +94,7 @@ def print_simulation(simulation: Any) -> None:
     seed = "" if sim.seed is None else f", seed {sim.seed}"
     print()
     print(
-        f"sampled: {sim.samples:,} draws of every range (triangular: low, mode = base, high; "
+        f"sampled: {sim.samples:,} draws of every range ({_SHAPES[sim.distribution]}; "
         f"independent{seed})"
     )
     headers = ["month", "P10", "P50", "P90", *(["P(over monthly)"] if monthly else [])]

@@ -41,6 +41,11 @@ from costlab.scenario import NumberPath, Scenario, Workload, base_number, check_
 #: The quantiles reported, as fractions.
 QUANTILES = (0.1, 0.5, 0.9)
 
+#: Distributions a range can be sampled from (all bounded by low and high):
+#: ``triangular`` (mode = base), ``pert`` (a beta with mode = base and weight 4 on it, which
+#: puts less weight on the ends than the triangular) and ``uniform`` (base ignored).
+DISTRIBUTIONS = ("triangular", "pert", "uniform")
+
 
 @dataclass(frozen=True)
 class Simulation:
@@ -54,6 +59,7 @@ class Simulation:
     samples: int
     seed: int | None
     months: pd.DataFrame
+    distribution: str
     costs: np.ndarray = field(repr=False)
     monthly_budget: Decimal | None = None
     total_budget: Decimal | None = None
@@ -90,7 +96,7 @@ class Simulation:
         return {
             "samples": self.samples,
             "seed": self.seed,
-            "distribution": "triangular (low, mode = base, high), independent",
+            "distribution": f"{self.distribution} (low, base, high), independent",
             "total": {"p10": _cents(p10), "p50": _cents(p50), "p90": _cents(p90)},
             "p_over_total_budget": share(self.p_over_total),
             "p_any_month_over_monthly_budget": share(self.p_any_month_over),
@@ -117,8 +123,9 @@ def simulate(
     samples: int = 10_000,
     seed: int | None = None,
     book: PriceBook | None = None,
+    distribution: str = "triangular",
 ) -> Simulation:
-    """Sample every range of ``scenario`` ``samples`` times (triangular, seeded).
+    """Sample every range of ``scenario`` ``samples`` times (seeded; see :data:`DISTRIBUTIONS`).
 
     >>> from costlab.scenario import Scenario, Workload
     >>> from costlab.ranges import Range
@@ -132,12 +139,17 @@ def simulate(
     """
     if samples < 1:
         raise CostlabError(f"needs at least 1 sample, got {samples}", "samples")
+    if distribution not in DISTRIBUTIONS:
+        raise CostlabError(
+            f"unknown distribution '{distribution}'; use {', '.join(DISTRIBUTIONS)}",
+            "distribution",
+        )
     book = book or load_pricebook()
     models = check_models(scenario, book)
     months = scenario.month_starts()
     rng = np.random.default_rng(seed)
     drawn = {
-        a.path: _triangular(rng, a.range, samples) for a in scenario.ranges()
+        a.path: _draw(rng, a.range, samples, distribution) for a in scenario.ranges()
     }  # file order, so a seed always draws the same numbers for the same scenario
     costs = np.zeros((samples, len(months)))
     for index, workload in enumerate(scenario.workloads):
@@ -156,14 +168,23 @@ def simulate(
             else [None] * len(months),
         }
     )
-    return Simulation(samples, seed, table, costs, monthly, budget.total if budget else None)
+    total = budget.total if budget else None
+    return Simulation(samples, seed, table, distribution, costs, monthly, total)
 
 
-def _triangular(rng: np.random.Generator, value: Range, samples: int) -> np.ndarray:
+def _draw(rng: np.random.Generator, value: Range, samples: int, distribution: str) -> np.ndarray:
     low, mode, high = float(value.low), float(value.base), float(value.high)
     if low == high:
         rng.random(samples)  # keep the stream aligned whatever the widths
         return np.full(samples, low)
+    if distribution == "uniform":
+        return rng.uniform(low, high, samples)
+    if distribution == "pert":
+        # beta(1 + 4 (mode - low) / span, 1 + 4 (high - mode) / span), scaled to the range
+        span = high - low
+        alpha = 1 + 4 * (mode - low) / span
+        beta = 1 + 4 * (high - mode) / span
+        return low + span * rng.beta(alpha, beta, samples)
     return rng.triangular(low, mode, high, samples)
 
 
