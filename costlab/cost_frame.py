@@ -15,6 +15,7 @@ rows, so a distributed engine can price chunks and add their exact ``groups`` to
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +42,9 @@ from costlab.usage import (
 )
 
 _INT_MAX = np.iinfo(np.int64).max
+
+#: Columns a usage frame may have besides the token counts and the ``by`` columns.
+_KNOWN_COLUMNS = ("model", "date", "requests", "batch")
 
 
 @dataclass(frozen=True)
@@ -172,11 +176,17 @@ def price_frame(
     missing = [c for c in by if c not in frame]
     if missing:
         raise CostlabError(f"missing column '{missing[0]}'", "usage")
-    known = {*TOKEN_COLUMNS, *INFO_COLUMNS}
+    # Other columns may ride along (labels, notes), but one that looks like a usage column and
+    # is not one is a misspelling whose tokens would silently price at $0.
+    known = [*_KNOWN_COLUMNS, *TOKEN_COLUMNS, *INFO_COLUMNS]
     for name in frame.columns:
-        if str(name).endswith("_tokens") and name not in known and name not in by:
+        if name in known or name in by:
+            continue
+        close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.8)
+        if close or "token" in str(name).lower():
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise CostlabError(
-                f"unknown token column; known: {', '.join([*TOKEN_COLUMNS, *INFO_COLUMNS])}",
+                f"unknown usage column{hint}; usage columns are {', '.join(known)}",
                 "usage",
                 str(name),
             )

@@ -142,17 +142,21 @@ def price_count(
     if count.kind == "batch":
         inputs = [p.input_tokens for p in count.parts]
         limits = [p.max_output_tokens for p in count.parts]
+        choices = [p.output_choices or 1 for p in count.parts]
     else:
         repeat = requests or 1
         inputs = [count.input_tokens] * repeat
         limits = [count.max_output_tokens] * repeat
+        choices = [count.output_choices or 1] * repeat
     # Requests grouped by the long-context tier their own input falls in:
     # [requests, input tokens, expected output tokens, upper-bound output tokens].
     groups: dict[PriceTier | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     capped = 0
-    for tokens, limit in zip(inputs, limits, strict=True):
-        # A request cannot produce more than its own limit, nor than the model's max output.
-        bound = min(limit, model.max_output_tokens) if limit else model.max_output_tokens
+    for tokens, limit, n in zip(inputs, limits, choices, strict=True):
+        # A request cannot produce more than its own limit, nor than the model's max output,
+        # for each of its ``n`` choices (a request's limit here is already n x max_tokens).
+        per_choice = limit // n if limit else model.max_output_tokens
+        bound = min(per_choice, model.max_output_tokens) * n
         group = groups[tier_for(price, tokens)]
         group[0] += 1
         group[1] += tokens
@@ -181,7 +185,11 @@ def price_count(
                 "max-token limit or the model's max output is lower); counted at that limit",
             )
         )
-    over = sum(1 for limit in limits if limit is not None and limit > model.max_output_tokens)
+    over = sum(
+        1
+        for limit, n in zip(limits, choices, strict=True)
+        if limit is not None and limit // n > model.max_output_tokens
+    )
     if over:
         flags.append(
             Flag(
@@ -207,3 +215,25 @@ def price_count(
         tiered_requests=sum(g[0] for t, g in groups.items() if t is not None),
         flags=tuple(flags),
     )
+
+
+def default_output_tokens(count: TokenCount) -> int | None:
+    """The expected output per request when the user gives none: the request's own limit.
+
+    The rule, shared by the CLI, the inventory and the dashboard: a request body that sets
+    ``max_tokens``, ``max_completion_tokens`` or ``max_output_tokens`` is expected to produce
+    that many output tokens (a cautious figure: the most it can be billed for); a batch file, the
+    mean of the limits its requests set, rounded down; with no limit, ``None`` (no guess: the
+    caller prices the input alone and says so).
+
+    >>> from costlab.tokens import count_chat
+    >>> body = {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 300}
+    >>> default_output_tokens(count_chat(body, model="gpt-4.1-mini"))
+    300
+    """
+    if count.max_output_tokens is None:
+        return None
+    setting = count.requests - count.requests_without_max_output
+    if count.kind == "batch":
+        return count.max_output_tokens // setting if setting > 0 else None
+    return count.max_output_tokens

@@ -24,6 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.ranges import Band, Number, Range, base, cost_end
@@ -31,8 +32,8 @@ from costlab.routing import Route, Routing, routes
 from costlab.typed import build, spec
 from costlab.yamlio import load_yaml, read_text
 
-#: Longest horizon a scenario may forecast, in months.
-MAX_MONTHS = 120
+#: Longest horizon a scenario may forecast, in months (``COSTLAB_MAX_MONTHS``).
+MAX_MONTHS = limits.MAX_MONTHS
 
 #: Path of a number inside a scenario: ("workloads", 0, "growth", 3).
 NumberPath = tuple[str | int, ...]
@@ -197,6 +198,11 @@ class Scenario:
             raise CostlabError(f"must be a month YYYY-MM, got '{self.start}'", "start")
         if not 1 <= self.months <= MAX_MONTHS:
             raise CostlabError(f"must be 1 to {MAX_MONTHS} months, got {self.months}", "months")
+        last_year = int(valid.group(1)) + (int(valid.group(2)) - 1 + self.months - 1) // 12
+        if last_year > 9999:
+            raise CostlabError(
+                f"a {self.months}-month horizon from {self.start} ends after 9999-12", "start"
+            )
         seen: set[str] = set()
         for i, workload in enumerate(self.workloads):
             if workload.name in seen:

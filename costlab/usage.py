@@ -129,13 +129,9 @@ def _check_count(name: str, value: object, *, whole: bool) -> None:
         raise CostlabError(f"must be >= 0, got {value}", name)
     if whole and isinstance(value, Decimal) and value != value.to_integral_value():
         raise CostlabError(f"must be a whole number, got {value}", name)
-    if value > MAX_COUNT:
-        raise CostlabError(f"must be at most {MAX_COUNT:,}, got {value:.3g}", name)
+    from costlab import limits
 
-
-#: The largest token or request count accepted (a quadrillion): beyond it no real usage lies,
-#: and exact arithmetic on absurd magnitudes would only burn time.
-MAX_COUNT = 10**15
+    limits.check_number(value, name)
 
 
 @dataclass(frozen=True)

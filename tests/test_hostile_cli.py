@@ -296,7 +296,6 @@ def test_an_export_to_a_missing_folder_is_one_line(tmp_path: Path) -> None:
     assert_one_error(proc, "cannot write")
 
 
-@pytest.mark.xfail(strict=True, reason="fix in costlab/scenario.py: Scenario.__post_init__")
 def test_a_horizon_past_year_9999_is_one_error(tmp_path: Path) -> None:
     scenario = tmp_path / "s.yaml"
     scenario.write_text(

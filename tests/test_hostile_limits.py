@@ -444,7 +444,6 @@ def test_batch_must_be_a_bool() -> None:
         costlab.estimate("gpt-4o", input_tokens=1000, batch="no")  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(strict=True, reason="fix in costlab/cost_frame.py: price_frame unknown columns")
 def test_price_frame_refuses_a_misspelled_token_column() -> None:
     import costlab
 
@@ -481,7 +480,6 @@ def test_a_ragged_csv_row_is_named_and_the_rest_priced(data: Path) -> None:
     parse_usage("\n".join(lines) + "\n", "u.csv")  # raises today: the whole file is refused
 
 
-@pytest.mark.xfail(strict=True, reason="fix in costlab/counted_cost.py: cap max output per choice")
 def test_n_2_at_the_model_cap_is_twice_the_cap(tmp_path: Path) -> None:
     from costlab.cli import main
 

@@ -27,7 +27,17 @@ from typing import Any
 from costlab.errors import CostlabError
 
 #: Subcommand modules, in the order ``costlab --help`` lists them.
-COMMANDS = ("count", "estimate", "prices", "forecast", "compare", "check", "actuals")
+COMMANDS = (
+    "count",
+    "estimate",
+    "prices",
+    "forecast",
+    "compare",
+    "check",
+    "actuals",
+    "inventory",
+    "diff",
+)
 
 
 class Parser(argparse.ArgumentParser):

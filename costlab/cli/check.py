@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
+from typing import Any
 
 from costlab.cli._common import add_prices_option, money_amount
 
 EXAMPLE = """examples:
   costlab check examples/support-bot.yaml              # the scenario's own budget
   costlab check examples/support-bot.yaml --budget 600 # USD a month
+  costlab check support.yaml --max-increase 10%      # vs its version at the merge-base
+  costlab check support.yaml --max-increase 50 --against main
+  costlab check --model gpt-4.1-mini --requests-per-day 20000 --input-tokens 1200 \\
+      --output-tokens 150 --start 2027-01 --budget 400  # one workload, no file
 
 exit codes: 0 within budget, 1 over budget (the first month over is named), 2 bad input"""
 
@@ -23,18 +29,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("scenario", metavar="SCENARIO.yaml", help="scenario file")
-    parser.add_argument(
-        "--budget",
-        type=money_amount,
-        metavar="AMOUNT",
-        help="monthly budget in USD (overrides the scenario's budget.monthly)",
-    )
+    from costlab.cli._scenario_flags import add_scenario_flags
+
+    add_scenario_flags(parser)
     parser.add_argument(
         "--total",
         type=money_amount,
         metavar="AMOUNT",
         help="budget in USD over the whole horizon (overrides budget.total)",
+    )
+    parser.add_argument(
+        "--max-increase",
+        metavar="USD|PCT%",
+        help="exit 1 when the forecast's mean monthly cost rises by more than this against "
+        "the scenario's version at --against (50 = $50 a month, 10%%)",
+    )
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="git revision to compare with (default: the merge-base with the default branch)",
     )
     add_prices_option(parser)
     parser.set_defaults(run=run)
@@ -43,18 +56,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook
     from costlab.cli._report import usd, warn_all
+    from costlab.cli._scenario_flags import load_from_args
     from costlab.errors import CostlabError
     from costlab.forecast import forecast_scenario, with_budget
-    from costlab.scenario import load_scenario
 
     book = pricebook(args)
-    scenario = load_scenario(args.scenario, book=book)
+    scenario = load_from_args(args, book)
     fc = with_budget(
         forecast_scenario(scenario, book=book, sensitivity_table=False),
         monthly=args.budget,
         total=args.total,
     )
     b = fc.budget
+    increased = None
+    if args.max_increase is not None or args.against is not None:
+        increased = _increase(args, fc, book)
+        if not b.has_budget:
+            return 1 if increased else 0
     if not b.has_budget:
         raise CostlabError(
             "no budget: give --budget AMOUNT (USD a month) or add budget: to the scenario",
@@ -82,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
             )
         if b.total_runs_out_high:
             print(f"note: at the high band the total runs out in {b.total_runs_out_high}")
-        return 0
+        return 1 if increased else 0
     if b.first_month_over is not None and b.monthly is not None:
         month = b.first_month_over
         print(
@@ -96,3 +114,49 @@ def run(args: argparse.Namespace) -> int:
             f"({usd(running[month])} spent by its end)"
         )
     return 1
+
+
+def _increase(args: argparse.Namespace, fc: object, book: Any) -> bool:
+    """Compare the forecast with the scenario's version at a git revision; True when the
+    mean monthly cost rises above --max-increase."""
+    from pathlib import Path
+
+    from costlab import gitfiles
+    from costlab.cli._report import usd
+    from costlab.diff import forecast_change, parse_threshold
+    from costlab.errors import CostlabError
+    from costlab.forecast import Forecast, forecast_scenario
+    from costlab.scenario import parse_scenario
+    from costlab.yamlio import load_yaml
+
+    assert isinstance(fc, Forecast)
+    if args.scenario is None:
+        raise CostlabError("--max-increase compares a scenario FILE with its git history", "check")
+    try:
+        threshold = parse_threshold(args.max_increase) if args.max_increase else None
+    except CostlabError as exc:
+        raise CostlabError(exc.what, "--max-increase") from None
+    path = Path(args.scenario)
+    folder = path.parent
+    rev = args.against or gitfiles.merge_base(gitfiles.default_branch(folder), folder)
+    tree = gitfiles.GitTree(rev, folder)
+    raw = tree.read(path.name)
+    name = fc.scenario.name
+    if raw is None:
+        print(f"{name}: not in {tree.label}: nothing to compare with")
+        return False
+    where = f"{tree.label}:{args.scenario}"
+    old = parse_scenario(
+        load_yaml(raw.decode("utf-8"), where), where, book=book, base_dir=str(folder)
+    )
+    before = forecast_scenario(old, book=book, sensitivity_table=False)
+    change = forecast_change(before, fc)
+    percent = "" if change.percent is None else f", {change.percent.quantize(Decimal('0.1')):+}%"
+    sign = "+" if change.delta > 0 else ""
+    line = (
+        f"{name}: {usd(change.before)} -> {usd(change.after)} a month on average against "
+        f"{tree.label} ({sign}{usd(change.delta)}{percent})"
+    )
+    over = threshold is not None and change.exceeds(threshold)
+    print(line + (f": above --max-increase {threshold}" if over else ""))
+    return over

@@ -49,7 +49,9 @@ def add_input_options(
 ) -> None:
     """PATH, --model, --image-size and --detail, shared with ``costlab estimate PATH``."""
     parser.add_argument("path", nargs="?", metavar="PATH", help=path_help)
-    parser.add_argument("--model", "-m", metavar="M", help=model_help)
+    from costlab.cli._models import add_model_options
+
+    add_model_options(parser, model_help)
     parser.add_argument(
         "--image-size",
         metavar="WxH",
@@ -117,8 +119,11 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from costlab.cli._common import pricebook, print_json
+    from costlab.cli._models import run_file, several
     from costlab.tokens import TokenCount
 
+    if several(args):
+        return run_file(args, count_from_args, output_tokens=None)
     book = pricebook(args)
     if getattr(args, "allow_special", False):
         return _run_special(args, book)

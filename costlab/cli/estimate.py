@@ -8,7 +8,6 @@ from costlab.cli._common import (
     add_json_option,
     add_prices_option,
     non_negative_int,
-    parse_date,
     positive_int,
     print_json,
 )
@@ -82,12 +81,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="number of requests (default 1; a batch file holds its own)",
     )
     parser.add_argument("--batch", action="store_true", help="through the Batch API")
-    parser.add_argument(
-        "--date",
-        type=parse_date,
-        metavar="YYYY-MM-DD",
-        help="price in force on this day (default today)",
-    )
     add_json_option(parser)
     add_prices_option(parser)
     parser.set_defaults(run=run)
@@ -95,17 +88,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 
 def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook
+    from costlab.cli._models import run_usage, several
     from costlab.cost import Usage, price_usage
     from costlab.errors import CostlabError
 
     if args.path is not None or (args.input_tokens is None and args.image_size):
         return run_file(args)
-    if not args.model:
+    if not args.model and not several(args):
         raise CostlabError("--model is required", "estimate")
     if args.input_tokens is None:
         raise CostlabError("--input-tokens is required (or give a PATH to count)", "estimate")
-    book = pricebook(args)
-    model = book.resolve(args.model)
     try:
         usage = Usage(
             input_tokens=args.input_tokens,
@@ -118,7 +110,9 @@ def run(args: argparse.Namespace) -> int:
         )
     except CostlabError as exc:
         raise CostlabError(exc.what, "--" + exc.where[0].replace("_", "-")) from None
-    cost = price_usage(model, usage, on=args.date)
+    if several(args):
+        return run_usage(args, usage)
+    cost = price_usage(pricebook(args).resolve(args.model), usage, on=args.date)
     if args.json:
         print_json(cost.to_dict())
     else:
@@ -173,8 +167,10 @@ def run_file(args: argparse.Namespace) -> int:
     import sys
 
     from costlab.cli._common import pricebook
+    from costlab.cli._models import run_file as run_models
+    from costlab.cli._models import several
     from costlab.cli.count import count_from_args, report
-    from costlab.counted_cost import price_count
+    from costlab.counted_cost import default_output_tokens, price_count
     from costlab.errors import CostlabError
     from costlab.tokens import TokenCount
 
@@ -189,15 +185,27 @@ def run_file(args: argparse.Namespace) -> int:
             raise CostlabError(
                 f"{option} is for the flags form; with PATH the input is counted", "estimate"
             )
+    if several(args):
+        return run_models(args, count_from_args, output_tokens=args.output_tokens or 0)
     book = pricebook(args)
     count = count_from_args(args, book)
     assert isinstance(count, TokenCount)
     if count.kind == "batch" and args.requests is not None:
         raise CostlabError("--requests: a batch file holds its own requests", "estimate")
+    output_tokens = args.output_tokens
+    note = "expected"
+    if output_tokens is None:
+        # The one rule for a default (README, "Token counting"): the request's own limit.
+        output_tokens = default_output_tokens(count)
+        note = (
+            "expected output not given: --output-tokens N"
+            if output_tokens is None
+            else "default: the max-token limit in the file, --output-tokens N to change"
+        )
     cost = price_count(
         count,
         book.resolve(count.model),
-        output_tokens=args.output_tokens or 0,
+        output_tokens=output_tokens or 0,
         requests=args.requests,
         batch=True if args.batch else None,
         on=args.date,
@@ -205,7 +213,7 @@ def run_file(args: argparse.Namespace) -> int:
     if args.json:
         print_json(cost.to_dict())
     else:
-        print_count_cost(cost, expected_output=args.output_tokens is not None)
+        print_count_cost(cost, output_note=note)
     report(count)
     for flag in cost.flags:
         sys.stderr.write(f"costlab: warning: {flag.message}\n")
@@ -218,7 +226,7 @@ def run_file(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_count_cost(cost: object, *, expected_output: bool) -> None:
+def print_count_cost(cost: object, *, output_note: str = "expected") -> None:
     """The human-readable price of a counted file."""
     from costlab.counted_cost import CountCost
     from costlab.money import format_tokens, format_usd, plain
@@ -240,7 +248,7 @@ def print_count_cost(cost: object, *, expected_output: bool) -> None:
             cost.output_tokens,
             cost.rates.output,
             cost.output_cost,
-            "expected" if expected_output else "expected output not given: --output-tokens N",
+            output_note,
         ),
     ]
     width = max(len(format_tokens(r[1])) for r in rows)

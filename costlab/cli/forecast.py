@@ -12,7 +12,10 @@ EXAMPLE = """examples:
   costlab forecast examples/support-bot.yaml
   costlab forecast examples/launch-ranges.yaml --json
   costlab forecast examples/router.yaml --csv --table routes > routes.csv
-  costlab forecast examples/router.yaml --xlsx forecast.xlsx"""
+  costlab forecast examples/router.yaml --xlsx forecast.xlsx
+  costlab forecast --model gpt-4.1-mini --requests-per-day 20000 --input-tokens 1200 \\
+      --output-tokens 150 --cached-share 0.5 --growth 0.10 --start 2027-01 --budget 400 \\
+      --save support.yaml                    # one workload, no file needed"""
 
 TABLES = ("months", "workloads", "routes", "lines", "budget", "flags", "sensitivity")
 
@@ -22,11 +25,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         "forecast",
         help="forecast a scenario file month by month",
         description="Forecast a scenario file month by month: requests, tokens and exact costs, "
-        "budget headroom, low/base/high bands for ranges and a sensitivity table.",
+        "budget headroom, low/base/high bands for ranges and a sensitivity table. Without a "
+        "file, one workload described by flags (--model, --requests-per-day, --input-tokens, "
+        "...); --save writes it as a scenario file.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("scenario", metavar="SCENARIO.yaml", help="scenario file")
+    from costlab.cli._scenario_flags import add_scenario_flags
+
+    add_scenario_flags(parser)
     output = parser.add_mutually_exclusive_group()
     output.add_argument(
         "--json", action="store_true", help="print the forecast as JSON (money as decimal strings)"
@@ -50,11 +57,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook, print_json
     from costlab.cli._report import warn_all
-    from costlab.forecast import forecast_scenario
-    from costlab.scenario import load_scenario
+    from costlab.cli._scenario_flags import load_from_args
+    from costlab.forecast import forecast_scenario, with_budget
 
     book = pricebook(args)
-    fc = forecast_scenario(load_scenario(args.scenario, book=book), book=book)
+    fc = forecast_scenario(load_from_args(args, book), book=book)
+    if args.scenario is not None and args.budget is not None:
+        fc = with_budget(fc, monthly=args.budget)
     simulation = simulation_for(args, fc, book)
     if args.json:
         from costlab.cli._simulate import with_simulation

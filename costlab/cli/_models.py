@@ -1,0 +1,207 @@
+"""Several models in one run: ``--model a --model b``, ``--models a,b``, ``--models all``,
+``--provider openai``, shared by ``costlab count`` and ``costlab estimate``.
+
+One row per model, cheapest first (``--json``: a list, in the same order). Models are chosen by
+:func:`costlab.quick.select_models`; a model that cannot take the input (no price on the day,
+no way to count it) is left out with a warning, so ``--models all`` answers for the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from typing import Any
+
+
+class _ModelAction(argparse.Action):
+    """``--model`` keeps its one-model meaning (the last one given) and remembers them all."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        namespace.model = values
+        names = list(getattr(namespace, "model_names", None) or [])
+        namespace.model_names = [*names, values]
+
+
+def add_model_options(parser: argparse.ArgumentParser, model_help: str) -> None:
+    """``--model`` (repeatable), ``--models LIST|all`` and ``--provider NAME``."""
+    parser.add_argument(
+        "--model",
+        "-m",
+        metavar="M",
+        action=_ModelAction,
+        help=model_help + "; repeat it for several models",
+    )
+    parser.add_argument(
+        "--models",
+        metavar="LIST",
+        help="several models, comma-separated, or 'all': one row per model, cheapest first",
+    )
+    parser.add_argument(
+        "--provider",
+        metavar="NAME",
+        help="only this provider's models (alone: all of them), e.g. openai",
+    )
+    from costlab.cli._common import parse_date
+
+    parser.add_argument(
+        "--date",
+        type=parse_date,
+        metavar="YYYY-MM-DD",
+        help="price in force on this day (default today)",
+    )
+    parser.set_defaults(model_names=[])
+
+
+def several(args: argparse.Namespace) -> bool:
+    """Whether the arguments ask for more than one model (a table of rows)."""
+    return bool(
+        len(getattr(args, "model_names", [])) > 1
+        or getattr(args, "models", None)
+        or getattr(args, "provider", None)
+    )
+
+
+def chosen_models(args: argparse.Namespace, book: Any) -> list[Any]:
+    from costlab.quick import select_models
+
+    names = [*args.model_names, *([args.models] if args.models else [])]
+    return select_models(book, names, provider=args.provider)
+
+
+def _skip(model: Any, exc: Exception) -> None:
+    from costlab.cli._common import warn
+
+    warn(f"{model.id}: left out: {exc}")
+
+
+def run_usage(args: argparse.Namespace, usage: Any) -> int:
+    """``costlab estimate --models ... --input-tokens N``: the usage priced on each model."""
+    from costlab.cli._common import pricebook, print_json, table
+    from costlab.cost import price_usage
+    from costlab.errors import CostlabError
+    from costlab.money import MONEY, format_usd
+
+    book = pricebook(args)
+    costs = []
+    for model in chosen_models(args, book):
+        try:
+            costs.append(price_usage(model, usage, on=args.date))
+        except CostlabError as exc:
+            _skip(model, exc)
+    if not costs:
+        raise CostlabError("no model could be priced", "estimate")
+    costs.sort(key=lambda c: (c.total_cost, c.model.id))
+    if args.json:
+        print_json([c.to_dict() for c in costs])
+        return 0
+    rows = [
+        (
+            c.model.id,
+            c.model.provider,
+            format_usd(MONEY.subtract(c.total_cost, c.output_cost)),
+            format_usd(c.output_cost),
+            format_usd(c.total_cost),
+            format_usd(c.cost_per_request, per_unit=True),
+        )
+        for c in costs
+    ]
+    print(
+        table(
+            rows,
+            ("model", "provider", "input", "output", "total", "per request"),
+            right=(2, 3, 4, 5),
+        )
+    )
+    mode = "Batch API" if usage.batch else "standard"
+    print(
+        f"\n{len(costs)} model(s), cheapest first; {usage.requests:,} request(s), {mode} prices "
+        f"in force on {costs[0].on}"
+    )
+    _flags(costs)
+    return 0
+
+
+def run_file(
+    args: argparse.Namespace, count_from_args: Callable[..., Any], *, output_tokens: int | None
+) -> int:
+    """``costlab count|estimate PATH --models ...``: counted on each model, then priced.
+
+    ``count`` prices the input alone (``output_tokens`` None); ``estimate`` adds the expected
+    output per request. ``count_from_args`` is the command's own counting (``costlab count``'s).
+    """
+    import copy
+    from decimal import Decimal
+
+    from costlab.cli._common import pricebook, print_json, table
+    from costlab.counted_cost import price_count
+    from costlab.errors import CostlabError
+    from costlab.money import format_tokens, format_usd
+
+    book = pricebook(args)
+    costs = []
+    for model in chosen_models(args, book):
+        one = copy.copy(args)
+        one.model = model.id
+        try:
+            count = count_from_args(one, book)
+            costs.append(
+                price_count(
+                    count,
+                    model,
+                    output_tokens=output_tokens or 0,
+                    requests=getattr(args, "requests", None),
+                    batch=True if getattr(args, "batch", False) else None,
+                    on=getattr(args, "date", None),
+                )
+            )
+        except CostlabError as exc:
+            if getattr(exc, "where", ()) and exc.where[0] == args.path:
+                raise  # the file itself is bad: the same on every model
+            _skip(model, exc)
+    if not costs:
+        raise CostlabError("no model could count and price this input", args.command)
+    costs.sort(key=lambda c: (c.total_cost, c.model.id))
+    if args.json:
+        print_json([c.to_dict() for c in costs])
+        return 0
+    what = "input only" if output_tokens is None else "input and expected output"
+    first = costs[0]
+    rows = []
+    for c in costs:
+        per_call = format_tokens(c.count.input_tokens_per_request.quantize(Decimal(1)))
+        rows.append(
+            (
+                c.model.id,
+                c.model.provider,
+                per_call,
+                "exact" if c.count.exact else "est.",
+                format_usd(c.total_cost),
+                format_usd(c.cost_per_request, per_unit=True),
+            )
+        )
+    tokens = "input per request" if first.count.kind == "batch" else "input tokens"
+    headers = ("model", "provider", tokens, "count", "cost", "per request")
+    print(table(rows, headers, right=(2, 4, 5)))
+    origin = f"{first.count.source}: " if first.count.source else ""
+    print(
+        f"\n{origin}{len(costs)} model(s), cheapest first; cost of {what} over "
+        f"{first.requests:,} request(s), prices in force on {first.on}"
+    )
+    _flags(costs)
+    return 0
+
+
+def _flags(costs: Sequence[Any]) -> None:
+    from costlab.cli._report import warn_all
+
+    warn_all(
+        message if message.startswith(c.model.id) else f"{c.model.id}: {message}"
+        for c in costs
+        for message in c.warnings
+    )
