@@ -24,7 +24,7 @@ import pandas as pd
 
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast, forecast_scenario
-from costlab.money import MONEY
+from costlab.money import MONEY, quotient
 from costlab.prices import PriceBook, load_pricebook
 from costlab.routing import describe
 from costlab.scenario import Scenario
@@ -175,12 +175,12 @@ def compare_scenario(
                 "requests": requests,
                 "tasks": tasks,
                 # ratios: rounded to 80 significant digits (totals stay exact)
-                "cost_per_1k_requests": tidy(
-                    MONEY.divide(MONEY.multiply(cost, Decimal(1000)), requests)
+                "cost_per_1k_requests": quotient(
+                    tidy(MONEY.divide(MONEY.multiply(cost, Decimal(1000)), requests))
                 )
                 if requests
                 else None,
-                "cost_per_task": tidy(MONEY.divide(cost, tasks)) if tasks else None,
+                "cost_per_task": quotient(tidy(MONEY.divide(cost, tasks))) if tasks else None,
                 "can_serve": not any(f.blocking for f in flags),
                 "warnings": len(flags),
             }

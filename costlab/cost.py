@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from costlab.errors import CostlabError
-from costlab.money import MONEY, ZERO, plain, token_cost
+from costlab.money import MONEY, ZERO, plain, quotient, token_cost
 from costlab.prices import (
     Model,
     PriceBook,
@@ -104,7 +104,7 @@ class Cost:
     def cost_per_request(self) -> Decimal:
         if not self.usage.requests:
             return ZERO
-        return MONEY.divide(self.total_cost, Decimal(self.usage.requests))
+        return quotient(MONEY.divide(self.total_cost, Decimal(self.usage.requests)))
 
     @property
     def warnings(self) -> list[str]:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from costlab.cost import Flag, component_costs, lifecycle_flags, limit_flags, price_flags
-from costlab.money import MONEY, ZERO, plain
+from costlab.money import MONEY, ZERO, plain, quotient
 from costlab.prices import Model, PriceEntry, PriceTier, Rates, rates_for, tier_for
 from costlab.tokens.result import TokenCount
 from costlab.usage import RATE_NAMES
@@ -60,7 +60,9 @@ class CountCost:
 
     @property
     def cost_per_request(self) -> Decimal:
-        return MONEY.divide(self.total_cost, Decimal(self.requests)) if self.requests else ZERO
+        if not self.requests:
+            return ZERO
+        return quotient(MONEY.divide(self.total_cost, Decimal(self.requests)))
 
     @property
     def warnings(self) -> list[str]:

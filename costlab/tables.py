@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from costlab.money import plain
+from costlab.money import Quotient, plain, significant
 
 #: Exact arithmetic: 5,000 digits hold 120 months of compounding rates with six decimals
 #: each, and any result that would need rounding raises instead of being rounded.
@@ -70,11 +70,15 @@ tidy_all = np.frompyfunc(lambda v: tidy(v), 1, 1)
 
 
 def exact_text(value: Decimal) -> str:
-    """A Decimal as exact text without exponent or trailing zeros: ``651000``, ``0.5``."""
+    """A Decimal as exact text without exponent or trailing zeros: ``651000``, ``0.5``; a
+    :class:`~costlab.money.Quotient` to its stated significant digits."""
+    if isinstance(value, Quotient):
+        value = significant(value)
     return format(value.normalize(EXACT), "f")
 
 
-#: Money columns that do not end in ``_cost`` or start with ``cost_per`` (those are money too).
+#: Money columns that do not end in ``_cost`` or ``_usd`` or start with ``cost_per`` (those
+#: are money too).
 MONEY_COLUMNS = frozenset(
     {
         "monthly_budget",
@@ -93,7 +97,7 @@ MONEY_COLUMNS = frozenset(
 def is_money(column_name: str) -> bool:
     """Whether a table column holds USD (for formats: $ in tables, currency in XLSX)."""
     stem = column_name.removesuffix("_low").removesuffix("_high")
-    return stem.endswith("_cost") or stem.startswith("cost_per") or stem in MONEY_COLUMNS
+    return stem.endswith(("_cost", "_usd")) or stem.startswith("cost_per") or stem in MONEY_COLUMNS
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

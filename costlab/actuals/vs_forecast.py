@@ -12,7 +12,7 @@ from costlab.actuals.priced import Actuals
 from costlab.actuals.readers import COUNT_COLUMNS, USAGE_COLUMNS
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast
-from costlab.money import MONEY, ZERO
+from costlab.money import MONEY, ZERO, quotient
 from costlab.tables import column, tidy
 
 
@@ -22,7 +22,8 @@ def variance(actuals: Actuals, fc: Forecast) -> pd.DataFrame:
 
     Columns: ``month``, ``forecast_cost``, ``forecast_cost_low``, ``forecast_cost_high``,
     ``actual_cost``, ``variance_usd`` (actual - forecast), ``variance_pct`` (of the forecast,
-    rounded to 80 significant digits; empty where the forecast is zero or absent),
+    a :class:`~costlab.money.Quotient`: 80 significant digits in Python, 6 in JSON and CSV;
+    empty where the forecast is zero or absent),
     ``within_band`` (actual between the low and high bands).
     """
     forecast_by: dict[str, tuple[Decimal, Decimal, Decimal]] = {
@@ -57,7 +58,9 @@ def variance(actuals: Actuals, fc: Forecast) -> pd.DataFrame:
                 "forecast_cost_high": expected[2] if expected else None,
                 "actual_cost": actual,
                 "variance_usd": tidy(diff) if diff is not None else None,
-                "variance_pct": tidy(MONEY.divide(MONEY.multiply(diff, Decimal(100)), base))
+                "variance_pct": quotient(
+                    tidy(MONEY.divide(MONEY.multiply(diff, Decimal(100)), base))
+                )
                 if diff is not None and base
                 else None,
                 "within_band": bool(expected[1] <= actual <= expected[2]) if expected else None,

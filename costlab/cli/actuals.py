@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from costlab.cli._common import add_json_option, add_prices_option
 
@@ -10,6 +11,9 @@ EXAMPLE = """examples:
   costlab actuals usage.csv
   costlab actuals usage.json --scenario examples/support-bot.yaml
   costlab actuals usage.csv --scenario examples/support-bot.yaml --json
+  costlab actuals usage.csv --scenario examples/support-bot.yaml --explain
+  costlab actuals usage.csv --scenario examples/support-bot.yaml --export actuals.xlsx
+  costlab actuals usage.csv --focus focus.csv
 
 formats: a generic CSV (date, model, input_tokens, cached_input_tokens, output_tokens,
 requests[, batch]); OpenAI's usage export CSV or cost export CSV; the Usage API's JSON pages.
@@ -29,6 +33,35 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     parser.add_argument(
         "--scenario", metavar="SCENARIO.yaml", help="compare with this scenario's forecast"
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="with --scenario: split each month's variance by cause (volume, mix, batch share, "
+        "tokens per request, cache rate, price, unexplained)",
+    )
+    parser.add_argument(
+        "--export",
+        metavar="PATH",
+        help="also write the tables: .xlsx (a sheet each), .json, .csv (the first) or a folder",
+    )
+    parser.add_argument(
+        "--focus",
+        metavar="OUT.csv",
+        help="also write the priced usage as FinOps FOCUS 1.2 rows (.csv, or .parquet with "
+        "pyarrow installed)",
+    )
+    parser.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="show money in this currency too (e.g. EUR), at the --rate you give; USD stays "
+        "the unit of every exact figure",
+    )
+    parser.add_argument(
+        "--rate",
+        metavar="RATE@DATE",
+        help="units of --currency per USD and the day it is for, e.g. 0.92@2026-12-01 "
+        "(no rate is fetched)",
+    )
     add_json_option(parser)
     add_prices_option(parser)
     parser.set_defaults(run=run)
@@ -42,6 +75,16 @@ def run(args: argparse.Namespace) -> int:
     from costlab.cli._report import warn_all
 
     book = pricebook(args)
+    currency = None
+    if args.currency or args.rate:
+        from costlab.cli._common import fail
+        from costlab.money import parse_currency
+
+        if not (args.currency and args.rate):
+            raise fail(
+                "--currency and --rate go together (e.g. --currency EUR --rate 0.92@2026-12-01)"
+            )
+        currency = parse_currency(args.currency, args.rate)
     fc = None
     if args.scenario:
         from costlab.forecast import forecast_scenario
@@ -50,27 +93,96 @@ def run(args: argparse.Namespace) -> int:
         fc = forecast_scenario(
             load_scenario(args.scenario, book=book), book=book, sensitivity_table=False
         )
+    elif args.explain:
+        from costlab.cli._common import fail
+
+        raise fail("--explain needs --scenario (the forecast to explain the variance against)")
     actuals = load_actuals(args.usage, book=book)
     table = variance(actuals, fc) if fc is not None else None
+    rate = None
+    if fc is not None and len(actuals.months):
+        from costlab.actuals.runrate import run_rate
+
+        rate = run_rate(actuals, fc)
+    explanation = None
+    if fc is not None and args.explain:
+        from costlab.actuals.explain import explain
+
+        explanation = explain(actuals, fc, book=book)
     if args.json:
         from costlab.tables import records
 
         data = actuals.to_dict()
         if table is not None:
             data["variance"] = records(table)
+        if explanation is not None:
+            data["explain"] = explanation.to_dict()
+        if rate is not None:
+            data["run_rate"] = rate.to_dict()
+        if currency is not None:
+            from costlab.money import plain
+
+            data["currency"] = currency.to_dict()
+            data[f"total_cost_{currency.code.lower()}"] = plain(
+                currency.convert(actuals.total_cost)
+            )
         print_json(data)
     else:
-        print_actuals(actuals, table)
+        money = currency.format if currency is not None else None
+        if currency is not None:
+            print(
+                f"amounts in {currency.code} at {currency.rate} per USD on "
+                f"{currency.as_of.isoformat()} (given; USD is the price book's unit)"
+            )
+        print_actuals(actuals, table, money=money)
+        if rate is not None:
+            print()
+            print_run_rate(rate, money=money)
+        if explanation is not None:
+            print()
+            print_explanation(explanation, money=money)
+    if args.export:
+        from costlab.export import export_tables
+
+        tables = actuals.tables()
+        if table is not None:
+            tables["variance"] = table
+        if explanation is not None:
+            tables["variance_by_cause"] = explanation.months
+        if rate is not None:
+            tables["run_rate"] = rate.months
+        from costlab.actuals.workbook import finance_tables
+
+        sheets = finance_tables(
+            tables,
+            book=book,
+            scenario=fc.scenario if fc is not None else None,
+            usage_source=actuals.file.source,
+            currency=currency,
+        )
+        written = export_tables(sheets, args.export)
+        sys.stderr.write(f"wrote {', '.join(map(str, written))}\n")
+    if args.focus:
+        from costlab.focus import focus_actuals, write_focus
+
+        rows = focus_actuals(actuals, book=book)
+        path = write_focus(rows, args.focus)
+        sys.stderr.write(f"wrote {path}: {len(rows):,} FOCUS 1.2 row(s)\n")
+    if explanation is not None:
+        warn_all(explanation.notes)
     warn_all([*actuals.file.notes, *actuals.flags])
     for message in actuals.problem_messages():
         sys.stderr.write(f"costlab: error: {message}\n")
     return 2 if actuals.problems else 0
 
 
-def print_actuals(actuals: object, table: object) -> None:
+def print_actuals(actuals: object, table: object, *, money: Any = None) -> None:
     from costlab.actuals import Actuals
     from costlab.cli._common import table as text_table
-    from costlab.cli._report import count, percent, usd
+    from costlab.cli._report import count, percent
+    from costlab.cli._report import usd as as_usd
+
+    usd = money or as_usd
 
     assert isinstance(actuals, Actuals)
     f = actuals.file
@@ -123,3 +235,75 @@ def print_actuals(actuals: object, table: object) -> None:
                 right=(1, 2, 3, 4),
             )
         )
+
+
+#: Short headers of the effects, in :data:`costlab.actuals.explain.EFFECTS` order.
+_EFFECT_HEADERS = {
+    "volume": "volume",
+    "mix": "mix",
+    "batch_share": "batch",
+    "input_tokens": "input/req",
+    "output_tokens": "output/req",
+    "reasoning_tokens": "reasoning/req",
+    "cache_rate": "cache rate",
+    "price": "price",
+    "unexplained": "unexplained",
+}
+
+
+def print_explanation(explanation: object, *, money: Any = None) -> None:
+    from costlab.actuals.explain import EFFECTS, Explanation
+    from costlab.cli._common import table as text_table
+    from costlab.cli._report import usd as as_usd
+
+    usd = money or as_usd
+
+    assert isinstance(explanation, Explanation)
+    headers = ["month", "forecast", "actual", "variance", *(_EFFECT_HEADERS[e] for e in EFFECTS)]
+    rows = [
+        [
+            r["month"],
+            usd(r["forecast_cost"]),
+            usd(r["actual_cost"]),
+            usd(r["variance_usd"]),
+            *(usd(r[f"{e}_usd"]) for e in EFFECTS),
+        ]
+        for r in explanation.months.to_dict("records")
+    ]
+    print("variance by cause (each effect replaces one forecast figure by the actual, in order)")
+    print(text_table(rows, headers, right=range(1, len(headers))))
+
+
+def print_run_rate(rate: object, *, money: Any = None) -> None:
+    from costlab.actuals.runrate import RunRate, check_projection
+    from costlab.cli._report import usd as as_usd
+    from costlab.money import significant
+    from costlab.tables import exact_sum
+
+    usd = money or as_usd
+    assert isinstance(rate, RunRate)
+    planned = (
+        "" if rate.forecast_month_cost is None else f" (forecast {usd(rate.forecast_month_cost)})"
+    )
+    print(
+        f"run-rate to {rate.as_of} ({rate.days_elapsed} of {rate.days_in_month} days): "
+        f"{usd(rate.daily_pace)} a day; {rate.month} projected at "
+        f"{usd(rate.projected_month_cost)}{planned}"
+    )
+    months = rate.months
+    later = months[months["basis"] == "reforecast"]
+    if len(months) and rate.forecast_month_cost is not None:
+        planned_total = exact_sum(v for v in months["forecast_cost"] if v is not None)
+        anchored = (
+            f"; re-forecast from {later['month'].iloc[0]} at x{significant(rate.anchor_factor)}"
+            if len(later) and rate.anchor_factor is not None
+            else ""
+        )
+        print(
+            f"period {months['month'].iloc[0]} to {months['month'].iloc[-1]} projected at "
+            f"{usd(rate.projected_total)} (forecast {usd(planned_total)}){anchored}"
+        )
+    if money is None:  # the budget messages are in USD, the budget's unit
+        for message in check_projection(rate).messages:
+            if not message.startswith("no budget"):
+                print(f"budget: {message}")

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from costlab.cli._common import add_prices_option
+from costlab.cli._simulate import add_simulation_options, print_simulation, simulation_for
 
 EXAMPLE = """examples:
   costlab forecast examples/support-bot.yaml
@@ -49,6 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         "workload and model), budget, flags, sensitivity",
     )
     add_prices_option(parser)
+    add_simulation_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -62,8 +64,11 @@ def run(args: argparse.Namespace) -> int:
     fc = forecast_scenario(load_from_args(args, book), book=book)
     if args.scenario is not None and args.budget is not None:
         fc = with_budget(fc, monthly=args.budget)
+    simulation = simulation_for(args, fc, book)
     if args.json:
-        print_json(fc.to_dict())
+        from costlab.cli._simulate import with_simulation
+
+        print_json(with_simulation(fc.to_dict(), simulation))
     elif args.csv:
         import sys
 
@@ -79,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {args.xlsx}: sheets {', '.join(tables)}")
     else:
         print_forecast(fc)
+        print_simulation(simulation)
     warn_all(_flag_text(f) for f in fc.flags)
     return 0
 

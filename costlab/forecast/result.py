@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from costlab.money import MONEY, plain
+from costlab.money import MONEY, plain, quotient
 from costlab.ranges import Band
 from costlab.scenario import (
     Scenario,
@@ -357,11 +357,11 @@ def _with_unit_costs(table: pd.DataFrame) -> pd.DataFrame:
     """Add cost per 1,000 requests and per task (ratios, rounded to 80 significant digits)."""
     out = table.copy()
     out["cost_per_1k_requests"] = column(
-        tidy(MONEY.divide(MONEY.multiply(c, Decimal(1000)), r)) if r else None
+        quotient(tidy(MONEY.divide(MONEY.multiply(c, Decimal(1000)), r))) if r else None
         for c, r in zip(out["total_cost"], out["requests"], strict=True)
     )
     out["cost_per_task"] = column(
-        tidy(MONEY.divide(c, t)) if t else None
+        quotient(tidy(MONEY.divide(c, t))) if t else None
         for c, t in zip(out["total_cost"], out["tasks"], strict=True)
     )
     return out

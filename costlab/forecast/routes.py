@@ -8,7 +8,7 @@ import pandas as pd
 
 from costlab.errors import CostlabError
 from costlab.forecast.result import Forecast, regroup
-from costlab.money import MONEY
+from costlab.money import MONEY, quotient
 from costlab.tables import column, exact_sum, tidy
 
 
@@ -25,10 +25,10 @@ def breakdown(forecast: Forecast, workload: str) -> pd.DataFrame:
     total = exact_sum(table["total_cost"])
     # Shares and unit costs are ratios: rounded to 80 significant digits, never shown as totals.
     table["cost_share"] = column(
-        tidy(MONEY.divide(c, total)) if total else Decimal(0) for c in table["total_cost"]
+        quotient(tidy(MONEY.divide(c, total))) if total else Decimal(0) for c in table["total_cost"]
     )
     table["cost_per_request"] = column(
-        tidy(MONEY.divide(c, r)) if r else Decimal(0)
+        quotient(tidy(MONEY.divide(c, r))) if r else Decimal(0)
         for c, r in zip(table["total_cost"], table["requests"], strict=True)
     )
     return table[

@@ -1,0 +1,491 @@
+"""FinOps FOCUS 1.2 rows: actuals as a cost and usage dataset, forecasts in the same shape.
+
+One row per month, model, price entry, batch, long-context tier and billed token kind
+(``SkuMeter``: input, cached input, 5-minute and 1-hour cache writes, output). Columns and
+types follow FOCUS 1.2 [FOCUS] (:data:`COLUMNS` lists every column of the specification
+with its data type, whether it may be null and its feature level; :data:`WRITTEN` the ones
+costlab fills):
+
+* ``ConsumedQuantity`` is the tokens (``ConsumedUnit`` "Tokens"); ``PricingQuantity`` the
+  tokens in millions with ``PricingUnit`` "1000000 Tokens", so ``PricingQuantity x
+  ContractedUnitPrice = ContractedCost`` exactly, as the specification requires.
+* ``ContractedCost`` is the cost with the price book in use (your price files included);
+  ``ListCost`` with the shipped, public book alone (equal when you add no prices, and equal to
+  the contracted cost for a model the public book does not have). There are no commitment
+  discounts, so ``BilledCost = EffectiveCost = ContractedCost``: the cost costlab computes,
+  not an invoice.
+* ``x_Model``, ``x_Batch``, ``x_LongContextTier``, ``x_PriceEffectiveFrom`` and
+  ``x_Source`` are costlab's own (custom columns carry the ``x_`` prefix).
+* A forecast written this way is **not** a FOCUS dataset (nothing was charged): its rows carry
+  ``x_Scenario``, ``x_Band`` (base, low or high) and ``x_Conformance`` "non-conformant:
+  forecast", and its unit prices are left empty.
+
+Money and quantities are exact decimals in the CSV; Parquet (when pyarrow is installed) holds
+them as ``decimal128(38, 20)``, rounded half-up to 20 decimal places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Context, Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from costlab.errors import CostlabError
+from costlab.money import MTOK, ZERO, token_cost
+from costlab.prices import PriceBook, load_pricebook
+from costlab.prices.rates import rates_for, tier_for
+from costlab.tables import EXACT, exact_text, tidy
+
+DataType = Literal["Decimal", "String", "Date/Time", "JSON"]
+Level = Literal["Mandatory", "Conditional", "Recommended"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A FOCUS 1.2 column as the specification defines it [FOCUS]."""
+
+    id: str
+    data_type: DataType
+    allows_nulls: bool
+    level: Level
+
+
+def _c(id: str, data_type: DataType, nulls: bool, level: Level) -> Column:
+    return Column(id, data_type, nulls, level)
+
+
+#: Every column of the FOCUS 1.2 cost and usage dataset (specification/columns at tag v1.2).
+COLUMNS: tuple[Column, ...] = (
+    _c("AvailabilityZone", "String", True, "Recommended"),
+    _c("BilledCost", "Decimal", False, "Mandatory"),
+    _c("BillingAccountId", "String", False, "Mandatory"),
+    _c("BillingAccountName", "String", True, "Mandatory"),
+    _c("BillingAccountType", "String", False, "Conditional"),
+    _c("BillingCurrency", "String", False, "Mandatory"),
+    _c("BillingPeriodEnd", "Date/Time", False, "Mandatory"),
+    _c("BillingPeriodStart", "Date/Time", False, "Mandatory"),
+    _c("CapacityReservationId", "String", True, "Conditional"),
+    _c("CapacityReservationStatus", "String", True, "Conditional"),
+    _c("ChargeCategory", "String", False, "Mandatory"),
+    _c("ChargeClass", "String", True, "Mandatory"),
+    _c("ChargeDescription", "String", True, "Mandatory"),
+    _c("ChargeFrequency", "String", False, "Recommended"),
+    _c("ChargePeriodEnd", "Date/Time", False, "Mandatory"),
+    _c("ChargePeriodStart", "Date/Time", False, "Mandatory"),
+    _c("CommitmentDiscountCategory", "String", True, "Conditional"),
+    _c("CommitmentDiscountId", "String", True, "Conditional"),
+    _c("CommitmentDiscountName", "String", True, "Conditional"),
+    _c("CommitmentDiscountQuantity", "Decimal", True, "Conditional"),
+    _c("CommitmentDiscountStatus", "String", True, "Conditional"),
+    _c("CommitmentDiscountType", "String", True, "Conditional"),
+    _c("CommitmentDiscountUnit", "String", True, "Conditional"),
+    _c("ConsumedQuantity", "Decimal", True, "Conditional"),
+    _c("ConsumedUnit", "String", True, "Conditional"),
+    _c("ContractedCost", "Decimal", False, "Mandatory"),
+    _c("ContractedUnitPrice", "Decimal", True, "Conditional"),
+    _c("EffectiveCost", "Decimal", False, "Mandatory"),
+    _c("InvoiceId", "String", True, "Recommended"),
+    _c("InvoiceIssuerName", "String", False, "Mandatory"),
+    _c("ListCost", "Decimal", False, "Mandatory"),
+    _c("ListUnitPrice", "Decimal", True, "Conditional"),
+    _c("PricingCategory", "String", True, "Conditional"),
+    _c("PricingCurrency", "String", True, "Conditional"),
+    _c("PricingCurrencyContractedUnitPrice", "Decimal", True, "Conditional"),
+    _c("PricingCurrencyEffectiveCost", "Decimal", True, "Conditional"),
+    _c("PricingCurrencyListUnitPrice", "Decimal", True, "Conditional"),
+    _c("PricingQuantity", "Decimal", True, "Mandatory"),
+    _c("PricingUnit", "String", True, "Mandatory"),
+    _c("ProviderName", "String", False, "Mandatory"),
+    _c("PublisherName", "String", False, "Mandatory"),
+    _c("RegionId", "String", True, "Conditional"),
+    _c("RegionName", "String", True, "Conditional"),
+    _c("ResourceId", "String", True, "Conditional"),
+    _c("ResourceName", "String", True, "Conditional"),
+    _c("ResourceType", "String", True, "Conditional"),
+    _c("ServiceCategory", "String", False, "Mandatory"),
+    _c("ServiceName", "String", False, "Mandatory"),
+    _c("ServiceSubcategory", "String", False, "Recommended"),
+    _c("SkuId", "String", True, "Conditional"),
+    _c("SkuMeter", "String", True, "Conditional"),
+    _c("SkuPriceDetails", "JSON", True, "Conditional"),
+    _c("SkuPriceId", "String", True, "Conditional"),
+    _c("SubAccountId", "String", True, "Conditional"),
+    _c("SubAccountName", "String", True, "Conditional"),
+    _c("SubAccountType", "String", True, "Conditional"),
+    _c("Tags", "JSON", True, "Conditional"),
+)
+
+#: The FOCUS columns costlab writes, in the order written (then the ``x_`` columns).
+WRITTEN: tuple[str, ...] = (
+    "BilledCost",
+    "BillingAccountId",
+    "BillingAccountName",
+    "BillingCurrency",
+    "BillingPeriodEnd",
+    "BillingPeriodStart",
+    "ChargeCategory",
+    "ChargeClass",
+    "ChargeDescription",
+    "ChargeFrequency",
+    "ChargePeriodEnd",
+    "ChargePeriodStart",
+    "ConsumedQuantity",
+    "ConsumedUnit",
+    "ContractedCost",
+    "ContractedUnitPrice",
+    "EffectiveCost",
+    "InvoiceIssuerName",
+    "ListCost",
+    "ListUnitPrice",
+    "PricingCategory",
+    "PricingQuantity",
+    "PricingUnit",
+    "ProviderName",
+    "PublisherName",
+    "ServiceCategory",
+    "ServiceName",
+    "SkuId",
+    "SkuMeter",
+    "SkuPriceId",
+)
+
+#: Billed token kinds: (rate name, token count, SkuMeter).
+_METERS = (
+    ("input", "uncached_input_tokens", "Input Tokens"),
+    ("cached_input", "cached_input_tokens", "Cached Input Tokens"),
+    ("cache_write", "cache_write_tokens", "Cache Write Tokens (5 min)"),
+    ("cache_write_1h", "cache_write_1h_tokens", "Cache Write Tokens (1 h)"),
+    ("output", "output_tokens", "Output Tokens"),
+)
+
+_PROVIDERS = {
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "google": "Google",
+    "groq": "Groq",
+}
+
+SERVICE_CATEGORY = "AI and Machine Learning"
+PRICING_UNIT = "1000000 Tokens"
+
+
+def _timestamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _month_bounds(label: str) -> tuple[date, date]:
+    year, month = int(label[:4]), int(label[5:7])
+    start = date(year, month, 1)
+    end = date(year + month // 12, month % 12 + 1, 1)
+    return start, end
+
+
+def _provider_name(provider: str) -> str:
+    return _PROVIDERS.get(provider, provider)
+
+
+def _service_name(provider: str) -> str:
+    return {
+        "openai": "OpenAI API",
+        "anthropic": "Claude API",
+        "google": "Gemini API",
+        "groq": "GroqCloud",
+    }.get(provider, f"{_provider_name(provider)} API")
+
+
+def focus_actuals(
+    actuals: Any,
+    *,
+    book: PriceBook | None = None,
+    list_book: PriceBook | None = None,
+    account: str = "unspecified",
+) -> pd.DataFrame:
+    """FOCUS 1.2 rows of priced actuals (a :class:`costlab.actuals.Actuals`).
+
+    ``book`` priced them (default: the shipped book and ``COSTLAB_PRICES``); ``list_book``
+    gives the list prices (default: the shipped book alone). ``account`` fills
+    ``BillingAccountId``, which a usage export does not carry.
+    """
+    priced = actuals.priced
+    if priced is None:
+        raise CostlabError(
+            "a cost export has billed amounts but no token counts; FOCUS rows need a usage export",
+            actuals.file.source,
+        )
+    book = book or load_pricebook()
+    list_book = list_book or load_pricebook(use_env=False)
+    spans = _charge_spans(priced.rows)
+    rows: list[dict[str, Any]] = []
+    for group in priced.groups.to_dict("records"):
+        model = book.resolve(str(group["model"]))
+        entry = next(p for p in model.prices if p.effective_from == group["price_effective_from"])
+        threshold = group["long_context_tier"]
+        tier = next((t for t in entry.tiers if t.above_input_tokens == threshold), None)
+        batch = bool(group["batch"])
+        rates = rates_for(entry, batch=batch, tier=tier)
+        list_rates = _list_rates(list_book, model.id, entry.effective_from, batch, group)
+        month = str(group["month"])
+        billing_start, billing_end = _month_bounds(month)
+        charge_start, charge_end = spans.get((month, model.id), (billing_start, billing_end))
+        tokens = _billed_tokens(group)
+        for rate_name, count_name, meter in _METERS:
+            count = tokens[count_name]
+            if not count:
+                continue
+            cost = tidy(token_cost(count, rates[rate_name]))
+            list_rate = list_rates[rate_name] if list_rates is not None else rates[rate_name]
+            list_cost = tidy(token_cost(count, list_rate))
+            sku = f"{model.id}/{'batch' if batch else 'standard'}/{rate_name}"
+            rows.append(
+                {
+                    "BilledCost": cost,
+                    "BillingAccountId": account,
+                    "BillingAccountName": None,
+                    "BillingCurrency": "USD",
+                    "BillingPeriodEnd": _timestamp(billing_end),
+                    "BillingPeriodStart": _timestamp(billing_start),
+                    "ChargeCategory": "Usage",
+                    "ChargeClass": None,
+                    "ChargeDescription": f"{model.id} {meter.lower()}"
+                    + (" (Batch API)" if batch else ""),
+                    "ChargeFrequency": "Usage-Based",
+                    "ChargePeriodEnd": _timestamp(charge_end),
+                    "ChargePeriodStart": _timestamp(charge_start),
+                    "ConsumedQuantity": Decimal(count),
+                    "ConsumedUnit": "Tokens",
+                    "ContractedCost": cost,
+                    "ContractedUnitPrice": tidy(rates[rate_name]),
+                    "EffectiveCost": cost,
+                    "InvoiceIssuerName": _provider_name(model.provider),
+                    "ListCost": list_cost,
+                    "ListUnitPrice": tidy(list_rate),
+                    "PricingCategory": "Standard",
+                    "PricingQuantity": tidy(EXACT.divide(Decimal(count), MTOK)),
+                    "PricingUnit": PRICING_UNIT,
+                    "ProviderName": _provider_name(model.provider),
+                    "PublisherName": _provider_name(model.provider),
+                    "ServiceCategory": SERVICE_CATEGORY,
+                    "ServiceName": _service_name(model.provider),
+                    "SkuId": sku,
+                    "SkuMeter": meter,
+                    "SkuPriceId": f"{sku}/{entry.effective_from}"
+                    + (f"/above-{tier.above_input_tokens}" if tier else ""),
+                    "x_Model": model.id,
+                    "x_Batch": batch,
+                    "x_LongContextTier": None if tier is None else tier.above_input_tokens,
+                    "x_PriceEffectiveFrom": entry.effective_from.isoformat(),
+                    "x_Source": actuals.file.source,
+                }
+            )
+    return pd.DataFrame(rows, columns=[*WRITTEN, *_X_ACTUALS])
+
+
+_X_ACTUALS = ("x_Model", "x_Batch", "x_LongContextTier", "x_PriceEffectiveFrom", "x_Source")
+_X_FORECAST = ("x_Model", "x_Batch", "x_Scenario", "x_Band", "x_Conformance")
+
+
+def _billed_tokens(group: Mapping[str, Any]) -> dict[str, int]:
+    writes = int(group.get("cache_write_tokens", 0) or 0)
+    writes_1h = int(group.get("cache_write_1h_tokens", 0) or 0)
+    cached = int(group["cached_input_tokens"])
+    return {
+        "uncached_input_tokens": int(group["input_tokens"]) - cached - writes - writes_1h,
+        "cached_input_tokens": cached,
+        "cache_write_tokens": writes,
+        "cache_write_1h_tokens": writes_1h,
+        "output_tokens": int(group["output_tokens"]),
+    }
+
+
+def _list_rates(
+    list_book: PriceBook, model: str, day: date, batch: bool, group: Mapping[str, Any]
+) -> Mapping[str, Decimal] | None:
+    """The public book's rates for the same usage, or None when it has no price for it."""
+    try:
+        entry = list_book.resolve(model).price_on(day)
+    except CostlabError:
+        return None
+    requests = int(group["requests"]) or 1
+    tier = tier_for(entry, Decimal(int(group["input_tokens"])) / requests)
+    return rates_for(entry, batch=batch, tier=tier)
+
+
+def _charge_spans(rows: pd.DataFrame) -> dict[tuple[str, str], tuple[date, date]]:
+    """(month, model) -> first usage day, day after the last (the charge period)."""
+    if rows.empty:
+        return {}
+    model_column = "model_id" if "model_id" in rows else "model"
+    days = pd.to_datetime(rows["date"])
+    frame = pd.DataFrame({"month": rows["month"], "model": rows[model_column], "day": days})
+    spans = {}
+    for (month, model), group in frame.groupby(["month", "model"], sort=False):
+        first = group["day"].min().date()
+        last = group["day"].max().date() + timedelta(days=1)
+        spans[(str(month), str(model))] = (first, last)
+    return spans
+
+
+def focus_forecast(fc: Any, *, account: str = "forecast") -> pd.DataFrame:
+    """A forecast in FOCUS's shape, per month, model, batch, band and token kind.
+
+    **Not a FOCUS dataset** (nothing was charged): rows carry ``x_Conformance``
+    "non-conformant: forecast", ``x_Scenario`` and ``x_Band``; unit prices are empty.
+    """
+    from costlab.forecast.result import FIGURES
+
+    table = fc.by(["month", "model", "provider", "batch"])
+    bands: Sequence[str] = ("base", "low", "high") if fc.scenario.has_ranges else ("base",)
+    kinds = (
+        ("input_cost", "Input Tokens"),
+        ("cached_input_cost", "Cached Input Tokens"),
+        ("cache_write_cost", "Cache Write Tokens"),
+        ("output_cost", "Output Tokens"),
+    )
+    token_of = {
+        "input_cost": None,  # uncached input: input minus cached and writes
+        "cached_input_cost": ("cached_input_tokens",),
+        "cache_write_cost": ("cache_write_tokens", "cache_write_1h_tokens"),
+        "output_cost": ("output_tokens",),
+    }
+    rows: list[dict[str, Any]] = []
+    for band in bands:
+        suffix = "" if band == "base" else f"_{band}"
+
+        def get(row: Mapping[str, Any], name: str, suffix: str = suffix) -> Decimal:
+            key = f"{name}{suffix}"
+            return row[key] if key in row and name in FIGURES else ZERO
+
+        for r in table.to_dict("records"):
+            start, end = _month_bounds(str(r["month"]))
+            provider = str(r["provider"])
+            for cost_name, meter in kinds:
+                cost = get(r, cost_name)
+                names = token_of[cost_name]
+                if names is None:
+                    parts = ("cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens")
+                    count = get(r, "input_tokens")
+                    for part in parts:
+                        count = EXACT.subtract(count, get(r, part))
+                else:
+                    count = ZERO
+                    for name in names:
+                        count = EXACT.add(count, get(r, name))
+                if not count and not cost:
+                    continue
+                rows.append(
+                    {
+                        "BilledCost": cost,
+                        "BillingAccountId": account,
+                        "BillingAccountName": None,
+                        "BillingCurrency": "USD",
+                        "BillingPeriodEnd": _timestamp(end),
+                        "BillingPeriodStart": _timestamp(start),
+                        "ChargeCategory": "Usage",
+                        "ChargeClass": None,
+                        "ChargeDescription": f"forecast: {r['model']} {meter.lower()}",
+                        "ChargeFrequency": "Usage-Based",
+                        "ChargePeriodEnd": _timestamp(end),
+                        "ChargePeriodStart": _timestamp(start),
+                        "ConsumedQuantity": tidy(count),
+                        "ConsumedUnit": "Tokens",
+                        "ContractedCost": cost,
+                        "ContractedUnitPrice": None,
+                        "EffectiveCost": cost,
+                        "InvoiceIssuerName": _provider_name(provider),
+                        "ListCost": cost,
+                        "ListUnitPrice": None,
+                        "PricingCategory": "Standard",
+                        "PricingQuantity": tidy(EXACT.divide(count, MTOK)),
+                        "PricingUnit": PRICING_UNIT,
+                        "ProviderName": _provider_name(provider),
+                        "PublisherName": _provider_name(provider),
+                        "ServiceCategory": SERVICE_CATEGORY,
+                        "ServiceName": _service_name(provider),
+                        "SkuId": f"{r['model']}/{'batch' if r['batch'] else 'standard'}",
+                        "SkuMeter": meter,
+                        "SkuPriceId": None,
+                        "x_Model": r["model"],
+                        "x_Batch": bool(r["batch"]),
+                        "x_Scenario": fc.scenario.name,
+                        "x_Band": band,
+                        "x_Conformance": "non-conformant: forecast",
+                    }
+                )
+    return pd.DataFrame(rows, columns=[*WRITTEN, *_X_FORECAST])
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return exact_text(value)
+    return str(value)
+
+
+def write_focus(rows: pd.DataFrame, path: str | Path) -> Path:
+    """Write FOCUS rows as CSV (exact decimals, empty cells for nulls) or, for a ``.parquet``
+    path, Parquet (needs pyarrow: ``pip install pyarrow``)."""
+    target = Path(path)
+    if target.suffix.lower() == ".parquet":
+        return _write_parquet(rows, target)
+    if target.suffix.lower() != ".csv":
+        raise CostlabError("FOCUS exports are .csv or .parquet", str(target))
+    import csv
+
+    try:
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow([str(c) for c in rows.columns])
+            for row in rows.itertuples(index=False, name=None):
+                writer.writerow([_cell(v) for v in row])
+    except OSError as exc:
+        raise CostlabError(f"cannot write: {exc.strerror}", str(target)) from None
+    return target
+
+
+_PARQUET_SCALE = 20
+
+
+def _write_parquet(rows: pd.DataFrame, target: Path) -> Path:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise CostlabError(
+            "Parquet needs pyarrow (pip install pyarrow); or write .csv", str(target)
+        ) from None
+    types = {c.id: c.data_type for c in COLUMNS}
+    quantum = Decimal(1).scaleb(-_PARQUET_SCALE)
+    wide = Context(prec=EXACT.prec, rounding=ROUND_HALF_UP)
+    arrays = {}
+    for name in rows.columns:
+        values = list(rows[name])
+        kind = types.get(str(name))
+        if kind == "Decimal":
+            arrays[str(name)] = pa.array(
+                [None if v is None else v.quantize(quantum, context=wide) for v in values],
+                type=pa.decimal128(38, _PARQUET_SCALE),
+            )
+        elif kind == "Date/Time":
+            arrays[str(name)] = pa.array(
+                [None if v is None else pd.Timestamp(v).to_pydatetime() for v in values],
+                type=pa.timestamp("s", tz="UTC"),
+            )
+        elif str(name) == "x_Batch":
+            arrays[str(name)] = pa.array(values, type=pa.bool_())
+        else:
+            arrays[str(name)] = pa.array(
+                [None if v is None else str(v) for v in values], type=pa.string()
+            )
+    try:
+        pq.write_table(pa.table(arrays), target)
+    except OSError as exc:
+        raise CostlabError(f"cannot write: {exc}", str(target)) from None
+    return target
