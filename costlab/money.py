@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
 #: Tokens per price unit: prices are quoted per 1M tokens.
 MTOK = Decimal(1_000_000)
@@ -103,16 +103,21 @@ def format_usd(value: Decimal | int | float | None, *, per_unit: bool = False) -
     if value is None:
         return "—"
     amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not amount.is_finite():
+        return "—"
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
     if amount == 0:
         return "$0.00"
-    if amount >= 1 and not per_unit:
-        return f"{sign}${amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
-    # three significant digits, at least two decimals, trailing zeros beyond cents dropped
-    exponent = amount.adjusted() - 2
-    quantum = Decimal(1).scaleb(min(exponent, -2))
-    text = format(amount.quantize(quantum, rounding=ROUND_HALF_UP), "f")
+    # Quantizing needs as many digits as the amount has before the point plus two: a local
+    # context, so $1e26 formats instead of failing in the default 28-digit one.
+    with localcontext(Context(prec=max(28, amount.adjusted() + 8))):
+        if amount >= 1 and not per_unit:
+            return f"{sign}${amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+        # three significant digits, at least two decimals, trailing zeros beyond cents dropped
+        exponent = amount.adjusted() - 2
+        quantum = Decimal(1).scaleb(min(exponent, -2))
+        text = format(amount.quantize(quantum, rounding=ROUND_HALF_UP), "f")
     if "." in text:
         whole, frac = text.split(".")
         frac = frac.rstrip("0").ljust(2, "0")

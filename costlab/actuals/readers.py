@@ -31,6 +31,8 @@ per chunk of rows, so a distributed engine can parse and price chunks apart.
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import io
 import json
 import re
@@ -42,6 +44,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from costlab import limits
+from costlab.actuals.checks import _MORE_LINES as MORE_LINES
 from costlab.actuals.checks import Problem, _batch, _Checker, _dates, _labels
 from costlab.errors import CostlabError
 from costlab.money import ZERO
@@ -98,14 +102,7 @@ class UsageFile:
 def read_usage(path: str | Path) -> UsageFile:
     """Read a usage or cost export (format recognised from its content)."""
     file = Path(path)
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise CostlabError("no such usage file", str(file)) from None
-    except IsADirectoryError:
-        raise CostlabError("is a directory, expected a usage file", str(file)) from None
-    except OSError as exc:
-        raise CostlabError(f"cannot read usage file: {exc.strerror}", str(file)) from None
+    data = limits.read_bounded(file, str(file), kind="usage file")
     return parse_usage(decode_text(data, str(file)), str(file))
 
 
@@ -130,8 +127,9 @@ def _parse_csv(text: str, source: str) -> UsageFile:
     # to a slower check that names the bad lines.
     counts = set(_OPENAI_USAGE) | {*COUNT_COLUMNS, *_AUDIO}
     numeric = [raw for raw, low in zip(raw_header, header, strict=True) if low in counts]
-    try:
-        frame = pd.read_csv(
+
+    def read(text: str) -> pd.DataFrame:
+        return pd.read_csv(
             io.StringIO(text),
             sep=sep,
             # Text as categories: a million rows name a few models and dates, so each distinct
@@ -142,15 +140,27 @@ def _parse_csv(text: str, source: str) -> UsageFile:
             skipinitialspace=True,
             engine="c",
         )
+
+    kept: np.ndarray | None = None
+    ragged: Problem | None = None
+    try:
+        try:
+            frame = read(text)
+        except pd.errors.ParserError:
+            # A row with more cells than the header stops the fast parser: such rows are
+            # named and left out, and the others are read (only then is every line scanned).
+            text, kept, ragged = _without_long_rows(text, sep, len(raw_header))
+            frame = read(text)
     except (pd.errors.ParserError, ValueError) as exc:
         raise CostlabError(f"not a readable CSV file: {exc}", source) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     # CSV lines: the header is line 1, the first row line 2 (rows hold no line breaks).
-    locations = np.arange(2, len(frame) + 2)
+    locations = kept if kept is not None else np.arange(2, len(frame) + 2)
     if "num_model_requests" in header:
-        return _usage_rows(frame, locations, source, "openai-usage-csv", openai=True)
+        parsed = _usage_rows(frame, locations, source, "openai-usage-csv", openai=True)
+        return _with_problem(parsed, ragged)
     if "amount_value" in header and "line_item" in header:
-        return _billed_rows(frame, locations, source, "openai-costs-csv")
+        return _with_problem(_billed_rows(frame, locations, source, "openai-costs-csv"), ragged)
     missing = [c for c in _GENERIC_REQUIRED if c not in header]
     if missing:
         raise CostlabError(
@@ -159,12 +169,38 @@ def _parse_csv(text: str, source: str) -> UsageFile:
             "usage export (num_model_requests, ...) or its cost export (amount_value, line_item)",
             source,
         )
-    return _usage_rows(frame, locations, source, "generic-csv", openai=False)
+    return _with_problem(_usage_rows(frame, locations, source, "generic-csv", openai=False), ragged)
+
+
+def _without_long_rows(
+    text: str, sep: str, width: int
+) -> tuple[str, np.ndarray | None, Problem | None]:
+    """The text without rows holding more cells than the header (which the fast parser refuses
+    outright), the line numbers of the rows kept, and the problem naming the rows left out.
+    The common case, no such row, costs one scan and no copy."""
+    lines = text.split("\n")
+    lengths = [len(row) for row in csv.reader(lines[1:], delimiter=sep)]
+    long = [i for i, n in enumerate(lengths) if n > width]
+    if not long:
+        return text, None, None
+    dropped = set(long)
+    kept_rows = [i for i, n in enumerate(lengths) if i not in dropped and n > 0]  # blank: skipped
+    clean = "\n".join([lines[0], *(lines[i + 1] for i in kept_rows)])
+    shown = tuple(f"line {i + 2}" for i in long[:MORE_LINES])
+    problem = Problem(f"more cells than the header's {width}", None, shown, len(long))
+    return clean, np.array([i + 2 for i in kept_rows], dtype=np.int64), problem
+
+
+def _with_problem(parsed: UsageFile, problem: Problem | None) -> UsageFile:
+    if problem is None:
+        return parsed
+    problems = sorted((*parsed.problems, problem), key=_first_location)
+    return dataclasses.replace(parsed, problems=tuple(problems))
 
 
 def _parse_json(text: str, source: str) -> UsageFile:
     try:
-        data = json.loads(text)
+        data = limits.loads_json(text, source)
     except json.JSONDecodeError as exc:
         raise CostlabError(f"invalid JSON: {exc.msg} (line {exc.lineno})", source) from None
     pages = data if isinstance(data, list) else [data]

@@ -285,6 +285,8 @@ class PriceBook:
     def resolve(self, name: str) -> Model:
         """The model an id or alias names; a fine-tuned id ``ft:BASE:...`` gets its base's
         fine-tuned prices. Unknown names get an error suggesting the closest ids."""
+        if not isinstance(name, str):
+            raise CostlabError(f"must be a model id or alias (text), got {name!r}", "model")
         model = self._lookup(name)
         if model is not None:
             return model
