@@ -190,6 +190,8 @@ def print_count(count: object, *, breakdown: bool) -> None:
         "text": "text",
         "chat": "Chat Completions request",
         "responses": "Responses request",
+        "anthropic": "Anthropic Messages request",
+        "gemini": "Gemini generateContent request",
         "batch": f"batch of {count.requests:,} request{'s' if count.requests != 1 else ''}",
         "image": "image",
         "pdf": "PDF text",
@@ -215,7 +217,7 @@ def print_count(count: object, *, breakdown: bool) -> None:
     if count.kind == "batch" and count.requests:
         mean = count.input_tokens_per_request.quantize(Decimal("0.1"))
         print(f"  per request        {format_tokens(mean)} (mean)")
-    if count.kind in ("chat", "responses", "batch"):
+    if count.kind in ("chat", "responses", "anthropic", "gemini", "batch"):
         print(f"  max output         {_max_output(count)}")
     if count.estimate_source:
         print(f"  estimate because   {count.estimate_source}")

@@ -9,9 +9,11 @@ from typing import Any, BinaryIO
 
 from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook
+from costlab.tokens.anthropic import looks_anthropic, tally_anthropic
 from costlab.tokens.batch import count_batch
 from costlab.tokens.chat import tally_chat
 from costlab.tokens.files import (
+    ACCEPTED_BODIES,
     Input,
     decode,
     docx_text,
@@ -20,7 +22,14 @@ from costlab.tokens.files import (
     sniff_binary,
     text_shape,
 )
-from costlab.tokens.images import Detail, conflict_note, image_tokens, read_size
+from costlab.tokens.gemini import tally_gemini
+from costlab.tokens.images import (
+    ESTIMATE_NOTES,
+    Detail,
+    conflict_note,
+    image_tokens,
+    read_size,
+)
 from costlab.tokens.responses import tally_responses
 from costlab.tokens.result import Kind, PartCount, TokenCount
 from costlab.tokens.tally import ImageOptions, Tally
@@ -29,6 +38,9 @@ from costlab.tokens.tokenizer import Tokenizer, resolve_model, tokenizer_for
 from costlab.tokens.totals import finish
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+#: Model a Gemini body is counted on when neither the caller nor the body names one.
+GEMINI_DEFAULT = "gemini-2.5-flash"
 
 #: What the text of a PDF or DOCX count rests on.
 EXTRACTION_NOTES = {
@@ -143,14 +155,66 @@ def count_body(
     image_size: tuple[int, int] | None = None,
     source: str | None = None,
 ) -> TokenCount:
-    """A request body of either API: ``messages`` means Chat Completions, ``input`` Responses."""
+    """A request body in any format costlab reads, told apart by its shape
+    (:func:`body_format`): OpenAI Chat Completions or Responses, Anthropic Messages, Gemini
+    generateContent."""
+    kind = body_format(body, source)
+    walk = BODY_WALKERS[kind]
+    return _count_body(body, walk, kind, model, book, image_size, source)
+
+
+#: The body formats costlab reads, and the walker of each.
+BODY_WALKERS: dict[Kind, Callable[..., Tally]] = {
+    "chat": tally_chat,
+    "responses": tally_responses,
+    "anthropic": tally_anthropic,
+    "gemini": tally_gemini,
+}
+
+
+def body_format(body: Mapping[str, Any], source: str | None = None) -> Kind:
+    """Which API a request body is for, from its shape.
+
+    >>> body_format({"contents": [{"parts": [{"text": "hi"}]}]})
+    'gemini'
+    >>> body_format({"system": "Be brief.", "messages": [{"role": "user", "content": "hi"}]})
+    'anthropic'
+    """
+    if not isinstance(body, Mapping):
+        raise CostlabError("a request body must be a JSON object", source)
     if "messages" in body:
-        return count_chat(body, model=model, book=book, image_size=image_size, source=source)
+        return "anthropic" if looks_anthropic(body) else "chat"
+    if "contents" in body:
+        return "gemini"
     if "input" in body:
-        return count_responses(body, model=model, book=book, image_size=image_size, source=source)
-    raise CostlabError(
-        "a request body needs `messages` (Chat Completions) or `input` (Responses)", source
-    )
+        return "responses"
+    raise CostlabError(ACCEPTED_BODIES, source)
+
+
+def count_anthropic(
+    body: Mapping[str, Any],
+    *,
+    model: str | None = None,
+    book: PriceBook | None = None,
+    image_size: tuple[int, int] | None = None,
+    source: str | None = None,
+) -> TokenCount:
+    """Input tokens of an Anthropic Messages body (``system``, ``messages``, ``tools``,
+    ``tool_choice``), with Anthropic's tool-use system prompt; an estimate."""
+    return _count_body(body, tally_anthropic, "anthropic", model, book, image_size, source)
+
+
+def count_gemini(
+    body: Mapping[str, Any],
+    *,
+    model: str | None = None,
+    book: PriceBook | None = None,
+    image_size: tuple[int, int] | None = None,
+    source: str | None = None,
+) -> TokenCount:
+    """Input tokens of a Gemini generateContent body (``contents``, ``systemInstruction``,
+    ``tools``, inline data); an estimate."""
+    return _count_body(body, tally_gemini, "gemini", model, book, image_size, source)
 
 
 def count_image(
@@ -194,7 +258,8 @@ def _image_count(
         warnings.append(note)
     if rule.method == "patch" and detail == "low":
         warnings.append("patch-method models: the price book's budget is used for every detail")
-    exact = rule.method == "tile"
+    note = ESTIMATE_NOTES[rule.method]
+    exact = note is None
     tokens = image_tokens(rule, width, height, detail)
     return TokenCount(
         model=model.id,
@@ -202,9 +267,7 @@ def _image_count(
         input_tokens=tokens,
         exact=exact,
         kind="image",
-        estimate_source=None
-        if exact
-        else "patch method: OpenAI notes billing may differ from the formula by one token",
+        estimate_source=note,
         parts=(
             PartCount(
                 f"image {width}x{height}, detail {detail}",
@@ -302,6 +365,9 @@ def _count_body(
     if not isinstance(body, Mapping):
         raise CostlabError("a request body must be a JSON object", source)
     named = body.get("model")
+    if kind == "gemini":
+        # generateContent names its model in the URL, not the body: default to a Gemini model
+        named = named.removeprefix("models/") if isinstance(named, str) else GEMINI_DEFAULT
     chosen = resolve_model(model, book, fallback=named if isinstance(named, str) else None)
     tokenizer = tokenizer_for(chosen)
     where = (source,) if source else ()

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from costlab.errors import CostlabError
 
 #: What was counted.
-Kind = Literal["text", "chat", "responses", "batch", "image", "pdf", "docx"]
+Kind = Literal["text", "chat", "responses", "anthropic", "gemini", "batch", "image", "pdf", "docx"]
 
 
 @dataclass(frozen=True)
