@@ -262,3 +262,55 @@ def test_count_path_reads_a_gemini_file(tmp_path: Path) -> None:
     path = tmp_path / "gemini.json"
     path.write_text(json.dumps({"contents": [{"parts": [{"text": "hello"}]}]}))
     assert count_path(path).kind == "gemini"
+
+
+def test_anthropic_message_batches_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    lines = [
+        {"custom_id": "a", "params": _anthropic(tools=[WEATHER])},
+        {"custom_id": "b", "params": _anthropic(max_tokens=200)},
+        {"custom_id": "a", "params": _anthropic()},
+    ]
+    path = tmp_path / "claude.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    count = count_path(path)
+    assert count.kind == "batch" and count.requests == 2 and count.model.startswith(CLAUDE)
+    assert (
+        count.input_tokens
+        == count_body(lines[0]["params"]).input_tokens
+        + count_body(  # type: ignore[arg-type]
+            lines[1]["params"]  # type: ignore[arg-type]
+        ).input_tokens
+    )
+    assert count.max_output_tokens == 1024 + 200
+    assert "line 3" in str(count.errors[0]) and "custom_id 'a'" in str(count.errors[0])
+    priced = cli("estimate", str(path), "--json", "--output-tokens", "0", "--date", "2026-11-26")
+    from decimal import Decimal
+
+    # the batch rate: half of $3.00 per 1M input [ANT-PRICE]
+    cost = json.loads(priced.out)
+    assert Decimal(str(cost["input_cost"])) == Decimal(count.input_tokens) * Decimal("1.5") / 10**6
+
+
+def test_gemini_batch_file(tmp_path: Path) -> None:
+    lines = [
+        {"key": "r1", "request": {"contents": [{"parts": [{"text": "Hello there"}]}]}},
+        {"key": "r2", "request": {"contents": [{"parts": [{"text": "General Kenobi"}]}]}},
+    ]
+    path = tmp_path / "gemini.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    count = count_path(path)
+    assert count.kind == "batch" and count.requests == 2 and count.model == GEMINI
+    assert [p.label for p in count.parts] == ["r1", "r2"]
+
+
+def test_many_models_an_image_flags_the_model_without_a_rule() -> None:
+    from costlab.tokens import Input, count_for_models
+
+    image = Input("photo.png", png_bytes(1000, 1000), ".png")
+    # Claude Haiku 3.5 takes no images (no rule): its row is flagged, the others are counted.
+    counts = count_for_models(image, ["gpt-4o", CLAUDE, GEMINI, "claude-3-5-haiku-20241022"])
+    assert [c.input_tokens for c in counts] == [765, 1334, 4 * 258, 0]
+    assert [c.flags for c in counts] == [(), (), (), ("no_image_rule",)]
+    assert counts[3].to_dict()["flags"] == ["no_image_rule"]
+    with pytest.raises(CostlabError, match="no image-token rule"):
+        count_image((10, 10), model="claude-3-5-haiku-20241022")

@@ -22,7 +22,7 @@ from costlab.tokens.files import (
     sniff_binary,
     text_shape,
 )
-from costlab.tokens.gemini import tally_gemini
+from costlab.tokens.gemini import GEMINI_DEFAULT, tally_gemini
 from costlab.tokens.images import (
     ESTIMATE_NOTES,
     Detail,
@@ -38,9 +38,6 @@ from costlab.tokens.tokenizer import Tokenizer, resolve_model, tokenizer_for
 from costlab.tokens.totals import finish
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
-
-#: Model a Gemini body is counted on when neither the caller nor the body names one.
-GEMINI_DEFAULT = "gemini-2.5-flash"
 
 #: What the text of a PDF or DOCX count rests on.
 EXTRACTION_NOTES = {
@@ -98,7 +95,17 @@ def count_for_models(
 
     Plain text is encoded once per encoding however many models share it, so a 1M-token paste
     compared across six models costs one encode of o200k_base (plus cl100k_base if asked).
+    An image on a model with no image rule is not an error that hides the other models: that
+    model's count is 0 tokens with the flag ``no_image_rule``.
     """
+    if sniff_binary(source.data) == "image":
+        width, height = read_size(source.data, source.name)
+        return [
+            _image_count(
+                chosen, tokenizer_for(chosen), width, height, detail, source.name, flag=True
+            )
+            for chosen in (resolve_model(name, book) for name in models)
+        ]
     if sniff_binary(source.data) is None and source.suffix not in IMAGE_SUFFIXES:
         text = decode(source)
         shape, _ = text_shape(source, text)
@@ -244,9 +251,29 @@ def count_image(
 
 
 def _image_count(
-    model: Model, tokenizer: Tokenizer, width: int, height: int, detail: Detail, source: str | None
+    model: Model,
+    tokenizer: Tokenizer,
+    width: int,
+    height: int,
+    detail: Detail,
+    source: str | None,
+    *,
+    flag: bool = False,
 ) -> TokenCount:
+    """One image's count; with ``flag``, a model without a rule gives a flagged empty count."""
     rule = model.images
+    if rule is None and flag:
+        return TokenCount(
+            model=model.id,
+            encoding=tokenizer.encoding,
+            input_tokens=0,
+            exact=False,
+            kind="image",
+            estimate_source="no image rule: the image is not counted",
+            warnings=(f"{model.id}: no image-token rule in the price book; image not counted",),
+            source=source,
+            flags=("no_image_rule",),
+        )
     if rule is None:
         raise CostlabError(
             "the price book has no image-token rule for this model (text-only, or no published rule)",

@@ -43,6 +43,10 @@ from costlab.tokens.tokenizer import Tokenizer
 AUDIO_TOKENS_PER_SECOND = 32  # [G-VISION]
 VIDEO_TOKENS_PER_SECOND = 263  # [G-VISION]: frames at 258 per frame plus audio, per second
 
+#: Model a Gemini body is counted on when neither the caller nor the body names one (the
+#: generateContent URL names it, not the body).
+GEMINI_DEFAULT = "gemini-2.5-flash"
+
 ESTIMATE_NOTE = (
     "Google publishes no framing for contents: each content counted like a Chat Completions "
     "message; Gemini's countTokens endpoint gives the billed figure"
