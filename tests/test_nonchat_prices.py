@@ -55,3 +55,18 @@ def test_embeddings_estimate_from_the_cli(cli) -> None:  # type: ignore[no-untyp
     )
     assert result.code == 0, result.err
     assert Decimal(json.loads(result.out)["total_cost"]) == Decimal("0.10")
+
+
+def test_rag_scenario_by_hand() -> None:
+    from costlab.forecast import forecast_scenario
+    from costlab.scenario import load_scenario
+
+    root = Path(__file__).resolve().parent.parent
+    forecast = forecast_scenario(
+        load_scenario(root / "examples" / "rag.yaml", book=BOOK), book=BOOK
+    )
+    january = forecast.months.set_index("month").loc["2027-01"]
+    # ingestion: 200,000 chunks x 500 tokens = 100M tokens x $0.02/1M = $2.00
+    # query embeddings: 1,000 x 31 days x 20 tokens = 620,000 tokens x $0.02/1M = $0.0124
+    # answers: 31,000 x (3,000 x $0.40 + 300 x $1.60) / 1M = 31,000 x $0.00168 = $52.08
+    assert january["total_cost"] == Decimal("2.00") + Decimal("0.0124") + Decimal("52.08")
