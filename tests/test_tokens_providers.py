@@ -314,3 +314,19 @@ def test_many_models_an_image_flags_the_model_without_a_rule() -> None:
     assert counts[3].to_dict()["flags"] == ["no_image_rule"]
     with pytest.raises(CostlabError, match="no image-token rule"):
         count_image((10, 10), model="claude-3-5-haiku-20241022")
+
+
+def test_pdf_file_on_gemini_and_claude(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf_bytes(["Quarterly report", "Revenue grew."]))
+    gemini = count_path(path, model=GEMINI)
+    assert gemini.kind == "pdf" and gemini.input_tokens == 258  # one page [G-DOCS]
+    claude = count_path(path, model=CLAUDE)
+    text = count_text("Quarterly report\nRevenue grew.", model=CLAUDE).input_tokens
+    assert claude.input_tokens == text + 1600  # text plus one page image at the bound [ANT-PDF]
+    assert not claude.exact and "ANT-PDF" in (claude.estimate_source or "")
+    # OpenAI models keep the text-only count
+    assert (
+        count_path(path, model="gpt-4o").input_tokens
+        == count_text("Quarterly report\nRevenue grew.", model="gpt-4o").input_tokens
+    )

@@ -18,6 +18,7 @@ from costlab.tokens.files import (
     decode,
     docx_text,
     pdf_text,
+    pdf_text_pages,
     read_input,
     sniff_binary,
     text_shape,
@@ -348,6 +349,11 @@ def count_input(
             ignored = f"the image size given is ignored: the file is {width}x{height}"
             return replace(count, warnings=(*count.warnings, ignored))
         return count
+    if binary == "pdf":
+        chosen = resolve_model(model, book)
+        rule = chosen.images
+        if rule is not None and rule.page_tokens is not None:
+            return _pdf_pages_count(source, chosen, rule.method, rule.page_tokens, progress)
     if binary in ("pdf", "docx"):
         text = pdf_text(source) if binary == "pdf" else docx_text(source)
         count = count_text(
@@ -378,6 +384,37 @@ def count_input(
     if shape == "body":
         return count_body(body, model=model, book=book, image_size=image_size, source=source.name)
     return count_text(text, model=model, book=book, source=source.name, progress=progress)
+
+
+def _pdf_pages_count(
+    source: Input, model: Model, method: str, page_tokens: int, progress: Progress | None
+) -> TokenCount:
+    """A PDF on a model whose provider bills pages as images: Gemini bills each page at
+    ``page_tokens`` [G-DOCS]; Claude bills the extracted text plus each page's image, counted at
+    the rule's bound [ANT-PDF]."""
+    text, pages = pdf_text_pages(source)
+    tokenizer = tokenizer_for(model)
+    page_part = PartCount(f"{pages:,} page image{'s' if pages != 1 else ''}", pages * page_tokens)
+    if method == "gemini":
+        parts: tuple[PartCount, ...] = (page_part,)
+        note = f"Google bills each PDF page as {page_tokens:,} tokens [G-DOCS]"
+    else:
+        encoded = tokenizer.scale(text_tokens(text, tokenizer.encoding, progress=progress))
+        parts = (PartCount("extracted text", encoded), page_part)
+        note = (
+            f"the text extracted locally (pypdf) plus each page's image at its {page_tokens:,}-"
+            "token bound [ANT-PDF]; page sizes are not read"
+        )
+    return TokenCount(
+        model=model.id,
+        encoding=tokenizer.encoding,
+        input_tokens=sum(p.input_tokens for p in parts),
+        exact=False,
+        kind="pdf",
+        estimate_source="; ".join(filter(None, [tokenizer.estimate_note(), note])),
+        parts=parts,
+        source=source.name,
+    )
 
 
 def _count_body(
