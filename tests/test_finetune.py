@@ -104,3 +104,8 @@ def test_bad_lines_are_named(cli, tmp_path: Path) -> None:  # type: ignore[no-un
     result = cli("estimate", str(path), "--date", "2026-11-26")
     assert result.code == 2 and "line 2" in result.err
     assert "1 examples" in result.out or "on 1 example" in result.out
+
+
+def test_count_points_a_training_file_to_estimate(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("count", str(Path(__file__).parent / "data" / "finetune_example.jsonl"))
+    assert result.code == 2 and "costlab estimate FILE` prices the training run" in result.err

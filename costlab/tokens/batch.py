@@ -209,6 +209,12 @@ def _parse_line(
         return number, key, tally_anthropic if anthropic else tally_gemini, field, body
     custom_id = entry.get("custom_id")
     if not isinstance(custom_id, str) or not custom_id:
+        if "messages" in entry:  # a chat fine-tuning example, not a batch request
+            raise CostlabError(
+                "no `custom_id`: this looks like a fine-tuning file; "
+                "`costlab estimate FILE` prices the training run",
+                *where,
+            )
         raise CostlabError("no `custom_id`", *where)
     if custom_id in seen:
         raise CostlabError(f"custom_id {custom_id!r} is used by an earlier line", *where)
