@@ -15,9 +15,18 @@ from pathlib import Path
 
 import pytest
 from helpers import pdf_bytes, png_bytes
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from costlab.errors import CostlabError
-from costlab.tokens import count_body, count_image, count_path, count_text
+from costlab.tokens import (
+    count_anthropic,
+    count_body,
+    count_gemini,
+    count_image,
+    count_path,
+    count_text,
+)
 from costlab.tokens.api import body_format
 
 CLAUDE = "claude-sonnet-4-5"
@@ -330,3 +339,51 @@ def test_pdf_file_on_gemini_and_claude(tmp_path: Path) -> None:
         count_path(path, model="gpt-4o").input_tokens
         == count_text("Quarterly report\nRevenue grew.", model="gpt-4o").input_tokens
     )
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_KEYS = st.sampled_from(
+    [
+        "messages",
+        "contents",
+        "system",
+        "systemInstruction",
+        "tools",
+        "tool_choice",
+        "parts",
+        "content",
+        "type",
+        "source",
+        "inlineData",
+        "role",
+        "text",
+        "max_tokens",
+        "generationConfig",
+    ]
+)
+_BODY = st.recursive(
+    _JSON,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.dictionaries(_KEYS, _BODY, min_size=1, max_size=5))
+def test_any_json_body_is_counted_or_one_clear_error(body: dict[str, object]) -> None:
+    for kind in ("anthropic", "gemini", None):
+        try:
+            if kind == "anthropic":
+                count_anthropic(body, model=CLAUDE)
+            elif kind == "gemini":
+                count_gemini(body, model=GEMINI)
+            else:
+                count_body(body, model=CLAUDE)
+        except CostlabError:
+            pass

@@ -22,10 +22,12 @@ import binascii
 import io
 import json
 import math
+import struct
 import wave
 from collections.abc import Mapping
 from typing import Any
 
+from costlab import limits
 from costlab.prices import Model
 from costlab.tokens.anthropic import add_pages, pdf_text_and_pages
 from costlab.tokens.chat import TOKENS_PER_MESSAGE
@@ -128,6 +130,10 @@ def tally_gemini(
                     f"must be a whole number >= 1, got {limit!r}",
                     "generationConfig.maxOutputTokens",
                 )
+            if limit > limits.MAX_COUNT:
+                raise tally.error(
+                    limits.over("MAX_COUNT", f"{limit:,}"), "generationConfig.maxOutputTokens"
+                )
             tally.max_output_tokens = limit
     return tally
 
@@ -192,7 +198,7 @@ def add_inline(
         try:
             with wave.open(io.BytesIO(raw)) as audio:
                 seconds = audio.getnframes() / audio.getframerate()
-        except (wave.Error, EOFError, ZeroDivisionError):
+        except (wave.Error, EOFError, ZeroDivisionError, struct.error, ValueError):
             raise tally.error("unreadable WAV audio", at) from None
         part.model_fixed += audio_tokens(seconds)
         tally.approximate(f"audio counted at {AUDIO_TOKENS_PER_SECOND} tokens a second")
