@@ -18,10 +18,11 @@ NAMES = {"": "prompt-cost"}
 
 def scenario_query(example: str) -> str:
     """``?scenario=...`` for an example file, as the app writes it when sharing."""
-    from costlab.app.state import QUERY, encode, from_yaml
+    from costlab.app.state import QUERY
+    from costlab.scenario_io import from_yaml, to_link_token
 
     path = ROOT / "examples" / example
-    return f"?{QUERY}={encode(from_yaml(path.read_text(encoding='utf-8'), path.name))}"
+    return f"?{QUERY}={to_link_token(from_yaml(path.read_text(encoding='utf-8'), path.name))}"
 
 
 def main() -> int:

@@ -222,7 +222,8 @@ def test_forecast_horizon_change_extends_a_growth_list() -> None:
 
 
 def _encoded(example: str) -> str:
-    from costlab.app.state import encode, from_yaml
+    from costlab.scenario_io import from_yaml
+    from costlab.scenario_io import to_link_token as encode
 
     path = ROOT / "examples" / example
     return encode(from_yaml(path.read_text(encoding="utf-8"), path.name))

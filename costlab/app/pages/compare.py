@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from costlab import scenario_io
 from costlab.app import state
 from costlab.app.shared import DEFAULT_MODELS, color_map, current_book, header, money
 from costlab.comparison import Comparison, compare
@@ -26,7 +27,7 @@ ALL = "all workloads"
 def _compare(
     key: str, models: tuple[str, ...], workload: str | None, _book: PriceBook, book_id: int
 ) -> Comparison:
-    scenario = parse_scenario(state._restore(json.loads(key)), "scenario", book=_book)
+    scenario = parse_scenario(scenario_io.from_plain_json(json.loads(key)), "scenario", book=_book)
     return compare(scenario, list(models), workload=workload, book=_book)
 
 
@@ -155,7 +156,7 @@ def _routing(data: dict[str, Any], book: PriceBook) -> None:
         if w["name"] == target:
             w.pop("model", None)
             w["routing"] = routing
-    key = json.dumps(state._jsonable(variant), sort_keys=True)
+    key = json.dumps(scenario_io.to_plain_json(variant), sort_keys=True)
     try:
         result = _compare(key, tuple(dict.fromkeys([cheap, main, strong])), target, book, id(book))
     except CostlabError as exc:
