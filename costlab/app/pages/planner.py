@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from costlab import scenario_io
 from costlab.app import state
 from costlab.app.shared import (
     COMPONENT_COLORS,
@@ -22,6 +23,7 @@ from costlab.app.shared import (
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast, as_floats
 from costlab.money import format_tokens
+from costlab.scenario import parse_scenario
 from costlab.yamlio import decode_text
 
 TITLE = "Workload planner"
@@ -108,10 +110,12 @@ def _field(field: str, current: Any, key: str, ranged: bool) -> Any:
     return out
 
 
-def _workload_editor(w: dict[str, Any], i: int, gen: int) -> dict[str, Any]:
+def _workload_editor(w: dict[str, Any], i: int, wid: str, gen: int) -> dict[str, Any]:
+    """The widgets of one workload; their keys hang off its stable id ``wid``, never its
+    position, so removing another workload leaves these widgets (and values) alone."""
     book = current_book()
     ids = sorted(m.id for m in book if m.status_on(pd.Timestamp.today().date()) != "retired")
-    k = f"g{gen}-w{i}"
+    k = f"g{gen}-{wid}"
     new = copy.deepcopy(w)
     top = st.columns([2, 3])
     new["name"] = top[0].text_input(
@@ -237,27 +241,39 @@ def _scenario_editor(data: dict[str, Any]) -> dict[str, Any]:
     else:
         new.pop("budget", None)
     workloads = list(data.get("workloads") or [])
+    ids = state.workload_ids()
     names = [w.get("name", f"workload {i + 1}") for i, w in enumerate(workloads)]
     tabs = st.tabs([*names, ":material/add: Add workload"])
     edited = []
-    for i, (tab, w) in enumerate(zip(tabs, workloads, strict=False)):
+    removed: str | None = None
+    for i, (tab, w, wid) in enumerate(zip(tabs, workloads, ids, strict=False)):
         with tab:
-            edited.append(_workload_editor(w, i, gen))
-            if len(workloads) > 1 and st.button("Remove this workload", key=f"g{gen}-w{i}-remove"):
-                edited.pop()
+            edited.append(_workload_editor(w, i, wid, gen))
+            if len(workloads) > 1 and st.button("Remove this workload", key=f"g{gen}-{wid}-remove"):
+                removed = wid
+    added = False
     with tabs[-1]:
-        if st.button("Add a workload", key=f"g{gen}-add"):
-            edited.append(
-                {
-                    "name": f"workload {len(workloads) + 1}",
-                    "model": "gpt-4.1-mini",
-                    "requests_per_day": Decimal(1000),
-                    "input_tokens": Decimal(1000),
-                    "output_tokens": Decimal(200),
-                }
-            )
+        added = st.button("Add a workload", key=f"g{gen}-add")
     new["workloads"] = edited
+    if removed is not None or added:
+        # Add and remove change the tabs themselves: store, then draw the page again at once.
+        kept = [(w, wid) for w, wid in zip(edited, ids, strict=False) if wid != removed]
+        if added:
+            kept.append((_new_workload(len(workloads) + 1), state.new_workload_id()))
+        new["workloads"] = [w for w, _ in kept]
+        state.replace(new, reset_widgets=False, ids=[wid for _, wid in kept])
+        st.rerun()
     return new
+
+
+def _new_workload(number: int) -> dict[str, Any]:
+    return {
+        "name": f"workload {number}",
+        "model": "gpt-4.1-mini",
+        "requests_per_day": Decimal(1000),
+        "input_tokens": Decimal(1000),
+        "output_tokens": Decimal(200),
+    }
 
 
 def _chart(fc: Forecast) -> go.Figure:
@@ -328,8 +344,10 @@ def _load_save(data: dict[str, Any]) -> None:
         if upload is not None and st.session_state.get("scenario_upload_done") != upload.file_id:
             st.session_state["scenario_upload_done"] = upload.file_id
             try:
-                loaded = state.from_yaml(decode_text(upload.getvalue(), upload.name), upload.name)
-                state.parse_scenario(loaded, upload.name, book=current_book())
+                loaded = scenario_io.from_yaml(
+                    decode_text(upload.getvalue(), upload.name), upload.name
+                )
+                parse_scenario(loaded, upload.name, book=current_book())
             except CostlabError as exc:
                 st.error(str(exc), icon=":material/error:")
             else:
@@ -338,7 +356,7 @@ def _load_save(data: dict[str, Any]) -> None:
     with c2:
         st.download_button(
             "Download scenario YAML",
-            state.to_yaml(data),
+            scenario_io.to_yaml(data),
             file_name=f"{data.get('name', 'scenario')}.yaml",
             mime="application/x-yaml",
             width="stretch",
