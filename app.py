@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from costlab.app import state
 from costlab.app.pages import actuals, compare, forecast, planner, price_book, prompt_cost
+from costlab.app.shared import keep_inputs
 
 st.set_page_config(page_title="costlab", page_icon=":material/payments:", layout="wide")
 
@@ -12,7 +14,6 @@ pages = [
         title="Prompt cost",
         icon=":material/calculate:",
         url_path="prompt-cost",
-        default=True,
     ),
     st.Page(
         planner.render, title="Workload planner", icon=":material/event_note:", url_path="planner"
@@ -33,5 +34,16 @@ pages = [
     st.Page(
         price_book.render, title="Price book", icon=":material/menu_book:", url_path="price-book"
     ),
+    # The app's root URL: the Prompt cost page again, so both "/" and "/prompt-cost" open it.
+    st.Page(
+        prompt_cost.render,
+        title="Prompt cost",
+        url_path="start",
+        default=True,
+        visibility="hidden",
+    ),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+keep_inputs()  # pasted text, model picks and filters survive a visit to another page
+state.sync_url()  # the scenario stays in the URL after Streamlit drops it on a page switch
+page.run()

@@ -26,6 +26,30 @@ DEFAULT_MODELS = [
     "gemini-2.5-flash",
 ]
 
+#: Widget keys whose values follow the user from page to page (Streamlit forgets a widget's
+#: value when its page is left). Such widgets take their first value from :func:`seed`, never
+#: from a ``value=``/``default=`` argument, so re-storing them raises no warning.
+KEPT_INPUTS = (
+    "prompt_models",
+    "prompt_text",
+    "prompt_input",
+    "prompt_cached",
+    "prompt_calls",
+    "prompt_detail",
+    "compare-models",
+    "compare-workload",
+    "route-workload",
+    "route-cheap",
+    "route-share",
+    "route-main",
+    "route-strong",
+    "route-rate",
+    "pricebook_providers",
+    "pricebook_statuses",
+    "pricebook_accepts",
+    "pricebook_search",
+)
+
 #: Session key holding uploaded price files: list of (file name, YAML text).
 CUSTOM_PRICES = "custom_price_files"
 
@@ -76,6 +100,19 @@ def current_book() -> PriceBook:
         st.session_state[CUSTOM_PRICES] = []
         st.error(f"Custom prices dropped: {exc}")
         return shipped_book()
+
+
+def keep_inputs() -> None:
+    """Re-store the kept widgets' values, so leaving their page does not clear them."""
+    for key in KEPT_INPUTS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def seed(key: str, value: Any) -> None:
+    """Give a kept widget its first value (the widget itself is created without one)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
 
 
 def model_color(model_id: str) -> str:
