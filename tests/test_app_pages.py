@@ -45,9 +45,9 @@ def test_prompt_cost_counts_the_cookbook_conversation() -> None:
     assert not at.exception
     table = at.dataframe[0].value.set_index("model")
     # OpenAI cookbook: this conversation bills 124 prompt tokens on gpt-4o, 129 on gpt-3.5-turbo.
-    assert table.loc["gpt-4o", "input tokens"] == "124"
+    assert table.loc["gpt-4o", "input tokens / call"] == "124"
     assert table.loc["gpt-4o", "tokens are"] == "exact"
-    assert table.loc["gpt-3.5-turbo", "input tokens"] == "129"
+    assert table.loc["gpt-3.5-turbo", "input tokens / call"] == "129"
     assert table.loc["claude-haiku-4-5-20251001", "tokens are"] == "estimated"
 
 
