@@ -195,12 +195,12 @@ def test_forecast_page_bands_and_exports() -> None:
         k: float(v.strip("$").replace(",", "")) for k, v in metrics(at).items() if v.startswith("$")
     }
     assert m["Low band total"] < m["Total, 12 months"] < m["High band total"]
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 4  # the scenario YAML and three exports
 
 
 def test_forecast_horizon_slider_extends_the_scenario() -> None:
     at = page("forecast")
-    at.slider(key="forecast-months-0").set_value(24).run()
+    at.slider(key="forecast-months").set_value(24).run()
     assert not at.exception
     assert "Total, 24 months" in metrics(at)
 
@@ -215,7 +215,7 @@ def test_forecast_horizon_change_extends_a_growth_list() -> None:
     at.query_params["scenario"] = _encoded("launch-ranges.yaml")
     at.run()
     assert "Total, 9 months" in metrics(at)  # viewing does not change the scenario
-    at.slider(key="forecast-months-0").set_value(12).run()
+    at.slider(key="forecast-months").set_value(12).run()
     assert not at.exception and not at.error
     assert "Total, 12 months" in metrics(at)
     assert any("extended with its last rate to 11 rates" in i.value for i in at.info)

@@ -8,13 +8,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from costlab.app import state
+from costlab.app import controls, state
 from costlab.app.shared import add_band, add_budget_line, header, money, show_flags
 from costlab.errors import CostlabError
 from costlab.export import csv_text, json_data, xlsx_bytes
 from costlab.forecast import Forecast, as_floats
 
 TITLE = "Forecast & budget"
+MONTHS = "forecast-months"  # the horizon slider's key
+NOTES = "forecast-horizon-notes"  # what changing the horizon did to growth lists
 BAND_FILL = "rgba(15, 118, 110, 0.18)"
 
 
@@ -169,6 +171,12 @@ def _exports(fc: Forecast) -> None:
     )
 
 
+def _horizon_changed() -> None:
+    extended, notes = state.with_horizon(state.data(), int(st.session_state[MONTHS]))
+    state.replace(extended, reset_widgets=False)
+    st.session_state[NOTES] = notes
+
+
 def render() -> None:
     header(
         TITLE,
@@ -178,20 +186,26 @@ def render() -> None:
         "the total budget.",
     )
     data = state.data()
-    current = int(data.get("months", 12))
-    months = st.slider(
+    h, m, t = st.columns([2, 1, 1])
+    # A stable key and a callback: the slider is the same widget after each step, so it keeps
+    # the keyboard focus (arrow keys step on), and the scenario changes before the page redraws.
+    if st.session_state.get(MONTHS) != int(data.get("months", 12)):
+        st.session_state[MONTHS] = int(data.get("months", 12))
+    h.slider(
         "Horizon (months)",
         1,
-        max(36, current),
-        current,
-        key=f"forecast-months-{state.generation()}",
-        help="12 to 36 months for a budget review",
+        max(36, int(data.get("months", 12))),
+        key=MONTHS,
+        on_change=_horizon_changed,
+        help="12 to 36 months for a budget review; arrow keys step one month",
     )
-    if months != current:
-        extended, notes = state.with_horizon(data, months)
-        state.replace(extended, reset_widgets=True)
-        for note in notes:
-            st.info(note)
+    for note in st.session_state.pop(NOTES, []):
+        st.info(note)
+    edited = controls.budget_inputs(data, "forecast-", [m, t])
+    if edited != data:
+        state.replace(edited, reset_widgets=False)
+    with st.expander("Load, save and share the scenario", icon=":material/folder_open:"):
+        controls.load_save(edited, "forecast_scenario_upload")
     try:
         fc = state.current_forecast()
     except CostlabError as exc:
@@ -208,9 +222,11 @@ def render() -> None:
     b = fc.budget
     if b.total is not None:
         c4.metric(
-            "Total budget runs out",
-            b.total_runs_out or "lasts",
-            delta=f"high band: {b.total_runs_out_high}"
+            "Total budget",
+            f"runs out {b.total_runs_out}"
+            if b.total_runs_out
+            else f"lasts all {fc.scenario.months} months",
+            delta=f"high band runs out {b.total_runs_out_high}"
             if b.total_runs_out_high and b.total_runs_out_high != b.total_runs_out
             else None,
             delta_color="inverse",

@@ -10,8 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from costlab import scenario_io
-from costlab.app import state
+from costlab.app import controls, state
 from costlab.app.shared import (
     COMPONENT_COLORS,
     add_budget_line,
@@ -23,8 +22,6 @@ from costlab.app.shared import (
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast, as_floats
 from costlab.money import format_tokens
-from costlab.scenario import parse_scenario
-from costlab.yamlio import decode_text
 
 TITLE = "Workload planner"
 
@@ -210,36 +207,7 @@ def _scenario_editor(data: dict[str, Any]) -> dict[str, Any]:
     new["months"] = c3.slider(
         "Horizon (months)", 1, 36, int(data.get("months", 12)), key=f"g{gen}-months"
     )
-    budget = dict(data.get("budget") or {})
-    monthly = c4.number_input(
-        "Monthly budget $",
-        0.0,
-        None,
-        float(budget.get("monthly", 0)),
-        50.0,
-        "%.2f",
-        key=f"g{gen}-monthly",
-        help="0 = none",
-    )
-    total = c5.number_input(
-        "Total budget $",
-        0.0,
-        None,
-        float(budget.get("total", 0)),
-        500.0,
-        "%.2f",
-        key=f"g{gen}-total",
-        help="0 = none",
-    )
-    new_budget = {}
-    if monthly > 0:
-        new_budget["monthly"] = _to_decimal(monthly, "%.2f")
-    if total > 0:
-        new_budget["total"] = _to_decimal(total, "%.2f")
-    if new_budget:
-        new["budget"] = new_budget
-    else:
-        new.pop("budget", None)
+    new = controls.budget_inputs(new, "", [c4, c5])
     workloads = list(data.get("workloads") or [])
     ids = state.workload_ids()
     names = [w.get("name", f"workload {i + 1}") for i, w in enumerate(workloads)]
@@ -335,35 +303,6 @@ def _monthly_table(fc: Forecast) -> pd.DataFrame:
     return table
 
 
-def _load_save(data: dict[str, Any]) -> None:
-    c1, c2 = st.columns([1, 1])
-    with c1:
-        upload = st.file_uploader(
-            "Load a scenario (.yaml)", type=["yaml", "yml"], key="scenario_upload"
-        )
-        if upload is not None and st.session_state.get("scenario_upload_done") != upload.file_id:
-            st.session_state["scenario_upload_done"] = upload.file_id
-            try:
-                loaded = scenario_io.from_yaml(
-                    decode_text(upload.getvalue(), upload.name), upload.name
-                )
-                parse_scenario(loaded, upload.name, book=current_book())
-            except CostlabError as exc:
-                st.error(str(exc), icon=":material/error:")
-            else:
-                state.replace(loaded)
-                st.rerun()
-    with c2:
-        st.download_button(
-            "Download scenario YAML",
-            scenario_io.to_yaml(data),
-            file_name=f"{data.get('name', 'scenario')}.yaml",
-            mime="application/x-yaml",
-            width="stretch",
-        )
-        st.caption("Share: the page URL carries the scenario; copy it from the address bar.")
-
-
 def render() -> None:
     header(
         TITLE,
@@ -378,7 +317,7 @@ def render() -> None:
         if edited != data:
             state.replace(edited, reset_widgets=False)
         with st.expander("Load, save and share", expanded=False):
-            _load_save(edited)
+            controls.load_save(edited, "scenario_upload")
     with results:
         _results()
 
