@@ -4,10 +4,11 @@ and the one way errors are shown (``st.error``, never a traceback)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from costlab.errors import CostlabError
@@ -184,6 +185,27 @@ def add_budget_line(fig: Any, x: Any, amount: Any, *, name: str) -> None:
 def money(value: Any, *, per_unit: bool = False) -> str:
     """Dollars as every page shows them (:func:`costlab.formats.usd`)."""
     return usd(value, per_unit=per_unit)
+
+
+GOOD = "color: #15803D"  # a saving, headroom left: green
+BAD = "color: #B91C1C"  # overspend, over budget: red
+
+
+def signed_colors(table: pd.DataFrame, raw: dict[str, Sequence[Any]], *, good_when: str) -> Any:
+    """``table`` (formatted text) styled so each column of ``raw`` is green where its number
+    is good and red where bad: ``good_when="positive"`` (headroom) or ``"negative"`` (a
+    variance of actual minus forecast). Zero and missing numbers stay plain."""
+
+    def css(value: Any) -> str:
+        if value is None or value != value or value == 0:  # None, NaN, zero
+            return ""
+        positive = value > 0
+        return GOOD if positive == (good_when == "positive") else BAD
+
+    styles = pd.DataFrame("", index=table.index, columns=table.columns)
+    for column, numbers in raw.items():
+        styles[column] = [css(v) for v in numbers]
+    return table.style.apply(lambda _: styles, axis=None)
 
 
 def header(title: str, how_to_read: str) -> None:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from costlab.app import controls, state
-from costlab.app.shared import add_band, add_budget_line, header, money, show_flags
+from costlab.app.shared import (
+    add_band,
+    add_budget_line,
+    dollar_axis,
+    header,
+    money,
+    show_flags,
+    signed_colors,
+)
 from costlab.errors import CostlabError
 from costlab.export import csv_text, json_data, xlsx_bytes
 from costlab.forecast import Forecast, as_floats
@@ -49,6 +58,7 @@ def _band_chart(fc: Forecast) -> go.Figure:
         legend={"orientation": "h", "y": -0.2},
         title="Monthly cost",
     )
+    dollar_axis(fig, list(m["total_cost_high" if fc.scenario.has_ranges else "total_cost"]))
     return fig
 
 
@@ -82,6 +92,7 @@ def _cumulative_chart(fc: Forecast) -> go.Figure:
         legend={"orientation": "h", "y": -0.2},
         title="Cumulative spend",
     )
+    dollar_axis(fig, list(m["cumulative_cost"]))
     return fig
 
 
@@ -121,24 +132,28 @@ def _tornado(fc: Forecast) -> go.Figure:
         xaxis_title="total over the horizon (USD)",
         title="What moves the total most",
         legend={"orientation": "h", "y": -0.3},
+        yaxis={"automargin": True},
     )
+    dollar_axis(fig, [base], axis="xaxis")
     return fig
 
 
-def _table(fc: Forecast) -> pd.DataFrame:
+def _table(fc: Forecast) -> Any:
     m = fc.months
     out = pd.DataFrame({"month": m["month"]})
-    if fc.scenario.has_ranges:
-        out["low"] = [money(v) for v in m["total_cost_low"]]
+    raw: dict[str, Any] = {}
     out["base"] = [money(v) for v in m["total_cost"]]
     if fc.scenario.has_ranges:
+        out["low"] = [money(v) for v in m["total_cost_low"]]
         out["high"] = [money(v) for v in m["total_cost_high"]]
     out["cumulative"] = [money(v) for v in m["cumulative_cost"]]
     if fc.budget.monthly is not None:
         out["headroom"] = [money(v) for v in m["headroom"]]
+        raw["headroom"] = list(m["headroom"])
     if fc.budget.total is not None:
         out["budget left"] = [money(v) for v in m["budget_remaining"]]
-    return out
+        raw["budget left"] = list(m["budget_remaining"])
+    return signed_colors(out, raw, good_when="positive")
 
 
 def _exports(fc: Forecast) -> None:
@@ -246,6 +261,11 @@ def render() -> None:
         st.caption(
             "No ranges in this scenario: give a number as {low, base, high} on the planner to see bands and sensitivity."
         )
-    st.dataframe(_table(fc), hide_index=True, width="stretch")
+    st.dataframe(
+        _table(fc),
+        hide_index=True,
+        width="stretch",
+        column_config={"month": st.column_config.TextColumn(width=70, pinned=True)},
+    )
     st.subheader("Export")
     _exports(fc)

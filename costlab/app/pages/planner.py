@@ -15,13 +15,15 @@ from costlab.app.shared import (
     COMPONENT_COLORS,
     add_budget_line,
     current_book,
+    dollar_axis,
     header,
     money,
     show_flags,
+    signed_colors,
 )
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast, as_floats
-from costlab.money import format_tokens
+from costlab.formats import count, tokens
 
 TITLE = "Workload planner"
 
@@ -279,28 +281,27 @@ def _chart(fc: Forecast) -> go.Figure:
         legend={"orientation": "h", "y": -0.15},
         xaxis={"type": "category"},
     )
+    dollar_axis(fig, [float(v) for v in months["total_cost"]])
     return fig
 
 
-def _monthly_table(fc: Forecast) -> pd.DataFrame:
+def _monthly_table(fc: Forecast) -> Any:
+    """Month, then the money (what a phone must see), then the volumes as whole numbers."""
     m = fc.months
-    table = pd.DataFrame(
-        {
-            "month": m["month"],
-            "requests": [format_tokens(v) for v in m["requests"]],
-            "input tokens": [format_tokens(v) for v in m["input_tokens"]],
-            "cached": [format_tokens(v) for v in m["cached_input_tokens"]],
-            "output tokens": [format_tokens(v) for v in m["output_tokens"]],
-            "input $": [money(v) for v in m["input_cost"]],
-            "cached $": [money(v) for v in m["cached_input_cost"]],
-            "output $": [money(v) for v in m["output_cost"]],
-            "total": [money(v) for v in m["total_cost"]],
-            "cumulative": [money(v) for v in m["cumulative_cost"]],
-        }
-    )
+    table = pd.DataFrame({"month": m["month"], "total": [money(v) for v in m["total_cost"]]})
+    raw: dict[str, Any] = {}
     if fc.budget.monthly is not None:
         table["headroom"] = [money(v) for v in m["headroom"]]
-    return table
+        raw["headroom"] = list(m["headroom"])
+    table["cumulative"] = [money(v) for v in m["cumulative_cost"]]
+    table["input $"] = [money(v) for v in m["input_cost"]]
+    table["cached $"] = [money(v) for v in m["cached_input_cost"]]
+    table["output $"] = [money(v) for v in m["output_cost"]]
+    table["requests"] = [count(v) for v in m["requests"]]
+    table["input tokens"] = [tokens(v) for v in m["input_tokens"]]
+    table["cached tokens"] = [tokens(v) for v in m["cached_input_tokens"]]
+    table["output tokens"] = [tokens(v) for v in m["output_tokens"]]
+    return signed_colors(table, raw, good_when="positive")
 
 
 def render() -> None:
@@ -357,4 +358,9 @@ def _results() -> None:
         )
     show_flags([f.message for f in fc.flags])
     st.plotly_chart(_chart(fc), width="stretch", key="planner-chart")
-    st.dataframe(_monthly_table(fc), hide_index=True, width="stretch")
+    st.dataframe(
+        _monthly_table(fc),
+        hide_index=True,
+        width="stretch",
+        column_config={"month": st.column_config.TextColumn(width=70, pinned=True)},
+    )
