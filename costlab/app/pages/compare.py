@@ -84,7 +84,7 @@ def _ranking_table(c: Comparison) -> Any:
     return signed_colors(table, {"vs cheapest": list(r["vs_cheapest"])}, good_when="negative")
 
 
-_COLUMNS = {"candidate": st.column_config.TextColumn(width=130, pinned=True)}
+_COLUMNS = {"candidate": st.column_config.TextColumn(width=170, pinned=True)}
 
 
 def _bar(c: Comparison) -> go.Figure:

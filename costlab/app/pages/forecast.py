@@ -237,10 +237,10 @@ def render() -> None:
     b = fc.budget
     if b.total is not None:
         c4.metric(
-            "Total budget",
-            f"runs out {b.total_runs_out}"
+            "Total budget runs out"
             if b.total_runs_out
-            else f"lasts all {fc.scenario.months} months",
+            else f"Total budget, {fc.scenario.months} months",
+            b.total_runs_out or "Enough",
             delta=f"high band runs out {b.total_runs_out_high}"
             if b.total_runs_out_high and b.total_runs_out_high != b.total_runs_out
             else None,

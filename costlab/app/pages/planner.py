@@ -205,7 +205,8 @@ def _scenario_editor(data: dict[str, Any]) -> dict[str, Any]:
     new["start"] = c2.text_input(
         "Start month", str(data.get("start", "2027-01")), key=f"g{gen}-start", help="YYYY-MM"
     )
-    c3, c4, c5 = st.columns([2, 1, 1])
+    c3 = st.container()
+    c4, c5 = st.columns(2)
     new["months"] = c3.slider(
         "Horizon (months)", 1, 36, int(data.get("months", 12)), key=f"g{gen}-months"
     )

@@ -213,7 +213,7 @@ def _gauge(rows: list[PromptRow], output: int) -> go.Figure:
         height=80 + 34 * len(rows),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis={
-            "title": "% of the context window (input, then expected output)",
+            "title": "% of the context window (input + output)",
             "range": [0, max(100.0, float(biggest) * 1.1)],
             "ticksuffix": "%",
         },
@@ -339,7 +339,7 @@ def render() -> None:
         _table(result),
         hide_index=True,
         width="stretch",
-        column_config={"model": st.column_config.TextColumn(width=130, pinned=True)},
+        column_config={"model": st.column_config.TextColumn(width=170, pinned=True)},
     )
     priced = result.counted
     left, right = st.columns(2)
