@@ -59,7 +59,7 @@ def _by_model_chart(actuals: Actuals) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis_title="USD",
         title="Actual cost by month and model",
-        xaxis={"type": "category"},
+        xaxis={"type": "category", "automargin": True},
         legend={"orientation": "h", "y": -0.2},
     )
     dollar_axis(fig, [float(v) for v in table.groupby("month")["actual_cost"].sum()])
@@ -91,7 +91,7 @@ def _variance_chart(table: pd.DataFrame) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis_title="USD",
         title="Actual vs forecast",
-        xaxis={"type": "category"},
+        xaxis={"type": "category", "automargin": True},
         legend={"orientation": "h", "y": -0.2},
     )
     dollar_axis(fig, [*v["actual_cost"].fillna(0), *v["forecast_cost"].fillna(0)])

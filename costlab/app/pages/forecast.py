@@ -22,6 +22,7 @@ from costlab.app.shared import (
 from costlab.errors import CostlabError
 from costlab.export import csv_text, json_data, xlsx_bytes
 from costlab.forecast import Forecast, as_floats
+from costlab.formats import count
 
 TITLE = "Forecast & budget"
 MONTHS = "forecast-months"  # the horizon slider's key
@@ -96,15 +97,27 @@ def _cumulative_chart(fc: Forecast) -> go.Figure:
     return fig
 
 
+def _bound(value: Any) -> str:
+    """A range end: whole counts with separators, shares and rates as they are (0.25)."""
+    number = float(value)
+    return count(value) if abs(number) >= 1000 else f"{number:g}"
+
+
 def _tornado(fc: Forecast) -> go.Figure:
     s = fc.sensitivity.sort_values("rank", ascending=False)
     base = float(fc.total_cost)
     fig = go.Figure()
     lows = [float(v) - base for v in s["total_at_low"]]
     highs = [float(v) - base for v in s["total_at_high"]]
+    # One workload: its name goes in the title, so the bars keep the width on a phone.
+    names = [str(a) for a in s["assumption"]]
+    prefixes = {n.split(": ", 1)[0] for n in names if ": " in n}
+    shared = prefixes.pop() if len(prefixes) == 1 and all(": " in n for n in names) else None
+    if shared:
+        names = [n.split(": ", 1)[1] for n in names]
     labels = [
-        f"{a} ({lo:g} .. {hi:g})"
-        for a, lo, hi in zip(s["assumption"], s["low"], s["high"], strict=True)
+        f"{a.replace('_', ' ')} ({_bound(lo)}–{_bound(hi)})"
+        for a, lo, hi in zip(names, s["low"], s["high"], strict=True)
     ]
     fig.add_bar(
         y=labels,
@@ -130,8 +143,8 @@ def _tornado(fc: Forecast) -> go.Figure:
         height=120 + 40 * len(s),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis_title="total over the horizon (USD)",
-        title="What moves the total most",
-        legend={"orientation": "h", "y": -0.3},
+        title="What moves the total most" + (f" ({shared})" if shared else ""),
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
         yaxis={"automargin": True},
     )
     dollar_axis(fig, [base], axis="xaxis")

@@ -280,7 +280,7 @@ def _chart(fc: Forecast) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis_title="USD per month",
         legend={"orientation": "h", "y": -0.15},
-        xaxis={"type": "category"},
+        xaxis={"type": "category", "automargin": True},
     )
     dollar_axis(fig, [float(v) for v in months["total_cost"]])
     return fig
