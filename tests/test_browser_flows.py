@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import statistics
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from appserver import CHROMIUM_ARGS, chromium_path, running_app, wait_rendered
+from appserver import (
+    CHROMIUM_ARGS,
+    chromium_path,
+    planner_change_times,
+    running_app,
+    wait_rendered,
+)
 
 BROWSER = chromium_path()
 pytestmark = pytest.mark.skipif(
@@ -147,11 +154,15 @@ def test_pasted_text_and_model_picks_survive_a_visit_to_another_page(
     box.fill("tiktoken is great!")
     box.press("Control+Enter")
     wait_rendered(page, "Per call")
+    page.get_by_role("button", name=re.compile("^Remove gpt-4.1-nano")).click()  # a model pick
+    wait_rendered(page, "Per call")
+    assert "gpt-4.1-nano" not in _grid(page)
     page.get_by_role("link", name="Workload planner").click()
     wait_rendered(page, "Workload planner")
     page.get_by_role("link", name="Prompt cost").click()
     wait_rendered(page, "Per call")
     assert page.get_by_label(PASTE).input_value() == "tiktoken is great!"
+    assert "gpt-4.1-mini" in _grid(page) and "gpt-4.1-nano" not in _grid(page)
 
 
 # --- 3. Prompt cost ----------------------------------------------------------------------------
@@ -263,3 +274,16 @@ def test_a_phone_sees_the_cost_column(app: tuple[Any, str]) -> None:
     assert headers.nth(1).inner_text() == "per call"
     assert headers.nth(2).inner_text() == "per month"
     context.close()
+
+
+# --- Performance -----------------------------------------------------------------------------
+
+
+def test_a_planner_change_redraws_the_chart_promptly(page: Any, app: tuple[Any, str]) -> None:
+    """The issue's target is 300 ms (median of 20, printed by benchmarks/bench_app_browser.py);
+    this fails at twice that, so a slow shared CI machine does not make it flaky."""
+    _, url = app
+    times = planner_change_times(page, url, runs=20)
+    median_ms = statistics.median(times) * 1000
+    print(f"planner change -> updated chart: median {median_ms:.0f} ms over {len(times)}")
+    assert median_ms < 600
