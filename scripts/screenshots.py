@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -19,7 +20,10 @@ from appserver import CHROMIUM_ARGS, PAGES, ROOT, chromium_path, running_app, wa
 NAMES = {"": "prompt-cost"}
 #: (suffix, viewport): Streamlit scrolls inside its own container, so a tall viewport is what
 #: shows a whole page.
-VIEWPORTS = [("", {"width": 1280, "height": 2200}), ("-phone", {"width": 390, "height": 3200})]
+VIEWPORTS: list[tuple[str, Any]] = [
+    ("", {"width": 1280, "height": 2200}),
+    ("-phone", {"width": 390, "height": 4000}),
+]
 
 
 def scenario_query(example: str) -> str:
@@ -29,6 +33,20 @@ def scenario_query(example: str) -> str:
 
     path = ROOT / "examples" / example
     return f"?{QUERY}={to_link_token(from_yaml(path.read_text(encoding='utf-8'), path.name))}"
+
+
+def trim(path: Path, margin: int = 40) -> None:
+    """Cut the blank space a tall viewport leaves below the page (sidebar aside)."""
+    from PIL import Image, ImageChops
+
+    with Image.open(path) as image:
+        image.load()
+    left = 320 if image.width > 800 else 0  # the sidebar runs the full height on desktop
+    main = image.crop((left, 0, image.width, image.height)).convert("RGB")
+    blank = Image.new("RGB", main.size, main.getpixel((main.width - 1, main.height - 1)))
+    box = ImageChops.difference(main, blank).getbbox()
+    if box is not None:
+        image.crop((0, 0, image.width, min(image.height, box[3] + margin))).save(path)
 
 
 def main() -> int:
@@ -61,6 +79,7 @@ def main() -> int:
                     wait_rendered(page, "Against the forecast")
                 target = out / f"{NAMES.get(path, path)}{suffix}.png"
                 page.screenshot(path=str(target), full_page=True)
+                trim(target)
                 print(f"wrote {target}")
             page.close()
         browser.close()
