@@ -107,6 +107,15 @@ class PromptRow:
             return None
         return Decimal(per_call) / Decimal(self.context_window)
 
+    def context_share_with_output(self, output_tokens: int) -> Decimal | None:
+        """The share of the context window one call fills with its input and ``output_tokens``
+        of output (capped at the model's max output)."""
+        share = self.context_share
+        if share is None or self.cost is None or not self.context_window:
+            return share
+        output = min(output_tokens, self.cost.model.max_output_tokens)
+        return share + Decimal(output) / Decimal(self.context_window)
+
 
 @dataclass(frozen=True)
 class PromptCost:

@@ -25,7 +25,7 @@ from costlab.errors import CostlabError
 from costlab.pricebook import PriceBook
 from costlab.scenario import parse_scenario
 
-__all__ = ["RouterReport", "routed", "router_report"]
+__all__ = ["ComparisonSummary", "RouterReport", "routed", "router_report", "summarize"]
 
 
 @dataclass(frozen=True)
@@ -120,3 +120,45 @@ def router_report(
     key = main_id if main_id in singles.index else main
     main_cost = Decimal(str(singles.loc[key, "compared_cost"])) if key in singles.index else None
     return RouterReport(result, variant, main, router_cost, main_cost)
+
+
+@dataclass(frozen=True)
+class ComparisonSummary:
+    """The Compare page's headline: the cheapest candidate that can serve, the plan as it
+    stands, and what switching saves (USD over the horizon, exact)."""
+
+    cheapest_fit: str | None
+    """the cheapest candidate whose limits fit (None: none of them can serve)"""
+    cheapest_fit_cost: Decimal | None
+    planned: str | None
+    """the scenario as planned: its one model, or its router / mixed plan"""
+    planned_cost: Decimal | None
+    cannot_serve: int
+    """candidates with a limit exceeded or retiring within the horizon"""
+    candidates: int
+
+    @property
+    def saving(self) -> Decimal | None:
+        """Planned minus the cheapest that fits (0 when the plan is already the cheapest)."""
+        if self.planned_cost is None or self.cheapest_fit_cost is None:
+            return None
+        return max(self.planned_cost - self.cheapest_fit_cost, Decimal(0))
+
+
+def summarize(comparison: Comparison, planned_models: list[str]) -> ComparisonSummary:
+    """Headline figures of ``comparison``; ``planned_models`` are the models the scenario
+    uses now (one model: its row is the plan; several: the router / mixed row is)."""
+    ranking = comparison.ranking
+    fits = ranking[ranking["can_serve"]]
+    if len(set(planned_models)) == 1:
+        planned = ranking[ranking["candidate"].isin(planned_models)]
+    else:
+        planned = ranking[ranking["kind"] != "model"]
+    return ComparisonSummary(
+        cheapest_fit=str(fits.iloc[0]["candidate"]) if len(fits) else None,
+        cheapest_fit_cost=Decimal(str(fits.iloc[0]["compared_cost"])) if len(fits) else None,
+        planned=str(planned.iloc[0]["candidate"]) if len(planned) else None,
+        planned_cost=Decimal(str(planned.iloc[0]["compared_cost"])) if len(planned) else None,
+        cannot_serve=int((~ranking["can_serve"]).sum()),
+        candidates=len(ranking),
+    )

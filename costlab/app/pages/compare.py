@@ -27,7 +27,7 @@ from costlab.comparison import Comparison, compare
 from costlab.errors import CostlabError
 from costlab.formats import count
 from costlab.pricebook import PriceBook
-from costlab.routing_report import RouterReport, router_report
+from costlab.routing_report import RouterReport, router_report, summarize
 from costlab.scenario import parse_scenario
 
 TITLE = "Compare models"
@@ -267,34 +267,28 @@ def render() -> None:
         except CostlabError as exc:
             st.error(str(exc), icon=":material/error:")
         else:
-            ranking = result.ranking
-            fits = ranking[ranking["can_serve"]]
+            summary = summarize(result, used)
             m1, m2, m3 = st.columns(3)
-            if len(fits):
-                best = fits.iloc[0]
-                m1.metric(f"Cheapest that fits: {best['candidate']}", money(best["compared_cost"]))
+            if summary.cheapest_fit is not None:
+                m1.metric(
+                    f"Cheapest that fits: {summary.cheapest_fit}",
+                    money(summary.cheapest_fit_cost),
+                )
             else:
                 m1.metric("Cheapest that fits", "none of these")
-            planned = (
-                ranking[ranking["candidate"].isin(used)]
-                if len(set(used)) == 1
-                else ranking[ranking["kind"] != "model"]
-            )
-            if len(planned) and len(fits):
-                row = planned.iloc[0]
-                saving = row["compared_cost"] - fits.iloc[0]["compared_cost"]
+            if summary.planned is not None and summary.saving is not None:
                 m2.metric(
-                    f"As planned: {row['candidate']}",
-                    money(row["compared_cost"]),
-                    delta=f"-{money(saving)} by switching"
-                    if saving > 0
+                    f"As planned: {summary.planned}",
+                    money(summary.planned_cost),
+                    delta=f"-{money(summary.saving)} by switching"
+                    if summary.saving > 0
                     else "already the cheapest",
                     # a lower cost is good news: "inverse" draws the negative delta green
-                    delta_color="inverse" if saving > 0 else "off",
+                    delta_color="inverse" if summary.saving > 0 else "off",
                 )
             m3.metric(
                 "Cannot serve",
-                f"{int((~ranking['can_serve']).sum())} of {len(ranking)}",
+                f"{count(summary.cannot_serve)} of {count(summary.candidates)}",
                 help="a limit exceeded or retired within the horizon; see the warnings",
             )
             st.caption(f"Costs over {scenario.months} months from {scenario.start}.")

@@ -184,9 +184,8 @@ def _gauge(rows: list[PromptRow], output: int) -> go.Figure:
     for row in rows:
         window = row.context_window or 1
         per_request = float(row.input_tokens_per_call or 0)
-        share = per_request / window * 100
-        max_out = row.cost.model.max_output_tokens if row.cost is not None else output
-        out_share = min(output, max_out) / window * 100
+        share = float(row.context_share or 0) * 100
+        out_share = float(row.context_share_with_output(output) or 0) * 100 - share
         biggest = max(biggest, share + out_share)
         fig.add_bar(
             y=[row.model],
