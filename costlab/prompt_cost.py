@@ -159,7 +159,7 @@ class PromptCost:
 def _short(exc: CostlabError) -> str:
     for phrase, short in _CANNOT_COUNT.items():
         if phrase in exc.what:
-            return f"{short} ({exc.what})"
+            return f"{short}: {exc.what}"
     return f"not counted: {exc.what}"
 
 

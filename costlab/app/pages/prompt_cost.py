@@ -167,7 +167,7 @@ def _table(result: PromptCost) -> pd.DataFrame:
 
 def _flag_word(flag: str) -> str:
     """A row's flag in a few words (the full text is in the warnings box)."""
-    return flag.split(" (", 1)[0] if flag.startswith("no image rule") else "see warnings"
+    return flag.split(": ", 1)[0] if flag.startswith("no image rule") else "see warnings"
 
 
 def _share(row: PromptRow) -> str:
@@ -222,7 +222,7 @@ def _gauge(rows: list[PromptRow], output: int) -> go.Figure:
     return fig
 
 
-def _cost_bar(rows: list[PromptRow], calls: int) -> go.Figure:
+def _cost_bar(rows: list[PromptRow], volume: str) -> go.Figure:
     colors = color_map([r.model for r in rows])
     ordered = sorted(rows, key=lambda r: r.cost_per_month or 0)
     values = [float(r.cost_per_month or 0) for r in ordered]
@@ -241,7 +241,7 @@ def _cost_bar(rows: list[PromptRow], calls: int) -> go.Figure:
     fig.update_layout(
         height=340,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        yaxis_title=f"USD per month at {count(calls)} calls",
+        yaxis_title=f"USD per month at {volume}",
         xaxis={"automargin": True, "tickangle": -40 if len(ordered) > 4 else 0},
         title="Monthly cost at this volume",
     )
@@ -342,7 +342,12 @@ def render() -> None:
     )
     priced = result.counted
     left, right = st.columns(2)
-    left.plotly_chart(_cost_bar(priced, calls), width="stretch", key="prompt-cost-bar")
+    volume = (
+        f"{count(calls // max(result.requests, 1))} file(s)"
+        if result.kind == "batch"
+        else f"{count(calls)} calls"
+    )
+    left.plotly_chart(_cost_bar(priced, volume), width="stretch", key="prompt-cost-bar")
     right.plotly_chart(_gauge(priced, output), width="stretch", key="prompt-gauge")
     show_flags([(r.model, f) for r in result.rows for f in r.flags])
     estimates = {c.model: c.estimate_source for c in counted if not c.exact and c.estimate_source}
@@ -365,13 +370,14 @@ def _headline(result: PromptCost) -> None:
     """The reference model's figures (GPT-4.1 mini when picked), labelled per call or whole file."""
     reference = result.row("gpt-4.1-mini") or result.counted[0]
     cheapest = result.cheapest
-    m1, m2, m3, m4 = st.columns(4)
     name = reference.model
     if result.kind == "batch":
         st.markdown(
             f"**The whole file: {count(reference.requests)} requests on {name}** "
             f"(the table has every model)"
         )
+    m1, m2, m3, m4 = st.columns(4)
+    if result.kind == "batch":
         m1.metric(
             "Input tokens, whole file",
             tokens(reference.input_tokens_total),
@@ -383,6 +389,10 @@ def _headline(result: PromptCost) -> None:
             "Per request",
             money(reference.cost_per_call, per_unit=True),
             help="at the " + ("batch" if result.batch else "standard") + " price",
+        )
+        st.caption(
+            f"Priced with {count(result.output_tokens)} output tokens per request, "
+            + ("at the batch price." if result.batch else "at the standard price.")
         )
         return
     m1.metric(
