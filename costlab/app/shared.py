@@ -33,7 +33,6 @@ DEFAULT_MODELS = [
 KEPT_INPUTS = (
     "prompt_models",
     "prompt_text",
-    "prompt_input",
     "prompt_cached",
     "prompt_calls",
     "prompt_detail",

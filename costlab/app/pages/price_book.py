@@ -191,8 +191,12 @@ def render() -> None:
     frame = _rows(book, day)
     c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
     seed("pricebook_statuses", ["active", "deprecated"])
+    provider_names = sorted(frame["provider"].unique())
+    kept = [p for p in st.session_state.get("pricebook_providers", []) if p in provider_names]
+    if kept != st.session_state.get("pricebook_providers", []):  # a price file was removed
+        st.session_state["pricebook_providers"] = kept
     providers = c1.multiselect(
-        "Provider", sorted(frame["provider"].unique()), placeholder="all", key="pricebook_providers"
+        "Provider", provider_names, placeholder="all", key="pricebook_providers"
     )
     statuses = c2.multiselect(
         "Status", ["active", "deprecated", "retired"], key="pricebook_statuses"
