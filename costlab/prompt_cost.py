@@ -28,7 +28,14 @@ from costlab.money import MONEY
 from costlab.pricebook import PriceBook, load_pricebook
 from costlab.tokens import Input, TokenCount, count_for_models, count_input
 
-__all__ = ["PromptCost", "PromptRow", "count_on_models", "price_prompt"]
+__all__ = [
+    "TYPED",
+    "PromptCost",
+    "PromptRow",
+    "count_on_models",
+    "price_prompt",
+    "price_token_counts",
+]
 
 #: Short flag for a model that cannot count the input, by the phrase its error contains.
 _CANNOT_COUNT = {"image-token rule": "no image rule"}
@@ -124,7 +131,8 @@ class PromptCost:
     source: str
     """what was counted: "pasted text" or a file name"""
     kind: str | None
-    """text, chat, responses, batch, image, pdf or docx (None when no model could count it)"""
+    """text, chat, responses, batch, image, pdf, docx, or "typed" (counts typed by hand);
+    None when no model could count the input"""
     rows: tuple[PromptRow, ...]
     errors: tuple[str, ...]
     """problems with the input itself (a Batch file's bad lines), each naming where"""
@@ -303,3 +311,82 @@ def _price(
         batch=batch,
     )
     return price_usage(model, usage, on=on), None, None
+
+
+#: What :func:`price_token_counts` names as its source.
+TYPED = "typed token counts"
+
+
+def price_token_counts(
+    models: Sequence[str],
+    *,
+    input_tokens: int,
+    cached_input_tokens: int = 0,
+    output_tokens: int = 0,
+    calls_per_month: int = 0,
+    batch: bool = False,
+    book: PriceBook | None = None,
+    on: date | None = None,
+) -> PromptCost:
+    """Price token counts typed by hand (per call: input incl. cached, cached, output) on each
+    of ``models``, like the calculators people already use; the counts are taken as exact.
+
+    >>> result = price_token_counts(["gpt-4.1-mini"], input_tokens=1200,
+    ...     cached_input_tokens=600, output_tokens=150, calls_per_month=20_000)
+    >>> result.rows[0].cost_per_month  # the README's estimate example: $10.80
+    Decimal('10.80000')
+    """
+    for name, value in (
+        ("input tokens", input_tokens),
+        ("cached input tokens", cached_input_tokens),
+        ("output tokens", output_tokens),
+        ("calls per month", calls_per_month),
+    ):
+        if value < 0:
+            raise CostlabError(f"must be 0 or more, got {value:,}", name)
+    if cached_input_tokens > input_tokens:
+        raise CostlabError(
+            f"{cached_input_tokens:,} is more than the {input_tokens:,} input tokens they are part of",
+            "cached input tokens",
+        )
+    book = book or load_pricebook()
+    rows = []
+    for name in models:
+        try:
+            model = book.resolve(name)
+            cost = price_usage(
+                model,
+                Usage(
+                    input_tokens=input_tokens,
+                    cached_input_tokens=cached_input_tokens,
+                    output_tokens=output_tokens,
+                    batch=batch,
+                ),
+                on=on,
+            )
+        except CostlabError as exc:
+            rows.append(PromptRow(name, None, None, (exc.what,), None, calls_per_month))
+            continue
+        typed = TokenCount(
+            model=model.id, encoding="", input_tokens=input_tokens, exact=True, kind="text"
+        )
+        rows.append(
+            PromptRow(
+                model=model.id,
+                count=typed,
+                cost=cost,
+                flags=tuple(dict.fromkeys(cost.warnings)),
+                context_window=model.context_window,
+                calls_per_month=calls_per_month,
+            )
+        )
+    return PromptCost(
+        source=TYPED,
+        kind="typed",
+        rows=tuple(rows),
+        errors=(),
+        notes=(),
+        batch=batch,
+        output_tokens=output_tokens,
+        calls_per_month=calls_per_month,
+    )

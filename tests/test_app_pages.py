@@ -83,7 +83,7 @@ def test_prompt_cost_counts_an_uploaded_batch_file() -> None:
         ("batch.jsonl", (DATA / "example_batch.jsonl").read_bytes(), "application/jsonl")
     ).run()
     assert not at.exception
-    assert "Batch input file, 3 requests" in at.caption[1].value
+    assert any("Batch input file, 3 requests" in c.value for c in at.caption)
     assert at.toggle(key="prompt_batch_True").value is True
 
 
@@ -286,3 +286,19 @@ def test_planner_keeps_a_loaded_files_exact_numbers() -> None:
     ).run()
     assert not at.exception
     assert at.session_state["scenario_data"]["workloads"][0]["cached_input_share"] == "0.333"
+
+
+def test_prompt_cost_prices_typed_token_counts() -> None:
+    at = page("prompt_cost")
+    at.multiselect(key="prompt_models").set_value(["gpt-4.1-mini"])
+    at.number_input(key="prompt_typed_input").set_value(1200)
+    at.number_input(key="prompt_typed_cached").set_value(600)
+    at.number_input(key="prompt_typed_output").set_value(150).run()
+    at.number_input(key="prompt_calls").set_value(20_000).run()
+    assert not at.exception
+    # README: 600 x $0.40 + 600 x $0.10 + 150 x $1.60 per 1M = $0.00054 a call, $10.80 a month
+    row = at.dataframe[0].value.iloc[0]
+    assert (row["per call"], row["per month"], row["tokens are"]) == ("$0.00054", "$10.80", "exact")
+    assert any("Counting: typed token counts" in m.value for m in at.markdown)
+    at.number_input(key="prompt_typed_cached").set_value(1300).run()
+    assert any("cached input tokens: 1,300 is more than" in e.value for e in at.error)

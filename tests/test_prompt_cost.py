@@ -76,3 +76,24 @@ def test_an_empty_input_is_noted() -> None:
 def test_negative_output_tokens_are_refused_with_where() -> None:
     with pytest.raises(CostlabError, match="output tokens: must be 0 or more, got -5"):
         price_prompt(Input("t", b"hi", ""), ["gpt-4.1-mini"], output_tokens=-5)
+
+
+def test_the_docstring_examples_hold() -> None:
+    import doctest
+
+    from costlab import prompt_cost
+
+    assert doctest.testmod(prompt_cost).failed == 0
+
+
+def test_typed_counts_are_priced_and_checked() -> None:
+    from costlab.prompt_cost import price_token_counts
+
+    result = price_token_counts(
+        ["gpt-4.1-mini", "gpt-4.1"], input_tokens=1_000_000, output_tokens=0, batch=True
+    )
+    # 1M input tokens through the Batch API: half of $0.40 and half of $2.00
+    assert [r.cost_per_call for r in result.rows] == [Decimal("0.20"), Decimal("1.00")]
+    assert all(r.exact for r in result.rows)
+    with pytest.raises(CostlabError, match="cached input tokens: 5 is more than the 4 input"):
+        price_token_counts(["gpt-4.1-mini"], input_tokens=4, cached_input_tokens=5)

@@ -22,7 +22,14 @@ from costlab.app.shared import (
 from costlab.errors import CostlabError
 from costlab.formats import count, percent, tokens
 from costlab.pricebook import PriceBook
-from costlab.prompt_cost import PromptCost, PromptRow, count_on_models, price_prompt
+from costlab.prompt_cost import (
+    TYPED,
+    PromptCost,
+    PromptRow,
+    count_on_models,
+    price_prompt,
+    price_token_counts,
+)
 from costlab.tokens import Input, TokenCount
 
 TITLE = "Prompt cost"
@@ -55,13 +62,18 @@ def _load_example() -> None:
     st.session_state["prompt_text"] = EXAMPLE
 
 
-def _source() -> Input | None:
-    """The one input being counted: the uploaded file while there is one, else the pasted text.
+def _source() -> Input | str | None:
+    """The one input being counted: the uploaded file while there is one, else the pasted
+    text, else token counts typed by hand (:data:`TYPED`).
 
     Worked out afresh on every run, so removing the upload removes its results.
     """
-    paste, upload = st.tabs(
-        [":material/content_paste: Paste", ":material/upload_file: Upload a file"]
+    paste, upload, typed = st.tabs(
+        [
+            ":material/content_paste: Paste",
+            ":material/upload_file: Upload a file",
+            ":material/keyboard: Type token counts",
+        ]
     )
     with paste:
         text = st.text_area(
@@ -76,6 +88,27 @@ def _source() -> Input | None:
             "Text, Markdown, CSV, JSON, code, PDF, DOCX, an image, or an OpenAI Batch input file (.jsonl)",
             key="prompt_upload",
         )
+    with typed:
+        st.caption(
+            "Token counts per call, when you already know them; used while nothing is pasted "
+            "or uploaded."
+        )
+        t1, t2, t3 = st.columns(3)
+        for key in ("prompt_typed_input", "prompt_typed_cached", "prompt_typed_output"):
+            seed(key, 0)
+        typed_input = t1.number_input(
+            "Input tokens", min_value=0, step=100, key="prompt_typed_input", help="cached included"
+        )
+        t2.number_input(
+            "of which cached",
+            min_value=0,
+            step=100,
+            key="prompt_typed_cached",
+            help="read from the prompt cache; at most the input tokens",
+        )
+        typed_output = t3.number_input(
+            "Output tokens", min_value=0, step=50, key="prompt_typed_output"
+        )
     if file is not None:
         name = file.name
         suffix = ("." + name.rsplit(".", 1)[1].lower()) if "." in name else ""
@@ -89,7 +122,32 @@ def _source() -> Input | None:
     if (text or "").strip():
         st.markdown("**Counting: pasted text**.")
         return Input("pasted text", text.encode("utf-8"), "")
+    if typed_input or typed_output:
+        st.markdown(f"**Counting: {TYPED}**.")
+        return TYPED
     return None
+
+
+def _typed(models: list[str], book: PriceBook) -> None:
+    """Price the typed counts: a call's tokens are given, so only volume and Batch remain."""
+    c1, c2 = st.columns(2)
+    batch = c1.toggle("Batch API", key="prompt_typed_batch", help="50% off on most models")
+    seed("prompt_calls", 100_000)
+    calls = int(c2.number_input("Calls per month", min_value=0, step=10_000, key="prompt_calls"))
+    try:
+        result = price_token_counts(
+            models,
+            input_tokens=int(st.session_state["prompt_typed_input"]),
+            cached_input_tokens=int(st.session_state["prompt_typed_cached"]),
+            output_tokens=int(st.session_state["prompt_typed_output"]),
+            calls_per_month=calls,
+            batch=batch,
+            book=book,
+        )
+    except CostlabError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    _results(result, calls)
 
 
 def _controls(counts: list[TokenCount]) -> tuple[int, Decimal, bool, int]:
@@ -276,10 +334,13 @@ def render() -> None:
     models = st.multiselect("Models", options, key="prompt_models")
     source = _source()
     if source is None:
-        st.info("Paste something above, or upload a file, to count its tokens.")
+        st.info("Paste something above, upload a file, or type token counts, to price it.")
         return
     if not models:
         st.info("Pick at least one model.")
+        return
+    if not isinstance(source, Input):
+        _typed(models, book)
         return
     detail = "auto"
     if source.suffix in {".png", ".jpg", ".jpeg", ".gif", ".webp"}:
@@ -333,6 +394,28 @@ def render() -> None:
             f"**{len(result.errors)} line(s) of {source.name} not counted**\n\n{show_errors}",
             icon=":material/error:",
         )
+    _results(result, calls)
+    estimates = {c.model: c.estimate_source for c in counted if not c.exact and c.estimate_source}
+    if estimates:
+        with st.expander("Why some counts are estimates"):
+            for model, why in estimates.items():
+                st.markdown(f"- **{model}**: {why}")
+    if first.parts and first.kind in {"chat", "responses", "batch"}:
+        with st.expander(f"Breakdown on {first.model}"):
+            st.dataframe(
+                pd.DataFrame(
+                    [{"part": p.label, "tokens": tokens(p.input_tokens)} for p in first.parts]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+
+def _results(result: PromptCost, calls: int) -> None:
+    """Headline, table, charts and one warnings box: the same for every kind of input."""
+    if not result.counted:
+        show_flags([(r.model, f) for r in result.rows for f in r.flags])
+        return
     _headline(result)
     st.dataframe(
         _table(result),
@@ -348,22 +431,8 @@ def render() -> None:
         else f"{count(calls)} calls"
     )
     left.plotly_chart(_cost_bar(priced, volume), width="stretch", key="prompt-cost-bar")
-    right.plotly_chart(_gauge(priced, output), width="stretch", key="prompt-gauge")
+    right.plotly_chart(_gauge(priced, result.output_tokens), width="stretch", key="prompt-gauge")
     show_flags([(r.model, f) for r in result.rows for f in r.flags])
-    estimates = {c.model: c.estimate_source for c in counted if not c.exact and c.estimate_source}
-    if estimates:
-        with st.expander("Why some counts are estimates"):
-            for model, why in estimates.items():
-                st.markdown(f"- **{model}**: {why}")
-    if first.parts and first.kind in {"chat", "responses", "batch"}:
-        with st.expander(f"Breakdown on {first.model}"):
-            st.dataframe(
-                pd.DataFrame(
-                    [{"part": p.label, "tokens": tokens(p.input_tokens)} for p in first.parts]
-                ),
-                hide_index=True,
-                width="stretch",
-            )
 
 
 def _headline(result: PromptCost) -> None:
