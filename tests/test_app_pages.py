@@ -302,3 +302,15 @@ def test_prompt_cost_prices_typed_token_counts() -> None:
     assert any("Counting: typed token counts" in m.value for m in at.markdown)
     at.number_input(key="prompt_typed_cached").set_value(1300).run()
     assert any("cached input tokens: 1,300 is more than" in e.value for e in at.error)
+
+
+def test_planner_removing_a_workload_keeps_the_others_values() -> None:
+    at = page("planner")
+    at.button(key="g0-add").click().run()
+    assert [t.label for t in at.tabs][:2] == ["triage", "workload 2"]  # at once
+    at.number_input(key="g0-w1-volume").set_value(4321).run()
+    at.button(key="g0-w0-remove").click().run()  # remove "triage", the first one
+    assert not at.exception
+    [survivor] = at.session_state["scenario_data"]["workloads"]
+    assert (survivor["name"], survivor["requests_per_day"]) == ("workload 2", "4321")
+    assert at.number_input(key="g0-w1-volume").value == 4321

@@ -153,14 +153,14 @@ def test_pasted_text_and_model_picks_survive_a_visit_to_another_page(
     box = page.get_by_label(PASTE)
     box.fill("tiktoken is great!")
     box.press("Control+Enter")
-    wait_rendered(page, "Per call")
+    wait_rendered(page, "Per call (gpt-4.1-mini)")
     page.get_by_role("button", name=re.compile("^Remove gpt-4.1-nano")).click()  # a model pick
-    wait_rendered(page, "Per call")
+    wait_rendered(page, "Per call (gpt-4.1-mini)")
     assert "gpt-4.1-nano" not in _grid(page)
     page.get_by_role("link", name="Workload planner").click()
     wait_rendered(page, "Workload planner")
     page.get_by_role("link", name="Prompt cost").click()
-    wait_rendered(page, "Per call")
+    wait_rendered(page, "Per call (gpt-4.1-mini)")
     assert page.get_by_label(PASTE).input_value() == "tiktoken is great!"
     assert "gpt-4.1-mini" in _grid(page) and "gpt-4.1-nano" not in _grid(page)
 
@@ -263,7 +263,7 @@ def test_a_phone_sees_the_cost_column(app: tuple[Any, str]) -> None:
     box = phone.get_by_label(PASTE)
     box.fill("tiktoken is great!")
     box.press("Control+Enter")
-    wait_rendered(phone, "Per call")
+    wait_rendered(phone, "Per call (gpt-4.1-mini)")
     # The table fits the screen, and the cost per call is the column right after the model's
     # name (its canvas draws the first ~350 px: name and cost, then scrolls sideways).
     frame = phone.locator('[data-testid="stDataFrame"]').first

@@ -90,7 +90,7 @@ def _source() -> Input | str | None:
         )
     with typed:
         st.caption(
-            "Token counts per call, when you already know them; used while nothing is pasted "
+            "The tokens of one call, when you already know them; used while nothing is pasted "
             "or uploaded."
         )
         t1, t2, t3 = st.columns(3)
