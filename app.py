@@ -9,11 +9,13 @@ from costlab.app.shared import keep_inputs
 st.set_page_config(page_title="costlab", page_icon=":material/payments:", layout="wide")
 
 pages = [
+    # The start page, served at the app's root URL (so the sidebar marks it there).
     st.Page(
         prompt_cost.render,
         title="Prompt cost",
         icon=":material/calculate:",
-        url_path="prompt-cost",
+        url_path="start",
+        default=True,
     ),
     st.Page(
         planner.render, title="Workload planner", icon=":material/event_note:", url_path="planner"
@@ -34,14 +36,8 @@ pages = [
     st.Page(
         price_book.render, title="Price book", icon=":material/menu_book:", url_path="price-book"
     ),
-    # The app's root URL: the Prompt cost page again, so both "/" and "/prompt-cost" open it.
-    st.Page(
-        prompt_cost.render,
-        title="Prompt cost",
-        url_path="start",
-        default=True,
-        visibility="hidden",
-    ),
+    # "/prompt-cost" (the page's name in links and docs) opens the same page.
+    st.Page(prompt_cost.render, title="Prompt cost", url_path="prompt-cost", visibility="hidden"),
 ]
 page = st.navigation(pages)
 keep_inputs()  # pasted text, model picks and filters survive a visit to another page
