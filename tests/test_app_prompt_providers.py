@@ -30,10 +30,11 @@ def test_an_image_on_the_default_models_shows_every_row() -> None:
     table = at.dataframe[0].value.set_index("model")
     assert len(table) == 6  # the page's six default models
     # Claude: ceil(1000 x 1000 / 750) = 1,334; Gemini: 2 x 2 tiles of 258 = 1,032
-    assert table.loc["claude-haiku-4-5-20251001", "input tokens"] == "1,334"
-    assert table.loc["gemini-2.5-flash", "input tokens"] == "1,032"
+    assert table.loc["claude-haiku-4-5-20251001", "input tokens / call"] == "1,334"
+    assert table.loc["gemini-2.5-flash", "input tokens / call"] == "1,032"
     # gpt-4.1 (tile method): 1000x1000 -> 768x768, 4 tiles: 85 + 4 x 170 = 765
-    assert table.loc["gpt-4.1", "input tokens"] == "765"
+    assert table.loc["gpt-4.1", "input tokens / call"] == "765"
+    assert set(table["flags"]) == {"—"}  # no row flagged: every default model has a rule
 
 
 def test_an_anthropic_body_is_counted_with_its_tool_prompt() -> None:
@@ -48,4 +49,4 @@ def test_an_anthropic_body_is_counted_with_its_tool_prompt() -> None:
     from costlab.tokens import count_body
 
     expected = count_body(body).input_tokens  # includes the 346-token tool-use prompt
-    assert table.loc["claude-opus-4-5-20251101", "input tokens"] == f"{expected:,}"
+    assert table.loc["claude-opus-4-5-20251101", "input tokens / call"] == f"{expected:,}"

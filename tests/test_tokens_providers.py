@@ -317,12 +317,15 @@ def test_many_models_an_image_flags_the_model_without_a_rule() -> None:
 
     image = Input("photo.png", png_bytes(1000, 1000), ".png")
     # Claude Haiku 3.5 takes no images (no rule): its row is flagged, the others are counted.
-    counts = count_for_models(image, ["gpt-4o", CLAUDE, GEMINI, "claude-3-5-haiku-20241022"])
+    models = ["gpt-4o", CLAUDE, GEMINI, "claude-3-5-haiku-20241022"]
+    counts = count_for_models(image, models, flag_missing_rules=True)
     assert [c.input_tokens for c in counts] == [765, 1334, 4 * 258, 0]
     assert [c.flags for c in counts] == [(), (), (), ("no_image_rule",)]
     assert counts[3].to_dict()["flags"] == ["no_image_rule"]
     with pytest.raises(CostlabError, match="no image-token rule"):
         count_image((10, 10), model="claude-3-5-haiku-20241022")
+    with pytest.raises(CostlabError, match="no image-token rule"):
+        count_for_models(image, models)  # without the flag: the caller handles each model
 
 
 def test_pdf_file_on_gemini_and_claude(tmp_path: Path) -> None:

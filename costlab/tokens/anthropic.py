@@ -142,6 +142,8 @@ def add_block(
     """One content block: text, image, document, tool_use or tool_result."""
     block = as_mapping(raw, tally, at)
     kind = block.get("type")
+    if not isinstance(kind, str):
+        raise tally.error(f"a content block needs a text `type`, got {kind!r}", at)
     if kind in _TEXT_BLOCKS:
         key = _TEXT_BLOCKS[str(kind)]
         part.texts.append(as_text(block.get(key), tally, f"{at}.{key}"))

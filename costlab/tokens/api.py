@@ -91,15 +91,16 @@ def count_for_models(
     book: PriceBook | None = None,
     detail: Detail = "auto",
     image_size: tuple[int, int] | None = None,
+    flag_missing_rules: bool = False,
 ) -> list[TokenCount]:
     """:func:`count_input` on each of ``models``, in order.
 
     Plain text is encoded once per encoding however many models share it, so a 1M-token paste
     compared across six models costs one encode of o200k_base (plus cl100k_base if asked).
-    An image on a model with no image rule is not an error that hides the other models: that
-    model's count is 0 tokens with the flag ``no_image_rule``.
+    An image on a model with no image rule raises, unless ``flag_missing_rules``: then that
+    model's count is 0 tokens with the flag ``no_image_rule``, and the other models are counted.
     """
-    if sniff_binary(source.data) == "image":
+    if flag_missing_rules and sniff_binary(source.data) == "image":
         width, height = read_size(source.data, source.name)
         return [
             _image_count(
