@@ -520,3 +520,12 @@ def test_scenarios_built_in_python_are_checked_too() -> None:
         Scenario(name="x", start="2027-1", months=1, workloads=(workload,))
     with pytest.raises(CostlabError, match=r"months: must be 1 to 120 months, got 0"):
         Scenario(name="x", start="2027-01", months=0, workloads=(workload,))
+
+
+def test_cost_per_task_and_average_month_are_library_figures(book) -> None:
+    """The pages show these; they come from the forecast, not page arithmetic."""
+    fc = forecast_scenario(load_scenario(SUPPORT_BOT, book=book), book=book)
+    assert fc.average_month_cost * 12 == fc.total_cost
+    # 13,690,613 requests are 1.05 x the tasks (5% retries): the cost per task is the total
+    # over the tasks.
+    assert abs(fc.cost_per_task * fc.total("tasks") - fc.total_cost) < Decimal("1e-60")
