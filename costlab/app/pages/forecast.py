@@ -247,7 +247,7 @@ def render() -> None:
         c3.metric("High band total", money(fc.total_cost_high))
     else:
         c2.metric("Last month", money(fc.months["total_cost"].iloc[-1]))
-        c3.metric("Average month", money(fc.total_cost / fc.scenario.months))
+        c3.metric("Average month", money(fc.average_month_cost))
     b = fc.budget
     if b.total is not None:
         c4.metric(
