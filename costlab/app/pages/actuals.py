@@ -223,7 +223,20 @@ def _by_cause(actuals: Actuals, fc: Forecast) -> None:
             totals={"marker": {"color": "#0F766E"}},
         )
     )
-    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10}, showlegend=False)
+    # The axis spans the running total, not zero to it: a few dollars of cause on hundreds of
+    # spend would otherwise be flat lines.
+    running, levels = 0.0, []
+    for value, measure in zip(values, measures, strict=True):
+        running = value if measure != "relative" else running + value
+        levels.append(running)
+    low, high = min(levels), max(levels)
+    pad = max((high - low) * 0.25, abs(high) * 0.02, 0.01)
+    fig.update_layout(
+        height=380,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        showlegend=False,
+        yaxis={"range": [max(0.0, low - pad), high + pad]},
+    )
     dollar_axis(fig, values)
     st.plotly_chart(fig, width="stretch", key="actuals-by-cause")
     with st.expander("What each cause means"):
