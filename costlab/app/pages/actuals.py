@@ -29,7 +29,7 @@ from costlab.forecast import Forecast
 from costlab.formats import count, percent, usd
 from costlab.prices import PriceBook
 from costlab.tables import as_floats
-from costlab.yamlio import decode_text
+from costlab.yaml_reader import decode_text
 
 TITLE = "Actuals vs forecast"
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "usage.csv"
