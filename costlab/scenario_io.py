@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from costlab.errors import CostlabError
-from costlab.yamlio import load_yaml
+from costlab.yaml_reader import load_yaml
 
 __all__ = [
     "MAX_DEPTH",

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from costlab import scenario_io
 from costlab.errors import CostlabError
 from costlab.export import atomic_write
-from costlab.yamlio import read_text
+from costlab.yaml_reader import read_text
 
 #: The environment variable that names the dashboard's workspace folder.
 ENV = "COSTLAB_WORKSPACE"

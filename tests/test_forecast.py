@@ -22,7 +22,7 @@ from costlab.prices import load_pricebook
 from costlab.ranges import Range
 from costlab.scenario import Scenario, Workload, load_scenario, parse_scenario
 from costlab.tables import as_floats, exact_sum
-from costlab.yamlio import load_yaml
+from costlab.yaml_reader import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORT_BOT = ROOT / "examples" / "support-bot.yaml"

@@ -16,7 +16,7 @@ from costlab.ranges import Range
 from costlab.scenario import Scenario, load_scenario
 from costlab.schemas import HERE as SCHEMA_DIR
 from costlab.schemas import render
-from costlab.yamlio import load_yaml
+from costlab.yaml_reader import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

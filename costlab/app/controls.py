@@ -17,7 +17,7 @@ from costlab.app import state
 from costlab.app.shared import current_book
 from costlab.errors import CostlabError
 from costlab.scenario import parse_scenario
-from costlab.yamlio import decode_text
+from costlab.yaml_reader import decode_text
 
 
 def _cents(value: float) -> Decimal:

@@ -7,7 +7,7 @@ import streamlit as st
 from costlab import limits, workspace
 from costlab.app import state
 from costlab.errors import CostlabError
-from costlab.yamlio import decode_text
+from costlab.yaml_reader import decode_text
 
 #: The Actuals page's session key for the usage file in use (name, text).
 ACTUALS_FILE = "actuals_file"

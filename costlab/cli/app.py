@@ -1,4 +1,4 @@
-"""``costlab app [DIR]``: start the dashboard on a workspace folder of scenarios and usage files."""
+"""``costlab app DIR``: start the dashboard on a workspace folder of scenarios and usage files."""
 
 from __future__ import annotations
 

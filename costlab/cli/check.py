@@ -136,7 +136,7 @@ def _increase(args: argparse.Namespace, fc: object, book: Any) -> bool:
     from costlab.errors import CostlabError
     from costlab.forecast import Forecast, forecast_scenario
     from costlab.scenario import parse_scenario
-    from costlab.yamlio import load_yaml
+    from costlab.yaml_reader import load_yaml
 
     assert isinstance(fc, Forecast)
     if args.scenario is None:

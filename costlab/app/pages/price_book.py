@@ -23,7 +23,7 @@ from costlab.app.shared import (
 from costlab.errors import CostlabError
 from costlab.money import plain
 from costlab.prices import Model, PriceBook, parse_price_text, rates_for
-from costlab.yamlio import decode_text
+from costlab.yaml_reader import decode_text
 
 TITLE = "Price book"
 
