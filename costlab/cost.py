@@ -119,6 +119,8 @@ class Cost:
             "date": self.on.isoformat(),
             "requests": _num(u.requests),
             "batch": u.batch,
+            "service_tier": u.service_tier,
+            "data_residency": u.data_residency,
             "input_tokens": _num(u.input_tokens),
             "cached_input_tokens": _num(u.cached_input_tokens),
             "cache_write_tokens": _num(u.cache_write_tokens + u.cache_write_1h_tokens),
@@ -213,7 +215,16 @@ def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
     day = on or date.today()
     price = model.price_on(day)
     tier = tier_for(price, usage.input_tokens)
-    rates = rates_for(price, batch=usage.batch, tier=tier)
+    try:
+        rates = rates_for(
+            price,
+            batch=usage.batch,
+            long_context=tier,
+            tier=usage.service_tier,
+            data_residency=usage.data_residency,
+        )
+    except CostlabError as exc:
+        raise exc.within(model.id) from None
     n = Decimal(usage.requests)
     billed = {
         rate: MONEY.multiply(Decimal(tokens), n)
@@ -247,10 +258,13 @@ def estimate(
     reasoning_tokens: Tokens = 0,
     requests: Tokens = 1,
     batch: bool = False,
+    service_tier: str = "standard",
+    data_residency: bool = False,
     on: date | None = None,
     book: PriceBook | None = None,
 ) -> Cost:
-    """Price a usage on a model named by id or alias. Token counts are per request.
+    """Price a usage on a model named by id or alias. Token counts are per request;
+    ``service_tier`` is ``standard``, ``flex``, ``priority``, ``scale`` or a provider's own tier.
 
     >>> estimate("gpt-4.1-mini", input_tokens=1200, cached_input_tokens=600, output_tokens=150).total_cost
     Decimal('0.00054')
@@ -267,6 +281,8 @@ def estimate(
         reasoning_tokens=reasoning_tokens,
         requests=requests,
         batch=batch,
+        service_tier=service_tier,
+        data_residency=data_residency,
     )
     return price_usage(resolved, usage, on=on)
 

@@ -304,7 +304,7 @@ def price_frame(
         tier = entry.tiers[t - 1] if t > 0 else None
         rates = rate_cache.get((m, e, b, t))
         if rates is None:
-            rates = rate_cache[(m, e, b, t)] = rates_for(entry, batch=b, tier=tier)
+            rates = rate_cache[(m, e, b, t)] = rates_for(entry, batch=b, long_context=tier)
         counts = {c: int(group[c]) for c in TOKEN_COLUMNS}
         costs = component_costs(billed_tokens(counts.__getitem__), rates)
         record: dict[str, Any] = {c: group[c] for c in by}
@@ -393,7 +393,7 @@ def _add_row_costs(
             for b in (0, 1):
                 for t in range(len(entry.tiers) + 1):
                     tier = entry.tiers[t - 1] if t else None
-                    rates = rates_for(entry, batch=bool(b), tier=tier)
+                    rates = rates_for(entry, batch=bool(b), long_context=tier)
                     table[m, e, b, t] = [float(rates[c.rate]) for c in COMPONENTS]
     rates_by_row = table[model_codes, entry_codes, batch.astype(np.int64), tier_codes]
     billed = billed_tokens(tokens.get)

@@ -165,7 +165,7 @@ def price_count(
         capped += output_tokens > bound
     input_cost = output_cost = max_output_cost = ZERO
     for tier, (_, tokens, expected, bound) in groups.items():
-        rates = rates_for(price, batch=through_batch, tier=tier)
+        rates = rates_for(price, batch=through_batch, long_context=tier)
         expected_costs = component_costs(_billed(tokens, expected), rates)
         input_cost = MONEY.add(input_cost, expected_costs["input_cost"])
         output_cost = MONEY.add(output_cost, expected_costs["output_cost"])

@@ -227,7 +227,7 @@ def focus_actuals(
         threshold = group["long_context_tier"]
         tier = next((t for t in entry.tiers if t.above_input_tokens == threshold), None)
         batch = bool(group["batch"])
-        rates = rates_for(entry, batch=batch, tier=tier)
+        rates = rates_for(entry, batch=batch, long_context=tier)
         list_rates = _list_rates(list_book, model.id, entry.effective_from, batch, group)
         month = str(group["month"])
         billing_start, billing_end = _month_bounds(month)
@@ -312,7 +312,7 @@ def _list_rates(
         return None
     requests = int(group["requests"]) or 1
     tier = tier_for(entry, Decimal(int(group["input_tokens"])) / requests)
-    return rates_for(entry, batch=batch, tier=tier)
+    return rates_for(entry, batch=batch, long_context=tier)
 
 
 def _charge_spans(rows: pd.DataFrame) -> dict[tuple[str, str], tuple[date, date]]:

@@ -345,7 +345,7 @@ def model_json(model: object, day: date, book: Any = None) -> dict[str, object]:
             "long_context_tiers": [
                 {
                     "above_input_tokens": t.above_input_tokens,
-                    **{k: text(v) for k, v in rates_for(price, tier=t).items()},
+                    **{k: text(v) for k, v in rates_for(price, long_context=t).items()},
                 }
                 for t in price.tiers
             ],

@@ -288,7 +288,7 @@ def _rates(
             above = size > float(tier.above_input_tokens)
             if not above.any():
                 continue
-            tiered = rates_for(entry, batch=batch, tier=tier)
+            tiered = rates_for(entry, batch=batch, long_context=tier)
             for n in names:
                 out[n][above, m] = float(tiered[n])
     return out

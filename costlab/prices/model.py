@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from costlab.errors import CostlabError
 from costlab.typed import spec
+from costlab.usage import STANDARD_TIER_NAMES
 
 Modality = Literal["text", "image", "audio", "video", "pdf"]
 Status = Literal["active", "deprecated", "retired"]
@@ -55,6 +56,35 @@ class PriceTier:
 
 
 @dataclass(frozen=True)
+class ServiceTierPrice:
+    """The prices of one service tier (flex, priority, scale, or a provider's own name) in place
+    of the standard ones. A component not given bills at its standard rate times ``multiplier``,
+    or, without one, times the ratio of this tier's input price to the standard input price."""
+
+    name: str = spec(
+        "the tier as the provider's API names it: flex, priority, scale, ...",
+        pattern=r"[a-z][a-z0-9_-]*",
+    )
+    input: Decimal | None = _usd("uncached input tokens at this tier")
+    output: Decimal | None = _usd("output tokens at this tier")
+    cached_input: Decimal | None = _usd("cached input tokens at this tier")
+    cache_write: Decimal | None = _usd("5-minute cache-write tokens at this tier")
+    cache_write_1h: Decimal | None = _usd("1-hour cache-write tokens at this tier")
+    multiplier: Decimal | None = spec(
+        "fraction of the standard price for every component not given (0.5 = half price)",
+        default=None,
+        gt=0,
+    )
+    source: str | None = spec("where the tier's figures come from", default=None)
+
+    def __post_init__(self) -> None:
+        if self.name in STANDARD_TIER_NAMES:
+            raise CostlabError("the standard tier is the entry's own price", "name")
+        if self.multiplier is None and (self.input is None or self.output is None):
+            raise CostlabError("give input and output, or a multiplier", self.name)
+
+
+@dataclass(frozen=True)
 class PriceEntry:
     """The prices of one model from one date on (until the next entry's ``effective_from``)."""
 
@@ -83,15 +113,33 @@ class PriceEntry:
         "long-context tiers, each applying to a whole request above its input threshold",
         default=(),
     )
+    service_tiers: tuple[ServiceTierPrice, ...] = spec(
+        "prices of the service tiers other than standard (flex, priority, scale, ...)",
+        default=(),
+    )
+    data_residency_uplift: Decimal | None = spec(
+        "fraction added to every component for regional data-residency processing "
+        "(0.10 = +10%); omit when the provider publishes none",
+        default=None,
+        ge=0,
+    )
     note: str | None = spec("free-text remark shown with the price", default=None)
 
     def __post_init__(self) -> None:
+        names = [t.name for t in self.service_tiers]
+        if len(set(names)) != len(names):
+            raise CostlabError("two service tiers share one name", "service_tiers")
         thresholds = [t.above_input_tokens for t in self.tiers]
         if len(set(thresholds)) != len(thresholds):
             raise CostlabError("two tiers share one above_input_tokens", "tiers")
         object.__setattr__(
             self, "tiers", tuple(sorted(self.tiers, key=lambda t: t.above_input_tokens))
         )
+
+    @property
+    def tier_names(self) -> tuple[str, ...]:
+        """The service tiers this entry prices, standard first."""
+        return ("standard", *(t.name for t in self.service_tiers))
 
 
 @dataclass(frozen=True)

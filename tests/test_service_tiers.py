@@ -1,0 +1,86 @@
+"""Service tiers (flex, priority, ...) and data residency, priced from the book (issue 12)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+import costlab
+from costlab.errors import CostlabError
+from costlab.prices import load_pricebook, rates_for
+
+DAY = date(2026, 11, 26)
+# A month: 30 days x 10,000 requests, each 2,000 input tokens (500 cached) and 800 output.
+MONTH = dict(
+    input_tokens=2000, cached_input_tokens=500, output_tokens=800, requests=300_000, on=DAY
+)
+
+
+def test_a_flex_month_on_gpt5() -> None:
+    # Flex = the Batch price, half of 1.25 / 0.125 / 10.00 [OAI-PRICE]:
+    # 450M uncached x $0.625 + 150M cached x $0.0625 + 240M output x $5.00
+    # = 281.25 + 9.375 + 1,200 = 1,490.625
+    cost = costlab.estimate("gpt-5", service_tier="flex", **MONTH)
+    assert cost.total_cost == Decimal("1490.625")
+    assert cost.to_dict()["service_tier"] == "flex"
+    # the same month at standard is twice that
+    assert costlab.estimate("gpt-5", **MONTH).total_cost == Decimal("2981.25")
+
+
+def test_a_priority_month_on_gpt41() -> None:
+    # Priority 3.50 / 0.875 / 14.00 [OAI-PRICE]:
+    # 450M x 3.50 + 150M x 0.875 + 240M x 14.00 = 1,575 + 131.25 + 3,360 = 5,066.25
+    cost = costlab.estimate("gpt-4.1", service_tier="priority", **MONTH)
+    assert cost.total_cost == Decimal("5066.25")
+    # "default" (OpenAI's name for standard in usage exports) is standard: 900 + 75 + 1,920
+    assert costlab.estimate("gpt-4.1", service_tier="default", **MONTH).total_cost == Decimal(
+        "2895"
+    )
+
+
+def test_a_tier_the_model_does_not_offer_is_one_clear_error() -> None:
+    with pytest.raises(CostlabError) as raised:
+        costlab.estimate("gpt-4.1", input_tokens=10, service_tier="flex", on=DAY)
+    assert str(raised.value) == (
+        "gpt-4.1: service_tier: the flex tier is not offered (offers: standard, priority)"
+    )
+    with pytest.raises(CostlabError, match="unknown service tier 'turbo'"):
+        costlab.estimate("gpt-4.1", input_tokens=10, service_tier="turbo", on=DAY)
+    with pytest.raises(CostlabError, match="Batch API has no service tier"):
+        costlab.estimate("gpt-5", input_tokens=10, service_tier="flex", batch=True, on=DAY)
+
+
+def test_priority_at_a_long_context_tier_keeps_its_ratio() -> None:
+    # GPT-5.4 above 272K: 5.00 / 22.50 standard; priority is 2x standard (5 / 30 vs 2.5 / 15),
+    # so the whole request bills at 10.00 input and 45.00 output:
+    # 300,000 x 10.00 / 1M + 1,000 x 45.00 / 1M = 3.00 + 0.045
+    cost = costlab.estimate(
+        "gpt-5.4", input_tokens=300_000, output_tokens=1000, service_tier="priority", on=DAY
+    )
+    assert cost.total_cost == Decimal("3.045")
+
+
+def test_data_residency_adds_the_published_uplift() -> None:
+    # GPT-5.4: +10% [APIEV]: 10 x 100,000 input x 2.50 x 1.1 + 10 x 10,000 output x 15 x 1.1
+    # = 2.75 + 1.65
+    cost = costlab.estimate(
+        "gpt-5.4",
+        input_tokens=100_000,
+        output_tokens=10_000,
+        requests=10,
+        data_residency=True,
+        on=DAY,
+    )
+    assert cost.total_cost == Decimal("4.40")
+    with pytest.raises(CostlabError, match="no published data-residency price"):
+        costlab.estimate("gpt-4.1", input_tokens=10, data_residency=True, on=DAY)
+
+
+def test_upstream_service_tiers_are_read_from_genai_prices() -> None:
+    # A model only genai-prices prices keeps its flex and priority variants, dated.
+    model = load_pricebook().resolve("gpt-6-sol")
+    price = model.price_on(DAY)
+    assert {"flex", "priority"} <= set(price.tier_names)
+    assert rates_for(price, tier="flex")["input"] == Decimal("1")
