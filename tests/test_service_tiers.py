@@ -84,3 +84,36 @@ def test_upstream_service_tiers_are_read_from_genai_prices() -> None:
     price = model.price_on(DAY)
     assert {"flex", "priority"} <= set(price.tier_names)
     assert rates_for(price, tier="flex")["input"] == Decimal("1")
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from costlab.cli import main
+
+    code = main(["estimate", *argv, "--date", "2026-11-26"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_estimate_tier_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _cli(
+        capsys,
+        *("--model", "gpt-4.1", "--input-tokens", "2000", "--cached-input-tokens", "500"),
+        *("--output-tokens", "800", "--requests", "300000", "--tier", "priority", "--json"),
+    )
+    assert code == 0
+    import json
+
+    data = json.loads(out)
+    assert data["service_tier"] == "priority"
+    assert Decimal(data["total_cost"]) == Decimal("5066.25")
+
+
+def test_estimate_tier_not_offered_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = _cli(capsys, "--model", "gpt-4.1", "--input-tokens", "10", "--tier", "flex")
+    assert code == 2 and out == ""
+    assert err == (
+        "costlab: error: gpt-4.1: --tier: the flex tier is not offered "
+        "(offers: standard, priority)\n"
+    )

@@ -143,6 +143,18 @@ def _apply_service_tier(
     return out
 
 
+def _tidy(values: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Derived rates without the trailing zeros a product leaves (10.00 x 0.5 = 5.000 -> 5.00),
+    never fewer than two decimals, never an exponent."""
+    out = {}
+    for name, value in values.items():
+        if value == value.quantize(Decimal("0.01")):
+            out[name] = value.quantize(Decimal("0.01"))
+        else:
+            out[name] = value.normalize()
+    return out
+
+
 def rates_for(
     price: PriceEntry,
     *,
@@ -168,12 +180,12 @@ def rates_for(
         )
     values = _plain_rates(long_context or price, price, long_context)
     if offered is not None:
-        values = _apply_service_tier(values, price, offered, long_context)
+        values = _tidy(_apply_service_tier(values, price, offered, long_context))
     if data_residency:
         if price.data_residency_uplift is None:
             raise CostlabError("no published data-residency price for this model", "data_residency")
         keep_up = 1 + price.data_residency_uplift
-        values = {name: value * keep_up for name, value in values.items()}
+        values = _tidy({name: value * keep_up for name, value in values.items()})
     if not batch or price.batch_discount is None:
         return Rates(values)
     keep = 1 - price.batch_discount
