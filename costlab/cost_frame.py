@@ -3,7 +3,9 @@
 Each row is usage of one model on one day: ``model`` (any id or alias), optional ``date``,
 token columns holding the row's *totals* (``input_tokens``, ``cached_input_tokens``,
 ``cache_write_tokens``, ``cache_write_1h_tokens``, ``output_tokens``), optional ``requests``
-(default 1 per row) and optional ``batch``. Long-context tiers apply to the row's average
+(default 1 per row), optional ``batch`` and optional ``service_tier`` (standard, flex,
+priority, ...; priced from the tier's prices, an error where the model does not offer it).
+Long-context tiers apply to the row's average
 request (``input_tokens / requests``), so a row of one request is tiered exactly.
 
 Token columns are summed as exact integers per group (model, price entry, batch, tier, and the
@@ -39,12 +41,13 @@ from costlab.usage import (
     TRUE_WORDS,
     billed_tokens,
     cost_columns,
+    service_tier_name,
 )
 
 _INT_MAX = np.iinfo(np.int64).max
 
 #: Columns a usage frame may have besides the token counts and the ``by`` columns.
-_KNOWN_COLUMNS = ("model", "date", "requests", "batch")
+_KNOWN_COLUMNS = ("model", "date", "requests", "batch", "service_tier")
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,26 @@ def _batch_column(frame: pd.DataFrame) -> np.ndarray:
     return truthy.to_numpy()
 
 
+def _service_tier_column(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Codes into the normalized tier names (``standard`` first), one per row."""
+    if "service_tier" not in frame:
+        return np.zeros(len(frame), dtype=np.int64), ["standard"]
+    col = frame["service_tier"].astype("string").fillna("")
+    codes, values = pd.factorize(col, sort=False)
+    names = ["standard"]
+    remap = np.zeros(len(values), dtype=np.int64)
+    for i, value in enumerate(values):
+        try:
+            name = service_tier_name(str(value))
+        except CostlabError as exc:
+            row = int(np.argmax(codes == i))
+            raise exc.within(f"row {row + 1}") from None
+        if name not in names:
+            names.append(name)
+        remap[i] = names.index(name)
+    return remap[codes], names
+
+
 def _day_column(frame: pd.DataFrame, on: date | None) -> np.ndarray:
     if "date" not in frame:
         return np.full(len(frame), np.datetime64(on or date.today(), "D"))
@@ -215,6 +238,7 @@ def price_frame(
             "reasoning_tokens",
         )
     batch = _batch_column(frame)
+    service_codes, service_names = _service_tier_column(frame)
     days = _day_column(frame, on)
 
     names = frame["model"].astype("string")
@@ -277,6 +301,7 @@ def price_frame(
             "_entry": entry_codes,
             "_batch": batch,
             "_tier": tier_codes,
+            "_service": service_codes,
             **{c: frame[c].to_numpy() for c in by},
         }
     )
@@ -286,25 +311,31 @@ def price_frame(
         # Values so large that an int64 sum could overflow are summed as Python ints instead.
         columns[c] = values.astype(object) if peak > _INT_MAX // max(n, 1) else values
     sums = pd.DataFrame(columns)
-    group_keys = ["_model", "_entry", "_batch", "_tier", *by]
+    group_keys = ["_model", "_entry", "_batch", "_tier", "_service", *by]
     grouped = pd.concat([keys, sums], axis=1).groupby(group_keys, sort=False, dropna=False)
     summed = grouped[["requests", *TOKEN_COLUMNS, *INFO_COLUMNS]].sum().reset_index()
 
     records: list[dict[str, Any]] = []
-    rate_cache: dict[tuple[int, int, bool, int], Any] = {}
+    rate_cache: dict[tuple[int, int, bool, int, int], Any] = {}
     for group in summed.to_dict("records"):
-        m, e, b, t = (
+        m, e, b, t, s = (
             int(group["_model"]),
             int(group["_entry"]),
             bool(group["_batch"]),
             int(group["_tier"]),
+            int(group["_service"]),
         )
         model = models[m]
         entry = model.prices[e]
         tier = entry.tiers[t - 1] if t > 0 else None
-        rates = rate_cache.get((m, e, b, t))
+        rates = rate_cache.get((m, e, b, t, s))
         if rates is None:
-            rates = rate_cache[(m, e, b, t)] = rates_for(entry, batch=b, long_context=tier)
+            try:
+                rates = rates_for(entry, batch=b, long_context=tier, tier=service_names[s])
+            except CostlabError as exc:
+                row = _first_row(model_codes == m, entry_codes == e, service_codes == s)
+                raise exc.within(f"row {row + 1}", model.id) from None
+            rate_cache[(m, e, b, t, s)] = rates
         counts = {c: int(group[c]) for c in TOKEN_COLUMNS}
         costs = component_costs(billed_tokens(counts.__getitem__), rates)
         record: dict[str, Any] = {c: group[c] for c in by}
@@ -313,6 +344,7 @@ def price_frame(
             provider=model.provider,
             price_effective_from=entry.effective_from,
             batch=b,
+            service_tier=service_names[s],
             long_context_tier=tier.above_input_tokens if tier else None,
             requests=int(group["requests"]),
             **{c: int(group[c]) for c in (*TOKEN_COLUMNS, *INFO_COLUMNS)},
@@ -328,6 +360,7 @@ def price_frame(
             "provider",
             "price_effective_from",
             "batch",
+            "service_tier",
             "long_context_tier",
             "requests",
             *TOKEN_COLUMNS,
@@ -339,8 +372,21 @@ def price_frame(
     rows = frame.copy(deep=False)
     rows["model_id"] = pd.Categorical.from_codes(model_codes, pd.Index([m.id for m in models]))
     if row_costs:
-        _add_row_costs(rows, models, model_codes, entry_codes, batch, tier_codes, tokens)
+        _add_row_costs(
+            rows,
+            models,
+            (model_codes, entry_codes, batch, tier_codes, service_codes),
+            service_names,
+            tokens,
+        )
     return FrameCost(groups=groups, rows=rows, flags=tuple(dict.fromkeys(flags)))
+
+
+def _first_row(*masks: np.ndarray) -> int:
+    both = masks[0]
+    for mask in masks[1:]:
+        both = both & mask
+    return int(np.argmax(both))
 
 
 def _limit_flags(
@@ -378,24 +424,29 @@ def _limit_flags(
 def _add_row_costs(
     rows: pd.DataFrame,
     models: list[Model],
-    model_codes: np.ndarray,
-    entry_codes: np.ndarray,
-    batch: np.ndarray,
-    tier_codes: np.ndarray,
+    codes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    service_names: list[str],
     tokens: dict[str, np.ndarray],
 ) -> None:
     """Per-row costs as floats: for charts and row-level inspection, never for totals."""
+    model_codes, entry_codes, batch, tier_codes, service_codes = codes
     width = max((len(m.prices) for m in models), default=1)
     tiers = max((len(p.tiers) for m in models for p in m.prices), default=0) + 1
-    table = np.zeros((len(models), width, 2, tiers, len(COMPONENTS)))
+    shape = (len(models), width, 2, tiers, len(service_names), len(COMPONENTS))
+    table = np.full(shape, np.nan)
     for m, model in enumerate(models):
         for e, entry in enumerate(model.prices):
             for b in (0, 1):
                 for t in range(len(entry.tiers) + 1):
                     tier = entry.tiers[t - 1] if t else None
-                    rates = rates_for(entry, batch=bool(b), long_context=tier)
-                    table[m, e, b, t] = [float(rates[c.rate]) for c in COMPONENTS]
-    rates_by_row = table[model_codes, entry_codes, batch.astype(np.int64), tier_codes]
+                    for s, name in enumerate(service_names):
+                        if name not in entry.tier_names or (b and name != "standard"):
+                            continue  # never used: price_frame refused such rows
+                        rates = rates_for(entry, batch=bool(b), long_context=tier, tier=name)
+                        table[m, e, b, t, s] = [float(rates[c.rate]) for c in COMPONENTS]
+    rates_by_row = table[
+        model_codes, entry_codes, batch.astype(np.int64), tier_codes, service_codes
+    ]
     billed = billed_tokens(tokens.get)
     amounts = {c.rate: billed[c.rate] * rates_by_row[:, i] / 1e6 for i, c in enumerate(COMPONENTS)}
     for name, values in cost_columns(amounts, lambda a, b: a + b, 0.0).items():

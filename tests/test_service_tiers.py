@@ -117,3 +117,31 @@ def test_estimate_tier_not_offered_exits_2_with_one_line(
         "costlab: error: gpt-4.1: --tier: the flex tier is not offered "
         "(offers: standard, priority)\n"
     )
+
+
+def test_actuals_rows_with_tiers_are_priced_by_tier(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from costlab.actuals import load_actuals
+
+    path = tmp_path / "usage.csv"
+    path.write_text(
+        "date,model,input_tokens,cached_input_tokens,output_tokens,requests,service_tier\n"
+        # standard (OpenAI exports say "default"): 1M x 2.00 + 1M x 8.00 = 10.00
+        "2026-11-02,gpt-4.1,1000000,0,1000000,100,default\n"
+        # priority: 1M x 3.50 + 1M x 14.00 = 17.50
+        "2026-11-03,gpt-4.1,1000000,0,1000000,100,priority\n"
+        # flex on gpt-5: 2M uncached x 0.625 + 1M output x 5.00 = 1.25 + 5.00 = 6.25
+        "2026-11-04,gpt-5,2000000,0,1000000,100,flex\n"
+        # gpt-4.1 has no flex tier: a problem row, not priced at standard
+        "2026-11-05,gpt-4.1,1000000,0,1000000,100,flex\n"
+        # not a tier at all
+        "2026-11-06,gpt-4.1,1000000,0,1000000,100,???\n"
+    )
+    actuals = load_actuals(path)
+    assert actuals.total_cost == Decimal("33.75")
+    by_model = actuals.by_model
+    assert set(by_model["service_tier"]) == {"standard", "priority", "flex"}
+    messages = actuals.problem_messages()
+    assert len(messages) == 2
+    assert "line 5" in messages[0] and "service_tier" in messages[0]
+    assert "gpt-4.1 does not offer the flex tier (offers: standard, priority)" in messages[0]
+    assert "line 6" in messages[1] and "unknown service tier" in messages[1]

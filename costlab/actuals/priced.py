@@ -97,6 +97,7 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
                 keep &= ~mask
                 continue
             first = np.datetime64(model.prices[0].effective_from, "D")
+            keep &= ~_tiers_not_offered(rows, mask, model, problems)
             early = mask & (rows["date"].to_numpy() < first)
             if early.any():
                 problems.append(
@@ -117,6 +118,7 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
             "model": good["model"].to_numpy(),
             **{c: good[c].to_numpy(dtype=np.int64) for c in COUNT_COLUMNS},
             "batch": good["batch"].to_numpy(dtype=bool),
+            "service_tier": _tier_column(good),
         },
         copy=False,
     )
@@ -127,7 +129,10 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
     if frame.empty:
         return Actuals(file, _empty_months(), _empty_months(["model", "batch"]), rows_used=0)
     priced = price_frame(frame, book=book, by=["month"])
-    by_model = sum_groups(priced.groups, ["month", "model", "batch"])
+    # The tier is a column of the by-model table when the file uses a tier besides standard.
+    tiered = bool((frame["service_tier"] != "standard").any())
+    keys = ["month", "model", "batch", *(["service_tier"] if tiered else [])]
+    by_model = sum_groups(priced.groups, keys)
     by_month = sum_groups(priced.groups, ["month"])
     for table in (by_model, by_month):
         table["actual_cost"] = table["total_cost"]
@@ -135,6 +140,54 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
     return Actuals(
         file, _tidy_frame(by_month), _tidy_frame(by_model), priced, flags, rows_used=len(frame)
     )
+
+
+def _tier_column(rows: pd.DataFrame) -> np.ndarray:
+    if "service_tier" not in rows:
+        return np.full(len(rows), "standard", dtype=object)
+    return rows["service_tier"].fillna("standard").to_numpy(dtype=object)
+
+
+def _tiers_not_offered(
+    rows: pd.DataFrame, mask: np.ndarray, model: Any, problems: list[Problem]
+) -> np.ndarray:
+    """Rows of ``model`` whose service tier its price on the row's day does not offer: each
+    tier one problem naming the tiers the model offers; never priced at the standard rate."""
+    bad = np.zeros(len(rows), dtype=bool)
+    tiers = _tier_column(rows)
+    days = rows["date"].to_numpy().astype("datetime64[D]")
+    for name in sorted(set(tiers[mask]) - {"standard"}):
+        these = mask & (tiers == name)
+        missing = np.zeros(len(rows), dtype=bool)
+        offers: list[str] = []
+        for e, entry in enumerate(model.prices):
+            start = np.datetime64(entry.effective_from, "D")
+            end = (
+                np.datetime64(model.prices[e + 1].effective_from, "D")
+                if e + 1 < len(model.prices)
+                else None
+            )
+            within = these & (days >= start) & (True if end is None else days < end)
+            if within.any() and name not in entry.tier_names:
+                missing |= within
+                offers = list(entry.tier_names)
+        if missing.any():
+            problems.append(
+                _problem(
+                    rows,
+                    missing,
+                    "service_tier",
+                    f"{model.id} does not offer the {name} tier (offers: {', '.join(offers)})",
+                )
+            )
+            bad |= missing
+    batched = mask & (tiers != "standard") & rows["batch"].to_numpy(dtype=bool) & ~bad
+    if batched.any():
+        problems.append(
+            _problem(rows, batched, "service_tier", "the Batch API has no service tier")
+        )
+        bad |= batched
+    return bad
 
 
 def _problem(rows: pd.DataFrame, mask: np.ndarray, field: str, what: str) -> Problem:

@@ -3,13 +3,15 @@
 Formats, recognised by their columns (CSV) or objects (JSON):
 
 * **Generic CSV** — ``date, model, input_tokens, cached_input_tokens, output_tokens,
-  requests[, batch]``: one row per day (or any date) and model; token columns are the row's
-  totals, ``input_tokens`` includes the cached ones. ``cached_input_tokens`` (default 0),
-  ``requests`` (default 1) and ``batch`` (default false) may be left out.
+  requests[, batch, service_tier]``: one row per day (or any date) and model; token columns
+  are the row's totals, ``input_tokens`` includes the cached ones. ``cached_input_tokens``
+  (default 0), ``requests`` (default 1), ``batch`` (default false) and ``service_tier``
+  (default standard; flex, priority, scale or a provider's own tier, priced by tier) may be
+  left out.
 * **OpenAI usage export (CSV)** — the usage dashboard's activity export, one row per bucket:
   ``start_time`` (Unix seconds, UTC), ``model``, ``batch``, ``input_tokens``,
-  ``input_cached_tokens``, ``output_tokens``, ``num_model_requests`` (and more columns that
-  are ignored). Buckets without usage (empty cells) are skipped.
+  ``input_cached_tokens``, ``output_tokens``, ``num_model_requests``, ``service_tier`` where
+  the export is grouped by it (and more columns that are ignored). Buckets without usage (empty cells) are skipped.
 * **OpenAI Usage API (JSON)** — pages from ``GET /v1/organization/usage/completions``:
   ``{"object": "page", "data": [{"object": "bucket", "start_time": ..., "results":
   [{"object": "organization.usage.completions.result", "input_tokens", "input_cached_tokens",
@@ -46,7 +48,7 @@ import pandas as pd
 
 from costlab import limits
 from costlab.actuals.checks import _MORE_LINES as MORE_LINES
-from costlab.actuals.checks import Problem, _batch, _Checker, _dates, _labels
+from costlab.actuals.checks import Problem, _batch, _Checker, _dates, _labels, _service_tiers
 from costlab.errors import CostlabError
 from costlab.money import ZERO
 from costlab.usage import INFO_COLUMNS, INPUT_PARTS, TOKEN_COLUMNS
@@ -58,7 +60,15 @@ Format = Literal[
 
 
 #: The columns every normalized usage row has (token columns are the row's totals).
-USAGE_COLUMNS = ["date", "model", *TOKEN_COLUMNS, *INFO_COLUMNS, "requests", "batch"]
+USAGE_COLUMNS = [
+    "date",
+    "model",
+    *TOKEN_COLUMNS,
+    *INFO_COLUMNS,
+    "requests",
+    "batch",
+    "service_tier",
+]
 
 #: The count columns of a usage row (all but ``input_tokens`` and ``output_tokens`` optional).
 COUNT_COLUMNS = (*TOKEN_COLUMNS, *INFO_COLUMNS, "requests")
@@ -346,6 +356,7 @@ def _usage_rows(
         "reasoning tokens exceed output_tokens (output includes reasoning)",
     )
     batch = _batch(checker, frame)
+    service_tier = _service_tiers(checker, frame)
     for audio in _AUDIO:
         if audio in frame:
             values = pd.to_numeric(frame[audio].astype(str).str.strip(), errors="coerce").fillna(0)
@@ -361,6 +372,7 @@ def _usage_rows(
             "model": model_names[model_codes[good]],
             **{c: columns[c][good] for c in COUNT_COLUMNS},
             "batch": batch[good],
+            "service_tier": service_tier[good],
             "location": locations[good],
         },
         copy=False,
