@@ -30,6 +30,7 @@ from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
 from costlab.typed import build, spec
+from costlab.usage import service_tier_name
 from costlab.yamlio import load_yaml, read_text
 
 #: Longest horizon a scenario may forecast, in months (``COSTLAB_MAX_MONTHS``).
@@ -112,6 +113,12 @@ class Workload:
     cache_write_ttl: Literal["5m", "1h"] = spec(
         "lifetime of the cache writes: 5m (5 minutes) or 1h (1 hour)", default="5m"
     )
+    service_tier: str = spec(
+        "service tier of the requests not sent through the Batch API: standard, flex, "
+        "priority, scale, or a provider's own name; priced from the tier's prices in the book",
+        default="standard",
+        pattern=r"\S.*",
+    )
     images: Images | None = spec("images sent with every request", default=None)
     batch_share: Decimal | Range = spec(
         "share of the requests sent through the Batch API, 0..1", default=Decimal(0), ge=0, le=1
@@ -134,6 +141,7 @@ class Workload:
     )
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "service_tier", service_tier_name(self.service_tier))
         if self.model is not None and self.routing is not None:
             raise CostlabError("give model or routing, not both", "routing")
         if self.model is None and self.routing is None:
@@ -424,7 +432,35 @@ def check_models(
                 raise CostlabError(
                     what, scenario.source or None, scenario.workload_where(i), route.field
                 ) from None
+            _check_tier(scenario, i, workload, resolved[route.model], data)
     return resolved
+
+
+def _check_tier(
+    scenario: Scenario,
+    index: int,
+    workload: Workload,
+    model: Model,
+    data: Mapping[str, Any] | None,
+) -> None:
+    """A service tier the model does not offer in the first month is an error naming the
+    field and its line, never a standard-rate forecast."""
+    from costlab.prices import service_tier_price
+
+    if workload.service_tier == "standard":
+        return
+    try:
+        price = model.price_on(scenario.first_month)
+    except CostlabError:
+        return  # reported by the forecast with its own message
+    try:
+        service_tier_price(price, workload.service_tier)
+    except CostlabError as exc:
+        line = _line_of_field(data, index, "service_tier") if data is not None else None
+        what = f"{model.id}: {exc.what}" + (f" (line {line})" if line else "")
+        raise CostlabError(
+            what, scenario.source or None, scenario.workload_where(index), "service_tier"
+        ) from None
 
 
 def _line_of_field(data: Mapping[str, Any], index: int, field: str) -> int | None:

@@ -145,3 +145,49 @@ def test_actuals_rows_with_tiers_are_priced_by_tier(tmp_path) -> None:  # type: 
     assert "line 5" in messages[0] and "service_tier" in messages[0]
     assert "gpt-4.1 does not offer the flex tier (offers: standard, priority)" in messages[0]
     assert "line 6" in messages[1] and "unknown service tier" in messages[1]
+
+
+SCENARIO = """\
+name: tiers
+start: 2027-01
+months: 1
+workloads:
+  - name: answers
+    model: {model}
+    requests_per_month: 300000
+    input_tokens: 2000
+    cached_input_share: 0.25
+    output_tokens: 800
+    service_tier: {tier}
+"""
+
+
+def _forecast(tmp_path, model: str, tier: str):  # type: ignore[no-untyped-def]
+    from costlab.forecast import forecast_scenario
+    from costlab.scenario import load_scenario
+
+    path = tmp_path / "tiers.yaml"
+    path.write_text(SCENARIO.format(model=model, tier=tier))
+    return forecast_scenario(load_scenario(path))
+
+
+def test_a_flex_and_a_priority_month_in_a_scenario(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The same month as the estimate tests: 300,000 requests of 2,000 input (a quarter cached)
+    # and 800 output. Flex on gpt-5 = $1,490.625, priority on gpt-4.1 = $5,066.25.
+    assert _forecast(tmp_path, "gpt-5", "flex").total_cost == Decimal("1490.625")
+    assert _forecast(tmp_path, "gpt-4.1", "priority").total_cost == Decimal("5066.25")
+
+
+def test_a_scenario_tier_the_model_does_not_offer(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(CostlabError) as raised:
+        _forecast(tmp_path, "gpt-4.1", "flex")
+    assert str(raised.value).endswith(
+        "workloads[0] (answers): service_tier: gpt-4.1: the flex tier is not offered "
+        "(offers: standard, priority) (line 11)"
+    )
+    with pytest.raises(CostlabError) as raised:
+        _forecast(tmp_path, "gpt-4.1", "turbo!")
+    assert "workloads[0] (answers): service_tier: unknown service tier 'turbo!'" in str(
+        raised.value
+    )
+    assert "(line 11)" in str(raised.value)

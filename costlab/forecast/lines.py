@@ -41,7 +41,8 @@ def expand(
     ``scenario`` may hold ranges: ``band`` picks the value each range contributes, and the
     rows are the same for every band (a batch part exists when any band sends batch traffic),
     so bands line up row by row. Columns: ``workload``, ``where`` (for errors), ``role``,
-    ``leg``, ``model`` (as written), ``field`` (where it is named), ``batch``, ``per_day``,
+    ``leg``, ``model`` (as written), ``field`` (where it is named), ``batch``,
+    ``service_tier`` (standard for the batch part), ``per_day``,
     ``volume`` (requests per day or per month, first month), ``growth`` (tuple of per-month
     rates from the second month), ``share`` (requests on this line per task, before retries),
     ``task_share`` (tasks first served here), ``attempts`` (1 + retry_rate), per-request
@@ -93,6 +94,8 @@ def expand(
                         "model": route.model,
                         "field": route.field,
                         "batch": batch,
+                        # Batch requests are the Batch API's own tier.
+                        "service_tier": "standard" if batch else workload.service_tier,
                         "per_day": per_day,
                         "volume": tidy(volume),
                         "growth": growth,

@@ -148,7 +148,7 @@ def _tidy(values: dict[str, Decimal]) -> dict[str, Decimal]:
     never fewer than two decimals, never an exponent."""
     out = {}
     for name, value in values.items():
-        if value == value.quantize(Decimal("0.01")):
+        if value % Decimal("0.01") == 0:
             out[name] = value.quantize(Decimal("0.01"))
         else:
             out[name] = value.normalize()
