@@ -44,7 +44,8 @@ class Flag:
     """Something the user must see next to a figure (a limit exceeded, a retired model, ...)."""
 
     code: str
-    """context_window | max_input | max_output | retired | deprecated | no_batch | no_cached_price"""
+    """context_window | max_input | max_output | retired | deprecated | no_batch | no_cached_price
+    | no_reasoning"""
     message: str
 
 
@@ -204,6 +205,34 @@ def price_flags(model: Model, price: PriceEntry, *, batch: bool, cached: bool) -
     return flags
 
 
+def check_reasoning(model: Model, reasoning_tokens: Tokens) -> None:
+    """Reasoning tokens on a model the book says does not reason are refused: they would be
+    billed as output the model never produces."""
+    if reasoning_tokens and model.reasoning is False:
+        raise CostlabError(
+            "the model produces no reasoning tokens (give its visible output as output tokens)",
+            model.id,
+            "reasoning_tokens",
+        )
+
+
+def reasoning_flags(model: Model, reasoning_tokens: Tokens, output_tokens: Tokens) -> list[Flag]:
+    """A reasoning model that reasons by default, priced with no reasoning tokens: its bill
+    will likely be higher than shown."""
+    effort = model.reasoning_effort
+    if not model.reasoning or reasoning_tokens or effort is None or effort.default == "none":
+        return []
+    typical = effort.tokens(effort.default)
+    return [
+        Flag(
+            "no_reasoning",
+            f"{model.id}: a reasoning model (default effort {effort.default}, about {typical:,} "
+            "reasoning tokens per request by costlab's assumption) priced with no reasoning "
+            "tokens; give reasoning tokens or an effort",
+        )
+    ]
+
+
 def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
     """Price ``usage`` on ``model`` with the prices in force on ``on`` (default: today).
 
@@ -213,6 +242,7 @@ def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
     if not isinstance(usage, Usage):
         raise TypeError(f"usage must be a costlab Usage, got {type(usage).__name__}")
     day = on or date.today()
+    check_reasoning(model, usage.reasoning_tokens)
     price = model.price_on(day)
     tier = tier_for(price, usage.input_tokens)
     try:
@@ -234,6 +264,7 @@ def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
         *limit_flags(model, usage.input_tokens, usage.output_tokens),
         *lifecycle_flags(model, day),
         *price_flags(model, price, batch=usage.batch, cached=bool(usage.cached_input_tokens)),
+        *reasoning_flags(model, usage.reasoning_tokens, usage.output_tokens),
     ]
     return Cost(
         model=model,

@@ -205,6 +205,11 @@ def print_cost(cost: object) -> None:
     print(
         f"  {'total':<13} {format_usd(cost.total_cost)}  ({format_tokens(n)} request(s), {format_usd(cost.cost_per_request, per_unit=True)} each)"
     )
+    if u.reasoning_tokens:
+        print(
+            f"  {'':<13} of the output, {format_tokens(u.reasoning_tokens * n)} are reasoning "
+            "tokens (billed as output, once)"
+        )
     for flag in cost.flags:
         sys.stderr.write(f"costlab: warning: {flag.message}\n")
 

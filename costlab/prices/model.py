@@ -254,6 +254,29 @@ class Benchmark:
     source: str = spec("where the score was published", pattern=r"\S.*")
 
 
+Effort = Literal["none", "low", "medium", "high"]
+
+
+@dataclass(frozen=True)
+class ReasoningEffort:
+    """Hidden reasoning tokens per request assumed at each effort level, for forecasts that
+    give an effort instead of a token count. Providers publish budgets and limits, not typical
+    counts: ``source`` says which figures are costlab's assumption."""
+
+    low: int = spec("reasoning tokens per request at low effort", ge=0)
+    medium: int = spec("reasoning tokens per request at medium effort", ge=0)
+    high: int = spec("reasoning tokens per request at high effort", ge=0)
+    source: str = spec("where the figures come from, or that they are costlab's assumption")
+    default: Effort = spec(
+        "the effort the API uses when a request names none (none: reasoning is off unless asked)",
+        default="medium",
+    )
+
+    def tokens(self, effort: Effort) -> int:
+        """Reasoning tokens per request at ``effort`` (0 for none)."""
+        return 0 if effort == "none" else int(getattr(self, effort))
+
+
 @dataclass(frozen=True)
 class Model:
     """One model: limits, tokenizer, lifecycle and dated prices."""
@@ -295,6 +318,15 @@ class Model:
     fine_tuning: FineTuning | None = spec("fine-tuning prices, where offered", default=None)
     images: ImageRule | None = spec("how image inputs become tokens", default=None)
     benchmarks: tuple[Benchmark, ...] = spec("published benchmark scores", default=())
+    reasoning: bool | None = spec(
+        "whether the model produces hidden reasoning (thinking) tokens, billed as output; "
+        "null when unknown (reasoning tokens are then neither refused nor expected)",
+        default=None,
+    )
+    reasoning_effort: ReasoningEffort | None = spec(
+        "reasoning tokens per request assumed at each effort level (reasoning models)",
+        default=None,
+    )
     provider: str = spec("provider key (set from the file)", default="", internal=True)
     source_file: str = spec(
         "file the entry was read from (set by the loader)", default="", internal=True
@@ -319,6 +351,8 @@ class Model:
         )
         if self.max_output_tokens > self.context_window:
             raise CostlabError("must not exceed context_window", "max_output_tokens")
+        if self.reasoning_effort is not None and self.reasoning is False:
+            raise CostlabError("a model that does not reason has no effort levels", "reasoning")
 
     def price_on(self, day: date) -> PriceEntry:
         """The price entry in force on ``day``.
