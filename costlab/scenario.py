@@ -93,9 +93,14 @@ class Workload:
         ge=0,
     )
     reasoning_tokens: Decimal | Range = spec(
-        "hidden reasoning tokens per request; billed as output tokens",
+        "hidden reasoning tokens per request; billed as output tokens (or reasoning_effort)",
         default=Decimal(0),
         ge=0,
+    )
+    reasoning_effort: Literal["none", "low", "medium", "high"] | None = spec(
+        "reasoning effort instead of reasoning_tokens: the tokens per request the price book "
+        "assumes for the model at that effort (`costlab prices --model M` shows them)",
+        default=None,
     )
     cached_input_share: Decimal | Range = spec(
         "share of the input tokens billed at the cached-input price, 0..1",
@@ -159,6 +164,10 @@ class Workload:
             raise CostlabError("required field is missing (or give sample)", "input_tokens")
         if self.input_tokens is not None and self.sample is not None:
             raise CostlabError("give input_tokens or sample, not both", "sample")
+        if self.reasoning_effort is not None and _ends(self.reasoning_tokens) != (0, 0):
+            raise CostlabError(
+                "give reasoning_tokens or reasoning_effort, not both", "reasoning_effort"
+            )
         cached, written = self.cached_input_share, self.cache_write_share
         # Every band pairs the two shares' ends (a cheaper cache read with a smaller write
         # and the other way round), so each pairing must fit in the input.
@@ -433,7 +442,33 @@ def check_models(
                     what, scenario.source or None, scenario.workload_where(i), route.field
                 ) from None
             _check_tier(scenario, i, workload, resolved[route.model], data)
+            _check_reasoning(scenario, i, workload, resolved[route.model], data)
     return resolved
+
+
+def _check_reasoning(
+    scenario: Scenario,
+    index: int,
+    workload: Workload,
+    model: Model,
+    data: Mapping[str, Any] | None,
+) -> None:
+    """Reasoning asked of a model that does not reason, or an effort for a model without
+    effort levels in the book: one line naming the field and its line."""
+    field, what = None, None
+    effort = workload.reasoning_effort
+    if _ends(workload.reasoning_tokens)[1] > 0 and model.reasoning is False:
+        field, what = "reasoning_tokens", "produces no reasoning tokens"
+    elif effort not in (None, "none") and model.reasoning is False:
+        field, what = "reasoning_effort", "produces no reasoning tokens"
+    elif effort not in (None, "none") and model.reasoning_effort is None:
+        field = "reasoning_effort"
+        what = "has no effort levels in the price book; give reasoning_tokens"
+    if field is None:
+        return
+    line = _line_of_field(data, index, field) if data is not None else None
+    message = f"{model.id} {what}" + (f" (line {line})" if line else "")
+    raise CostlabError(message, scenario.source or None, scenario.workload_where(index), field)
 
 
 def _check_tier(

@@ -98,6 +98,18 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
                 continue
             first = np.datetime64(model.prices[0].effective_from, "D")
             keep &= ~_tiers_not_offered(rows, mask, model, problems)
+            if model.reasoning is False and "reasoning_tokens" in rows:
+                reasoned = mask & keep & (rows["reasoning_tokens"].to_numpy() > 0)
+                if reasoned.any():
+                    problems.append(
+                        _problem(
+                            rows,
+                            reasoned,
+                            "reasoning_tokens",
+                            f"{model.id} produces no reasoning tokens",
+                        )
+                    )
+                    keep &= ~reasoned
             early = mask & (rows["date"].to_numpy() < first)
             if early.any():
                 problems.append(

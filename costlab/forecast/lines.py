@@ -166,6 +166,9 @@ def request_tokens(
         )
         input_tokens = EXACT.add(input_tokens, EXACT.multiply(images, Decimal(per_image)))
     reasoning = base_number(workload.reasoning_tokens)
+    if workload.reasoning_effort is not None and model.reasoning_effort is not None:
+        # the book's assumption for the model at that effort (checked by check_models)
+        reasoning = Decimal(model.reasoning_effort.tokens(workload.reasoning_effort))
     cached = EXACT.multiply(input_tokens, base_number(workload.cached_input_share))
     written = EXACT.multiply(input_tokens, base_number(workload.cache_write_share))
     one_hour = workload.cache_write_ttl == "1h"

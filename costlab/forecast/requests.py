@@ -28,7 +28,7 @@ from costlab.usage import COST_COLUMNS, TOKEN_COLUMNS, Usage
 _PARTS = COST_COLUMNS[:-1]
 
 _REQUEST_FLAGS = frozenset(
-    {"context_window", "max_input", "max_output", "no_batch", "no_cached_price"}
+    {"context_window", "max_input", "max_output", "no_batch", "no_cached_price", "no_reasoning"}
 )
 
 
@@ -63,7 +63,11 @@ def _request_costs(
     # Distinct request shapes (model, batch, tokens) are priced once per price entry.
     shape_of: dict[tuple[Any, ...], int] = {}
     line_shape = np.empty(n_lines, dtype=np.int64)
-    columns = [lines[c].to_numpy(dtype=object) for c in TOKEN_COLUMNS]
+    counted = (*TOKEN_COLUMNS, "reasoning_tokens")
+    columns = [
+        lines[c].to_numpy(dtype=object) if c in lines else np.full(n_lines, ZERO, dtype=object)
+        for c in counted
+    ]
     batch = lines["batch"].to_numpy(dtype=bool) if n_lines else np.empty(0, dtype=bool)
     tiers = (
         lines["service_tier"].to_numpy(dtype=object)
@@ -86,9 +90,7 @@ def _request_costs(
     shape_flags: list[list[Flag]] = []
     for s, (m, is_batch, tier, *counts) in enumerate(shapes):
         model = models[m]
-        usage = Usage(
-            **dict(zip(TOKEN_COLUMNS, counts, strict=True)), batch=is_batch, service_tier=tier
-        )
+        usage = Usage(**dict(zip(counted, counts, strict=True)), batch=is_batch, service_tier=tier)
         by_entry: dict[int, Cost] = {}
         for month_index, entry in enumerate(entry_of_month[m]):
             if entry in by_entry:
@@ -98,7 +100,7 @@ def _request_costs(
             except CostlabError as exc:
                 # a tier the model's price of a later month no longer offers
                 raise CostlabError(
-                    f"{exc.what} on {months[month_index]}", *shape_where[s]
+                    f"{exc.what} on {months[month_index]}", shape_where[s][0], *exc.where
                 ) from None
             for name in _PARTS:
                 per_shape[name][s, entry] = tidy(cost.costs[name])
