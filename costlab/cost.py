@@ -45,7 +45,7 @@ class Flag:
 
     code: str
     """context_window | max_input | max_output | retired | deprecated | no_batch | no_cached_price
-    | no_reasoning"""
+    | no_reasoning | extended_context"""
     message: str
 
 
@@ -142,8 +142,12 @@ def _num(value: Tokens) -> int | str:
     return value if isinstance(value, int) else plain(value)
 
 
-def limit_flags(model: Model, input_tokens: Tokens, output_tokens: Tokens) -> list[Flag]:
-    """Per-request limits: the context window, the input cap and the max output."""
+def limit_flags(
+    model: Model, input_tokens: Tokens, output_tokens: Tokens, on: date | None = None
+) -> list[Flag]:
+    """Per-request limits: the context window, the input cap and the max output. A request
+    within the model's extended window (served on ``on``) is servable, with its requirement
+    (a beta header) as an ``extended_context`` note instead of a ``context_window`` flag."""
     flags: list[Flag] = []
     if model.max_input_tokens is not None and input_tokens > model.max_input_tokens:
         flags.append(
@@ -154,13 +158,34 @@ def limit_flags(model: Model, input_tokens: Tokens, output_tokens: Tokens) -> li
             )
         )
     if input_tokens + output_tokens > model.context_window:
-        flags.append(
-            Flag(
-                "context_window",
-                f"{model.id}: {input_tokens:,} input + {output_tokens:,} output tokens per "
-                f"request exceed the {model.context_window:,}-token context window",
+        extended = model.extended_context
+        if (
+            extended is not None
+            and extended.served_on(on)
+            and input_tokens + output_tokens <= extended.context_window
+        ):
+            flags.append(
+                Flag(
+                    "extended_context",
+                    f"{model.id}: {input_tokens:,} input + {output_tokens:,} output tokens per "
+                    f"request use the extended {extended.context_window:,}-token window: "
+                    f"{extended.requirement}",
+                )
             )
-        )
+        else:
+            retired = (
+                f" (its extended {extended.context_window:,}-token window was served until "
+                f"{extended.until})"
+                if extended is not None and not extended.served_on(on)
+                else ""
+            )
+            flags.append(
+                Flag(
+                    "context_window",
+                    f"{model.id}: {input_tokens:,} input + {output_tokens:,} output tokens per "
+                    f"request exceed the {model.context_window:,}-token context window{retired}",
+                )
+            )
     if output_tokens > model.max_output_tokens:
         flags.append(
             Flag(
@@ -261,7 +286,7 @@ def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
         for rate, tokens in billed_tokens(usage.count).items()
     }
     flags = [
-        *limit_flags(model, usage.input_tokens, usage.output_tokens),
+        *limit_flags(model, usage.input_tokens, usage.output_tokens, day),
         *lifecycle_flags(model, day),
         *price_flags(model, price, batch=usage.batch, cached=bool(usage.cached_input_tokens)),
         *reasoning_flags(model, usage.reasoning_tokens, usage.output_tokens),

@@ -288,10 +288,12 @@ def price_frame(
                 local = tier_codes[mask]
                 local[sub] = levels
                 tier_codes[mask] = local
-        flags.extend(
-            _limit_flags(model, per_request_input, per_request_output, np.flatnonzero(mask))
-        )
         last_day = days[mask].max().astype(object) if mask.any() else None
+        flags.extend(
+            _limit_flags(
+                model, per_request_input, per_request_output, np.flatnonzero(mask), last_day
+            )
+        )
         if last_day is not None:
             flags.extend(lifecycle_flags(model, last_day))
 
@@ -390,12 +392,31 @@ def _first_row(*masks: np.ndarray) -> int:
 
 
 def _limit_flags(
-    model: Model, per_request_input: np.ndarray, per_request_output: np.ndarray, rows: np.ndarray
+    model: Model,
+    per_request_input: np.ndarray,
+    per_request_output: np.ndarray,
+    rows: np.ndarray,
+    day: date | None = None,
 ) -> list[Flag]:
-    checks = [
+    total = per_request_input + per_request_output
+    over = total > model.context_window
+    extended = model.extended_context
+    checks = []
+    if extended is not None and extended.served_on(day):
+        within = over & (total <= extended.context_window)
+        over = over & ~within
+        checks.append(
+            (
+                "extended_context",
+                within,
+                f"use the extended {extended.context_window:,}-token window: "
+                f"{extended.requirement}",
+            )
+        )
+    checks += [
         (
             "context_window",
-            per_request_input + per_request_output > model.context_window,
+            over,
             f"exceed the {model.context_window:,}-token context window",
         ),
         (

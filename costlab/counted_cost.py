@@ -184,7 +184,9 @@ def price_count(
             max_output_cost, component_costs(_billed(0, bound), rates)["output_cost"]
         )
     flags = [
-        *limit_flags(model, max(inputs, default=0), min(output_tokens, model.max_output_tokens)),
+        *limit_flags(
+            model, max(inputs, default=0), min(output_tokens, model.max_output_tokens), day
+        ),
         *lifecycle_flags(model, day),
         *price_flags(model, price, batch=through_batch, cached=False),
     ]

@@ -29,6 +29,7 @@ from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
+from costlab.scenario_checks import _line_of_field, reasoning_problem, tier_problem
 from costlab.typed import build, spec
 from costlab.usage import service_tier_name
 from costlab.yamlio import load_yaml, read_text
@@ -441,78 +442,20 @@ def check_models(
                 raise CostlabError(
                     what, scenario.source or None, scenario.workload_where(i), route.field
                 ) from None
-            _check_tier(scenario, i, workload, resolved[route.model], data)
-            _check_reasoning(scenario, i, workload, resolved[route.model], data)
+            model = resolved[route.model]
+            problem = tier_problem(workload, model, scenario.first_month) or reasoning_problem(
+                workload, model
+            )
+            if problem is not None:
+                field, what = problem
+                line = _line_of_field(data, i, field) if data is not None else None
+                raise CostlabError(
+                    what + (f" (line {line})" if line else ""),
+                    scenario.source or None,
+                    scenario.workload_where(i),
+                    field,
+                )
     return resolved
-
-
-def _check_reasoning(
-    scenario: Scenario,
-    index: int,
-    workload: Workload,
-    model: Model,
-    data: Mapping[str, Any] | None,
-) -> None:
-    """Reasoning asked of a model that does not reason, or an effort for a model without
-    effort levels in the book: one line naming the field and its line."""
-    field, what = None, None
-    effort = workload.reasoning_effort
-    if _ends(workload.reasoning_tokens)[1] > 0 and model.reasoning is False:
-        field, what = "reasoning_tokens", "produces no reasoning tokens"
-    elif effort not in (None, "none") and model.reasoning is False:
-        field, what = "reasoning_effort", "produces no reasoning tokens"
-    elif effort not in (None, "none") and model.reasoning_effort is None:
-        field = "reasoning_effort"
-        what = "has no effort levels in the price book; give reasoning_tokens"
-    if field is None:
-        return
-    line = _line_of_field(data, index, field) if data is not None else None
-    message = f"{model.id} {what}" + (f" (line {line})" if line else "")
-    raise CostlabError(message, scenario.source or None, scenario.workload_where(index), field)
-
-
-def _check_tier(
-    scenario: Scenario,
-    index: int,
-    workload: Workload,
-    model: Model,
-    data: Mapping[str, Any] | None,
-) -> None:
-    """A service tier the model does not offer in the first month is an error naming the
-    field and its line, never a standard-rate forecast."""
-    from costlab.prices import service_tier_price
-
-    if workload.service_tier == "standard":
-        return
-    try:
-        price = model.price_on(scenario.first_month)
-    except CostlabError:
-        return  # reported by the forecast with its own message
-    try:
-        service_tier_price(price, workload.service_tier)
-    except CostlabError as exc:
-        line = _line_of_field(data, index, "service_tier") if data is not None else None
-        what = f"{model.id}: {exc.what}" + (f" (line {line})" if line else "")
-        raise CostlabError(
-            what, scenario.source or None, scenario.workload_where(index), "service_tier"
-        ) from None
-
-
-def _line_of_field(data: Mapping[str, Any], index: int, field: str) -> int | None:
-    node: Any = data.get("workloads")
-    node = node[index] if isinstance(node, list) and index < len(node) else None
-    line = getattr(node, "line", None)
-    for part in field.split("."):
-        key, _, rest = part.partition("[")
-        if not isinstance(node, Mapping) or key not in node:
-            return line
-        line = node.line_of(key) if hasattr(node, "line_of") else line
-        node = node[key]
-        if rest:
-            i = int(rest.rstrip("]"))
-            node = node[i] if isinstance(node, list) and i < len(node) else None
-            line = getattr(node, "line", line)
-    return line
 
 
 def sweep(scenario: Scenario, workload: str, **axes: Sequence[Any]) -> Scenario:

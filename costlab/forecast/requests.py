@@ -28,7 +28,15 @@ from costlab.usage import COST_COLUMNS, TOKEN_COLUMNS, Usage
 _PARTS = COST_COLUMNS[:-1]
 
 _REQUEST_FLAGS = frozenset(
-    {"context_window", "max_input", "max_output", "no_batch", "no_cached_price", "no_reasoning"}
+    {
+        "context_window",
+        "max_input",
+        "max_output",
+        "no_batch",
+        "no_cached_price",
+        "no_reasoning",
+        "extended_context",
+    }
 )
 
 

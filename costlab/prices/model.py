@@ -254,6 +254,25 @@ class Benchmark:
     source: str = spec("where the score was published", pattern=r"\S.*")
 
 
+@dataclass(frozen=True)
+class ExtendedContext:
+    """A larger context window served on request (a beta header, a usage tier): a request
+    beyond ``context_window`` but within this one is servable, with ``requirement`` shown as a
+    note; its input above a long-context tier's threshold bills at that tier."""
+
+    context_window: int = spec("tokens of input plus output one request may hold with it", gt=0)
+    requirement: str = spec(
+        "what a request needs to use it, e.g. a beta header and a usage tier", pattern=r"\S.*"
+    )
+    source: str = spec("where the window and its requirement come from", pattern=r"\S.*")
+    until: date | None = spec(
+        "first day the provider no longer serves it (omit while it is served)", default=None
+    )
+
+    def served_on(self, day: date | None) -> bool:
+        return self.until is None or day is None or day < self.until
+
+
 Effort = Literal["none", "low", "medium", "high"]
 
 
@@ -318,6 +337,9 @@ class Model:
     fine_tuning: FineTuning | None = spec("fine-tuning prices, where offered", default=None)
     images: ImageRule | None = spec("how image inputs become tokens", default=None)
     benchmarks: tuple[Benchmark, ...] = spec("published benchmark scores", default=())
+    extended_context: ExtendedContext | None = spec(
+        "a larger context window served on request (Claude Sonnet 4/4.5's 1M beta)", default=None
+    )
     reasoning: bool | None = spec(
         "whether the model produces hidden reasoning (thinking) tokens, billed as output; "
         "null when unknown (reasoning tokens are then neither refused nor expected)",

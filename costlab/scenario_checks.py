@@ -1,0 +1,70 @@
+"""What a workload asks of a model that the price book says it cannot give: a service tier it
+does not offer, reasoning from a model that does not reason, an effort without effort levels.
+
+Each check returns ``(field, what)`` or None; :func:`costlab.scenario.check_models` turns a
+problem into one line naming the file, workload, field and YAML line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from costlab.errors import CostlabError
+from costlab.prices import Model, service_tier_price
+
+#: A scenario workload (:class:`costlab.scenario.Workload`; not imported: it imports this).
+Workload = Any
+
+
+def tier_problem(workload: Workload, model: Model, first_month: date) -> tuple[str, str] | None:
+    """A service tier the model's price in the first month does not offer."""
+    if workload.service_tier == "standard":
+        return None
+    try:
+        price = model.price_on(first_month)
+    except CostlabError:
+        return None  # reported by the forecast with its own message
+    try:
+        service_tier_price(price, workload.service_tier)
+    except CostlabError as exc:
+        return "service_tier", f"{model.id}: {exc.what}"
+    return None
+
+
+def reasoning_problem(workload: Workload, model: Model) -> tuple[str, str] | None:
+    """Reasoning asked of a model that does not reason, or an effort for a model without
+    effort levels in the book."""
+    reasoning = workload.reasoning_tokens
+    most = reasoning.high if hasattr(reasoning, "high") else reasoning
+    effort = workload.reasoning_effort
+    if most > 0 and model.reasoning is False:
+        return "reasoning_tokens", f"{model.id} produces no reasoning tokens"
+    if effort in (None, "none"):
+        return None
+    if model.reasoning is False:
+        return "reasoning_effort", f"{model.id} produces no reasoning tokens"
+    if model.reasoning_effort is None:
+        return (
+            "reasoning_effort",
+            f"{model.id} has no effort levels in the price book; give reasoning_tokens",
+        )
+    return None
+
+
+def _line_of_field(data: Mapping[str, Any], index: int, field: str) -> int | None:
+    node: Any = data.get("workloads")
+    node = node[index] if isinstance(node, list) and index < len(node) else None
+    line = getattr(node, "line", None)
+    for part in field.split("."):
+        key, _, rest = part.partition("[")
+        if not isinstance(node, Mapping) or key not in node:
+            return line
+        line = node.line_of(key) if hasattr(node, "line_of") else line
+        node = node[key]
+        if rest:
+            i = int(rest.rstrip("]"))
+            node = node[i] if isinstance(node, list) and i < len(node) else None
+            line = getattr(node, "line", line)
+    return line
