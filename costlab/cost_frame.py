@@ -4,7 +4,9 @@ Each row is usage of one model on one day: ``model`` (any id or alias), optional
 token columns holding the row's *totals* (``input_tokens``, ``cached_input_tokens``,
 ``cache_write_tokens``, ``cache_write_1h_tokens``, ``output_tokens``), optional ``requests``
 (default 1 per row), optional ``batch`` and optional ``service_tier`` (standard, flex,
-priority, ...; priced from the tier's prices, an error where the model does not offer it).
+priority, ...; priced from the tier's prices, an error where the model does not offer it)
+and optional ``long_context`` (the provider's report of whether the row billed at the
+long-context tier: true, false or empty; such rows are not sized per request).
 Long-context tiers apply to the row's average
 request (``input_tokens / requests``), so a row of one request is tiered exactly.
 
@@ -47,7 +49,7 @@ from costlab.usage import (
 _INT_MAX = np.iinfo(np.int64).max
 
 #: Columns a usage frame may have besides the token counts and the ``by`` columns.
-_KNOWN_COLUMNS = ("model", "date", "requests", "batch", "service_tier")
+_KNOWN_COLUMNS = ("model", "date", "requests", "batch", "service_tier", "long_context")
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,18 @@ def _service_tier_column(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     return remap[codes], names
 
 
+def _reported_tier_column(frame: pd.DataFrame) -> np.ndarray:
+    """-1 where the row is sized per request, 0 / 1 where its provider reports the base or
+    the long-context tier."""
+    if "long_context" not in frame:
+        return np.full(len(frame), -1, dtype=np.int64)
+    text = frame["long_context"].astype("string").fillna("").str.strip().str.lower()
+    out = np.full(len(frame), -1, dtype=np.int64)
+    out[text.isin(list(TRUE_WORDS)).to_numpy()] = 1
+    out[(text.isin(list(FALSE_WORDS)) & (text != "")).to_numpy()] = 0
+    return out
+
+
 def _day_column(frame: pd.DataFrame, on: date | None) -> np.ndarray:
     if "date" not in frame:
         return np.full(len(frame), np.datetime64(on or date.today(), "D"))
@@ -239,6 +253,7 @@ def price_frame(
         )
     batch = _batch_column(frame)
     service_codes, service_names = _service_tier_column(frame)
+    reported_tier = _reported_tier_column(frame)
     days = _day_column(frame, on)
 
     names = frame["model"].astype("string")
@@ -280,18 +295,26 @@ def price_frame(
         entry_codes[mask] = idx
         per_request_input = tokens["input_tokens"][mask] / safe_requests[mask]
         per_request_output = tokens["output_tokens"][mask] / safe_requests[mask]
+        reported = reported_tier[mask]
         for e, entry in enumerate(model.prices):
             if entry.tiers:
                 sub = idx == e
                 thresholds = np.array([t.above_input_tokens for t in entry.tiers], dtype=np.float64)
                 levels = np.searchsorted(thresholds, per_request_input[sub], side="left")
+                # a row whose provider reports the tier takes it (the first long-context tier)
+                told = reported[sub]
+                levels = np.where(told < 0, levels, np.minimum(told, 1))
                 local = tier_codes[mask]
                 local[sub] = levels
                 tier_codes[mask] = local
         last_day = days[mask].max().astype(object) if mask.any() else None
         flags.extend(
             _limit_flags(
-                model, per_request_input, per_request_output, np.flatnonzero(mask), last_day
+                model,
+                per_request_input[reported < 0],
+                per_request_output[reported < 0],
+                np.flatnonzero(mask)[reported < 0],
+                last_day,
             )
         )
         if last_day is not None:

@@ -131,6 +131,7 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
             **{c: good[c].to_numpy(dtype=np.int64) for c in COUNT_COLUMNS},
             "batch": good["batch"].to_numpy(dtype=bool),
             "service_tier": _tier_column(good),
+            **({"long_context": good["long_context"].to_numpy()} if "long_context" in good else {}),
         },
         copy=False,
     )

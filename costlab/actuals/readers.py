@@ -22,6 +22,14 @@ Formats, recognised by their columns (CSV) or objects (JSON):
   (``organization.costs.result`` with ``amount.value``): billed dollars, taken as they are
   (nothing to price).
 
+* **Anthropic usage report (JSON)** — pages from ``GET /v1/organizations/usage_report/messages``
+  ([ANT-USAGE-API]): buckets (``starting_at``) of results with ``uncached_input_tokens``,
+  ``cache_read_input_tokens``, ``cache_creation.ephemeral_5m_input_tokens`` and
+  ``ephemeral_1h_input_tokens`` (each TTL at its own write price), ``output_tokens``, ``model``,
+  ``service_tier`` (``batch`` is the Batch API) and ``context_window`` (``200k-1M`` bills at the
+  long-context tier). The report gives no request counts, so its rows take the tier it names
+  and no per-request limit is checked. Group it by model (and service_tier, context_window).
+
 Field names: OpenAI API reference, "Completions usage object" and "Costs object"
 ([OAI-USAGE-API] in docs/sources.md), and a real dashboard export of both files reproduced
 in [GUARDIAN].
@@ -55,7 +63,12 @@ from costlab.usage import INFO_COLUMNS, INPUT_PARTS, TOKEN_COLUMNS
 from costlab.yamlio import decode_text
 
 Format = Literal[
-    "generic-csv", "openai-usage-csv", "openai-usage-json", "openai-costs-csv", "openai-costs-json"
+    "generic-csv",
+    "openai-usage-csv",
+    "openai-usage-json",
+    "openai-costs-csv",
+    "openai-costs-json",
+    "anthropic-usage-json",
 ]
 
 
@@ -217,6 +230,7 @@ def _parse_json(text: str, source: str) -> UsageFile:
     usage: list[dict[str, Any]] = []
     billed: list[dict[str, Any]] = []
     skipped: dict[str, int] = {}
+    anthropic: list[dict[str, Any]] = []
     for p, page in enumerate(pages):
         where = f"[{p}]." if isinstance(data, list) else ""
         if not isinstance(page, dict) or not isinstance(page.get("data"), list):
@@ -236,7 +250,9 @@ def _parse_json(text: str, source: str) -> UsageFile:
                 loc = f"{at}.results[{r}]"
                 kind = result.get("object") if isinstance(result, dict) else None
                 record = {"_loc": loc, "start_time": bucket.get("start_time")}
-                if kind == "organization.usage.completions.result":
+                if kind is None and isinstance(result, dict) and "uncached_input_tokens" in result:
+                    anthropic.append(_anthropic_row(result, bucket, loc))
+                elif kind == "organization.usage.completions.result":
                     usage.append({**result, **record})
                 elif kind == "organization.costs.result":
                     amount = result.get("amount") or {}
@@ -258,7 +274,12 @@ def _parse_json(text: str, source: str) -> UsageFile:
         f"skipped {n:,} result(s) of type {kind} (not priced by costlab)"
         for kind, n in skipped.items()
     )
-    if billed and not usage:
+    if anthropic and not usage and not billed:
+        frame = pd.DataFrame(anthropic)
+        parsed = _usage_rows(
+            _as_text(frame), frame["_loc"].to_numpy(), source, "anthropic-usage-json", openai=False
+        )
+    elif billed and not usage:
         frame = pd.DataFrame(billed)
         parsed = _billed_rows(
             _as_text(frame), frame["_loc"].to_numpy(), source, "openai-costs-json"
@@ -276,6 +297,43 @@ def _parse_json(text: str, source: str) -> UsageFile:
         parsed.problems,
         parsed.notes + notes,
     )
+
+
+def _anthropic_row(result: dict[str, Any], bucket: dict[str, Any], loc: str) -> dict[str, Any]:
+    """One Anthropic usage-report result as a generic usage row: ``input_tokens`` is every
+    prompt token (uncached + cache reads + both cache-write TTLs) [ANT-USAGE-API]."""
+
+    def count(value: Any) -> Any:
+        return 0 if value is None else value
+
+    created = result.get("cache_creation") or {}
+    if not isinstance(created, dict):
+        created = {}
+    parts = {
+        "uncached": count(result.get("uncached_input_tokens")),
+        "read": count(result.get("cache_read_input_tokens")),
+        "5m": count(created.get("ephemeral_5m_input_tokens")),
+        "1h": count(created.get("ephemeral_1h_input_tokens")),
+    }
+    try:
+        total: Any = sum(int(v) for v in parts.values())
+    except (TypeError, ValueError):
+        total = parts["uncached"]  # the bad count is named by the row checks
+    tier = str(result.get("service_tier") or "standard")
+    window = result.get("context_window")
+    return {
+        "_loc": loc,
+        "date": bucket.get("starting_at"),
+        "model": result.get("model"),
+        "input_tokens": total,
+        "cached_input_tokens": parts["read"],
+        "cache_write_tokens": parts["5m"],
+        "cache_write_1h_tokens": parts["1h"],
+        "output_tokens": count(result.get("output_tokens")),
+        "batch": "true" if tier == "batch" else "false",
+        "service_tier": "standard" if tier == "batch" else tier,
+        "long_context": "" if window is None else str(window != "0-200k").lower(),
+    }
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -373,12 +431,21 @@ def _usage_rows(
             **{c: columns[c][good] for c in COUNT_COLUMNS},
             "batch": batch[good],
             "service_tier": service_tier[good],
+            **({"long_context": _long_context(frame)[good]} if "long_context" in frame else {}),
             "location": locations[good],
         },
         copy=False,
     )
     problems = sorted(checker.problems, key=_first_location)
     return UsageFile(source, fmt, usage, _empty_billed(), tuple(problems), tuple(notes))
+
+
+def _long_context(frame: pd.DataFrame) -> np.ndarray:
+    """The provider's own word on whether a row billed at the long-context tier (None: not
+    given, decided by the row's size)."""
+    return np.array(
+        [None if v == "" else v == "true" for v in frame["long_context"].astype(str)], dtype=object
+    )
 
 
 def _empty_billed() -> pd.DataFrame:
