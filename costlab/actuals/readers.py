@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from costlab import limits
+from costlab.actuals.anthropic import anthropic_row
 from costlab.actuals.checks import _MORE_LINES as MORE_LINES
 from costlab.actuals.checks import Problem, _batch, _Checker, _dates, _labels, _service_tiers
 from costlab.errors import CostlabError
@@ -251,7 +252,7 @@ def _parse_json(text: str, source: str) -> UsageFile:
                 kind = result.get("object") if isinstance(result, dict) else None
                 record = {"_loc": loc, "start_time": bucket.get("start_time")}
                 if kind is None and isinstance(result, dict) and "uncached_input_tokens" in result:
-                    anthropic.append(_anthropic_row(result, bucket, loc))
+                    anthropic.append(anthropic_row(result, bucket, loc))
                 elif kind == "organization.usage.completions.result":
                     usage.append({**result, **record})
                 elif kind == "organization.costs.result":
@@ -297,43 +298,6 @@ def _parse_json(text: str, source: str) -> UsageFile:
         parsed.problems,
         parsed.notes + notes,
     )
-
-
-def _anthropic_row(result: dict[str, Any], bucket: dict[str, Any], loc: str) -> dict[str, Any]:
-    """One Anthropic usage-report result as a generic usage row: ``input_tokens`` is every
-    prompt token (uncached + cache reads + both cache-write TTLs) [ANT-USAGE-API]."""
-
-    def count(value: Any) -> Any:
-        return 0 if value is None else value
-
-    created = result.get("cache_creation") or {}
-    if not isinstance(created, dict):
-        created = {}
-    parts = {
-        "uncached": count(result.get("uncached_input_tokens")),
-        "read": count(result.get("cache_read_input_tokens")),
-        "5m": count(created.get("ephemeral_5m_input_tokens")),
-        "1h": count(created.get("ephemeral_1h_input_tokens")),
-    }
-    try:
-        total: Any = sum(int(v) for v in parts.values())
-    except (TypeError, ValueError):
-        total = parts["uncached"]  # the bad count is named by the row checks
-    tier = str(result.get("service_tier") or "standard")
-    window = result.get("context_window")
-    return {
-        "_loc": loc,
-        "date": bucket.get("starting_at"),
-        "model": result.get("model"),
-        "input_tokens": total,
-        "cached_input_tokens": parts["read"],
-        "cache_write_tokens": parts["5m"],
-        "cache_write_1h_tokens": parts["1h"],
-        "output_tokens": count(result.get("output_tokens")),
-        "batch": "true" if tier == "batch" else "false",
-        "service_tier": "standard" if tier == "batch" else tier,
-        "long_context": "" if window is None else str(window != "0-200k").lower(),
-    }
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:

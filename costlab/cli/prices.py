@@ -184,6 +184,34 @@ def _usd(value: object) -> str:
     return "-" if value is None else f"${value}"
 
 
+def _reasoning_lines(model: Any) -> list[str]:
+    """Whether the model reasons, its effort assumption, and an extended context window."""
+    from costlab.money import format_tokens
+
+    lines = []
+    effort = model.reasoning_effort
+    if model.reasoning is False:
+        lines.append("  reasoning          no (reasoning tokens are refused)")
+    elif effort is not None:
+        levels = " / ".join(
+            f"{name} {format_tokens(effort.tokens(name))}" for name in ("low", "medium", "high")
+        )
+        lines.append(
+            f"  reasoning          yes; tokens per request at effort {levels} "
+            f"(default {effort.default}; {effort.source})"
+        )
+    elif model.reasoning:
+        lines.append("  reasoning          yes")
+    extended = model.extended_context
+    if extended is not None:
+        until = f", until {extended.until}" if extended.until else ""
+        lines.append(
+            f"  extended context   {format_tokens(extended.context_window)} tokens with "
+            f"{extended.requirement}{until}"
+        )
+    return lines
+
+
 def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
     from costlab.money import format_tokens, plain
     from costlab.prices import Model, rates_for
@@ -213,6 +241,7 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
         f"  tokenizer          {model.tokenizer or 'none public (counts are estimates)'}",
         f"  status on {day}  {model.status_on(day)}",
     ]
+    lines += _reasoning_lines(model)
     life = model.lifecycle
     if life is not None:
         parts = [
@@ -242,6 +271,15 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
         lines.append(
             f"    above {format_tokens(t.above_input_tokens)} input tokens per request: ${t.input} input, ${t.output} output"
         )
+    for offered in p.service_tiers:
+        r = rates_for(p, tier=offered.name)
+        lines.append(
+            f"    {offered.name:<16} ${plain(r.input)} input, ${plain(r.cached_input)} cached, "
+            f"${plain(r.output)} output"
+        )
+    if p.data_residency_uplift is not None:
+        uplift = (p.data_residency_uplift * 100).normalize()
+        lines.append(f"    data residency   +{uplift:f}% on every component")
     if model.fine_tuning:
         ft = model.fine_tuning
         training = (
