@@ -2,16 +2,19 @@
 
 import streamlit as st
 
+from costlab.app import state
 from costlab.app.pages import actuals, compare, forecast, planner, price_book, prompt_cost
+from costlab.app.shared import keep_inputs
 
 st.set_page_config(page_title="costlab", page_icon=":material/payments:", layout="wide")
 
 pages = [
+    # The start page, served at the app's root URL (so the sidebar marks it there).
     st.Page(
         prompt_cost.render,
         title="Prompt cost",
         icon=":material/calculate:",
-        url_path="prompt-cost",
+        url_path="start",
         default=True,
     ),
     st.Page(
@@ -33,5 +36,10 @@ pages = [
     st.Page(
         price_book.render, title="Price book", icon=":material/menu_book:", url_path="price-book"
     ),
+    # "/prompt-cost" (the page's name in links and docs) opens the same page.
+    st.Page(prompt_cost.render, title="Prompt cost", url_path="prompt-cost", visibility="hidden"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+keep_inputs()  # pasted text, model picks and filters survive a visit to another page
+state.sync_url()  # the scenario stays in the URL after Streamlit drops it on a page switch
+page.run()

@@ -145,6 +145,11 @@ class Workload:
         "replace input_tokens (path relative to the scenario file)",
         default=None,
     )
+    on_retire: Literal["keep", "successor", "stop"] = spec(
+        "when a model shuts down inside the horizon: keep pricing it (flagged, the default), "
+        "move the traffic to the successor the price book names, or stop the traffic",
+        default="keep",
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "service_tier", service_tier_name(self.service_tier))

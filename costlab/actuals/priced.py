@@ -37,6 +37,8 @@ class Actuals:
     priced: FrameCost | None = None
     flags: tuple[str, ...] = field(default=())
     rows_used: int = 0
+    price_book: str = ""
+    """the fingerprint of the price book that priced it"""
     """rows priced (usage) or summed (costs); the others are problems or empty buckets"""
 
     @property
@@ -58,6 +60,7 @@ class Actuals:
             "source": self.file.source,
             "format": self.file.format,
             "rows_used": self.rows_used,
+            "price_book": self.price_book,
             "total_cost": format(self.total_cost, "f"),
             "months": records(self.months),
             "by_model": records(self.by_model),
@@ -140,7 +143,13 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
         usage.source, usage.format, usage.usage, usage.billed, tuple(problems), usage.notes
     )
     if frame.empty:
-        return Actuals(file, _empty_months(), _empty_months(["model", "batch"]), rows_used=0)
+        return Actuals(
+            file,
+            _empty_months(),
+            _empty_months(["model", "batch"]),
+            rows_used=0,
+            price_book=book.fingerprint,
+        )
     priced = price_frame(frame, book=book, by=["month"])
     # The tier is a column of the by-model table when the file uses a tier besides standard.
     tiered = bool((frame["service_tier"] != "standard").any())
@@ -151,7 +160,13 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
         table["actual_cost"] = table["total_cost"]
     flags = tuple(f.message for f in priced.flags)
     return Actuals(
-        file, _tidy_frame(by_month), _tidy_frame(by_model), priced, flags, rows_used=len(frame)
+        file,
+        _tidy_frame(by_month),
+        _tidy_frame(by_model),
+        priced,
+        flags,
+        rows_used=len(frame),
+        price_book=book.fingerprint,
     )
 
 

@@ -169,6 +169,8 @@ class Forecast:
     budget: BudgetStatus
     flags: tuple[ForecastFlag, ...]
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    price_book: str = ""
+    """the fingerprint of the price book that priced it (its layers and their versions)"""
     source: LineSource | None = field(default=None, repr=False, compare=False)
     """the priced lines, from which ``lines`` and ``horizon_lines`` are built when asked"""
 
@@ -248,6 +250,7 @@ class Forecast:
                 "first_month_over": [b.first_month_over],
                 "months_over": [len(b.months_over)],
                 "total_runs_out": [b.total_runs_out],
+                "price_book": [self.price_book],
             }
         )
         tables = {
@@ -268,6 +271,7 @@ class Forecast:
         return {
             "scenario": s.name,
             "source": s.source or None,
+            "price_book": self.price_book,
             "start": s.start,
             "months_count": s.months,
             "total_cost": plain(self.total_cost),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,9 +12,19 @@ import streamlit as st
 
 from costlab.actuals import Actuals, parse_usage, price_usage_file, variance
 from costlab.app import state
-from costlab.app.shared import add_band, color_map, current_book, header, money, show_flags
+from costlab.app.shared import (
+    add_band,
+    color_map,
+    current_book,
+    dollar_axis,
+    header,
+    money,
+    show_flags,
+    signed_colors,
+)
 from costlab.errors import CostlabError
 from costlab.export import csv_text
+from costlab.formats import count, percent
 from costlab.prices import PriceBook
 from costlab.tables import as_floats
 from costlab.yamlio import decode_text
@@ -47,9 +59,10 @@ def _by_model_chart(actuals: Actuals) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis_title="USD",
         title="Actual cost by month and model",
-        xaxis={"type": "category"},
+        xaxis={"type": "category", "automargin": True},
         legend={"orientation": "h", "y": -0.2},
     )
+    dollar_axis(fig, [float(v) for v in table.groupby("month")["actual_cost"].sum()])
     return fig
 
 
@@ -78,27 +91,32 @@ def _variance_chart(table: pd.DataFrame) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis_title="USD",
         title="Actual vs forecast",
-        xaxis={"type": "category"},
+        xaxis={"type": "category", "automargin": True},
         legend={"orientation": "h", "y": -0.2},
     )
+    dollar_axis(fig, [*v["actual_cost"].fillna(0), *v["forecast_cost"].fillna(0)])
     return fig
 
 
-def _variance_table(table: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
+def _variance_table(table: pd.DataFrame) -> Any:
+    """Month, then variance (what a phone must see first); overspend red, a saving green."""
+    out = pd.DataFrame(
         {
             "month": table["month"],
-            "forecast": [money(v) for v in table["forecast_cost"]],
-            "actual": [money(v) for v in table["actual_cost"]],
-            "variance $": [money(v) if v is not None else "—" for v in table["variance_usd"]],
+            "variance $": [money(v) for v in table["variance_usd"]],
             "variance %": [
-                f"{float(v):+.1f}%" if v is not None else "—" for v in table["variance_pct"]
+                percent(None if v is None else Decimal(v) / 100, signed=True)
+                for v in table["variance_pct"]
             ],
+            "actual": [money(v) for v in table["actual_cost"]],
+            "forecast": [money(v) for v in table["forecast_cost"]],
             "within band": [
                 "yes" if v else ("no" if v is not None else "—") for v in table["within_band"]
             ],
         }
     )
+    raw = list(table["variance_usd"])
+    return signed_colors(out, {"variance $": raw, "variance %": raw}, good_when="negative")
 
 
 def _choose_file() -> tuple[str, str] | None:
@@ -137,15 +155,22 @@ def render() -> None:
     except CostlabError as exc:
         st.error(str(exc), icon=":material/error:")
         return
-    for message in actuals.problem_messages():
-        st.error(message, icon=":material/error:")
+    problems = list(dict.fromkeys(actuals.problem_messages()))
+    if len(problems) == 1:
+        st.error(problems[0], icon=":material/error:")
+    elif problems:
+        st.error(
+            f"**{len(problems)} problems in {name}; the other rows are priced**\n\n"
+            + "\n".join(f"- {p}" for p in problems),
+            icon=":material/error:",
+        )
     for note in actuals.file.notes:
         st.info(note)
     show_flags(list(actuals.flags))
     c1, c2, c3 = st.columns(3)
     c1.metric("Actual cost", money(actuals.total_cost))
-    c2.metric("Rows used", f"{actuals.rows_used:,}")
-    c3.metric("Months", f"{len(actuals.months)}")
+    c2.metric("Rows used", count(actuals.rows_used))
+    c3.metric("Months", count(len(actuals.months)))
     if len(actuals.by_model):
         st.plotly_chart(_by_model_chart(actuals), width="stretch", key="actuals-by-model")
     try:
