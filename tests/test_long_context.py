@@ -85,3 +85,16 @@ def test_a_forecast_on_the_extended_window_is_not_refused(tmp_path) -> None:  # 
     codes = {f.code for f in fc.flags}
     assert "extended_context" in codes and "context_window" not in codes
     assert fc.total_cost == Decimal("30.225")  # 10 x 3.0225
+
+
+def test_gemini_25_pro_priority_over_200k() -> None:
+    # Priority above 200K [AUTH]: 4.50 input, 27.00 output, the whole request:
+    # 200,001 x 4.50 / 1M + 1,000 x 27 / 1M = 0.9000045 + 0.027
+    cost = costlab.estimate(
+        "gemini-2.5-pro",
+        input_tokens=200_001,
+        output_tokens=1000,
+        service_tier="priority",
+        on=DAY,
+    )
+    assert cost.total_cost == Decimal("0.9270045")

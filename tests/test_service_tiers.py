@@ -191,3 +191,35 @@ def test_a_scenario_tier_the_model_does_not_offer(tmp_path) -> None:  # type: ig
         raised.value
     )
     assert "(line 11)" in str(raised.value)
+
+
+def test_sampled_ranges_use_the_tier_and_the_effort() -> None:
+    # Without ranges every sample is the exact forecast: the flex month of gpt-5 above
+    # (1,490.625), and gpt-5-mini at high effort (33.25, tests/test_reasoning.py).
+    from costlab.forecast.simulate import simulate
+    from costlab.scenario import Scenario, Workload
+
+    def one(model: str, **fields: object) -> float:
+        workload = Workload(
+            name="w",
+            model=model,
+            requests_per_month=Decimal(fields.pop("requests")),  # type: ignore[arg-type]
+            input_tokens=Decimal(fields.pop("input")),  # type: ignore[arg-type]
+            **fields,  # type: ignore[arg-type]
+        )
+        scenario = Scenario(name="s", start="2027-01", months=1, workloads=(workload,))
+        return simulate(scenario, samples=10, seed=1).total_quantiles()[1]
+
+    flex = one(
+        "gpt-5",
+        requests=300_000,
+        input=2000,
+        cached_input_share=Decimal("0.25"),
+        output_tokens=Decimal(800),
+        service_tier="flex",
+    )
+    assert flex == pytest.approx(1490.625)
+    high = one(
+        "gpt-5-mini", requests=1000, input=1000, output_tokens=Decimal(500), reasoning_effort="high"
+    )
+    assert high == pytest.approx(33.25)
