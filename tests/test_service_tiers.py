@@ -223,3 +223,19 @@ def test_sampled_ranges_use_the_tier_and_the_effort() -> None:
         "gpt-5-mini", requests=1000, input=1000, output_tokens=Decimal(500), reasoning_effort="high"
     )
     assert high == pytest.approx(33.25)
+
+
+def test_prices_model_json_lists_tiers_reasoning_and_the_extended_window(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from costlab.cli import main
+
+    assert main(["prices", "--model", "gpt-5", "--json", "--date", "2026-11-26"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    data = data[0] if isinstance(data, list) else data
+    assert data["price"]["service_tiers"]["flex"]["output"] == "5.00"
+    assert data["price"]["service_tiers"]["priority"]["input"] == "2.50"
+    assert data["reasoning"] is True and data["reasoning_effort"]["default"] == "medium"
+    assert data["extended_context"] is None

@@ -387,8 +387,28 @@ def model_json(model: object, day: date, book: Any = None) -> dict[str, object]:
                 }
                 for t in price.tiers
             ],
+            "service_tiers": {
+                t.name: {k: text(v) for k, v in rates_for(price, tier=t.name).items()}
+                for t in price.service_tiers
+            },
+            "data_residency_uplift": text(price.data_residency_uplift),
             "effective_from": price.effective_from.isoformat(),
             "source": price.source,
+        },
+        "reasoning": model.reasoning,
+        "reasoning_effort": None
+        if model.reasoning_effort is None
+        else {
+            **{n: model.reasoning_effort.tokens(n) for n in ("low", "medium", "high")},
+            "default": model.reasoning_effort.default,
+            "source": model.reasoning_effort.source,
+        },
+        "extended_context": None
+        if model.extended_context is None
+        else {
+            "context_window": model.extended_context.context_window,
+            "requirement": model.extended_context.requirement,
+            "until": _day(model.extended_context.until),
         },
         "fine_tuning": None
         if model.fine_tuning is None
