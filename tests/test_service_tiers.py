@@ -239,3 +239,36 @@ def test_prices_model_json_lists_tiers_reasoning_and_the_extended_window(
     assert data["price"]["service_tiers"]["priority"]["input"] == "2.50"
     assert data["reasoning"] is True and data["reasoning_effort"]["default"] == "medium"
     assert data["extended_context"] is None
+
+
+def test_openai_usage_api_results_with_a_service_tier(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from costlab.actuals import load_actuals
+
+    def result(tier: str) -> dict[str, object]:
+        return {
+            "object": "organization.usage.completions.result",
+            "input_tokens": 1_000_000,
+            "input_cached_tokens": 0,
+            "output_tokens": 1_000_000,
+            "num_model_requests": 100,
+            "model": "gpt-4.1-mini",
+            "batch": False,
+            "service_tier": tier,
+        }
+
+    page = {
+        "object": "page",
+        "data": [
+            {
+                "object": "bucket",
+                "start_time": 1793836800,  # 2026-11-05
+                "results": [result("default"), result("priority")],
+            }
+        ],
+    }
+    path = tmp_path / "usage.json"
+    path.write_text(json.dumps(page))
+    # standard 1M x 0.40 + 1M x 1.60 = 2.00; priority 1M x 0.70 + 1M x 2.80 = 3.50
+    assert load_actuals(path).total_cost == Decimal("5.50")
