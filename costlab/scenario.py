@@ -99,8 +99,7 @@ class Workload:
         ge=0,
     )
     reasoning_effort: Literal["none", "low", "medium", "high"] | None = spec(
-        "reasoning effort instead of reasoning_tokens: the tokens per request the price book "
-        "assumes for the model at that effort (`costlab prices --model M` shows them)",
+        "instead of reasoning_tokens: the book's reasoning tokens per request at this effort",
         default=None,
     )
     cached_input_share: Decimal | Range = spec(
@@ -120,11 +119,11 @@ class Workload:
         "lifetime of the cache writes: 5m (5 minutes) or 1h (1 hour)", default="5m"
     )
     service_tier: str = spec(
-        "service tier of the requests not sent through the Batch API: standard, flex, "
-        "priority, scale, or a provider's own name; priced from the tier's prices in the book",
+        "service tier of the non-Batch requests: standard, flex, priority, scale or a "
+        "provider's own; priced at the tier's rates",
         default="standard",
-        pattern=r"\S.*",
     )
+    data_residency: bool = spec("in a data-residency region, at its uplift", default=False)
     images: Images | None = spec("images sent with every request", default=None)
     batch_share: Decimal | Range = spec(
         "share of the requests sent through the Batch API, 0..1", default=Decimal(0), ge=0, le=1

@@ -19,13 +19,16 @@ Workload = Any
 
 
 def tier_problem(workload: Workload, model: Model, first_month: date) -> tuple[str, str] | None:
-    """A service tier the model's price in the first month does not offer."""
-    if workload.service_tier == "standard":
+    """A service tier the model's price in the first month does not offer, or data residency
+    where the provider publishes no uplift."""
+    if workload.service_tier == "standard" and not workload.data_residency:
         return None
     try:
         price = model.price_on(first_month)
     except CostlabError:
         return None  # reported by the forecast with its own message
+    if workload.data_residency and price.data_residency_uplift is None:
+        return "data_residency", f"{model.id}: no published data-residency price"
     try:
         service_tier_price(price, workload.service_tier)
     except CostlabError as exc:

@@ -272,3 +272,23 @@ def test_openai_usage_api_results_with_a_service_tier(tmp_path) -> None:  # type
     path.write_text(json.dumps(page))
     # standard 1M x 0.40 + 1M x 1.60 = 2.00; priority 1M x 0.70 + 1M x 2.80 = 3.50
     assert load_actuals(path).total_cost == Decimal("5.50")
+
+
+def test_a_workload_in_a_data_residency_region(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from costlab.forecast import forecast_scenario
+    from costlab.scenario import load_scenario
+
+    path = tmp_path / "eu.yaml"
+    text = (
+        "name: eu\nstart: 2027-01\nmonths: 1\nworkloads:\n"
+        "  - name: w\n    model: {model}\n    requests_per_month: 10\n"
+        "    input_tokens: 100000\n    output_tokens: 10000\n    data_residency: true\n"
+    )
+    path.write_text(text.format(model="gpt-5.4"))
+    # the estimate above: 2.75 + 1.65 = 4.40
+    assert forecast_scenario(load_scenario(path)).total_cost == Decimal("4.40")
+    path.write_text(text.format(model="gpt-4.1"))
+    with pytest.raises(
+        CostlabError, match=r"\(w\): data_residency: gpt-4.1: no published .*\(line 10\)"
+    ):
+        forecast_scenario(load_scenario(path))

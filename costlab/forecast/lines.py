@@ -97,6 +97,7 @@ def expand(
                         "batch": batch,
                         # Batch requests are the Batch API's own tier.
                         "service_tier": "standard" if batch else workload.service_tier,
+                        "data_residency": workload.data_residency,
                         "per_day": per_day,
                         "volume": tidy(volume),
                         "growth": growth,

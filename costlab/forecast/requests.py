@@ -82,23 +82,39 @@ def _request_costs(
         if "service_tier" in lines
         else np.full(n_lines, "standard", dtype=object)
     )
+    resident = (
+        lines["data_residency"].to_numpy(dtype=bool)
+        if "data_residency" in lines
+        else np.zeros(n_lines, dtype=bool)
+    )
     shapes: list[tuple[Any, ...]] = []
     shape_where: list[tuple[str, ...]] = []
     for i in range(n_lines):
-        key = (int(line_model[i]), bool(batch[i]), str(tiers[i]), *(c[i] for c in columns))
+        key = (
+            int(line_model[i]),
+            bool(batch[i]),
+            str(tiers[i]),
+            bool(resident[i]),
+            *(c[i] for c in columns),
+        )
         s = shape_of.get(key)
         if s is None:
             s = shape_of[key] = len(shapes)
             shapes.append(key)
-            shape_where.append((str(lines["where"].iat[i]), "service_tier"))
+            shape_where.append((str(lines["where"].iat[i]),))
         line_shape[i] = s
 
     n_entries = max((len(m.prices) for m in models), default=1)
     per_shape = {name: np.full((len(shapes), n_entries), ZERO, dtype=object) for name in _PARTS}
     shape_flags: list[list[Flag]] = []
-    for s, (m, is_batch, tier, *counts) in enumerate(shapes):
+    for s, (m, is_batch, tier, in_region, *counts) in enumerate(shapes):
         model = models[m]
-        usage = Usage(**dict(zip(counted, counts, strict=True)), batch=is_batch, service_tier=tier)
+        usage = Usage(
+            **dict(zip(counted, counts, strict=True)),
+            batch=is_batch,
+            service_tier=tier,
+            data_residency=in_region,
+        )
         by_entry: dict[int, Cost] = {}
         for month_index, entry in enumerate(entry_of_month[m]):
             if entry in by_entry:
