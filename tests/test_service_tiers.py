@@ -292,3 +292,18 @@ def test_a_workload_in_a_data_residency_region(tmp_path) -> None:  # type: ignor
         CostlabError, match=r"\(w\): data_residency: gpt-4.1: no published .*\(line 10\)"
     ):
         forecast_scenario(load_scenario(path))
+
+
+def test_the_forecast_command_exits_2_with_one_line(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from costlab.cli import main
+
+    path = tmp_path / "tiers.yaml"
+    path.write_text(SCENARIO.format(model="gpt-4.1", tier="scale"))
+    assert main(["forecast", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.endswith(
+        "workloads[0] (answers): service_tier: gpt-4.1: the scale tier is not offered "
+        "(offers: standard, priority) (line 11)\n"
+    )
