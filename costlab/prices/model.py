@@ -446,6 +446,12 @@ class UpstreamPatch:
     )
     input_modalities: tuple[Modality, ...] | None = spec("what the model accepts", default=None)
     output_modalities: tuple[Modality, ...] | None = spec("what the model produces", default=None)
+    reasoning: bool | None = spec(
+        "whether the model produces hidden reasoning tokens (billed as output)", default=None
+    )
+    reasoning_effort: ReasoningEffort | None = spec(
+        "reasoning tokens per request assumed at each effort level", default=None
+    )
 
     def given(self) -> dict[str, Any]:
         """The fields this patch sets, keyed as in files."""
@@ -458,6 +464,8 @@ class UpstreamPatch:
                 "knowledge_cutoff",
                 "input_modalities",
                 "output_modalities",
+                "reasoning",
+                "reasoning_effort",
             )
             if getattr(self, name) is not None
         }
