@@ -85,13 +85,15 @@ def count(value: Any) -> str:
     return DASH if number is None else _grouped(number, 0)
 
 
-def tokens(value: Any) -> str:
-    """A number of tokens: whole, with thousands separators (an expected 0.5 token rounds up).
+def tokens(value: Any, *, places: int = 0) -> str:
+    """A number of tokens: whole, with thousands separators (an expected 0.5 token rounds up);
+    ``places`` decimals for a mean (``42.3`` tokens per request).
 
-    >>> tokens(1047576), tokens(Decimal("1200.5"))
-    ('1,047,576', '1,201')
+    >>> tokens(1047576), tokens(Decimal("1200.5")), tokens(Decimal("42.33"), places=1)
+    ('1,047,576', '1,201', '42.3')
     """
-    return count(value)
+    number = _decimal(value)
+    return DASH if number is None else _grouped(number, places)
 
 
 def percent(value: Any, *, signed: bool = False, places: int = 1) -> str:

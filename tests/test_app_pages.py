@@ -198,6 +198,24 @@ def test_forecast_page_bands_and_exports() -> None:
     assert len(at.get("download_button")) == 4  # the scenario YAML and three exports
 
 
+def test_forecast_page_samples_p10_p50_p90_for_ranges() -> None:
+    at = AppTest.from_string(
+        "from costlab.app.pages import forecast\nforecast.render()\n", default_timeout=120
+    )
+    at.query_params["scenario"] = _encoded("launch-ranges.yaml")
+    at.run()
+    assert not at.exception
+    m = {
+        k: float(v.strip("$").replace(",", ""))
+        for k, v in metrics(at).items()
+        if k.startswith("Total, P")
+    }
+    assert m["Total, P10"] <= m["Total, P50"] <= m["Total, P90"]
+    low = float(metrics(at)["Low band total"].strip("$").replace(",", ""))
+    high = float(metrics(at)["High band total"].strip("$").replace(",", ""))
+    assert low <= m["Total, P10"] and m["Total, P90"] <= high  # inside the corners
+
+
 def test_forecast_horizon_slider_extends_the_scenario() -> None:
     at = page("forecast")
     at.slider(key="forecast-months").set_value(24).run()
@@ -239,6 +257,9 @@ def test_actuals_against_the_forecast() -> None:
     variance = at.dataframe[0].value.set_index("month")
     assert variance.loc["2027-01", "forecast"] == "$351.54"
     assert variance.loc["2027-01", "variance $"] == "$0.00"
+    # the variance by cause: a waterfall from the forecast to the actual, per period
+    assert at.selectbox(key="actuals-cause-month").options[0] == "total"
+    assert any("bars add up exactly to the variance" in c.value for c in at.caption)
 
 
 def test_actuals_names_bad_rows_and_prices_the_good_ones() -> None:

@@ -37,6 +37,7 @@ COMMANDS = (
     "actuals",
     "inventory",
     "diff",
+    "app",
 )
 
 

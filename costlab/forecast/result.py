@@ -201,6 +201,18 @@ class Forecast:
     def total_cost_high(self) -> Decimal:
         return exact_sum(self.months["total_cost_high"])
 
+    @property
+    def cost_per_task(self) -> Decimal:
+        """USD per task over the horizon (retries and escalations included); 0 without tasks.
+        A quotient: exact to 80 significant digits."""
+        tasks = self.total("tasks")
+        return MONEY.divide(self.total_cost, tasks) if tasks else Decimal(0)
+
+    @property
+    def average_month_cost(self) -> Decimal:
+        """USD per month on average over the horizon (a quotient, to 80 significant digits)."""
+        return MONEY.divide(self.total_cost, Decimal(self.scenario.months))
+
     def total(self, figure: str, band: Band = "base") -> Decimal:
         """The horizon total of a figure (``requests``, ``tasks``, ``input_tokens``...)."""
         column = figure if band == "base" else f"{figure}_{band}"

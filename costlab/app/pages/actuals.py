@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from costlab.actuals import Actuals, parse_usage, price_usage_file, variance
+from costlab.actuals.explain import EFFECT_LABELS, explain
 from costlab.app import state
 from costlab.app.shared import (
     add_band,
@@ -24,7 +25,8 @@ from costlab.app.shared import (
 )
 from costlab.errors import CostlabError
 from costlab.export import csv_text
-from costlab.formats import count, percent
+from costlab.forecast import Forecast
+from costlab.formats import count, percent, usd
 from costlab.prices import PriceBook
 from costlab.tables import as_floats
 from costlab.yamlio import decode_text
@@ -189,3 +191,62 @@ def render() -> None:
     left.plotly_chart(_variance_chart(table), width="stretch", key="actuals-variance")
     right.dataframe(_variance_table(table), hide_index=True, width="stretch")
     st.download_button("Variance CSV", csv_text(table), file_name="variance.csv", mime="text/csv")
+    _by_cause(actuals, fc)
+
+
+def _by_cause(actuals: Actuals, fc: Forecast) -> None:
+    """Actual minus forecast split into additive causes (costlab.actuals.explain)."""
+    if actuals.file.format.startswith("openai-costs"):
+        st.caption("A cost export has billed amounts only: the variance cannot be split by cause.")
+        return
+    try:
+        explanation = explain(actuals, fc, book=current_book())
+    except CostlabError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    st.subheader("Why: the variance by cause")
+    months = ["total", *[str(m) for m in explanation.months["month"] if m != "total"]]
+    month = st.selectbox("Period", months, key="actuals-cause-month")
+    steps = explanation.waterfall(month)
+    labels = [str(s).replace("_", " ") for s in steps["step"]]
+    values = [float(v) for v in steps["usd"]]
+    measures = ["absolute", *["relative"] * (len(values) - 2), "total"]
+    fig = go.Figure(
+        go.Waterfall(
+            x=labels,
+            y=values,
+            measure=measures,
+            text=[usd(v) for v in steps["usd"]],
+            textposition="outside",
+            increasing={"marker": {"color": "#DC2626"}},  # dearer than planned
+            decreasing={"marker": {"color": "#16A34A"}},  # cheaper than planned
+            totals={"marker": {"color": "#0F766E"}},
+        )
+    )
+    # The axis spans the running total, not zero to it: a few dollars of cause on hundreds of
+    # spend would otherwise be flat lines.
+    running, levels = 0.0, []
+    for value, measure in zip(values, measures, strict=True):
+        running = value if measure != "relative" else running + value
+        levels.append(running)
+    low, high = min(levels), max(levels)
+    pad = max((high - low) * 0.25, abs(high) * 0.02, 0.01)
+    fig.update_layout(
+        height=380,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        showlegend=False,
+        yaxis={"range": [max(0.0, low - pad), high + pad]},
+    )
+    dollar_axis(fig, values)
+    st.plotly_chart(fig, width="stretch", key="actuals-by-cause")
+    with st.expander("What each cause means"):
+        st.markdown(
+            "\n".join(f"- **{k.replace('_', ' ')}**: {v}" for k, v in EFFECT_LABELS.items())
+        )
+    st.caption(
+        "From the forecast to the actual, one cause at a time in a fixed order (a sequential "
+        "price-volume-mix split): each bar is what that cause alone moved, and the bars add up "
+        "exactly to the variance. Red costs more than planned, green less."
+    )
+    for note in explanation.notes:
+        st.info(note)

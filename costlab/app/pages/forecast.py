@@ -13,6 +13,7 @@ from costlab.app import controls, state
 from costlab.app.shared import (
     add_band,
     add_budget_line,
+    current_book,
     dollar_axis,
     header,
     money,
@@ -22,13 +23,65 @@ from costlab.app.shared import (
 from costlab.errors import CostlabError
 from costlab.export import csv_text, json_data, xlsx_bytes
 from costlab.forecast import Forecast
-from costlab.formats import count
+from costlab.forecast.simulate import Simulation, simulate
+from costlab.formats import count, percent, usd
+from costlab.prices import PriceBook
 from costlab.tables import as_floats
+
+#: Samples for the P10/P50/P90 view, and a fixed seed so a page reload shows the same figures.
+SAMPLES = 10_000
+SEED = 1
 
 TITLE = "Forecast & budget"
 MONTHS = "forecast-months"  # the horizon slider's key
 NOTES = "forecast-horizon-notes"  # what changing the horizon did to growth lists
 BAND_FILL = "rgba(15, 118, 110, 0.18)"
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _simulated(key: str, _fc: Forecast, _book: PriceBook) -> Simulation:
+    return simulate(_fc.scenario, samples=SAMPLES, seed=SEED, book=_book)
+
+
+def _percentiles(fc: Forecast) -> None:
+    """P10 / P50 / P90 per month from sampling every range (the low/high band puts every range
+    at one end at once; this says how likely each figure is)."""
+    st.subheader("How likely: P10 / P50 / P90")
+    with st.status(f"Sampling {SAMPLES:,} forecasts…", expanded=False) as status:
+        book = current_book()
+        key = json.dumps([state.data(), id(book)], default=str, sort_keys=True)
+        result = _simulated(key, fc, book)
+        status.update(label=f"{SAMPLES:,} sampled forecasts (seed {SEED})", state="complete")
+    p10, p50, p90 = result.total_quantiles()
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Total, P10", usd(p10))
+    c2.metric("Total, P50", usd(p50))
+    c3.metric("Total, P90", usd(p90))
+    if result.p_over_total is not None:
+        st.caption(f"Chance the total budget runs out: {percent(result.p_over_total)}.")
+    if result.p_any_month_over is not None:
+        st.caption(
+            f"Chance some month goes over the monthly budget: {percent(result.p_any_month_over)}."
+        )
+    m = result.months
+    fig = go.Figure()
+    add_band(fig, m["month"], m["p10"], m["p90"], name="P10-P90", fill=BAND_FILL)
+    fig.add_scatter(
+        x=m["month"], y=m["p50"], mode="lines+markers", name="P50",
+        line={"color": "#0F766E", "width": 3},
+    )  # fmt: skip
+    fig.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+        title="Monthly cost, sampled",
+    )
+    dollar_axis(fig, [float(v) for v in m["p90"]])
+    st.plotly_chart(fig, width="stretch", key="forecast-percentiles")
+    st.caption(
+        "Each ranged input drawn from a triangular distribution (low, base as the most likely "
+        "value, high), independently; figures are sampled estimates, the base forecast stays exact."
+    )
 
 
 def _band_chart(fc: Forecast) -> go.Figure:
@@ -247,7 +300,7 @@ def render() -> None:
         c3.metric("High band total", money(fc.total_cost_high))
     else:
         c2.metric("Last month", money(fc.months["total_cost"].iloc[-1]))
-        c3.metric("Average month", money(fc.total_cost / fc.scenario.months))
+        c3.metric("Average month", money(fc.average_month_cost))
     b = fc.budget
     if b.total is not None:
         c4.metric(
@@ -271,6 +324,7 @@ def render() -> None:
     right.plotly_chart(_cumulative_chart(fc), width="stretch", key="forecast-cumulative")
     if not fc.sensitivity.empty:
         st.plotly_chart(_tornado(fc), width="stretch", key="forecast-tornado")
+        _percentiles(fc)
     else:
         st.caption(
             "No ranges in this scenario: give a number as {low, base, high} on the planner to see bands and sensitivity."

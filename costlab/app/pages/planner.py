@@ -333,7 +333,7 @@ def _results() -> None:
         return
     months = fc.months
     first, total = months["total_cost"].iloc[0], fc.total_cost
-    per_task = total / fc.total("tasks") if fc.total("tasks") else Decimal(0)
+    per_task = fc.cost_per_task
     c1, c2 = st.columns(2)
     c3, c4 = st.columns(2)
     c1.metric(f"First month ({months['month'].iloc[0]})", money(first))

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from costlab import formats
 from costlab.app.shared import (
     CUSTOM_PRICES,
     current_book,
@@ -20,7 +21,6 @@ from costlab.app.shared import (
     shipped_book,
 )
 from costlab.errors import CostlabError
-from costlab.formats import tokens as format_tokens
 from costlab.money import plain
 from costlab.prices import Model, PriceBook, parse_price_text, rates_for
 from costlab.yamlio import decode_text
@@ -100,9 +100,11 @@ def _details(model: Model, day: date) -> None:
     )
     lines = [
         f"- Aliases: {', '.join(f'`{a}`' for a in model.aliases) or '—'}",
-        f"- Context window {format_tokens(model.context_window)} tokens; max output {format_tokens(model.max_output_tokens)}"
+        f"- Context window {formats.tokens(model.context_window)} tokens; max output {formats.tokens(model.max_output_tokens)}"
         + (
-            f"; max input {format_tokens(model.max_input_tokens)}" if model.max_input_tokens else ""
+            f"; max input {formats.tokens(model.max_input_tokens)}"
+            if model.max_input_tokens
+            else ""
         ),
         f"- Knowledge cutoff {model.knowledge_cutoff or '—'}; in: {', '.join(model.input_modalities)}; out: {', '.join(model.output_modalities)}",
         f"- Tokens: {('exact, `' + model.tokenizer + '`') if model.tokenizer else 'estimated (no public tokenizer)'}",
@@ -123,7 +125,7 @@ def _details(model: Model, day: date) -> None:
     for t in p.tiers:
         r = rates_for(p, long_context=t)
         lines.append(
-            f"- Above {format_tokens(t.above_input_tokens)} input tokens per request, the whole request: input ${plain(r.input)}, output ${plain(r.output)}"
+            f"- Above {formats.tokens(t.above_input_tokens)} input tokens per request, the whole request: input ${plain(r.input)}, output ${plain(r.output)}"
         )
     if model.fine_tuning:
         ft = model.fine_tuning
