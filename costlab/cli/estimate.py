@@ -207,7 +207,7 @@ def print_cost(cost: object) -> None:
     )
     if u.reasoning_tokens:
         print(
-            f"  {'':<13} of the output, {format_tokens(u.reasoning_tokens * n)} are reasoning "
+            f"  {'':<13} of the output, {formats.tokens(u.reasoning_tokens * n)} are reasoning "
             "tokens (billed as output, once)"
         )
     for flag in cost.flags:

@@ -186,7 +186,7 @@ def _usd(value: object) -> str:
 
 def _reasoning_lines(model: Any) -> list[str]:
     """Whether the model reasons, its effort assumption, and an extended context window."""
-    from costlab.money import format_tokens
+    from costlab import formats
 
     lines = []
     effort = model.reasoning_effort
@@ -194,7 +194,7 @@ def _reasoning_lines(model: Any) -> list[str]:
         lines.append("  reasoning          no (reasoning tokens are refused)")
     elif effort is not None:
         levels = " / ".join(
-            f"{name} {format_tokens(effort.tokens(name))}" for name in ("low", "medium", "high")
+            f"{name} {formats.tokens(effort.tokens(name))}" for name in ("low", "medium", "high")
         )
         lines.append(
             f"  reasoning          yes; tokens per request at effort {levels} "
@@ -206,7 +206,7 @@ def _reasoning_lines(model: Any) -> list[str]:
     if extended is not None:
         until = f", until {extended.until}" if extended.until else ""
         lines.append(
-            f"  extended context   {format_tokens(extended.context_window)} tokens with "
+            f"  extended context   {formats.tokens(extended.context_window)} tokens with "
             f"{extended.requirement}{until}"
         )
     return lines
