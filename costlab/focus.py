@@ -227,7 +227,8 @@ def focus_actuals(
         threshold = group["long_context_tier"]
         tier = next((t for t in entry.tiers if t.above_input_tokens == threshold), None)
         batch = bool(group["batch"])
-        rates = rates_for(entry, batch=batch, tier=tier)
+        service_tier = str(group.get("service_tier") or "standard")
+        rates = rates_for(entry, batch=batch, long_context=tier, tier=service_tier)
         list_rates = _list_rates(list_book, model.id, entry.effective_from, batch, group)
         month = str(group["month"])
         billing_start, billing_end = _month_bounds(month)
@@ -312,7 +313,10 @@ def _list_rates(
         return None
     requests = int(group["requests"]) or 1
     tier = tier_for(entry, Decimal(int(group["input_tokens"])) / requests)
-    return rates_for(entry, batch=batch, tier=tier)
+    service_tier = str(group.get("service_tier") or "standard")
+    if service_tier not in entry.tier_names:
+        return None
+    return rates_for(entry, batch=batch, long_context=tier, tier=service_tier)
 
 
 def _charge_spans(rows: pd.DataFrame) -> dict[tuple[str, str], tuple[date, date]]:
