@@ -207,10 +207,8 @@ class ImageRule:
     """How an image input is turned into tokens for this model."""
 
     method: Literal["patch", "tile", "area", "gemini"] = spec(
-        "patch: 32-px patches x multiplier; tile: base + tokens per 512-px tile; area: "
-        "ceil(width x height / pixels_per_token) after fitting max_dimension and max_tokens "
-        "(Anthropic); gemini: base_tokens when both sides <= small_side, else tile_tokens per "
-        "tile_px tile (Google)"
+        "patch: 32-px patches x multiplier; tile: base + per 512-px tile; area: width x height / "
+        "pixels_per_token (Anthropic); gemini: base_tokens up to small_side, else per tile (Google)"
     )
     source: str = spec("where the rule comes from", pattern=r"\S.*")
     multiplier: Decimal | None = spec("patch: tokens per 32-px patch", default=None, gt=0)
@@ -219,30 +217,14 @@ class ImageRule:
         default=None,
         gt=0,
     )
-    max_dimension: int | None = spec(
-        "patch and area: longest side in px before counting", default=None, gt=0
-    )
-    base_tokens: int | None = spec(
-        "tile: tokens for any image (all of a low-detail image)", default=None, ge=0
-    )
-    tile_tokens: int | None = spec(
-        "tile: tokens per 512-px tile at high detail", default=None, ge=0
-    )
-    pixels_per_token: int | None = spec(
-        "area: pixels per token (Anthropic: 750)", default=None, gt=0
-    )
-    max_tokens: int | None = spec(
-        "area: an image over this many tokens is scaled down to it first", default=None, gt=0
-    )
-    small_side: int | None = spec(
-        "gemini: an image with both sides at most this (px) costs base_tokens", default=None, gt=0
-    )
+    max_dimension: int | None = spec("patch, area: longest side in px", default=None, gt=0)
+    base_tokens: int | None = spec("tile, gemini: tokens of any image", default=None, ge=0)
+    tile_tokens: int | None = spec("tile, gemini: tokens per tile", default=None, ge=0)
+    pixels_per_token: int | None = spec("area: pixels per token (750)", default=None, gt=0)
+    max_tokens: int | None = spec("area: larger images are scaled to this", default=None, gt=0)
+    small_side: int | None = spec("gemini: sides <= this px cost base_tokens", default=None, gt=0)
     tile_px: int | None = spec("gemini: tile edge in px for larger images", default=None, gt=0)
-    page_tokens: int | None = spec(
-        "tokens per document (PDF) page, where the provider bills pages as images",
-        default=None,
-        ge=0,
-    )
+    page_tokens: int | None = spec("tokens per PDF page billed as an image", default=None, ge=0)
     note: str | None = spec("free-text remark", default=None)
 
     def __post_init__(self) -> None:
