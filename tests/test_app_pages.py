@@ -335,3 +335,27 @@ def test_planner_removing_a_workload_keeps_the_others_values() -> None:
     [survivor] = at.session_state["scenario_data"]["workloads"]
     assert (survivor["name"], survivor["requests_per_day"]) == ("workload 2", "4321")
     assert at.number_input(key="g0-w1-volume").value == 4321
+
+
+def test_compare_shows_a_cascade_step_by_step() -> None:
+    at = AppTest.from_string(
+        "from costlab.app.pages import compare\ncompare.render()\n", default_timeout=120
+    )
+    at.query_params["scenario"] = _encoded("cascade.yaml")
+    at.run()
+    assert not at.exception
+    assert any(s.value == "Cascade: tickets" for s in at.subheader)
+    steps = next(d.value for d in at.dataframe if "reached by" in d.value.columns)
+    assert list(steps["model"]) == ["gpt-4.1-nano", "gpt-4.1-mini", "gpt-4.1"]
+    assert list(steps["reached by"]) == ["100.0%", "30.0%", "3.0%"]
+    alone = next(d.value for d in at.dataframe if "model alone" in d.value.columns)
+    assert alone.set_index("model alone").loc["gpt-4.1-mini"].iloc[1] == "45.0%"
+
+
+def test_actuals_offers_a_focus_export() -> None:
+    at = page("actuals")
+    at.file_uploader(key="actuals_upload").set_value(
+        ("usage.csv", (ROOT / "examples" / "usage.csv").read_bytes(), "text/csv")
+    ).run()
+    assert not at.exception
+    assert any(b.label == "FOCUS 1.2 CSV" for b in at.get("download_button"))
