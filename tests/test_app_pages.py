@@ -359,3 +359,17 @@ def test_actuals_offers_a_focus_export() -> None:
     ).run()
     assert not at.exception
     assert any(b.label == "FOCUS 1.2 CSV" for b in at.get("download_button"))
+
+
+def test_planner_sets_cache_writes_a_service_tier_and_the_shutdown_rule() -> None:
+    at = page("planner")
+    assert not at.exception
+    tier = next(s for s in at.selectbox if s.label == "Service tier")
+    assert tier.options[0] == "standard" and "priority" in tier.options  # gpt-4.1-mini's tiers
+    tier.set_value("priority").run()
+    assert not at.exception
+    stored = str(at.session_state["scenario_data"])
+    assert "'service_tier': 'priority'" in stored
+    write = next(n for n in at.number_input if n.label == "Cache-write share of input")
+    write.set_value(0.1).run()
+    assert "'cache_write_share': '0.10'" in str(at.session_state["scenario_data"])
