@@ -31,10 +31,11 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from costlab.errors import CostlabError
 from costlab.tokens.encodings import get_encoding
 
 if TYPE_CHECKING:
@@ -57,14 +58,107 @@ Progress = Callable[[int, int], None]
 
 
 def workers() -> int:
-    """Threads to encode with: ``COSTLAB_THREADS`` when set, else the CPU cores this process may use."""
+    """Threads to encode with: ``COSTLAB_THREADS`` when set, else the CPU cores this process may
+    use minus the cores other processes keep busy (the 1-minute load average), at least one.
+
+    On a shared machine a thread per core only queues behind the other processes (measured on
+    2 shared cores: two threads 1.25x slower than one while the machine was busy), so a core
+    counts only while it is idle. ``COSTLAB_THREADS=1`` forces one thread.
+    """
     configured = os.environ.get("COSTLAB_THREADS", "").strip()
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
+    return idle_cores()
+
+
+def idle_cores() -> int:
+    """Cores this process may use that the load average leaves idle (at least 1)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = max(1, os.cpu_count() or 1)
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover - no load average on this system
+        return cores
+    # The load includes this process once it runs, so round down what the others use.
+    return max(1, min(cores, cores - int(busy)))
+
+
+#: Bytes read from a file at a time when streaming text.
+STREAM_BYTES = 8 * 2**20
+
+
+def stream_tokens(
+    blocks: Iterable[bytes],
+    encoding: str = "o200k_base",
+    *,
+    allow_special: bool = False,
+    where: str = "-",
+) -> int:
+    """Tokens in the UTF-8 text that ``blocks`` (bytes of any sizes) make when joined.
+
+    Memory stays bounded: the text is decoded incrementally (a character split between two
+    blocks waits for its last byte) and counted up to the last safe cut (see the module doc);
+    the rest is carried into the next block. The total is exactly :func:`text_tokens` of the
+    whole text (tests/test_tokens_text.py cuts inside multi-byte characters to check it).
+    """
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+    carry = ""
+    total = 0
+    offset = 0
+    for block in blocks:
+        if offset == 0 and b"\x00" in block[:8192]:
+            raise CostlabError("binary data, expected UTF-8 text", where)
+        try:
+            text = carry + decoder.decode(block)
+        except UnicodeDecodeError as exc:
+            raise CostlabError(
+                f"not UTF-8 text (byte 0x{block[exc.start]:02x} at offset {offset + exc.start})",
+                where,
+            ) from None
+        offset += len(block)
+        cut = _last_safe_cut(text)
+        if cut:
+            total += text_tokens(text[:cut], encoding, allow_special=allow_special)
+            carry = text[cut:]
+        else:
+            carry = text  # no safe cut yet: the text grows until one comes
+    try:
+        carry += decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise CostlabError(f"not UTF-8 text (a character cut at offset {offset})", where) from None
+    if carry:
+        total += text_tokens(carry, encoding, allow_special=allow_special)
+    return total
+
+
+def _last_safe_cut(text: str) -> int:
+    """The position just after the last safe cut in ``text`` (0 when there is none)."""
+    end = len(text) - 1  # the letter after the newline must be in the text already
+    while True:
+        newline = text.rfind("\n", 0, end)
+        if newline < 0:
+            return 0
+        following = text[newline + 1]
+        if following.isascii() and following.isalpha():
+            return newline + 1
+        end = newline
+
+
+def file_tokens(path: str, encoding: str = "o200k_base", *, allow_special: bool = False) -> int:
+    """Tokens of a text file, read :data:`STREAM_BYTES` at a time (devices and FIFOs refused)."""
+    from costlab import limits
+
+    with limits.open_streaming(path, path) as stream:
+        return stream_tokens(
+            iter(lambda: stream.read(STREAM_BYTES), b""),
+            encoding,
+            allow_special=allow_special,
+            where=path,
+        )
 
 
 def text_tokens(
