@@ -127,13 +127,30 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
     if frame.empty:
         return Actuals(file, _empty_months(), _empty_months(["model", "batch"]), rows_used=0)
     priced = price_frame(frame, book=book, by=["month"])
-    by_model = sum_groups(priced.groups, ["month", "model", "batch"])
-    by_month = sum_groups(priced.groups, ["month"])
+    flags = tuple(f.message for f in priced.flags)
+    return actuals_from_groups(file, priced.groups, flags, len(frame), priced)
+
+
+def actuals_from_groups(
+    file: UsageFile,
+    groups: pd.DataFrame,
+    flags: tuple[str, ...],
+    rows_used: int,
+    priced: FrameCost | None = None,
+) -> Actuals:
+    """Actuals from priced groups (:attr:`FrameCost.groups` with a ``month`` key), which may be
+    the groups of many chunks concatenated: the sums by month and model are exact either way,
+    so a file priced in chunks (or on Dask, :mod:`costlab.scale`) equals it priced whole."""
+    if groups.empty:
+        return Actuals(file, _empty_months(), _empty_months(["model", "batch"]), None, flags)
+    by_model = sum_groups(groups, ["month", "model", "batch"])
+    by_month = sum_groups(groups, ["month"])
     for table in (by_model, by_month):
         table["actual_cost"] = table["total_cost"]
-    flags = tuple(f.message for f in priced.flags)
+    if priced is None:  # chunks: the groups stand for the rows (no per-row table is kept)
+        priced = FrameCost(groups, pd.DataFrame(), ())
     return Actuals(
-        file, _tidy_frame(by_month), _tidy_frame(by_model), priced, flags, rows_used=len(frame)
+        file, _tidy_frame(by_month), _tidy_frame(by_model), priced, flags, rows_used=rows_used
     )
 
 
@@ -160,19 +177,31 @@ def _tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def _billed_actuals(usage: UsageFile) -> Actuals:
     billed = usage.billed
     if billed.empty:
+        return actuals_from_billed(usage, billed, 0)
+    table = billed.assign(month=_month_labels(billed["date"].to_numpy().astype("datetime64[D]")))
+    return actuals_from_billed(
+        usage,
+        table[["month", "model", "billed_cost"]].rename(columns={"billed_cost": "actual_cost"}),
+        len(billed),
+    )
+
+
+def actuals_from_billed(file: UsageFile, billed: pd.DataFrame, rows_used: int) -> Actuals:
+    """Actuals of a cost export from ``month``, ``model``, ``actual_cost`` rows (billed amounts,
+    or the sums of several chunks: the exact sums by month and model are the same)."""
+    if billed.empty:
         return Actuals(
-            usage,
+            file,
             pd.DataFrame(columns=["month", "actual_cost"]),
             pd.DataFrame(columns=["month", "model", "actual_cost"]),
         )
-    table = billed.assign(month=_month_labels(billed["date"].to_numpy().astype("datetime64[D]")))
     by_model = (
-        table.groupby(["month", "model"], sort=True)["billed_cost"].agg(exact_sum).reset_index()
+        billed.groupby(["month", "model"], sort=True)["actual_cost"].agg(exact_sum).reset_index()
     )
-    by_month = table.groupby(["month"], sort=True)["billed_cost"].agg(exact_sum).reset_index()
+    by_month = billed.groupby(["month"], sort=True)["actual_cost"].agg(exact_sum).reset_index()
     for frame in (by_model, by_month):
-        frame["actual_cost"] = column(tidy(v) for v in frame.pop("billed_cost"))
-    return Actuals(usage, by_month, by_model, rows_used=len(billed))
+        frame["actual_cost"] = column(tidy(v) for v in frame["actual_cost"])
+    return Actuals(file, by_month, by_model, rows_used=rows_used)
 
 
 def load_actuals(path: str | Path, *, book: PriceBook | None = None) -> Actuals:
