@@ -286,6 +286,20 @@ class UsagePart:
     notes: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     rows_used: int = 0
+    days: pd.DataFrame | None = None
+    """the first and last day of each month and model (``date``, ``month``, ``model_id``): what
+    the run rate and FOCUS charge periods need of the rows"""
+
+
+def _day_span(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Two rows per key: its first and its last ``date``."""
+    import pandas as pd
+
+    if rows.empty or "date" not in rows:
+        return pd.DataFrame(columns=["date", *keys])
+    grouped = rows[["date", *keys]].groupby(keys, sort=False, observed=True)["date"]
+    first, last = grouped.min().reset_index(), grouped.max().reset_index()
+    return pd.concat([first, last], ignore_index=True)
 
 
 _LINE = re.compile(r"^line (\d+)$")
@@ -322,8 +336,10 @@ def price_usage_chunk(chunk: Chunk, prices: tuple[str, ...] = ()) -> UsagePart:
             actuals.by_model[["month", "model", "actual_cost"]] if len(actuals.by_model) else empty
         )
         groups = pd.DataFrame()
+        days = _day_span(usage.billed.assign(all=0), ["all"])[["date"]]
     else:
         billed, groups = empty, actuals.priced.groups
+        days = _day_span(actuals.priced.rows, ["month", "model_id"])
     return UsagePart(
         chunk.name,
         usage.format,
@@ -333,6 +349,7 @@ def price_usage_chunk(chunk: Chunk, prices: tuple[str, ...] = ()) -> UsagePart:
         usage.notes,
         actuals.flags,
         actuals.rows_used,
+        days,
     )
 
 
@@ -355,15 +372,19 @@ def combine_usage(parts: Sequence[UsagePart], source: str) -> Actuals:
     flags = _merged_flags(parts)
     problems = _merged_problems(problems)
     fmt = formats[0] if len(formats) == 1 else "mixed"
-    file = UsageFile(source, fmt, pd.DataFrame(), pd.DataFrame(), tuple(problems), notes)  # type: ignore[arg-type]
+    spans = [p.days for p in parts if p.days is not None and len(p.days)]
+    days = pd.concat(spans, ignore_index=True) if spans else pd.DataFrame(columns=["date"])
     rows = sum(p.rows_used for p in parts)
     if fmt.startswith("openai-costs"):
+        # The billed days stand for the billed rows: the run rate needs only the last one.
+        file = UsageFile(source, fmt, pd.DataFrame(), days, tuple(problems), notes)  # type: ignore[arg-type]
         return actuals_from_billed(
             file, pd.concat([p.billed for p in parts], ignore_index=True), rows
         )
+    file = UsageFile(source, fmt, pd.DataFrame(), pd.DataFrame(), tuple(problems), notes)  # type: ignore[arg-type]
     groups = [p.groups for p in parts if len(p.groups)]
     table = pd.concat(groups, ignore_index=True) if groups else pd.DataFrame()
-    return actuals_from_groups(file, table, flags, rows)
+    return actuals_from_groups(file, table, flags, rows, days=days)
 
 
 def _merged_problems(problems: Sequence[Problem]) -> list[Problem]:

@@ -184,3 +184,21 @@ def test_a_cost_export_with_only_numeric_amounts_stays_exact(tmp_path: Path) -> 
     path = tmp_path / "costs.csv"
     path.write_text("\n".join([lines[0], lines[4]]) + "\n")
     assert load_actuals(path).total_cost == Decimal("0.123456789012345678")
+
+
+def test_the_actuals_command_reads_a_folder_as_the_joined_file(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from costlab.cli import main
+
+    lines = (EXAMPLES / "usage.csv").read_text().splitlines(keepends=True)
+    (tmp_path / "logs").mkdir()
+    for k, start in enumerate(range(1, len(lines), 20)):
+        (tmp_path / "logs" / f"part-{k}.csv").write_text(
+            lines[0] + "".join(lines[start : start + 20])
+        )
+    args = ["--scenario", str(EXAMPLES / "support-bot.yaml"), "--explain", "--json"]
+    assert main(["actuals", str(EXAMPLES / "usage.csv"), *args]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    assert main(["actuals", str(tmp_path / "logs"), "--scheduler", "threads", *args]) == 0
+    parts = json.loads(capsys.readouterr().out)
+    for key in ("total_cost", "months", "by_model", "variance", "explain", "run_rate", "rows_used"):
+        assert parts[key] == whole[key], key

@@ -18,7 +18,10 @@ from costlab.errors import CostlabError
 from costlab.money import ZERO
 from costlab.prices import PriceBook, load_pricebook
 from costlab.tables import column, exact_sum, is_money, records, tidy
-from costlab.usage import COST_COLUMNS, TOKEN_COLUMNS
+from costlab.usage import COST_COLUMNS, INFO_COLUMNS, TOKEN_COLUMNS
+
+#: Columns of priced groups that are sums (the others are the groups' keys).
+_SUMMED = frozenset(("requests", *TOKEN_COLUMNS, *INFO_COLUMNS, *COST_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,8 @@ def actuals_from_groups(
     flags: tuple[str, ...],
     rows_used: int,
     priced: FrameCost | None = None,
+    *,
+    days: pd.DataFrame | None = None,
 ) -> Actuals:
     """Actuals from priced groups (:attr:`FrameCost.groups` with a ``month`` key), which may be
     the groups of many chunks concatenated: the sums by month and model are exact either way,
@@ -147,8 +152,13 @@ def actuals_from_groups(
     by_month = sum_groups(groups, ["month"])
     for table in (by_model, by_month):
         table["actual_cost"] = table["total_cost"]
-    if priced is None:  # chunks: the groups stand for the rows (no per-row table is kept)
-        priced = FrameCost(groups, pd.DataFrame(), ())
+    if priced is None:
+        # Chunks keep no per-row table: ``days`` (the first and last day of each month and
+        # model) stands for the rows, which is all the run rate and FOCUS periods read.
+        # The chunks' groups are added up to one row per key, as one frame priced whole gives.
+        keys = [c for c in groups.columns if c not in _SUMMED]
+        whole = sum_groups(groups, keys)[list(groups.columns)]
+        priced = FrameCost(whole, days if days is not None else pd.DataFrame(), ())
     return Actuals(
         file, _tidy_frame(by_month), _tidy_frame(by_model), priced, flags, rows_used=rows_used
     )
