@@ -202,3 +202,41 @@ def test_the_actuals_command_reads_a_folder_as_the_joined_file(tmp_path: Path, c
     parts = json.loads(capsys.readouterr().out)
     for key in ("total_cost", "months", "by_model", "variance", "explain", "run_rate", "rows_used"):
         assert parts[key] == whole[key], key
+
+
+def test_count_adds_up_files_a_folder_and_a_big_text_streamed(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from costlab.cli import main
+
+    (tmp_path / "docs").mkdir()
+    texts = ["Hello 世界\nSecond line\n" * 300, "Another file 🙂\n" * 200]
+    for i, text in enumerate(texts):
+        (tmp_path / "docs" / f"{i}.txt").write_text(text)
+    assert main(["count", str(tmp_path / "docs"), "--model", "gpt-4o", "--json"]) == 0
+    counted = json.loads(capsys.readouterr().out)
+    assert counted["input_tokens"] == sum(text_tokens(t) for t in texts)
+    big = tmp_path / "big.txt"
+    big.write_text("".join(texts) * 3)
+    monkeypatch.setattr(scale.text, "STREAM_TEXT_BYTES", 100)  # this file now counts as big
+    assert scale.wants_scale([str(big)], None)
+    assert main(["count", str(big), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["input_tokens"] == text_tokens(big.read_text())
+
+
+def test_the_replay_command(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from costlab.cli import main
+
+    log = _log(tmp_path / "log.jsonl", 30)
+    with log.open("a") as stream:
+        stream.write("{not json\n")
+    code = main(["replay", str(log), "--model", "gpt-4.1-nano", "--model", "gpt-4o", "--json"])
+    assert code == 2  # the bad line is named; the good ones are priced
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert "line 31: malformed JSON" in captured.err
+    assert [r["model"] for r in out] == ["gpt-4.1-nano", "gpt-4o"]
+    assert out[0]["requests"] == 30 and out[0]["bad_lines"] == 1
+    # both models use o200k_base: the same input tokens, priced differently
+    assert out[0]["input_tokens"] == out[1]["input_tokens"]
+    assert Decimal(out[0]["total_cost"]) < Decimal(out[1]["total_cost"])
