@@ -1,8 +1,9 @@
 # costlab: two commands on a fresh machine with Python 3.11+ and make.
-#   make run    set up .venv and start the dashboard on http://localhost:$(PORT)
+#   make run    set up .venv and start the dashboard on http://localhost:$(PORT), on ./workspace
 #   make test   set up .venv and run the linter, the type checker and every test
 PYTHON ?= python3
 PORT ?= 8501
+WORKSPACE ?= workspace
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -18,7 +19,8 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost --server.headless true
+	@mkdir -p $(WORKSPACE) && for f in examples/*.yaml examples/usage.csv; do [ -e $(WORKSPACE)/$$(basename $$f) ] || cp $$f $(WORKSPACE)/; done
+	COSTLAB_WORKSPACE=$(WORKSPACE) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost --server.headless true
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

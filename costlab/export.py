@@ -72,7 +72,7 @@ def _cell_text(value: Any, money: bool) -> Any:
     return value
 
 
-def _atomic_write(path: str | Path, write: Callable[[Path], object]) -> None:
+def atomic_write(path: str | Path, write: Callable[[Path], object]) -> None:
     """Call ``write(temporary_path)`` and rename the result onto ``path``; on any failure the
     temporary file is removed and ``path`` is untouched. An OSError is one CostlabError."""
     target = Path(path)
@@ -117,7 +117,7 @@ def write_csv(frame: pd.DataFrame, target: str | Path | TextIO) -> None:
             with path.open("w", encoding="utf-8", newline="") as stream:
                 out.to_csv(stream, index=False, lineterminator="\n")
 
-        _atomic_write(target, write)
+        atomic_write(target, write)
         return
     out.to_csv(target, index=False, lineterminator="\n")
 
@@ -130,7 +130,7 @@ def json_data(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[dict[str, An
 def write_json(tables: Mapping[str, pd.DataFrame], path: str | Path) -> None:
     """Tables as one JSON object, written atomically."""
     text = json.dumps(json_data(tables), indent=2, ensure_ascii=False) + "\n"
-    _atomic_write(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+    atomic_write(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
 
 def _excel_value(value: Any) -> Any:
@@ -201,7 +201,7 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> None:
     temporary file and renamed, so a failed save leaves an existing workbook intact."""
     # The temporary file is created first: a folder that cannot be written fails before any
     # sheet is built.
-    _atomic_write(path, lambda temporary: _save_workbook(tables, temporary))
+    atomic_write(path, lambda temporary: _save_workbook(tables, temporary))
 
 
 def _save_workbook(tables: Mapping[str, pd.DataFrame], path: Path) -> None:

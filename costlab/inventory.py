@@ -387,7 +387,7 @@ def _first_month(tree: Tree, path: str, book: PriceBook) -> list[dict[str, Any]]
     """The priced lines of a scenario's first month (per workload and model)."""
     from costlab.forecast import forecast_scenario
     from costlab.scenario import parse_scenario
-    from costlab.yamlio import load_yaml
+    from costlab.yaml_reader import load_yaml
 
     raw = tree.read(path)
     if raw is None:

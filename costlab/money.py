@@ -2,7 +2,7 @@
 
 Prices are USD per 1 million tokens, so a cost is ``tokens * usd_per_mtok / 1_000_000``. With
 ``Decimal`` and a generous precision that is exact for any realistic volume (a 36-month
-forecast of compounding growth included); nothing is rounded until :func:`format_usd`, which
+forecast of compounding growth included); nothing is rounded until :func:`costlab.formats.usd`, which
 rounds half-up (commercial rounding). Quotients (percentages, costs per request, rates) have
 no exact decimal in general: they are kept to 80 significant digits and, marked as
 :class:`Quotient`, written to :data:`SIGNIFICANT_DIGITS` significant digits in JSON and CSV.
@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+
+from costlab import formats
 
 #: Tokens per price unit: prices are quoted per 1M tokens.
 MTOK = Decimal(1_000_000)
@@ -87,52 +89,6 @@ def plain(value: Decimal) -> str:
     return f"{whole}.{frac}"
 
 
-def format_usd(value: Decimal | int | float | None, *, per_unit: bool = False) -> str:
-    """Money for people: ``$351.54``, ``$1,234,567.89``, ``$0.00054``.
-
-    Amounts of a dollar or more show cents; smaller amounts show three significant digits,
-    so a per-call cost stays readable. ``per_unit`` keeps three significant digits always.
-    Rounding is commercial (half-up, away from zero on a tie): an exact $19.995 shows
-    ``$20.00`` and -$2.325 shows ``-$2.33``, as a reviewer checking by hand expects.
-
-    >>> format_usd(Decimal("351.54")), format_usd(Decimal("0.00054")), format_usd(Decimal("0.5"))
-    ('$351.54', '$0.00054', '$0.50')
-    >>> format_usd(Decimal("19.995")), format_usd(Decimal("-2.325"))
-    ('$20.00', '-$2.33')
-    """
-    if value is None:
-        return "—"
-    amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    if not amount.is_finite():
-        return "—"
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    if amount == 0:
-        return "$0.00"
-    # Quantizing needs as many digits as the amount has before the point plus two: a local
-    # context, so $1e26 formats instead of failing in the default 28-digit one.
-    with localcontext(Context(prec=max(28, amount.adjusted() + 8))):
-        if amount >= 1 and not per_unit:
-            return f"{sign}${amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
-        # three significant digits, at least two decimals, trailing zeros beyond cents dropped
-        exponent = amount.adjusted() - 2
-        quantum = Decimal(1).scaleb(min(exponent, -2))
-        text = format(amount.quantize(quantum, rounding=ROUND_HALF_UP), "f")
-    if "." in text:
-        whole, frac = text.split(".")
-        frac = frac.rstrip("0").ljust(2, "0")
-        text = f"{int(whole):,}.{frac}"
-    return f"{sign}${text}"
-
-
-def format_tokens(value: int | Decimal | float) -> str:
-    """``1,047,576``; fractional (expected) counts keep one decimal."""
-    number = Decimal(str(value)) if not isinstance(value, Decimal) else value
-    if number == number.to_integral_value():
-        return f"{int(number):,}"
-    return f"{number.quantize(Decimal('0.1')):,}"
-
-
 @dataclass(frozen=True)
 class DisplayCurrency:
     """A currency to show USD amounts in, at a rate the user gives with its date (no network:
@@ -150,10 +106,10 @@ class DisplayCurrency:
         return MONEY.multiply(usd, self.rate)
 
     def format(self, usd: Decimal | None) -> str:
-        """``EUR 323.45``: converted, then rounded half-up like :func:`format_usd`."""
+        """``EUR 323.45``: converted, then rounded half-up like :func:`costlab.formats.usd`."""
         if usd is None:
             return "—"
-        return format_usd(self.convert(usd)).replace("$", f"{self.code} ", 1)
+        return formats.usd(self.convert(usd)).replace("$", f"{self.code} ", 1)
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "rate": plain(self.rate), "as_of": self.as_of.isoformat()}

@@ -27,7 +27,7 @@ import yaml
 from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook
 from costlab.scenario import Scenario, parse_scenario
-from costlab.yamlio import load_yaml
+from costlab.yaml_reader import load_yaml
 
 
 def select_models(

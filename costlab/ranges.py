@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Literal
 
 from costlab.errors import CostlabError
-from costlab.typed import spec
+from costlab.validation import spec
 
 Band = Literal["low", "base", "high"]
 BANDS: tuple[Band, ...] = ("low", "base", "high")
@@ -47,7 +47,7 @@ class Range:
             )
 
     def constrained_numbers(self) -> tuple[tuple[str, Decimal], ...]:
-        """The parts a field's bounds apply to (see :func:`costlab.typed.build`)."""
+        """The parts a field's bounds apply to (see :func:`costlab.validation.build`)."""
         return (("low", self.low), ("base", self.base), ("high", self.high))
 
     def at(self, end: Band) -> Decimal:

@@ -33,7 +33,7 @@ from typing import Literal
 
 from costlab.errors import CostlabError
 from costlab.ranges import Range, base
-from costlab.typed import spec
+from costlab.validation import spec
 
 Role = Literal["single", "leg", "escalation", "step"]
 

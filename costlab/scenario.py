@@ -29,8 +29,8 @@ from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
-from costlab.typed import build, spec
-from costlab.yamlio import load_yaml, read_text
+from costlab.validation import build, line_at, spec
+from costlab.yaml_reader import load_yaml, read_text
 
 #: Longest horizon a scenario may forecast, in months (``COSTLAB_MAX_MONTHS``).
 MAX_MONTHS = limits.MAX_MONTHS
@@ -131,6 +131,11 @@ class Workload:
         "a prompt file, request JSON or batch JSONL whose measured input tokens per request "
         "replace input_tokens (path relative to the scenario file)",
         default=None,
+    )
+    on_retire: Literal["keep", "successor", "stop"] = spec(
+        "when a model shuts down inside the horizon: keep pricing it (flagged, the default), "
+        "move the traffic to the successor the price book names, or stop the traffic",
+        default="keep",
     )
 
     def __post_init__(self) -> None:
@@ -413,7 +418,8 @@ def check_models(
             try:
                 resolved[route.model] = book.resolve(route.model)
             except CostlabError as exc:
-                line = _line_of_field(data, i, route.field) if data is not None else None
+                where = (f"workloads[{i}].{route.field}",)
+                line = line_at(data, where) if data is not None else None
                 what = exc.what
                 if what.startswith("unknown model"):
                     what = what.replace("unknown model", f"unknown model '{route.model}'", 1)
@@ -425,23 +431,6 @@ def check_models(
                     what, scenario.source or None, scenario.workload_where(i), route.field
                 ) from None
     return resolved
-
-
-def _line_of_field(data: Mapping[str, Any], index: int, field: str) -> int | None:
-    node: Any = data.get("workloads")
-    node = node[index] if isinstance(node, list) and index < len(node) else None
-    line = getattr(node, "line", None)
-    for part in field.split("."):
-        key, _, rest = part.partition("[")
-        if not isinstance(node, Mapping) or key not in node:
-            return line
-        line = node.line_of(key) if hasattr(node, "line_of") else line
-        node = node[key]
-        if rest:
-            i = int(rest.rstrip("]"))
-            node = node[i] if isinstance(node, list) and i < len(node) else None
-            line = getattr(node, "line", line)
-    return line
 
 
 def sweep(scenario: Scenario, workload: str, **axes: Sequence[Any]) -> Scenario:

@@ -113,3 +113,30 @@ def wait_rendered(page, marker: str, timeout_ms: int = 60_000) -> None:  # type:
     page.wait_for_function(_IDLE, timeout=timeout_ms)
     page.wait_for_timeout(1500)  # plotly charts draw after the script finishes
     page.wait_for_function(_IDLE, timeout=timeout_ms)
+
+
+_FIRST_BAR = """() => {
+  const plot = document.querySelector('.js-plotly-plot');
+  return plot && plot.data && plot.data.length ? JSON.stringify(plot.data[0].y) : null;
+}"""
+
+
+def planner_change_times(page, url: str, runs: int = 20) -> list[float]:  # type: ignore[no-untyped-def]
+    """Seconds from a planner number change (Enter pressed) to the chart showing the new
+    figures, ``runs`` times; the page is opened fresh and warmed by one change first."""
+    page.goto(f"{url}/planner")
+    wait_rendered(page, "Workload planner")
+    box = page.get_by_label("Requests", exact=True).first
+    times = []
+    for i in range(runs + 1):
+        before = page.evaluate(_FIRST_BAR)
+        box.fill(str(20_000 + 100 * (i + 1)))
+        start = time.perf_counter()
+        box.press("Enter")
+        page.wait_for_function(
+            f"() => ({_FIRST_BAR})() !== {before!r}", polling="raf", timeout=30_000
+        )
+        if i:  # the first change warms the caches
+            times.append(time.perf_counter() - start)
+        page.wait_for_function(_IDLE, timeout=30_000)
+    return times

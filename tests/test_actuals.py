@@ -19,7 +19,7 @@ from costlab.actuals import (
 from costlab.errors import CostlabError
 from costlab.forecast import forecast_scenario
 from costlab.scenario import load_scenario, parse_scenario
-from costlab.yamlio import load_yaml
+from costlab.yaml_reader import load_yaml
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parent.parent

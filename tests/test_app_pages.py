@@ -45,9 +45,9 @@ def test_prompt_cost_counts_the_cookbook_conversation() -> None:
     assert not at.exception
     table = at.dataframe[0].value.set_index("model")
     # OpenAI cookbook: this conversation bills 124 prompt tokens on gpt-4o, 129 on gpt-3.5-turbo.
-    assert table.loc["gpt-4o", "input tokens"] == "124"
+    assert table.loc["gpt-4o", "input tokens / call"] == "124"
     assert table.loc["gpt-4o", "tokens are"] == "exact"
-    assert table.loc["gpt-3.5-turbo", "input tokens"] == "129"
+    assert table.loc["gpt-3.5-turbo", "input tokens / call"] == "129"
     assert table.loc["claude-haiku-4-5-20251001", "tokens are"] == "estimated"
 
 
@@ -83,7 +83,7 @@ def test_prompt_cost_counts_an_uploaded_batch_file() -> None:
         ("batch.jsonl", (DATA / "example_batch.jsonl").read_bytes(), "application/jsonl")
     ).run()
     assert not at.exception
-    assert "Batch input file, 3 requests" in at.caption[1].value
+    assert any("Batch input file, 3 requests" in c.value for c in at.caption)
     assert at.toggle(key="prompt_batch_True").value is True
 
 
@@ -195,12 +195,30 @@ def test_forecast_page_bands_and_exports() -> None:
         k: float(v.strip("$").replace(",", "")) for k, v in metrics(at).items() if v.startswith("$")
     }
     assert m["Low band total"] < m["Total, 12 months"] < m["High band total"]
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 4  # the scenario YAML and three exports
+
+
+def test_forecast_page_samples_p10_p50_p90_for_ranges() -> None:
+    at = AppTest.from_string(
+        "from costlab.app.pages import forecast\nforecast.render()\n", default_timeout=120
+    )
+    at.query_params["scenario"] = _encoded("launch-ranges.yaml")
+    at.run()
+    assert not at.exception
+    m = {
+        k: float(v.strip("$").replace(",", ""))
+        for k, v in metrics(at).items()
+        if k.startswith("Total, P")
+    }
+    assert m["Total, P10"] <= m["Total, P50"] <= m["Total, P90"]
+    low = float(metrics(at)["Low band total"].strip("$").replace(",", ""))
+    high = float(metrics(at)["High band total"].strip("$").replace(",", ""))
+    assert low <= m["Total, P10"] and m["Total, P90"] <= high  # inside the corners
 
 
 def test_forecast_horizon_slider_extends_the_scenario() -> None:
     at = page("forecast")
-    at.slider(key="forecast-months-0").set_value(24).run()
+    at.slider(key="forecast-months").set_value(24).run()
     assert not at.exception
     assert "Total, 24 months" in metrics(at)
 
@@ -215,14 +233,15 @@ def test_forecast_horizon_change_extends_a_growth_list() -> None:
     at.query_params["scenario"] = _encoded("launch-ranges.yaml")
     at.run()
     assert "Total, 9 months" in metrics(at)  # viewing does not change the scenario
-    at.slider(key="forecast-months-0").set_value(12).run()
+    at.slider(key="forecast-months").set_value(12).run()
     assert not at.exception and not at.error
     assert "Total, 12 months" in metrics(at)
     assert any("extended with its last rate to 11 rates" in i.value for i in at.info)
 
 
 def _encoded(example: str) -> str:
-    from costlab.app.state import encode, from_yaml
+    from costlab.scenario_io import from_yaml
+    from costlab.scenario_io import to_link_token as encode
 
     path = ROOT / "examples" / example
     return encode(from_yaml(path.read_text(encoding="utf-8"), path.name))
@@ -238,6 +257,9 @@ def test_actuals_against_the_forecast() -> None:
     variance = at.dataframe[0].value.set_index("month")
     assert variance.loc["2027-01", "forecast"] == "$351.54"
     assert variance.loc["2027-01", "variance $"] == "$0.00"
+    # the variance by cause: a waterfall from the forecast to the actual, per period
+    assert at.selectbox(key="actuals-cause-month").options[0] == "total"
+    assert any("bars add up exactly to the variance" in c.value for c in at.caption)
 
 
 def test_actuals_names_bad_rows_and_prices_the_good_ones() -> None:
@@ -285,3 +307,31 @@ def test_planner_keeps_a_loaded_files_exact_numbers() -> None:
     ).run()
     assert not at.exception
     assert at.session_state["scenario_data"]["workloads"][0]["cached_input_share"] == "0.333"
+
+
+def test_prompt_cost_prices_typed_token_counts() -> None:
+    at = page("prompt_cost")
+    at.multiselect(key="prompt_models").set_value(["gpt-4.1-mini"])
+    at.number_input(key="prompt_typed_input").set_value(1200)
+    at.number_input(key="prompt_typed_cached").set_value(600)
+    at.number_input(key="prompt_typed_output").set_value(150).run()
+    at.number_input(key="prompt_calls").set_value(20_000).run()
+    assert not at.exception
+    # README: 600 x $0.40 + 600 x $0.10 + 150 x $1.60 per 1M = $0.00054 a call, $10.80 a month
+    row = at.dataframe[0].value.iloc[0]
+    assert (row["per call"], row["per month"], row["tokens are"]) == ("$0.00054", "$10.80", "exact")
+    assert any("Counting: typed token counts" in m.value for m in at.markdown)
+    at.number_input(key="prompt_typed_cached").set_value(1300).run()
+    assert any("cached input tokens: 1,300 is more than" in e.value for e in at.error)
+
+
+def test_planner_removing_a_workload_keeps_the_others_values() -> None:
+    at = page("planner")
+    at.button(key="g0-add").click().run()
+    assert [t.label for t in at.tabs][:2] == ["triage", "workload 2"]  # at once
+    at.number_input(key="g0-w1-volume").set_value(4321).run()
+    at.button(key="g0-w0-remove").click().run()  # remove "triage", the first one
+    assert not at.exception
+    [survivor] = at.session_state["scenario_data"]["workloads"]
+    assert (survivor["name"], survivor["requests_per_day"]) == ("workload 2", "4321")
+    assert at.number_input(key="g0-w1-volume").value == 4321

@@ -11,7 +11,7 @@ import pytest
 from costlab.comparison import compare_scenario
 from costlab.errors import CostlabError
 from costlab.scenario import Scenario, load_scenario, parse_scenario
-from costlab.yamlio import load_yaml
+from costlab.yaml_reader import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 

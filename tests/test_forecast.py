@@ -14,15 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from costlab import formats
 from costlab.cost import Usage, price_usage
 from costlab.errors import CostlabError
 from costlab.forecast import expand, forecast_scenario, price_lines, regroup, with_budget
-from costlab.money import format_usd
 from costlab.prices import load_pricebook
 from costlab.ranges import Range
 from costlab.scenario import Scenario, Workload, load_scenario, parse_scenario
 from costlab.tables import as_floats, exact_sum
-from costlab.yamlio import load_yaml
+from costlab.yaml_reader import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORT_BOT = ROOT / "examples" / "support-bot.yaml"
@@ -46,7 +46,7 @@ def test_january_2027_is_651000_requests_and_351_54_exactly(book) -> None:
     assert jan["requests"] == Decimal(651_000)
     assert jan["tasks"] == Decimal(620_000)
     assert jan["total_cost"] == Decimal("351.54")
-    assert format_usd(jan["total_cost"]) == "$351.54"
+    assert formats.usd(jan["total_cost"]) == "$351.54"
     # the components: 600 uncached x $0.40 + 600 cached x $0.10 + 150 out x $1.60 per 1M
     assert jan["input_tokens"] == 651_000 * 1200
     assert jan["cached_input_tokens"] == 651_000 * 600
@@ -62,7 +62,7 @@ def test_february_2027_is_646800_requests_and_349_272_exactly(book) -> None:
     # 20,000 x 28 days x 1.1 (growth from the second month) x 1.05 = 646,800 requests
     assert feb["requests"] == Decimal(646_800)
     assert feb["total_cost"] == Decimal("349.272")
-    assert format_usd(feb["total_cost"]) == "$349.27"
+    assert formats.usd(feb["total_cost"]) == "$349.27"
     assert feb["cumulative_cost"] == Decimal("351.54") + Decimal("349.272")
 
 
@@ -520,3 +520,12 @@ def test_scenarios_built_in_python_are_checked_too() -> None:
         Scenario(name="x", start="2027-1", months=1, workloads=(workload,))
     with pytest.raises(CostlabError, match=r"months: must be 1 to 120 months, got 0"):
         Scenario(name="x", start="2027-01", months=0, workloads=(workload,))
+
+
+def test_cost_per_task_and_average_month_are_library_figures(book) -> None:
+    """The pages show these; they come from the forecast, not page arithmetic."""
+    fc = forecast_scenario(load_scenario(SUPPORT_BOT, book=book), book=book)
+    assert fc.average_month_cost * 12 == fc.total_cost
+    # 13,690,613 requests are 1.05 x the tasks (5% retries): the cost per task is the total
+    # over the tasks.
+    assert abs(fc.cost_per_task * fc.total("tasks") - fc.total_cost) < Decimal("1e-60")

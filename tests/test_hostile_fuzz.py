@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from costlab.errors import CostlabError
 from costlab.prices import PriceBook, parse_price_text
 from costlab.tokens import count_batch, count_body, image_tokens, parse_size
-from costlab.yamlio import load_yaml
+from costlab.yaml_reader import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = settings(

@@ -26,8 +26,8 @@ from costlab.errors import CostlabError
 from costlab.export import safe_text, write_csv, write_json, write_xlsx
 from costlab.tokens import count_batch, count_image, parse_size
 from costlab.tokens.files import Input, docx_text, read_input
-from costlab.typed import build
-from costlab.yamlio import load_yaml
+from costlab.validation import build
+from costlab.yaml_reader import load_yaml
 
 # --- limits.py ----------------------------------------------------------------------------------
 
@@ -258,7 +258,7 @@ def test_valid_yaml_numbers_and_dates_are_unchanged() -> None:
 def test_typed_numbers_refuse_huge_text_fast() -> None:
     from dataclasses import dataclass
 
-    from costlab.typed import spec
+    from costlab.validation import spec
 
     @dataclass(frozen=True)
     class Plan:
@@ -423,9 +423,9 @@ def test_environment_errors_map_to_one_line() -> None:
 
 
 def test_format_usd_formats_1e26() -> None:
-    from costlab.money import format_usd
+    from costlab import formats
 
-    assert format_usd(Decimal(10) ** 26).startswith("$100,000,000,000,000,000,000,000,000")
+    assert formats.usd(Decimal(10) ** 26).startswith("$100,000,000,000,000,000,000,000,000")
 
 
 def test_resolve_none_is_a_clear_error() -> None:

@@ -142,3 +142,12 @@ def test_a_missing_extra_is_one_line_naming_it(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1
     assert "pip install 'costlab[files]'" in run.stderr
+
+
+def test_costlab_app_without_the_app_extra_is_one_line_naming_it(tmp_path: Path) -> None:
+    run = _without_extras(
+        f"from costlab.cli import main\nsys.exit(main(['app', {str(tmp_path / 'ws')!r}]))\n"
+    )
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1
+    assert "pip install 'costlab[app]'" in run.stderr

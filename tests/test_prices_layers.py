@@ -355,3 +355,20 @@ def test_upstream_deprecation_without_a_date_reads_deprecated(cli) -> None:
     result = cli("prices", "--model", "avian/deepseek/deepseek-v3.2", "--date", "2026-11-26")
     assert "  status on 2026-11-26  deprecated" in result.out
     assert "  lifecycle          deprecated (no date given)" in result.out
+
+
+def test_every_priced_output_names_the_price_book(book) -> None:
+    """A finance reviewer can tell which book produced a number: forecasts, actuals and their
+    exports carry the book's fingerprint."""
+    from costlab.actuals import load_actuals
+    from costlab.forecast import forecast_scenario
+    from costlab.scenario import load_scenario
+
+    fc = forecast_scenario(
+        load_scenario(ROOT / "examples" / "support-bot.yaml", book=book), book=book
+    )
+    assert fc.price_book == book.fingerprint
+    assert fc.to_dict(lines=False)["price_book"] == book.fingerprint
+    assert list(fc.tables()["budget"]["price_book"]) == [book.fingerprint]
+    actuals = load_actuals(ROOT / "examples" / "usage.csv", book=book)
+    assert actuals.to_dict()["price_book"] == book.fingerprint

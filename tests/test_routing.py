@@ -14,7 +14,7 @@ from costlab.forecast.routes import breakdown
 from costlab.money import MONEY
 from costlab.routing import describe
 from costlab.scenario import Scenario, parse_scenario
-from costlab.yamlio import load_yaml
+from costlab.yaml_reader import load_yaml
 
 # One month, no cache, no retries, 100,000 tasks of 1,000 input + 200 output tokens.
 # Per request (USD per 1M tokens from the price book):

@@ -87,3 +87,30 @@ def test_the_command_shows_the_run_rate(mid_month, cli) -> None:
         "(forecast $349.27)" in result.out
     )
     assert "period 2027-01 to 2027-12 projected at $7,667.27" in result.out
+
+
+def test_check_gates_on_the_projection_from_actuals(tmp_path) -> None:
+    """`costlab check --actuals`: exit 1 when this month's pace runs over the budget."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    lines = (root / "examples" / "usage.csv").read_text().splitlines()
+    partial = [lines[0], *(line for line in lines[1:] if line < "2027-02-15")]
+    usage = tmp_path / "usage.csv"
+    usage.write_text("\n".join(partial) + "\n")
+
+    def check(budget: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "costlab.cli", "check", "examples/support-bot.yaml",
+             "--actuals", str(usage), "--budget", budget],
+            capture_output=True, text=True, cwd=root, timeout=120,
+        )  # fmt: skip
+
+    # February's first 14 days at $12.96 a day: $362.88 projected for the month.
+    over = check("300")
+    assert over.returncode == 1, over.stderr
+    assert "over budget at the current pace" in over.stdout
+    assert "2027-02 projected at $362.88 (over the $300.00 monthly budget" in over.stdout
+    assert check("400").returncode == 0

@@ -16,7 +16,7 @@ from costlab.ranges import Range
 from costlab.scenario import Scenario, load_scenario
 from costlab.schemas import HERE as SCHEMA_DIR
 from costlab.schemas import render
-from costlab.yamlio import load_yaml
+from costlab.yaml_reader import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -157,7 +157,7 @@ def test_the_shipped_examples_load(book) -> None:
             "support.yaml: workloads[0] (triage): retry_rates: unknown field (did you mean "
             "'retry_rate'?); allowed: name, model, routing, requests_per_day, requests_per_month, "
             "input_tokens, output_tokens, reasoning_tokens, cached_input_share, cache_write_share, "
-            "cache_write_ttl, images, batch_share, retry_rate, growth, sample (line 12)",
+            "cache_write_ttl, images, batch_share, retry_rate, growth, sample, on_retire (line 12)",
         ),
         (
             "budget: {monthly: 400}",

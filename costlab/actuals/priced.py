@@ -40,6 +40,8 @@ class Actuals:
     priced: FrameCost | None = None
     flags: tuple[str, ...] = field(default=())
     rows_used: int = 0
+    price_book: str = ""
+    """the fingerprint of the price book that priced it"""
     """rows priced (usage) or summed (costs); the others are problems or empty buckets"""
 
     @property
@@ -61,6 +63,7 @@ class Actuals:
             "source": self.file.source,
             "format": self.file.format,
             "rows_used": self.rows_used,
+            "price_book": self.price_book,
             "total_cost": format(self.total_cost, "f"),
             "months": records(self.months),
             "by_model": records(self.by_model),
@@ -128,10 +131,18 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
         usage.source, usage.format, usage.usage, usage.billed, tuple(problems), usage.notes
     )
     if frame.empty:
-        return Actuals(file, _empty_months(), _empty_months(["model", "batch"]), rows_used=0)
+        return Actuals(
+            file,
+            _empty_months(),
+            _empty_months(["model", "batch"]),
+            rows_used=0,
+            price_book=book.fingerprint,
+        )
     priced = price_frame(frame, book=book, by=["month"])
     flags = tuple(f.message for f in priced.flags)
-    return actuals_from_groups(file, priced.groups, flags, len(frame), priced)
+    return actuals_from_groups(
+        file, priced.groups, flags, len(frame), priced, price_book=book.fingerprint
+    )
 
 
 def actuals_from_groups(
@@ -142,12 +153,15 @@ def actuals_from_groups(
     priced: FrameCost | None = None,
     *,
     days: pd.DataFrame | None = None,
+    price_book: str = "",
 ) -> Actuals:
     """Actuals from priced groups (:attr:`FrameCost.groups` with a ``month`` key), which may be
     the groups of many chunks concatenated: the sums by month and model are exact either way,
     so a file priced in chunks (or on Dask, :mod:`costlab.scale`) equals it priced whole."""
     if groups.empty:
-        return Actuals(file, _empty_months(), _empty_months(["model", "batch"]), None, flags)
+        return Actuals(
+            file, _empty_months(), _empty_months(["model", "batch"]), None, flags, 0, price_book
+        )
     by_model = sum_groups(groups, ["month", "model", "batch"])
     by_month = sum_groups(groups, ["month"])
     for table in (by_model, by_month):
@@ -160,7 +174,13 @@ def actuals_from_groups(
         whole = sum_groups(groups, keys)[list(groups.columns)]
         priced = FrameCost(whole, days if days is not None else pd.DataFrame(), ())
     return Actuals(
-        file, _tidy_frame(by_month), _tidy_frame(by_model), priced, flags, rows_used=rows_used
+        file,
+        _tidy_frame(by_month),
+        _tidy_frame(by_model),
+        priced,
+        flags,
+        rows_used=rows_used,
+        price_book=price_book,
     )
 
 

@@ -50,7 +50,7 @@ from costlab.actuals.checks import Problem, _batch, _Checker, _dates, _labels
 from costlab.errors import CostlabError
 from costlab.money import ZERO
 from costlab.usage import INFO_COLUMNS, INPUT_PARTS, TOKEN_COLUMNS
-from costlab.yamlio import decode_text
+from costlab.yaml_reader import decode_text
 
 Format = Literal[
     "generic-csv", "openai-usage-csv", "openai-usage-json", "openai-costs-csv", "openai-costs-json"

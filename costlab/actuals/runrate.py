@@ -27,10 +27,11 @@ from typing import Any
 
 import pandas as pd
 
+from costlab import formats
 from costlab.actuals.priced import Actuals
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast
-from costlab.money import MONEY, ZERO, format_usd, plain, significant
+from costlab.money import MONEY, ZERO, plain, significant
 from costlab.tables import EXACT, column, exact_sum, records, tidy
 
 
@@ -138,7 +139,9 @@ def run_rate(actuals: Actuals, fc: Forecast | None = None, *, as_of: date | None
     )
     notes: list[str] = []
     if day.day < days:
-        notes.append(f"{month} projected from {day.day} of {days} days at {format_usd(pace)} a day")
+        notes.append(
+            f"{month} projected from {day.day} of {days} days at {formats.usd(pace)} a day"
+        )
     rows: list[dict[str, Any]] = []
     forecast_month = factor = monthly = total = None
     if fc is None:
@@ -235,16 +238,16 @@ def check_projection(
         over = rate.projected_month_cost > monthly
         within &= not over
         messages.append(
-            f"{rate.month} projected at {format_usd(rate.projected_month_cost)} "
-            f"({'over' if over else 'within'} the {format_usd(monthly)} monthly budget; "
+            f"{rate.month} projected at {formats.usd(rate.projected_month_cost)} "
+            f"({'over' if over else 'within'} the {formats.usd(monthly)} monthly budget; "
             f"{rate.days_elapsed} of {rate.days_in_month} days)"
         )
     if total is not None:
         over = rate.projected_total > total
         within &= not over
         messages.append(
-            f"period projected at {format_usd(rate.projected_total)} "
-            f"({'over' if over else 'within'} the {format_usd(total)} total budget)"
+            f"period projected at {formats.usd(rate.projected_total)} "
+            f"({'over' if over else 'within'} the {formats.usd(total)} total budget)"
         )
     if monthly is None and total is None:
         messages.append("no budget to check the projection against")

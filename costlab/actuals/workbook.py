@@ -16,7 +16,6 @@ variance by cause and the run-rate) into ``{sheet name: DataFrame}`` for
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -36,17 +35,9 @@ ASSUMPTION_COLUMNS = ["assumption", "value", "low", "high", "note"]
 
 
 def price_book_fingerprint(book: PriceBook) -> str:
-    """``sha256:`` of the price files' names and bytes, in load order (first 16 hex digits):
-    two workbooks with the same fingerprint were priced from the same book."""
-    digest = hashlib.sha256()
-    for name in book.files:
-        path = Path(name)
-        digest.update(path.name.encode())
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"<unreadable>")
-    return "sha256:" + digest.hexdigest()[:16]
+    """The book's fingerprint (its layers and their versions): two workbooks with the same
+    fingerprint were priced from the same book."""
+    return book.fingerprint
 
 
 def assumptions(

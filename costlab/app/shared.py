@@ -4,14 +4,15 @@ and the one way errors are shown (``st.error``, never a traceback)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from costlab.errors import CostlabError
-from costlab.money import format_usd
+from costlab.formats import usd
 from costlab.prices import PriceBook, load_pricebook, parse_price_text
 
 T = TypeVar("T")
@@ -26,20 +27,45 @@ DEFAULT_MODELS = [
     "gemini-2.5-flash",
 ]
 
+#: Widget keys whose values follow the user from page to page (Streamlit forgets a widget's
+#: value when its page is left). Such widgets take their first value from :func:`seed`, never
+#: from a ``value=``/``default=`` argument, so re-storing them raises no warning.
+KEPT_INPUTS = (
+    "prompt_models",
+    "prompt_text",
+    "prompt_cached",
+    "prompt_calls",
+    "prompt_detail",
+    "prompt_typed_input",
+    "prompt_typed_cached",
+    "prompt_typed_output",
+    "prompt_typed_batch",
+    "compare-models",
+    "compare-workload",
+    "route-workload",
+    "route-cheap",
+    "route-share",
+    "route-main",
+    "route-strong",
+    "route-rate",
+    "pricebook_providers",
+    "pricebook_statuses",
+    "pricebook_accepts",
+    "pricebook_search",
+)
+
 #: Session key holding uploaded price files: list of (file name, YAML text).
 CUSTOM_PRICES = "custom_price_files"
 
-# Muted, distinguishable colours (plotly's T10, D3, G10, Bold), assigned by a model's place in
-# the book, so a model has the same colour on every page and in every chart.
+# Twenty clearly different colours (Tableau 10, then D3's category10 shades that are not near
+# one of those), so no two models on one chart share a hue family.
 _PALETTE = [
-    "#4C78A8", "#F58518", "#E45756", "#72B7B2", "#54A24B", "#EECA3B", "#B279A2", "#FF9DA6",
-    "#9D755D", "#BAB0AC", "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B",
-    "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF", "#3366CC", "#DC3912", "#FF9900", "#109618",
-    "#990099", "#0099C6", "#DD4477", "#66AA00", "#B82E2E", "#316395", "#7F3C8D", "#11A579",
-    "#3969AC", "#F2B701", "#E73F74", "#80BA5A", "#E68310", "#008695", "#CF1C90", "#F97B72",
+    "#0F766E", "#F28E2B", "#4E79A7", "#E15759", "#59A14F", "#B07AA1", "#EDC948", "#9C755F",
+    "#FF9DA7", "#1F2933", "#17BECF", "#BCBD22", "#8C564B", "#D62728", "#9467BD", "#7F7F7F",
+    "#2CA02C", "#1F77B4", "#E377C2", "#BAB0AC",
 ]  # fmt: skip
-# The reference model keeps one recognisable colour everywhere.
-_FIXED = {"gpt-4.1-mini": "#0F766E", "gpt-4.1-nano": "#5EEAD4", "gpt-4.1": "#134E4A"}
+# The reference model keeps one recognisable colour (teal) everywhere; its siblings differ.
+_FIXED = {"gpt-4.1-mini": "#0F766E", "gpt-4.1-nano": "#EDC948", "gpt-4.1": "#4E79A7"}
 
 COMPONENT_COLORS = {
     "input": "#0F766E",
@@ -78,7 +104,21 @@ def current_book() -> PriceBook:
         return shipped_book()
 
 
+def keep_inputs() -> None:
+    """Re-store the kept widgets' values, so leaving their page does not clear them."""
+    for key in KEPT_INPUTS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def seed(key: str, value: Any) -> None:
+    """Give a kept widget its first value (the widget itself is created without one)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
 def model_color(model_id: str) -> str:
+    """A model's own colour: fixed for the reference models, else by its place in the book."""
     if model_id in _FIXED:
         return _FIXED[model_id]
     ids = sorted(m.id for m in shipped_book())
@@ -91,7 +131,25 @@ def model_color(model_id: str) -> str:
 
 
 def color_map(model_ids: list[str]) -> dict[str, str]:
-    return {m: model_color(m) for m in model_ids}
+    """Colours for the models on one chart: each keeps its own colour unless another model on
+    the chart already has it, then it takes the next free one, so a chart never repeats one
+    (up to the palette's twenty)."""
+    taken: dict[str, str] = {}
+    used: set[str] = set()
+    for model in dict.fromkeys(model_ids):
+        color = model_color(model)
+        if color in used and len(used) < len(_PALETTE):
+            start = _PALETTE.index(color) if color in _PALETTE else 0
+            color = next(c for c in _PALETTE[start:] + _PALETTE[:start] if c not in used)
+        taken[model] = color
+        used.add(color)
+    return taken
+
+
+def dollar_axis(fig: Any, values: list[float], axis: str = "yaxis") -> None:
+    """Dollar ticks (``$1,234.00``, ``$0.0005``), never plotly's SI prefixes ("500µ")."""
+    biggest = max((abs(v) for v in values), default=0.0)
+    fig.update_layout({axis: {"tickformat": "$,.2f" if biggest >= 1 else "$.2~g"}})
 
 
 def add_band(fig: Any, x: Any, low: Any, high: Any, *, name: str, fill: str) -> None:
@@ -128,7 +186,29 @@ def add_budget_line(fig: Any, x: Any, amount: Any, *, name: str) -> None:
 
 
 def money(value: Any, *, per_unit: bool = False) -> str:
-    return format_usd(value, per_unit=per_unit)
+    """Dollars as every page shows them (:func:`costlab.formats.usd`)."""
+    return usd(value, per_unit=per_unit)
+
+
+GOOD = "color: #15803D"  # a saving, headroom left: green
+BAD = "color: #B91C1C"  # overspend, over budget: red
+
+
+def signed_colors(table: pd.DataFrame, raw: dict[str, Sequence[Any]], *, good_when: str) -> Any:
+    """``table`` (formatted text) styled so each column of ``raw`` is green where its number
+    is good and red where bad: ``good_when="positive"`` (headroom) or ``"negative"`` (a
+    variance of actual minus forecast). Zero and missing numbers stay plain."""
+
+    def css(value: Any) -> str:
+        if value is None or value != value or value == 0:  # None, NaN, zero
+            return ""
+        positive = value > 0
+        return GOOD if positive == (good_when == "positive") else BAD
+
+    styles = pd.DataFrame("", index=table.index, columns=table.columns)
+    for column, numbers in raw.items():
+        styles[column] = [css(v) for v in numbers]
+    return table.style.apply(lambda _: styles, axis=None)
 
 
 def header(title: str, how_to_read: str) -> None:
@@ -155,6 +235,25 @@ def attempt(fn: Callable[[], T]) -> T | None:
         return None
 
 
-def show_flags(messages: list[str]) -> None:
-    for message in dict.fromkeys(messages):
-        st.warning(message, icon=":material/warning:")
+def show_flags(messages: list[str] | list[tuple[str, str]], *, title: str = "Warnings") -> None:
+    """All of a page's warnings in one box: each message once, with the models it concerns.
+
+    ``messages`` are plain strings, or (subject, message) pairs, e.g. (model, flag); a message
+    shared by several subjects is listed once with all of them.
+    """
+    grouped: dict[str, list[str]] = {}
+    for item in messages:
+        subject, message = item if isinstance(item, tuple) else ("", item)
+        subjects = grouped.setdefault(message, [])
+        if subject and subject not in subjects and subject not in message:
+            subjects.append(subject)
+    if not grouped:
+        return
+    lines = [
+        f"- {message}" + (f" ({', '.join(subjects)})" if subjects else "")
+        for message, subjects in grouped.items()
+    ]
+    if len(lines) == 1:
+        st.warning(lines[0][2:], icon=":material/warning:")
+    else:
+        st.warning(f"**{title} ({len(lines)})**\n\n" + "\n".join(lines), icon=":material/warning:")

@@ -7,26 +7,25 @@ what someone sees.
 
 from __future__ import annotations
 
-import base64
 import copy
 import json
-import zlib
 from decimal import Decimal
 from typing import Any
 
 import streamlit as st
-import yaml
 
+from costlab import scenario_io
 from costlab.app.shared import current_book
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast, forecast_scenario
 from costlab.prices import PriceBook
 from costlab.scenario import Scenario, parse_scenario
-from costlab.yamlio import load_yaml
 
 KEY = "scenario_data"
 GENERATION = "scenario_generation"  # bumps when the data is replaced, so widgets reset
 QUERY = "scenario"
+IDS = "workload_ids"  # stable widget ids of the workloads, in the scenario's order
+_NEXT_ID = "workload_next_id"
 
 #: The issue's support-bot example: what a new user sees first.
 DEFAULT: dict[str, Any] = {
@@ -49,95 +48,21 @@ DEFAULT: dict[str, Any] = {
 }
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:7] if hasattr(value, "day") else value.isoformat()
-    return value
-
-
-def _decimals(value: Any) -> Any:
-    """Numbers kept as decimal strings in JSON/URLs back to Decimal; other text untouched."""
-    if isinstance(value, dict):
-        return {k: _decimals(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decimals(v) for v in value]
-    if isinstance(value, str):
-        try:
-            number = Decimal(value)
-        except ArithmeticError:
-            return value
-        return number if number.is_finite() else value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(str(value))
-    return value
-
-
-_TEXT_FIELDS = {"name", "start", "model", "sample", "description", "detail"}
-
-
-def _restore(value: Any, key: str = "") -> Any:
-    """Undo :func:`_jsonable`: decimal strings back to numbers, except in text fields."""
-    if isinstance(value, dict):
-        return {k: _restore(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_restore(v, key) for v in value]
-    if key in _TEXT_FIELDS:
-        return value
-    return _decimals(value)
-
-
-def to_yaml(data: dict[str, Any]) -> str:
-    """The scenario as a YAML file (numbers written as numbers)."""
-
-    def plain(value: Any) -> Any:
-        value = _jsonable(value)
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        return value
-
-    def numbers(value: Any, key: str = "") -> Any:
-        if isinstance(value, dict):
-            return {k: numbers(v, k) for k, v in value.items()}
-        if isinstance(value, list):
-            return [numbers(v, key) for v in value]
-        if isinstance(value, str) and key not in _TEXT_FIELDS:
-            number = Decimal(value)
-            return int(number) if number == number.to_integral_value() else float(value)
-        return value
-
-    header = "# costlab scenario file: see the Scenario files section of costlab's README\n"
-    return header + yaml.safe_dump(numbers(plain(data)), sort_keys=False, allow_unicode=True)
-
-
-def from_yaml(text: str, where: str) -> dict[str, Any]:
-    data = load_yaml(text, where)
-    if not isinstance(data, dict):
-        raise CostlabError("a scenario is a mapping with name, start, months and workloads", where)
-    return _restore(json.loads(json.dumps(_jsonable(data))))
-
-
 def encode(data: dict[str, Any]) -> str:
-    raw = json.dumps(_jsonable(data), separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+    """The scenario as the URL's ``?scenario=`` token (see :mod:`costlab.scenario_io`)."""
+    return scenario_io.to_link_token(data)
 
 
-def decode(token: str) -> dict[str, Any]:
-    try:
-        raw = zlib.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        data = json.loads(raw)
-    except (ValueError, zlib.error):
-        raise CostlabError("the shared link's scenario is damaged", "URL") from None
-    if not isinstance(data, dict):
-        raise CostlabError("the shared link's scenario is damaged", "URL")
-    return _restore(data)
+def _stored(data: dict[str, Any]) -> Any:
+    return scenario_io.to_plain_json(data)
+
+
+def _restored(stored: Any) -> dict[str, Any]:
+    restored: dict[str, Any] = scenario_io.from_plain_json(stored)
+    return restored
+
+
+_DEFAULT_TOKEN = scenario_io.to_link_token(DEFAULT)
 
 
 def init() -> None:
@@ -148,24 +73,68 @@ def init() -> None:
     data = DEFAULT
     if token:
         try:
-            data = decode(token)
+            data = scenario_io.from_link_token(token)
         except CostlabError as exc:
             st.error(str(exc), icon=":material/error:")
-    st.session_state[KEY] = json.loads(json.dumps(_jsonable(data)))
+    st.session_state[KEY] = _stored(data)
     st.session_state[GENERATION] = 0
 
 
 def data() -> dict[str, Any]:
     init()
-    return _restore(st.session_state[KEY])
+    return _restored(st.session_state[KEY])
 
 
-def replace(new: dict[str, Any], *, reset_widgets: bool = True) -> None:
-    """Store new scenario data (and the URL); ``reset_widgets`` when it came from outside."""
-    st.session_state[KEY] = json.loads(json.dumps(_jsonable(new)))
+def new_workload_id() -> str:
+    """An id no other workload of this session has had: widget keys hang off it, so removing
+    one workload never hands its widgets (and values) to another."""
+    number = int(st.session_state.get(_NEXT_ID, 0))
+    st.session_state[_NEXT_ID] = number + 1
+    return f"w{number}"
+
+
+def workload_ids() -> list[str]:
+    """One stable id per workload of the session's scenario, in order."""
+    init()
+    count = len(st.session_state[KEY].get("workloads") or [])
+    ids = list(st.session_state.get(IDS, []))
+    if len(ids) != count:
+        ids = [new_workload_id() for _ in range(count)]
+        st.session_state[IDS] = ids
+    return ids
+
+
+def replace(
+    new: dict[str, Any], *, reset_widgets: bool = True, ids: list[str] | None = None
+) -> None:
+    """Store new scenario data (and the URL); ``reset_widgets`` when it came from outside.
+
+    ``ids`` are the workloads' stable ids when the planner added or removed one; otherwise
+    the ids stay (same workloads) or, with ``reset_widgets``, start afresh.
+    """
+    st.session_state[KEY] = _stored(new)
     if reset_widgets:
         st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
-    st.query_params[QUERY] = encode(new)
+        st.session_state.pop(IDS, None)
+    if ids is not None:
+        st.session_state[IDS] = list(ids)
+    sync_url()
+
+
+def sync_url() -> None:
+    """Put the session's scenario in the URL (``?scenario=``) on whatever page is open.
+
+    Streamlit drops query parameters when the user switches pages; the entry point calls this
+    on every run so reload, back/forward and a copied link keep the scenario. A new session
+    still on the example scenario keeps a clean URL.
+    """
+    if KEY not in st.session_state:
+        return
+    token = encode(_restored(st.session_state[KEY]))
+    if st.query_params.get(QUERY) == token:
+        return
+    if QUERY in st.query_params or token != _DEFAULT_TOKEN:
+        st.query_params[QUERY] = token
 
 
 def with_horizon(data: dict[str, Any], months: int) -> tuple[dict[str, Any], list[str]]:
@@ -191,7 +160,7 @@ def generation() -> int:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _parsed(key: str, _book: PriceBook, book_id: int) -> Scenario:
-    return parse_scenario(_restore(json.loads(key)), "scenario", book=_book)
+    return parse_scenario(_restored(json.loads(key)), "scenario", book=_book)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

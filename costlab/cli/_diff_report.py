@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from costlab.money import format_tokens, format_usd
+from costlab import formats
 
 #: First line of the Markdown comment: lets a workflow find and update its earlier comment.
 MARKER = "<!-- costlab-diff -->"
@@ -15,25 +15,25 @@ def signed_usd(value: Decimal) -> str:
     """``+$12.50``, ``-$0.00031``, ``$0.00``."""
     if value == 0:
         return "$0.00"
-    return ("+" if value > 0 else "") + format_usd(value)
+    return ("+" if value > 0 else "") + formats.usd(value)
 
 
 def _tokens(entry: Any) -> str:
     if entry is None:
         return "-"
     value: Decimal = entry.input_tokens
-    return format_tokens(value.quantize(Decimal("0.1")) if value % 1 else int(value))
+    return formats.tokens(value.quantize(Decimal("0.1")) if value % 1 else int(value))
 
 
 def _per_call(entry: Any) -> str:
-    return "-" if entry is None else format_usd(entry.cost_per_call, per_unit=True)
+    return "-" if entry is None else formats.usd(entry.cost_per_call, per_unit=True)
 
 
 def _total(diff: Any) -> str:
     percent = diff.percent_delta
     share = "" if percent is None else f", {percent.quantize(Decimal('0.1')):+}%"
     return (
-        f"{format_usd(diff.monthly_before)} -> {format_usd(diff.monthly_after)} a month "
+        f"{formats.usd(diff.monthly_before)} -> {formats.usd(diff.monthly_after)} a month "
         f"({signed_usd(diff.monthly_delta)}{share})"
     )
 

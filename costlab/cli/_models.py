@@ -82,10 +82,11 @@ def _skip(model: Any, exc: Exception) -> None:
 
 def run_usage(args: argparse.Namespace, usage: Any) -> int:
     """``costlab estimate --models ... --input-tokens N``: the usage priced on each model."""
+    from costlab import formats
     from costlab.cli._common import pricebook, print_json, table
     from costlab.cost import price_usage
     from costlab.errors import CostlabError
-    from costlab.money import MONEY, format_usd
+    from costlab.money import MONEY
 
     book = pricebook(args)
     costs = []
@@ -104,10 +105,10 @@ def run_usage(args: argparse.Namespace, usage: Any) -> int:
         (
             c.model.id,
             c.model.provider,
-            format_usd(MONEY.subtract(c.total_cost, c.output_cost)),
-            format_usd(c.output_cost),
-            format_usd(c.total_cost),
-            format_usd(c.cost_per_request, per_unit=True),
+            formats.usd(MONEY.subtract(c.total_cost, c.output_cost)),
+            formats.usd(c.output_cost),
+            formats.usd(c.total_cost),
+            formats.usd(c.cost_per_request, per_unit=True),
         )
         for c in costs
     ]
@@ -138,10 +139,10 @@ def run_file(
     import copy
     from decimal import Decimal
 
+    from costlab import formats
     from costlab.cli._common import pricebook, print_json, table
     from costlab.counted_cost import price_count
     from costlab.errors import CostlabError
-    from costlab.money import format_tokens, format_usd
 
     book = pricebook(args)
     costs = []
@@ -174,15 +175,15 @@ def run_file(
     first = costs[0]
     rows = []
     for c in costs:
-        per_call = format_tokens(c.count.input_tokens_per_request.quantize(Decimal(1)))
+        per_call = formats.tokens(c.count.input_tokens_per_request.quantize(Decimal(1)))
         rows.append(
             (
                 c.model.id,
                 c.model.provider,
                 per_call,
                 "exact" if c.count.exact else "est.",
-                format_usd(c.total_cost),
-                format_usd(c.cost_per_request, per_unit=True),
+                formats.usd(c.total_cost),
+                formats.usd(c.cost_per_request, per_unit=True),
             )
         )
     tokens = "input per request" if first.count.kind == "batch" else "input tokens"

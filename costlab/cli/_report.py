@@ -7,32 +7,31 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
-from costlab.money import format_usd
+from costlab import formats
+
+
+def _blank(text: str) -> str:
+    """Text tables leave a missing figure empty (the dashboard shows a dash)."""
+    return "" if text == formats.DASH else text
 
 
 def usd(value: Any) -> str:
     """``$1,234.56`` (``$0.000567`` below a dollar); empty for nothing."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return format_usd(value)
+    return _blank(formats.usd(value))
 
 
 def count(value: Any) -> str:
     """A request or token count for people: whole, with thousands separators (display only)."""
-    if value is None:
-        return ""
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    return f"{number.quantize(Decimal(1), rounding=ROUND_HALF_EVEN):,}"
+    return _blank(formats.count(value))
 
 
 def percent(value: Any) -> str:
-    if value is None:
-        return ""
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    return f"{number.quantize(Decimal('0.1'), rounding=ROUND_HALF_EVEN):+}%"
+    """A value already in percentage points (a variance): ``+3.9%``."""
+    number = None if value is None else Decimal(str(value)) / 100
+    return _blank(formats.percent(number, signed=True)) if number is not None else ""
 
 
 def number(value: Any) -> str:

@@ -12,6 +12,7 @@ EXAMPLE = """examples:
   costlab check examples/support-bot.yaml              # the scenario's own budget
   costlab check examples/support-bot.yaml --budget 600 # USD a month
   costlab check support.yaml --max-increase 10%      # vs its version at the merge-base
+  costlab check examples/support-bot.yaml --actuals usage.csv  # on this month's pace
   costlab check support.yaml --max-increase 50 --against main
   costlab check --model gpt-4.1-mini --requests-per-day 20000 --input-tokens 1200 \\
       --output-tokens 150 --start 2027-01 --budget 400  # one workload, no file
@@ -45,6 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         "the scenario's version at --against (50 = $50 a month, 10%%)",
     )
     parser.add_argument(
+        "--actuals",
+        metavar="USAGE",
+        help="a usage export so far: gate on the run-rate projection (this month's pace to its "
+        "end, and the period re-forecast from the latest actual month) instead of the forecast",
+    )
+    parser.add_argument(
         "--against",
         metavar="REV",
         help="git revision to compare with (default: the merge-base with the default branch)",
@@ -67,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         monthly=args.budget,
         total=args.total,
     )
+    if args.actuals is not None:
+        return _gate_on_actuals(args, fc, book)
     b = fc.budget
     increased = None
     if args.max_increase is not None or args.against is not None:
@@ -127,7 +136,7 @@ def _increase(args: argparse.Namespace, fc: object, book: Any) -> bool:
     from costlab.errors import CostlabError
     from costlab.forecast import Forecast, forecast_scenario
     from costlab.scenario import parse_scenario
-    from costlab.yamlio import load_yaml
+    from costlab.yaml_reader import load_yaml
 
     assert isinstance(fc, Forecast)
     if args.scenario is None:
@@ -160,3 +169,27 @@ def _increase(args: argparse.Namespace, fc: object, book: Any) -> bool:
     over = threshold is not None and change.exceeds(threshold)
     print(line + (f": above --max-increase {threshold}" if over else ""))
     return over
+
+
+def _gate_on_actuals(args: argparse.Namespace, fc: object, book: Any) -> int:
+    """``--actuals``: exit 1 when the run-rate projection goes over the budget."""
+    import sys
+
+    from costlab.actuals import load_actuals
+    from costlab.actuals.runrate import check_projection, run_rate
+    from costlab.cli._report import warn_all
+    from costlab.forecast import Forecast
+
+    assert isinstance(fc, Forecast)
+    actuals = load_actuals(args.actuals, book=book)
+    for message in actuals.problem_messages():
+        sys.stderr.write(f"costlab: error: {message}\n")
+    if actuals.problems:
+        return 2
+    warn_all([*actuals.file.notes, *actuals.flags])
+    result = check_projection(run_rate(actuals, fc), monthly=args.budget, total=args.total)
+    verdict = "within budget" if result.within else "over budget"
+    print(f"{fc.scenario.name}: {verdict} at the current pace")
+    for message in result.messages:
+        print(f"  {message}")
+    return 0 if result.within else 1

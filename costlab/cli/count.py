@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from decimal import Decimal
 
 from costlab.cli._common import add_json_option, add_prices_option
 
@@ -205,8 +204,8 @@ def report(count: object) -> None:
 
 def print_count(count: object, *, breakdown: bool) -> None:
     """The human-readable count: a headline, the breakdown, and what the figure rests on."""
+    from costlab import formats
     from costlab.cli._common import table
-    from costlab.money import format_tokens
     from costlab.tokens import TokenCount
 
     assert isinstance(count, TokenCount)
@@ -226,19 +225,19 @@ def print_count(count: object, *, breakdown: bool) -> None:
         rows: list[tuple[object, ...]]
         if count.kind == "batch":
             rows = [
-                (p.line, p.label, format_tokens(p.input_tokens), _limit(p.max_output_tokens))
+                (p.line, p.label, formats.tokens(p.input_tokens), _limit(p.max_output_tokens))
                 for p in count.parts
             ]
             text = table(rows, ("line", "custom_id", "input", "max output"), right=(0, 2, 3))
         else:
-            rows = [(p.label, format_tokens(p.input_tokens)) for p in count.parts]
+            rows = [(p.label, formats.tokens(p.input_tokens)) for p in count.parts]
             text = table(rows, ("part", "tokens"), right=(1,))
         print("\n".join("  " + line for line in text.splitlines()))
     label = "exact" if count.exact else "estimate"
-    print(f"  input tokens       {format_tokens(count.input_tokens)}  ({label})")
+    print(f"  input tokens       {formats.tokens(count.input_tokens)}  ({label})")
     if count.kind == "batch" and count.requests:
-        mean = count.input_tokens_per_request.quantize(Decimal("0.1"))
-        print(f"  per request        {format_tokens(mean)} (mean)")
+        mean = formats.tokens(count.input_tokens_per_request, places=1)
+        print(f"  per request        {mean} (mean)")
     if count.kind in ("chat", "responses", "batch"):
         print(f"  max output         {_max_output(count)}")
     if count.estimate_source:
@@ -246,13 +245,13 @@ def print_count(count: object, *, breakdown: bool) -> None:
 
 
 def _max_output(count: object) -> str:
-    from costlab.money import format_tokens
+    from costlab import formats
     from costlab.tokens import TokenCount
 
     assert isinstance(count, TokenCount)
     if count.max_output_tokens is None:
         return "not set (bounded by the model's max output)"
-    text = format_tokens(count.max_output_tokens)
+    text = formats.tokens(count.max_output_tokens)
     if count.kind != "batch":
         return text
     unset = count.requests_without_max_output

@@ -125,8 +125,8 @@ def print_cost(cost: object) -> None:
     """The human-readable breakdown of one :class:`~costlab.cost.Cost`."""
     import sys
 
+    from costlab import formats
     from costlab.cost import Cost
-    from costlab.money import format_tokens, format_usd
 
     assert isinstance(cost, Cost)
     u = cost.usage
@@ -151,13 +151,13 @@ def print_cost(cost: object) -> None:
     print(
         f"{cost.model.id} ({cost.model.provider}), {mode} price from {cost.price.effective_from}{tier}"
     )
-    width = max(len(format_tokens(t * n)) for _, t, _, _ in rows)
+    width = max(len(formats.tokens(t * n)) for _, t, _, _ in rows)
     for label, tokens, rate, amount in rows:
         print(
-            f"  {label:<13} {format_tokens(tokens * n):>{width}} tokens x ${rate}/1M = {format_usd(amount)}"
+            f"  {label:<13} {formats.tokens(tokens * n):>{width}} tokens x ${rate}/1M = {formats.usd(amount)}"
         )
     print(
-        f"  {'total':<13} {format_usd(cost.total_cost)}  ({format_tokens(n)} request(s), {format_usd(cost.cost_per_request, per_unit=True)} each)"
+        f"  {'total':<13} {formats.usd(cost.total_cost)}  ({formats.tokens(n)} request(s), {formats.usd(cost.cost_per_request, per_unit=True)} each)"
     )
     for flag in cost.flags:
         sys.stderr.write(f"costlab: warning: {flag.message}\n")
@@ -229,8 +229,9 @@ def run_file(args: argparse.Namespace) -> int:
 
 def print_count_cost(cost: object, *, output_note: str = "expected") -> None:
     """The human-readable price of a counted file."""
+    from costlab import formats
     from costlab.counted_cost import CountCost
-    from costlab.money import format_tokens, format_usd, plain
+    from costlab.money import plain
 
     assert isinstance(cost, CountCost)
     count = cost.count
@@ -252,13 +253,13 @@ def print_count_cost(cost: object, *, output_note: str = "expected") -> None:
             output_note,
         ),
     ]
-    width = max(len(format_tokens(r[1])) for r in rows)
+    width = max(len(formats.tokens(r[1])) for r in rows)
     for name, tokens, rate, amount, note in rows:
         print(
-            f"  {name:<8} {format_tokens(tokens):>{width}} tokens x ${plain(rate)}/1M = "
-            f"{format_usd(amount)}  ({note})"
+            f"  {name:<8} {formats.tokens(tokens):>{width}} tokens x ${plain(rate)}/1M = "
+            f"{formats.usd(amount)}  ({note})"
         )
-    print(f"  {'total':<8} {format_usd(cost.total_cost)}")
+    print(f"  {'total':<8} {formats.usd(cost.total_cost)}")
     unset = count.requests_without_max_output
     if count.max_output_tokens is None:
         basis = f"{cost.model.id}'s max output per request"
@@ -267,8 +268,8 @@ def print_count_cost(cost: object, *, output_note: str = "expected") -> None:
         if unset:
             basis += f"; {cost.model.id}'s max output for the {unset:,} request(s) setting none"
     print(
-        f"  {'at most':<8} {format_usd(cost.max_total_cost)}  (output {format_tokens(cost.max_output_tokens)} "
-        f"tokens = {format_usd(cost.max_output_cost)}, from {basis})"
+        f"  {'at most':<8} {formats.usd(cost.max_total_cost)}  (output {formats.tokens(cost.max_output_tokens)} "
+        f"tokens = {formats.usd(cost.max_output_cost)}, from {basis})"
     )
     if cost.tiered_requests:
         print(f"  {cost.tiered_requests:,} request(s) billed at a long-context tier")

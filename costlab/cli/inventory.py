@@ -62,9 +62,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_inventory(inventory: Any) -> None:
+    from costlab import formats
     from costlab.cli._common import table
     from costlab.cli._report import count, usd
-    from costlab.money import format_usd
 
     entries = inventory.entries
     print(
@@ -80,7 +80,7 @@ def print_inventory(inventory: Any) -> None:
             count(e.input_tokens) + ("" if e.exact else "*"),
             count(e.output_tokens),
             count(e.calls_per_month),
-            format_usd(e.cost_per_call, per_unit=True),
+            formats.usd(e.cost_per_call, per_unit=True),
             usd(e.monthly_cost),
         )
         for e in entries

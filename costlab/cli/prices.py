@@ -161,9 +161,9 @@ def _known(model: Any, field: str) -> bool:
 
 
 def _limit(model: Any, field: str) -> str:
-    from costlab.money import format_tokens
+    from costlab import formats
 
-    return format_tokens(getattr(model, field)) if _known(model, field) else "?"
+    return formats.tokens(getattr(model, field)) if _known(model, field) else "?"
 
 
 def _day(day: date | None) -> str | None:
@@ -185,7 +185,8 @@ def _usd(value: object) -> str:
 
 
 def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
-    from costlab.money import format_tokens, plain
+    from costlab import formats
+    from costlab.money import plain
     from costlab.prices import Model, rates_for
 
     assert isinstance(model, Model)
@@ -197,7 +198,7 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
     def tokens(field: str) -> str:
         if not _known(model, field):
             return "unknown"
-        return f"{format_tokens(getattr(model, field))} tokens"
+        return f"{formats.tokens(getattr(model, field))} tokens"
 
     lines = [
         f"{model.name} ({model.id}, {model.provider})",
@@ -206,7 +207,7 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
         f"  max output         {tokens('max_output_tokens')}",
     ]
     if model.max_input_tokens:
-        lines.append(f"  max input          {format_tokens(model.max_input_tokens)} tokens")
+        lines.append(f"  max input          {formats.tokens(model.max_input_tokens)} tokens")
     lines += [
         f"  knowledge cutoff   {model.knowledge_cutoff or '-'}",
         f"  modalities         {', '.join(model.input_modalities)} in; {', '.join(model.output_modalities)} out",
@@ -240,7 +241,7 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
         )
     for t in p.tiers:
         lines.append(
-            f"    above {format_tokens(t.above_input_tokens)} input tokens per request: ${t.input} input, ${t.output} output"
+            f"    above {formats.tokens(t.above_input_tokens)} input tokens per request: ${t.input} input, ${t.output} output"
         )
     if model.fine_tuning:
         ft = model.fine_tuning

@@ -337,20 +337,25 @@ def _time_profiles(lines: pd.DataFrame, months: Sequence[date]) -> tuple[np.ndar
     if not n_lines:
         return np.empty((0, n_months), dtype=object), np.empty(0, dtype=np.int64)
     days = [Decimal(days_in_month(m)) for m in months]
-    profile_of: dict[tuple[bool, tuple[Decimal, ...]], int] = {}
+    profile_of: dict[tuple[bool, tuple[Decimal, ...], tuple[int, int]], int] = {}
     line_time = np.empty(n_lines, dtype=np.int64)
     per_day = lines["per_day"].to_numpy(dtype=bool)
-    for i, rates in enumerate(lines["growth"]):
-        line_time[i] = profile_of.setdefault((bool(per_day[i]), tuple(rates)), len(profile_of))
+    windows = lines["window"] if "window" in lines else [(0, n_months)] * n_lines
+    for i, (rates, window) in enumerate(zip(lines["growth"], windows, strict=True)):
+        key = (bool(per_day[i]), tuple(rates), tuple(window))
+        line_time[i] = profile_of.setdefault(key, len(profile_of))
     time = np.empty((len(profile_of), n_months), dtype=object)
-    for (daily, rates), p in profile_of.items():
+    for (daily, rates, (start, stop)), p in profile_of.items():
         if len(rates) != n_months - 1:
             raise CostlabError(f"growth lists {len(rates)} rates for {n_months} months")
         factor = ONE
         for m in range(n_months):
             if m:
                 factor = tidy(factor * (ONE + rates[m - 1]))
-            time[p, m] = tidy(factor * days[m]) if daily else factor
+            # outside its window (a model shut down, on_retire) a line sends nothing
+            time[p, m] = (
+                ZERO if not start <= m < stop else tidy(factor * days[m]) if daily else factor
+            )
     return time, line_time
 
 

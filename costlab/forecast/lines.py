@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -101,10 +102,78 @@ def expand(
                         if route.serves_tasks
                         else ZERO,
                         "attempts": tidy(attempts),
+                        "window": (0, scenario.months),
                         **tokens,
                     }
                 )
+    rows = _retirements(scenario, resolved, rows, models, book)
     return pd.DataFrame(rows)
+
+
+def _retirements(
+    scenario: Scenario,
+    resolved: Scenario,
+    rows: list[dict[str, Any]],
+    models: Mapping[str, Model],
+    book: PriceBook,
+) -> list[dict[str, Any]]:
+    """``on_retire``: a line whose model shuts down inside the horizon stops in the month of
+    the shutdown (``stop``), or continues from that month on the successor the price book
+    names (``successor``, following a chain of successors). ``keep`` prices it on, flagged."""
+    months = scenario.month_starts()
+    policy = {w.name: w.on_retire for w in resolved.workloads}
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        rule = policy[row["workload"]]
+        current, start = row, 0
+        for _ in range(10):  # a chain of successors, bounded
+            model = models.get(current["model"]) or book.resolve(current["model"])
+            stop = _shutdown_month(model, months)
+            if rule == "keep" or stop is None or stop <= start:
+                break
+            label = f"{months[stop].year:04d}-{months[stop].month:02d}"
+            shutdown = model.lifecycle.retires_on if model.lifecycle else None
+            out.append({**current, "window": (start, stop)})
+            if rule == "stop":
+                out[-1]["retire_note"] = (
+                    f"{model.id} shuts down on {shutdown}: this workload's traffic to it stops "
+                    f"from {label} (on_retire: stop)"
+                )
+                current = {}
+                break
+            successor = model.lifecycle.successor if model.lifecycle else None
+            if successor is None:
+                raise CostlabError(
+                    f"{model.id} shuts down on {model.lifecycle.retires_on if model.lifecycle else '?'} "
+                    "and the price book names no successor; use on_retire: stop or keep",
+                    scenario.label,
+                    row["where"],
+                    "on_retire",
+                )
+            moved = book.resolve(successor).id
+            current = {
+                **current,
+                "model": moved,
+                "window": (stop, len(months)),
+                "retire_note": f"{model.id} shuts down on {shutdown}: from {label} this "
+                f"workload's traffic goes to its successor {moved} (on_retire: successor)",
+            }
+            start = stop
+        if current:
+            out.append(current)
+    return out
+
+
+def _shutdown_month(model: Model, months: Sequence[date]) -> int | None:
+    """Index of the first month in which ``model`` is shut down for at least part of it."""
+    life = model.lifecycle
+    if life is None or life.retires_on is None:
+        return None
+    for index, first in enumerate(months):
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        if life.retires_on < following:
+            return index
+    return None
 
 
 def _with_extra_input(tokens: dict[str, Any], extra: Decimal) -> dict[str, Any]:

@@ -93,7 +93,9 @@ def _request_costs(
     # Per workload: the request flags of its shapes, image input on a model without image
     # input, and the model's lifecycle over the horizon.
     seen: set[tuple[str, str, str]] = set()
-    lifecycle: dict[int, list[ForecastFlag]] = {}
+    lifecycle: dict[tuple[int, int, int], list[ForecastFlag]] = {}
+    windows = list(lines["window"]) if "window" in lines else [(0, n_months)] * n_lines
+    notes = list(lines["retire_note"]) if "retire_note" in lines else [None] * n_lines
     images = lines["images"].to_numpy(dtype=object) if n_lines else np.empty(0, dtype=object)
     workloads = lines["workload"].to_numpy(dtype=object) if n_lines else np.empty(0, dtype=object)
     for i in range(n_lines):
@@ -122,9 +124,18 @@ def _request_costs(
                     f"{model.id}: accepts {accepted} input only; this workload sends images",
                 )
             )
-        if m not in lifecycle:
-            lifecycle[m] = _lifecycle(model, months, labels)
-        found_flags.extend(dataclasses.replace(f, workload=workload) for f in lifecycle[m])
+        note = notes[i]
+        if isinstance(note, str) and note:
+            found_flags.append(ForecastFlag(workload, model.id, "on_retire", note))
+        # Lifecycle over the months the line sends traffic (on_retire may end it early).
+        start, stop = windows[i]
+        if (m, start, stop) not in lifecycle:
+            lifecycle[(m, start, stop)] = (
+                _lifecycle(model, months[start:stop], labels[start:stop]) if stop > start else []
+            )
+        found_flags.extend(
+            dataclasses.replace(f, workload=workload) for f in lifecycle[(m, start, stop)]
+        )
         for flag in found_flags:
             seen_key = (workload, model.id, flag.code)
             if seen_key not in seen:

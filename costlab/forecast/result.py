@@ -169,6 +169,8 @@ class Forecast:
     budget: BudgetStatus
     flags: tuple[ForecastFlag, ...]
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    price_book: str = ""
+    """the fingerprint of the price book that priced it (its layers and their versions)"""
     source: LineSource | None = field(default=None, repr=False, compare=False)
     """the priced lines, from which ``lines`` and ``horizon_lines`` are built when asked"""
 
@@ -198,6 +200,18 @@ class Forecast:
     @property
     def total_cost_high(self) -> Decimal:
         return exact_sum(self.months["total_cost_high"])
+
+    @property
+    def cost_per_task(self) -> Decimal:
+        """USD per task over the horizon (retries and escalations included); 0 without tasks.
+        A quotient: exact to 80 significant digits."""
+        tasks = self.total("tasks")
+        return MONEY.divide(self.total_cost, tasks) if tasks else Decimal(0)
+
+    @property
+    def average_month_cost(self) -> Decimal:
+        """USD per month on average over the horizon (a quotient, to 80 significant digits)."""
+        return MONEY.divide(self.total_cost, Decimal(self.scenario.months))
 
     def total(self, figure: str, band: Band = "base") -> Decimal:
         """The horizon total of a figure (``requests``, ``tasks``, ``input_tokens``...)."""
@@ -248,6 +262,7 @@ class Forecast:
                 "first_month_over": [b.first_month_over],
                 "months_over": [len(b.months_over)],
                 "total_runs_out": [b.total_runs_out],
+                "price_book": [self.price_book],
             }
         )
         tables = {
@@ -268,6 +283,7 @@ class Forecast:
         return {
             "scenario": s.name,
             "source": s.source or None,
+            "price_book": self.price_book,
             "start": s.start,
             "months_count": s.months,
             "total_cost": plain(self.total_cost),

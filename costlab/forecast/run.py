@@ -71,6 +71,7 @@ def forecast_scenario(
         budget=budget,
         flags=base.flags,
         sensitivity=table,
+        price_book=book.fingerprint,
     )
 
 

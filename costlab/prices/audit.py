@@ -196,7 +196,7 @@ def _batch_kind(price: PriceEntry, name: str, default: str) -> tuple[str, str]:
 def read_source(path: Path) -> tuple[str, Mapping[str, Any]]:
     """Read a LiteLLM or models.dev file; ('litellm' | 'models.dev', data). Anything else is
     refused in one error naming the file."""
-    from costlab.yamlio import read_text
+    from costlab.yaml_reader import read_text
 
     text = read_text(path, "source file")
     try:

@@ -91,7 +91,7 @@ def _layer_ages(book: PriceBook, on: date) -> Iterator[Finding]:
             "`pip install -U genai-prices` refreshes it",
             False,
         )
-    from costlab.yamlio import load_yaml, read_text
+    from costlab.yaml_reader import load_yaml, read_text
 
     for name in book.files:
         path = Path(name)
@@ -124,8 +124,8 @@ def _short(path: Path) -> str:
 def scenario_models(path: Path) -> tuple[list[str], date, date]:
     """The model names a scenario file uses, and its first and last forecast month."""
     from costlab.scenario import Scenario
-    from costlab.typed import build
-    from costlab.yamlio import load_yaml, read_text
+    from costlab.validation import build
+    from costlab.yaml_reader import load_yaml, read_text
 
     where = str(path)
     data = load_yaml(read_text(path, "scenario file"), where)

@@ -12,8 +12,8 @@ from typing import Any
 from costlab.errors import CostlabError
 from costlab.prices.book import PriceBook, _check_names, shipped_pricing_dir
 from costlab.prices.model import Model, PriceFile, UpstreamPatch
-from costlab.typed import build, field_name
-from costlab.yamlio import LineDict, load_yaml, read_text
+from costlab.validation import build, field_name
+from costlab.yaml_reader import LineDict, load_yaml, read_text
 
 _lock = threading.Lock()
 _cache: dict[tuple[str, ...], PriceBook] = {}

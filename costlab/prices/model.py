@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from costlab.errors import CostlabError
-from costlab.typed import spec
+from costlab.validation import spec
 
 Modality = Literal["text", "image", "audio", "video", "pdf"]
 Status = Literal["active", "deprecated", "retired"]

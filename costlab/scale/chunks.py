@@ -208,7 +208,7 @@ def _as_text(chunk: Chunk) -> str:
         frame = pd.read_parquet(io.BytesIO(read_chunk(chunk)))
         return str(frame.to_csv(index=False))
     data = read_chunk(chunk)
-    from costlab.yamlio import decode_text
+    from costlab.yaml_reader import decode_text
 
     text = decode_text(data, chunk.path)
     if lower.endswith((".jsonl", ".ndjson")):

@@ -128,7 +128,7 @@ def _log_lines(chunk: Chunk) -> list[tuple[int, dict[str, Any]]]:
             (i + 1, {str(k): v for k, v in row.items()})
             for i, row in enumerate(frame.to_dict(orient="records"))
         ]
-    from costlab.yamlio import decode_text
+    from costlab.yaml_reader import decode_text
 
     text = decode_text(read_chunk(chunk), chunk.path)
     out: list[tuple[int, dict[str, Any]]] = []

@@ -41,6 +41,8 @@ class UsagePart:
     days: pd.DataFrame | None = None
     """the first and last day of each month and model (``date``, ``month``, ``model_id``): what
     the run rate and FOCUS charge periods need of the rows"""
+    price_book: str = ""
+    """the fingerprint of the price book that priced it"""
 
 
 def _day_span(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -102,6 +104,7 @@ def price_usage_chunk(chunk: Chunk, prices: tuple[str, ...] = ()) -> UsagePart:
         actuals.flags,
         actuals.rows_used,
         days,
+        actuals.price_book,
     )
 
 
@@ -136,7 +139,8 @@ def combine_usage(parts: Sequence[UsagePart], source: str) -> Actuals:
     file = UsageFile(source, fmt, pd.DataFrame(), pd.DataFrame(), tuple(problems), notes)  # type: ignore[arg-type]
     groups = [p.groups for p in parts if len(p.groups)]
     table = pd.concat(groups, ignore_index=True) if groups else pd.DataFrame()
-    return actuals_from_groups(file, table, flags, rows, days=days)
+    book = next((p.price_book for p in parts if p.price_book), "")
+    return actuals_from_groups(file, table, flags, rows, days=days, price_book=book)
 
 
 def _merged_problems(problems: Sequence[Problem]) -> list[Problem]:

@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 
 def _pricebook() -> dict[str, Any]:
     from costlab.prices import PriceFile
-    from costlab.typed import json_schema
+    from costlab.validation import json_schema
 
     return json_schema(
         PriceFile,
@@ -28,7 +28,7 @@ def _pricebook() -> dict[str, Any]:
 
 def _scenario() -> dict[str, Any]:
     from costlab.scenario import Scenario
-    from costlab.typed import json_schema
+    from costlab.validation import json_schema
 
     return json_schema(
         Scenario,

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO, Literal
 from costlab import limits
 from costlab.errors import CostlabError
 from costlab.extras import require
-from costlab.yamlio import decode_text
+from costlab.yaml_reader import decode_text
 
 Shape = Literal["image", "pdf", "docx", "batch", "body", "text"]
 

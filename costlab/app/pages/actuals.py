@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from costlab.actuals import Actuals, parse_usage, price_usage_file, variance
+from costlab.actuals.explain import EFFECT_LABELS, explain
 from costlab.app import state
-from costlab.app.shared import add_band, color_map, current_book, header, money, show_flags
+from costlab.app.shared import (
+    add_band,
+    color_map,
+    current_book,
+    dollar_axis,
+    header,
+    money,
+    show_flags,
+    signed_colors,
+)
 from costlab.errors import CostlabError
 from costlab.export import csv_text
+from costlab.forecast import Forecast
+from costlab.formats import count, percent, usd
 from costlab.prices import PriceBook
 from costlab.tables import as_floats
-from costlab.yamlio import decode_text
+from costlab.yaml_reader import decode_text
 
 TITLE = "Actuals vs forecast"
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "usage.csv"
@@ -47,9 +61,10 @@ def _by_model_chart(actuals: Actuals) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis_title="USD",
         title="Actual cost by month and model",
-        xaxis={"type": "category"},
+        xaxis={"type": "category", "automargin": True},
         legend={"orientation": "h", "y": -0.2},
     )
+    dollar_axis(fig, [float(v) for v in table.groupby("month")["actual_cost"].sum()])
     return fig
 
 
@@ -78,27 +93,32 @@ def _variance_chart(table: pd.DataFrame) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis_title="USD",
         title="Actual vs forecast",
-        xaxis={"type": "category"},
+        xaxis={"type": "category", "automargin": True},
         legend={"orientation": "h", "y": -0.2},
     )
+    dollar_axis(fig, [*v["actual_cost"].fillna(0), *v["forecast_cost"].fillna(0)])
     return fig
 
 
-def _variance_table(table: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
+def _variance_table(table: pd.DataFrame) -> Any:
+    """Month, then variance (what a phone must see first); overspend red, a saving green."""
+    out = pd.DataFrame(
         {
             "month": table["month"],
-            "forecast": [money(v) for v in table["forecast_cost"]],
-            "actual": [money(v) for v in table["actual_cost"]],
-            "variance $": [money(v) if v is not None else "—" for v in table["variance_usd"]],
+            "variance $": [money(v) for v in table["variance_usd"]],
             "variance %": [
-                f"{float(v):+.1f}%" if v is not None else "—" for v in table["variance_pct"]
+                percent(None if v is None else Decimal(v) / 100, signed=True)
+                for v in table["variance_pct"]
             ],
+            "actual": [money(v) for v in table["actual_cost"]],
+            "forecast": [money(v) for v in table["forecast_cost"]],
             "within band": [
                 "yes" if v else ("no" if v is not None else "—") for v in table["within_band"]
             ],
         }
     )
+    raw = list(table["variance_usd"])
+    return signed_colors(out, {"variance $": raw, "variance %": raw}, good_when="negative")
 
 
 def _choose_file() -> tuple[str, str] | None:
@@ -137,15 +157,22 @@ def render() -> None:
     except CostlabError as exc:
         st.error(str(exc), icon=":material/error:")
         return
-    for message in actuals.problem_messages():
-        st.error(message, icon=":material/error:")
+    problems = list(dict.fromkeys(actuals.problem_messages()))
+    if len(problems) == 1:
+        st.error(problems[0], icon=":material/error:")
+    elif problems:
+        st.error(
+            f"**{len(problems)} problems in {name}; the other rows are priced**\n\n"
+            + "\n".join(f"- {p}" for p in problems),
+            icon=":material/error:",
+        )
     for note in actuals.file.notes:
         st.info(note)
     show_flags(list(actuals.flags))
     c1, c2, c3 = st.columns(3)
     c1.metric("Actual cost", money(actuals.total_cost))
-    c2.metric("Rows used", f"{actuals.rows_used:,}")
-    c3.metric("Months", f"{len(actuals.months)}")
+    c2.metric("Rows used", count(actuals.rows_used))
+    c3.metric("Months", count(len(actuals.months)))
     if len(actuals.by_model):
         st.plotly_chart(_by_model_chart(actuals), width="stretch", key="actuals-by-model")
     try:
@@ -164,3 +191,62 @@ def render() -> None:
     left.plotly_chart(_variance_chart(table), width="stretch", key="actuals-variance")
     right.dataframe(_variance_table(table), hide_index=True, width="stretch")
     st.download_button("Variance CSV", csv_text(table), file_name="variance.csv", mime="text/csv")
+    _by_cause(actuals, fc)
+
+
+def _by_cause(actuals: Actuals, fc: Forecast) -> None:
+    """Actual minus forecast split into additive causes (costlab.actuals.explain)."""
+    if actuals.file.format.startswith("openai-costs"):
+        st.caption("A cost export has billed amounts only: the variance cannot be split by cause.")
+        return
+    try:
+        explanation = explain(actuals, fc, book=current_book())
+    except CostlabError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    st.subheader("Why: the variance by cause")
+    months = ["total", *[str(m) for m in explanation.months["month"] if m != "total"]]
+    month = st.selectbox("Period", months, key="actuals-cause-month")
+    steps = explanation.waterfall(month)
+    labels = [str(s).replace("_", " ") for s in steps["step"]]
+    values = [float(v) for v in steps["usd"]]
+    measures = ["absolute", *["relative"] * (len(values) - 2), "total"]
+    fig = go.Figure(
+        go.Waterfall(
+            x=labels,
+            y=values,
+            measure=measures,
+            text=[usd(v) for v in steps["usd"]],
+            textposition="outside",
+            increasing={"marker": {"color": "#DC2626"}},  # dearer than planned
+            decreasing={"marker": {"color": "#16A34A"}},  # cheaper than planned
+            totals={"marker": {"color": "#0F766E"}},
+        )
+    )
+    # The axis spans the running total, not zero to it: a few dollars of cause on hundreds of
+    # spend would otherwise be flat lines.
+    running, levels = 0.0, []
+    for value, measure in zip(values, measures, strict=True):
+        running = value if measure != "relative" else running + value
+        levels.append(running)
+    low, high = min(levels), max(levels)
+    pad = max((high - low) * 0.25, abs(high) * 0.02, 0.01)
+    fig.update_layout(
+        height=380,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        showlegend=False,
+        yaxis={"range": [max(0.0, low - pad), high + pad]},
+    )
+    dollar_axis(fig, values)
+    st.plotly_chart(fig, width="stretch", key="actuals-by-cause")
+    with st.expander("What each cause means"):
+        st.markdown(
+            "\n".join(f"- **{k.replace('_', ' ')}**: {v}" for k, v in EFFECT_LABELS.items())
+        )
+    st.caption(
+        "From the forecast to the actual, one cause at a time in a fixed order (a sequential "
+        "price-volume-mix split): each bar is what that cause alone moved, and the bars add up "
+        "exactly to the variance. Red costs more than planned, green less."
+    )
+    for note in explanation.notes:
+        st.info(note)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from decimal import Decimal
 from typing import Any
@@ -11,11 +10,24 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from costlab import scenario_io
 from costlab.app import state
-from costlab.app.shared import DEFAULT_MODELS, color_map, current_book, header, money
+from costlab.app.shared import (
+    DEFAULT_MODELS,
+    color_map,
+    current_book,
+    dollar_axis,
+    header,
+    money,
+    seed,
+    show_flags,
+    signed_colors,
+)
 from costlab.comparison import Comparison, compare_scenario
 from costlab.errors import CostlabError
+from costlab.formats import count
 from costlab.prices import PriceBook
+from costlab.routing_report import RouterReport, router_report, summarize
 from costlab.scenario import parse_scenario
 
 TITLE = "Compare models"
@@ -23,27 +35,56 @@ ALL = "all workloads"
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
+def _router(
+    key: str,
+    workload: str,
+    cheap: str,
+    share: str,
+    main: str,
+    strong: str,
+    rate: str,
+    _book: PriceBook,
+    book_id: int,
+) -> RouterReport:
+    return router_report(
+        scenario_io.from_plain_json(json.loads(key)),
+        workload,
+        cheap=cheap,
+        cheap_share=Decimal(share),
+        main=main,
+        escalation=strong,
+        escalation_rate=Decimal(rate),
+        book=_book,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _compare(
     key: str, models: tuple[str, ...], workload: str | None, _book: PriceBook, book_id: int
 ) -> Comparison:
-    scenario = parse_scenario(state._restore(json.loads(key)), "scenario", book=_book)
+    scenario = parse_scenario(scenario_io.from_plain_json(json.loads(key)), "scenario", book=_book)
     return compare_scenario(scenario, list(models), workload=workload, book=_book)
 
 
-def _ranking_table(c: Comparison) -> pd.DataFrame:
+def _ranking_table(c: Comparison) -> Any:
+    """Candidate, then its cost (what a phone must see), then the rest; extra cost in red."""
     r = c.ranking
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
-            "rank": r["rank"],
             "candidate": r["candidate"],
             "cost": [money(v) for v in r["compared_cost"]],
+            "vs cheapest": ["cheapest" if v == 0 else "+" + money(v) for v in r["vs_cheapest"]],
             "per 1k requests": [money(v, per_unit=True) for v in r["cost_per_1k_requests"]],
             "per task": [money(v, per_unit=True) for v in r["cost_per_task"]],
-            "vs cheapest": ["" if v == 0 else "+" + money(v) for v in r["vs_cheapest"]],
             "can serve": ["yes" if v else "NO" for v in r["can_serve"]],
-            "warnings": r["warnings"],
+            "warnings": [count(v) if v else "—" for v in r["warnings"]],
+            "rank": [count(v) for v in r["rank"]],
         }
     )
+    return signed_colors(table, {"vs cheapest": list(r["vs_cheapest"])}, good_when="negative")
+
+
+_COLUMNS = {"candidate": st.column_config.TextColumn(width=170, pinned=True)}
 
 
 def _bar(c: Comparison) -> go.Figure:
@@ -58,8 +99,9 @@ def _bar(c: Comparison) -> go.Figure:
             x=list(r["candidate"]),
             y=y,
             marker_color=[colors.get(str(m), "#64748B") for m in r["candidate"]],
-            text=[money(v) for v in r["compared_cost"]],
+            text=[money(v) for v in r["compared_cost"]] if len(r) <= 8 else None,
             textposition="outside",
+            cliponaxis=False,
             error_y={
                 "type": "data",
                 "symmetric": False,
@@ -73,10 +115,12 @@ def _bar(c: Comparison) -> go.Figure:
     )
     fig.update_layout(
         height=360,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis_title=f"USD over {c.scenario.months} months",
         title="Cost over the horizon",
+        xaxis={"automargin": True, "tickangle": -40 if len(r) > 4 else 0},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )
+    dollar_axis(fig, high)
     return fig
 
 
@@ -93,17 +137,21 @@ def _capability(c: Comparison) -> None:
             mode="markers+text",
             text=list(rows["model"]),
             textposition="top center",
+            cliponaxis=False,
             name=str(name),
             marker={"size": 12},
             hovertemplate="%{text}: %{y}% at $%{x:,.2f}<extra>" + str(name) + "</extra>",
         )
     fig.update_layout(
         height=360,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis_title="cost over the horizon (USD)",
         yaxis_title="score (%)",
         title="Cost vs capability (published scores)",
+        margin={"l": 10, "r": 40, "t": 60, "b": 10},
+        legend={"orientation": "h", "y": -0.25},
     )
+    fig.update_xaxes(automargin=True)
+    dollar_axis(fig, [float(v) for v in b["compared_cost"]], axis="xaxis")
     st.plotly_chart(fig, width="stretch", key="capability-chart")
     sources = "; ".join(sorted(set(b["source"])))
     st.caption(
@@ -123,57 +171,57 @@ def _routing(data: dict[str, Any], book: PriceBook) -> None:
         return
     ids = sorted(m.id for m in book)
     c1, c2, c3 = st.columns(3)
+    # Kept across pages (shared.KEPT_INPUTS): first values are seeded, and a value that is no
+    # longer an option (a workload renamed, a price file removed) falls back to the default.
+    for key, options, first in (
+        ("route-workload", names, names[0]),
+        ("route-cheap", ids, "gpt-4.1-nano" if "gpt-4.1-nano" in ids else ids[0]),
+        ("route-main", ids, "gpt-4.1-mini" if "gpt-4.1-mini" in ids else ids[0]),
+        ("route-strong", ids, "gpt-4.1" if "gpt-4.1" in ids else ids[0]),
+    ):
+        if st.session_state.get(key) not in options:
+            st.session_state[key] = first
+    seed("route-share", 0.3)
+    seed("route-rate", 0.05)
     target = c1.selectbox("Workload", names, key="route-workload")
-    cheap = c1.selectbox(
-        "Cheap model",
-        ids,
-        index=ids.index("gpt-4.1-nano") if "gpt-4.1-nano" in ids else 0,
-        key="route-cheap",
-    )
-    share = c2.slider("Share to the cheap model", 0.0, 1.0, 0.3, 0.05, key="route-share")
-    main = c2.selectbox(
-        "Main model",
-        ids,
-        index=ids.index("gpt-4.1-mini") if "gpt-4.1-mini" in ids else 0,
-        key="route-main",
-    )
-    strong = c3.selectbox(
-        "Escalation model",
-        ids,
-        index=ids.index("gpt-4.1") if "gpt-4.1" in ids else 0,
-        key="route-strong",
-    )
-    rate = c3.slider("Escalation rate", 0.0, 0.5, 0.05, 0.01, key="route-rate")
-    share_d = Decimal(f"{share:.2f}")
-    routing: dict[str, Any] = {
-        "legs": [{"model": cheap, "share": share_d}, {"model": main, "share": 1 - share_d}]
-    }
-    if rate > 0:
-        routing["escalation"] = {"model": strong, "rate": Decimal(f"{rate:.2f}")}
-    variant = copy.deepcopy(data)
-    for w in variant["workloads"]:
-        if w["name"] == target:
-            w.pop("model", None)
-            w["routing"] = routing
-    key = json.dumps(state._jsonable(variant), sort_keys=True)
+    cheap = c1.selectbox("Cheap model", ids, key="route-cheap")
+    share = c2.slider("Share to the cheap model", 0.0, 1.0, step=0.05, key="route-share")
+    main = c2.selectbox("Main model", ids, key="route-main")
+    strong = c3.selectbox("Escalation model", ids, key="route-strong")
+    rate = c3.slider("Escalation rate", 0.0, 0.5, step=0.01, key="route-rate")
     try:
-        result = _compare(key, tuple(dict.fromkeys([cheap, main, strong])), target, book, id(book))
+        report = _router(
+            json.dumps(scenario_io.to_plain_json(data), sort_keys=True),
+            target,
+            cheap,
+            f"{share:.2f}",
+            main,
+            strong,
+            f"{rate:.2f}",
+            book,
+            id(book),
+        )
     except CostlabError as exc:
         st.error(str(exc), icon=":material/error:")
         return
-    st.dataframe(_ranking_table(result), hide_index=True, width="stretch")
-    router = result.ranking[result.ranking["kind"] == "router"]
-    singles = result.ranking[result.ranking["kind"] != "router"].set_index("candidate")
-    if not router.empty and main in singles.index:
-        r_cost, m_cost = router["compared_cost"].iloc[0], singles.loc[main, "compared_cost"]
-        if r_cost < m_cost:
-            st.success(
-                f"The router saves {money(m_cost - r_cost)} over {main} alone ({money(r_cost)} vs {money(m_cost)})."
-            )
-        else:
-            st.warning(
-                f"The router costs {money(r_cost - m_cost)} more than {main} alone ({money(r_cost)} vs {money(m_cost)}): escalations outweigh the cheap share."
-            )
+    st.dataframe(
+        _ranking_table(report.comparison),
+        hide_index=True,
+        width="stretch",
+        column_config=_COLUMNS,
+    )
+    if report.saves is True and report.difference is not None:
+        st.success(
+            f"The router saves {money(report.difference)} over {main} alone "
+            f"({money(report.router_cost)} vs {money(report.main_cost)})."
+        )
+    elif report.saves is False and report.difference is not None:
+        st.warning(
+            f"The router costs {money(-report.difference)} more than {main} alone "
+            f"({money(report.router_cost)} vs {money(report.main_cost)}): escalations outweigh "
+            "the cheap share."
+        )
+    variant = report.scenario_data
     if st.button("Use this routing in the scenario", key="route-apply"):
         state.replace(variant)
         st.rerun()
@@ -199,10 +247,15 @@ def render() -> None:
         dict.fromkeys([*used, *[book.resolve(m).id for m in DEFAULT_MODELS if m in book]])
     )
     c1, c2 = st.columns([3, 1])
-    models = c1.multiselect("Models", options, default=default, key="compare-models")
-    workload = c2.selectbox(
-        "Re-price", [ALL, *[w.name for w in scenario.workloads]], key="compare-workload"
-    )
+    seed("compare-models", default)
+    known = [m for m in st.session_state["compare-models"] if m in options]
+    if known != st.session_state["compare-models"]:
+        st.session_state["compare-models"] = known
+    choices = [ALL, *[w.name for w in scenario.workloads]]
+    if st.session_state.get("compare-workload") not in choices:
+        st.session_state["compare-workload"] = ALL
+    models = c1.multiselect("Models", options, key="compare-models")
+    workload = c2.selectbox("Re-price", choices, key="compare-workload")
     if not models:
         st.info("Pick at least one model.")
     else:
@@ -214,48 +267,44 @@ def render() -> None:
         except CostlabError as exc:
             st.error(str(exc), icon=":material/error:")
         else:
-            ranking = result.ranking
-            fits = ranking[ranking["can_serve"]]
+            summary = summarize(result, used)
             m1, m2, m3 = st.columns(3)
-            if len(fits):
-                best = fits.iloc[0]
-                m1.metric(f"Cheapest that fits: {best['candidate']}", money(best["compared_cost"]))
+            if summary.cheapest_fit is not None:
+                m1.metric(
+                    f"Cheapest that fits: {summary.cheapest_fit}",
+                    money(summary.cheapest_fit_cost),
+                )
             else:
                 m1.metric("Cheapest that fits", "none of these")
-            planned = (
-                ranking[ranking["candidate"].isin(used)]
-                if len(set(used)) == 1
-                else ranking[ranking["kind"] != "model"]
-            )
-            if len(planned) and len(fits):
-                row = planned.iloc[0]
-                saving = row["compared_cost"] - fits.iloc[0]["compared_cost"]
+            if summary.planned is not None and summary.saving is not None:
                 m2.metric(
-                    f"As planned: {row['candidate']}",
-                    money(row["compared_cost"]),
-                    delta=f"-{money(saving)} by switching"
-                    if saving > 0
+                    f"As planned: {summary.planned}",
+                    money(summary.planned_cost),
+                    delta=f"-{money(summary.saving)} by switching"
+                    if summary.saving > 0
                     else "already the cheapest",
-                    delta_color="normal" if saving > 0 else "off",
+                    # a lower cost is good news: "inverse" draws the negative delta green
+                    delta_color="inverse" if summary.saving > 0 else "off",
                 )
             m3.metric(
                 "Cannot serve",
-                f"{int((~ranking['can_serve']).sum())} of {len(ranking)}",
+                f"{count(summary.cannot_serve)} of {count(summary.candidates)}",
                 help="a limit exceeded or retired within the horizon; see the warnings",
             )
             st.caption(f"Costs over {scenario.months} months from {scenario.start}.")
-            st.dataframe(_ranking_table(result), hide_index=True, width="stretch")
+            st.dataframe(
+                _ranking_table(result), hide_index=True, width="stretch", column_config=_COLUMNS
+            )
             left, right = st.columns(2)
             with left:
                 st.plotly_chart(_bar(result), width="stretch", key="compare-bar")
             if not result.warnings.empty:
-                with st.expander(
-                    f"Warnings ({len(result.warnings)})",
-                    expanded=bool((~result.ranking["can_serve"]).any()),
-                ):
-                    for warning in result.warnings.to_dict("records"):
-                        show = st.error if warning["blocking"] else st.warning
-                        show(f"{warning['candidate']}: {warning['message']}")
+                records = result.warnings.to_dict("records")
+                blocking = [(w["candidate"], w["message"]) for w in records if w["blocking"]]
+                other = [(w["candidate"], w["message"]) for w in records if not w["blocking"]]
+                if blocking:
+                    show_flags(blocking, title="Cannot serve")
+                show_flags(other)
             with right:
                 _capability(result)
     _routing(data, book)

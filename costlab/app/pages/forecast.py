@@ -3,20 +3,85 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from costlab.app import state
-from costlab.app.shared import add_band, add_budget_line, header, money, show_flags
+from costlab.app import controls, state
+from costlab.app.shared import (
+    add_band,
+    add_budget_line,
+    current_book,
+    dollar_axis,
+    header,
+    money,
+    show_flags,
+    signed_colors,
+)
 from costlab.errors import CostlabError
 from costlab.export import csv_text, json_data, xlsx_bytes
 from costlab.forecast import Forecast
+from costlab.forecast.simulate import Simulation, simulate
+from costlab.formats import count, percent, usd
+from costlab.prices import PriceBook
 from costlab.tables import as_floats
 
+#: Samples for the P10/P50/P90 view, and a fixed seed so a page reload shows the same figures.
+SAMPLES = 10_000
+SEED = 1
+
 TITLE = "Forecast & budget"
+MONTHS = "forecast-months"  # the horizon slider's key
+NOTES = "forecast-horizon-notes"  # what changing the horizon did to growth lists
 BAND_FILL = "rgba(15, 118, 110, 0.18)"
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _simulated(key: str, _fc: Forecast, _book: PriceBook) -> Simulation:
+    return simulate(_fc.scenario, samples=SAMPLES, seed=SEED, book=_book)
+
+
+def _percentiles(fc: Forecast) -> None:
+    """P10 / P50 / P90 per month from sampling every range (the low/high band puts every range
+    at one end at once; this says how likely each figure is)."""
+    st.subheader("How likely: P10 / P50 / P90")
+    with st.status(f"Sampling {SAMPLES:,} forecasts…", expanded=False) as status:
+        book = current_book()
+        key = json.dumps([state.data(), id(book)], default=str, sort_keys=True)
+        result = _simulated(key, fc, book)
+        status.update(label=f"{SAMPLES:,} sampled forecasts (seed {SEED})", state="complete")
+    p10, p50, p90 = result.total_quantiles()
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Total, P10", usd(p10))
+    c2.metric("Total, P50", usd(p50))
+    c3.metric("Total, P90", usd(p90))
+    if result.p_over_total is not None:
+        st.caption(f"Chance the total budget runs out: {percent(result.p_over_total)}.")
+    if result.p_any_month_over is not None:
+        st.caption(
+            f"Chance some month goes over the monthly budget: {percent(result.p_any_month_over)}."
+        )
+    m = result.months
+    fig = go.Figure()
+    add_band(fig, m["month"], m["p10"], m["p90"], name="P10-P90", fill=BAND_FILL)
+    fig.add_scatter(
+        x=m["month"], y=m["p50"], mode="lines+markers", name="P50",
+        line={"color": "#0F766E", "width": 3},
+    )  # fmt: skip
+    fig.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+        title="Monthly cost, sampled",
+    )
+    dollar_axis(fig, [float(v) for v in m["p90"]])
+    st.plotly_chart(fig, width="stretch", key="forecast-percentiles")
+    st.caption(
+        "Each ranged input drawn from a triangular distribution (low, base as the most likely "
+        "value, high), independently; figures are sampled estimates, the base forecast stays exact."
+    )
 
 
 def _band_chart(fc: Forecast) -> go.Figure:
@@ -48,6 +113,7 @@ def _band_chart(fc: Forecast) -> go.Figure:
         legend={"orientation": "h", "y": -0.2},
         title="Monthly cost",
     )
+    dollar_axis(fig, list(m["total_cost_high" if fc.scenario.has_ranges else "total_cost"]))
     return fig
 
 
@@ -81,7 +147,14 @@ def _cumulative_chart(fc: Forecast) -> go.Figure:
         legend={"orientation": "h", "y": -0.2},
         title="Cumulative spend",
     )
+    dollar_axis(fig, list(m["cumulative_cost"]))
     return fig
+
+
+def _bound(value: Any) -> str:
+    """A range end: whole counts with separators, shares and rates as they are (0.25)."""
+    number = float(value)
+    return count(value) if abs(number) >= 1000 else f"{number:g}"
 
 
 def _tornado(fc: Forecast) -> go.Figure:
@@ -90,9 +163,15 @@ def _tornado(fc: Forecast) -> go.Figure:
     fig = go.Figure()
     lows = [float(v) - base for v in s["total_at_low"]]
     highs = [float(v) - base for v in s["total_at_high"]]
+    # One workload: its name goes in the title, so the bars keep the width on a phone.
+    names = [str(a) for a in s["assumption"]]
+    prefixes = {n.split(": ", 1)[0] for n in names if ": " in n}
+    shared = prefixes.pop() if len(prefixes) == 1 and all(": " in n for n in names) else None
+    if shared:
+        names = [n.split(": ", 1)[1] for n in names]
     labels = [
-        f"{a} ({lo:g} .. {hi:g})"
-        for a, lo, hi in zip(s["assumption"], s["low"], s["high"], strict=True)
+        f"{a.replace('_', ' ')} ({_bound(lo)}–{_bound(hi)})"
+        for a, lo, hi in zip(names, s["low"], s["high"], strict=True)
     ]
     fig.add_bar(
         y=labels,
@@ -118,26 +197,30 @@ def _tornado(fc: Forecast) -> go.Figure:
         height=120 + 40 * len(s),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis_title="total over the horizon (USD)",
-        title="What moves the total most",
-        legend={"orientation": "h", "y": -0.3},
+        title="What moves the total most" + (f" ({shared})" if shared else ""),
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        yaxis={"automargin": True},
     )
+    dollar_axis(fig, [base], axis="xaxis")
     return fig
 
 
-def _table(fc: Forecast) -> pd.DataFrame:
+def _table(fc: Forecast) -> Any:
     m = fc.months
     out = pd.DataFrame({"month": m["month"]})
-    if fc.scenario.has_ranges:
-        out["low"] = [money(v) for v in m["total_cost_low"]]
+    raw: dict[str, Any] = {}
     out["base"] = [money(v) for v in m["total_cost"]]
     if fc.scenario.has_ranges:
+        out["low"] = [money(v) for v in m["total_cost_low"]]
         out["high"] = [money(v) for v in m["total_cost_high"]]
     out["cumulative"] = [money(v) for v in m["cumulative_cost"]]
     if fc.budget.monthly is not None:
         out["headroom"] = [money(v) for v in m["headroom"]]
+        raw["headroom"] = list(m["headroom"])
     if fc.budget.total is not None:
         out["budget left"] = [money(v) for v in m["budget_remaining"]]
-    return out
+        raw["budget left"] = list(m["budget_remaining"])
+    return signed_colors(out, raw, good_when="positive")
 
 
 def _exports(fc: Forecast) -> None:
@@ -170,6 +253,12 @@ def _exports(fc: Forecast) -> None:
     )
 
 
+def _horizon_changed() -> None:
+    extended, notes = state.with_horizon(state.data(), int(st.session_state[MONTHS]))
+    state.replace(extended, reset_widgets=False)
+    st.session_state[NOTES] = notes
+
+
 def render() -> None:
     header(
         TITLE,
@@ -179,20 +268,26 @@ def render() -> None:
         "the total budget.",
     )
     data = state.data()
-    current = int(data.get("months", 12))
-    months = st.slider(
+    h, m, t = st.columns([2, 1, 1])
+    # A stable key and a callback: the slider is the same widget after each step, so it keeps
+    # the keyboard focus (arrow keys step on), and the scenario changes before the page redraws.
+    if st.session_state.get(MONTHS) != int(data.get("months", 12)):
+        st.session_state[MONTHS] = int(data.get("months", 12))
+    h.slider(
         "Horizon (months)",
         1,
-        max(36, current),
-        current,
-        key=f"forecast-months-{state.generation()}",
-        help="12 to 36 months for a budget review",
+        max(36, int(data.get("months", 12))),
+        key=MONTHS,
+        on_change=_horizon_changed,
+        help="12 to 36 months for a budget review; arrow keys step one month",
     )
-    if months != current:
-        extended, notes = state.with_horizon(data, months)
-        state.replace(extended, reset_widgets=True)
-        for note in notes:
-            st.info(note)
+    for note in st.session_state.pop(NOTES, []):
+        st.info(note)
+    edited = controls.budget_inputs(data, "forecast-", [m, t])
+    if edited != data:
+        state.replace(edited, reset_widgets=False)
+    with st.expander("Load, save and share the scenario", icon=":material/folder_open:"):
+        controls.load_save(edited, "forecast_scenario_upload")
     try:
         fc = state.current_forecast()
     except CostlabError as exc:
@@ -205,13 +300,15 @@ def render() -> None:
         c3.metric("High band total", money(fc.total_cost_high))
     else:
         c2.metric("Last month", money(fc.months["total_cost"].iloc[-1]))
-        c3.metric("Average month", money(fc.total_cost / fc.scenario.months))
+        c3.metric("Average month", money(fc.average_month_cost))
     b = fc.budget
     if b.total is not None:
         c4.metric(
-            "Total budget runs out",
-            b.total_runs_out or "lasts",
-            delta=f"high band: {b.total_runs_out_high}"
+            "Total budget runs out"
+            if b.total_runs_out
+            else f"Total budget, {fc.scenario.months} months",
+            b.total_runs_out or "Enough",
+            delta=f"high band runs out {b.total_runs_out_high}"
             if b.total_runs_out_high and b.total_runs_out_high != b.total_runs_out
             else None,
             delta_color="inverse",
@@ -227,10 +324,16 @@ def render() -> None:
     right.plotly_chart(_cumulative_chart(fc), width="stretch", key="forecast-cumulative")
     if not fc.sensitivity.empty:
         st.plotly_chart(_tornado(fc), width="stretch", key="forecast-tornado")
+        _percentiles(fc)
     else:
         st.caption(
             "No ranges in this scenario: give a number as {low, base, high} on the planner to see bands and sensitivity."
         )
-    st.dataframe(_table(fc), hide_index=True, width="stretch")
+    st.dataframe(
+        _table(fc),
+        hide_index=True,
+        width="stretch",
+        column_config={"month": st.column_config.TextColumn(width=70, pinned=True)},
+    )
     st.subheader("Export")
     _exports(fc)

@@ -10,20 +10,21 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from costlab.app import state
+from costlab.app import controls, state
 from costlab.app.shared import (
     COMPONENT_COLORS,
     add_budget_line,
     current_book,
+    dollar_axis,
     header,
     money,
     show_flags,
+    signed_colors,
 )
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast
-from costlab.money import format_tokens
+from costlab.formats import count, tokens
 from costlab.tables import as_floats
-from costlab.yamlio import decode_text
 
 TITLE = "Workload planner"
 
@@ -109,10 +110,12 @@ def _field(field: str, current: Any, key: str, ranged: bool) -> Any:
     return out
 
 
-def _workload_editor(w: dict[str, Any], i: int, gen: int) -> dict[str, Any]:
+def _workload_editor(w: dict[str, Any], i: int, wid: str, gen: int) -> dict[str, Any]:
+    """The widgets of one workload; their keys hang off its stable id ``wid``, never its
+    position, so removing another workload leaves these widgets (and values) alone."""
     book = current_book()
     ids = sorted(m.id for m in book if m.status_on(pd.Timestamp.today().date()) != "retired")
-    k = f"g{gen}-w{i}"
+    k = f"g{gen}-{wid}"
     new = copy.deepcopy(w)
     top = st.columns([2, 3])
     new["name"] = top[0].text_input(
@@ -203,62 +206,46 @@ def _scenario_editor(data: dict[str, Any]) -> dict[str, Any]:
     new["start"] = c2.text_input(
         "Start month", str(data.get("start", "2027-01")), key=f"g{gen}-start", help="YYYY-MM"
     )
-    c3, c4, c5 = st.columns([2, 1, 1])
+    c3 = st.container()
+    c4, c5 = st.columns(2)
     new["months"] = c3.slider(
         "Horizon (months)", 1, 36, int(data.get("months", 12)), key=f"g{gen}-months"
     )
-    budget = dict(data.get("budget") or {})
-    monthly = c4.number_input(
-        "Monthly budget $",
-        0.0,
-        None,
-        float(budget.get("monthly", 0)),
-        50.0,
-        "%.2f",
-        key=f"g{gen}-monthly",
-        help="0 = none",
-    )
-    total = c5.number_input(
-        "Total budget $",
-        0.0,
-        None,
-        float(budget.get("total", 0)),
-        500.0,
-        "%.2f",
-        key=f"g{gen}-total",
-        help="0 = none",
-    )
-    new_budget = {}
-    if monthly > 0:
-        new_budget["monthly"] = _to_decimal(monthly, "%.2f")
-    if total > 0:
-        new_budget["total"] = _to_decimal(total, "%.2f")
-    if new_budget:
-        new["budget"] = new_budget
-    else:
-        new.pop("budget", None)
+    new = controls.budget_inputs(new, "", [c4, c5])
     workloads = list(data.get("workloads") or [])
+    ids = state.workload_ids()
     names = [w.get("name", f"workload {i + 1}") for i, w in enumerate(workloads)]
     tabs = st.tabs([*names, ":material/add: Add workload"])
     edited = []
-    for i, (tab, w) in enumerate(zip(tabs, workloads, strict=False)):
+    removed: str | None = None
+    for i, (tab, w, wid) in enumerate(zip(tabs, workloads, ids, strict=False)):
         with tab:
-            edited.append(_workload_editor(w, i, gen))
-            if len(workloads) > 1 and st.button("Remove this workload", key=f"g{gen}-w{i}-remove"):
-                edited.pop()
+            edited.append(_workload_editor(w, i, wid, gen))
+            if len(workloads) > 1 and st.button("Remove this workload", key=f"g{gen}-{wid}-remove"):
+                removed = wid
+    added = False
     with tabs[-1]:
-        if st.button("Add a workload", key=f"g{gen}-add"):
-            edited.append(
-                {
-                    "name": f"workload {len(workloads) + 1}",
-                    "model": "gpt-4.1-mini",
-                    "requests_per_day": Decimal(1000),
-                    "input_tokens": Decimal(1000),
-                    "output_tokens": Decimal(200),
-                }
-            )
+        added = st.button("Add a workload", key=f"g{gen}-add")
     new["workloads"] = edited
+    if removed is not None or added:
+        # Add and remove change the tabs themselves: store, then draw the page again at once.
+        kept = [(w, wid) for w, wid in zip(edited, ids, strict=False) if wid != removed]
+        if added:
+            kept.append((_new_workload(len(workloads) + 1), state.new_workload_id()))
+        new["workloads"] = [w for w, _ in kept]
+        state.replace(new, reset_widgets=False, ids=[wid for _, wid in kept])
+        st.rerun()
     return new
+
+
+def _new_workload(number: int) -> dict[str, Any]:
+    return {
+        "name": f"workload {number}",
+        "model": "gpt-4.1-mini",
+        "requests_per_day": Decimal(1000),
+        "input_tokens": Decimal(1000),
+        "output_tokens": Decimal(200),
+    }
 
 
 def _chart(fc: Forecast) -> go.Figure:
@@ -294,57 +281,29 @@ def _chart(fc: Forecast) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis_title="USD per month",
         legend={"orientation": "h", "y": -0.15},
-        xaxis={"type": "category"},
+        xaxis={"type": "category", "automargin": True},
     )
+    dollar_axis(fig, [float(v) for v in months["total_cost"]])
     return fig
 
 
-def _monthly_table(fc: Forecast) -> pd.DataFrame:
+def _monthly_table(fc: Forecast) -> Any:
+    """Month, then the money (what a phone must see), then the volumes as whole numbers."""
     m = fc.months
-    table = pd.DataFrame(
-        {
-            "month": m["month"],
-            "requests": [format_tokens(v) for v in m["requests"]],
-            "input tokens": [format_tokens(v) for v in m["input_tokens"]],
-            "cached": [format_tokens(v) for v in m["cached_input_tokens"]],
-            "output tokens": [format_tokens(v) for v in m["output_tokens"]],
-            "input $": [money(v) for v in m["input_cost"]],
-            "cached $": [money(v) for v in m["cached_input_cost"]],
-            "output $": [money(v) for v in m["output_cost"]],
-            "total": [money(v) for v in m["total_cost"]],
-            "cumulative": [money(v) for v in m["cumulative_cost"]],
-        }
-    )
+    table = pd.DataFrame({"month": m["month"], "total": [money(v) for v in m["total_cost"]]})
+    raw: dict[str, Any] = {}
     if fc.budget.monthly is not None:
         table["headroom"] = [money(v) for v in m["headroom"]]
-    return table
-
-
-def _load_save(data: dict[str, Any]) -> None:
-    c1, c2 = st.columns([1, 1])
-    with c1:
-        upload = st.file_uploader(
-            "Load a scenario (.yaml)", type=["yaml", "yml"], key="scenario_upload"
-        )
-        if upload is not None and st.session_state.get("scenario_upload_done") != upload.file_id:
-            st.session_state["scenario_upload_done"] = upload.file_id
-            try:
-                loaded = state.from_yaml(decode_text(upload.getvalue(), upload.name), upload.name)
-                state.parse_scenario(loaded, upload.name, book=current_book())
-            except CostlabError as exc:
-                st.error(str(exc), icon=":material/error:")
-            else:
-                state.replace(loaded)
-                st.rerun()
-    with c2:
-        st.download_button(
-            "Download scenario YAML",
-            state.to_yaml(data),
-            file_name=f"{data.get('name', 'scenario')}.yaml",
-            mime="application/x-yaml",
-            width="stretch",
-        )
-        st.caption("Share: the page URL carries the scenario; copy it from the address bar.")
+        raw["headroom"] = list(m["headroom"])
+    table["cumulative"] = [money(v) for v in m["cumulative_cost"]]
+    table["input $"] = [money(v) for v in m["input_cost"]]
+    table["cached $"] = [money(v) for v in m["cached_input_cost"]]
+    table["output $"] = [money(v) for v in m["output_cost"]]
+    table["requests"] = [count(v) for v in m["requests"]]
+    table["input tokens"] = [tokens(v) for v in m["input_tokens"]]
+    table["cached tokens"] = [tokens(v) for v in m["cached_input_tokens"]]
+    table["output tokens"] = [tokens(v) for v in m["output_tokens"]]
+    return signed_colors(table, raw, good_when="positive")
 
 
 def render() -> None:
@@ -361,7 +320,7 @@ def render() -> None:
         if edited != data:
             state.replace(edited, reset_widgets=False)
         with st.expander("Load, save and share", expanded=False):
-            _load_save(edited)
+            controls.load_save(edited, "scenario_upload")
     with results:
         _results()
 
@@ -374,7 +333,7 @@ def _results() -> None:
         return
     months = fc.months
     first, total = months["total_cost"].iloc[0], fc.total_cost
-    per_task = total / fc.total("tasks") if fc.total("tasks") else Decimal(0)
+    per_task = fc.cost_per_task
     c1, c2 = st.columns(2)
     c3, c4 = st.columns(2)
     c1.metric(f"First month ({months['month'].iloc[0]})", money(first))
@@ -401,4 +360,9 @@ def _results() -> None:
         )
     show_flags([f.message for f in fc.flags])
     st.plotly_chart(_chart(fc), width="stretch", key="planner-chart")
-    st.dataframe(_monthly_table(fc), hide_index=True, width="stretch")
+    st.dataframe(
+        _monthly_table(fc),
+        hide_index=True,
+        width="stretch",
+        column_config={"month": st.column_config.TextColumn(width=70, pinned=True)},
+    )

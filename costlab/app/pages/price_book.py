@@ -9,18 +9,21 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from costlab import formats
 from costlab.app.shared import (
     CUSTOM_PRICES,
     current_book,
+    dollar_axis,
     header,
     model_color,
     reported,
+    seed,
     shipped_book,
 )
 from costlab.errors import CostlabError
-from costlab.money import format_tokens, plain
+from costlab.money import plain
 from costlab.prices import Model, PriceBook, parse_price_text, rates_for
-from costlab.yamlio import decode_text
+from costlab.yaml_reader import decode_text
 
 TITLE = "Price book"
 
@@ -34,13 +37,13 @@ def _rows(book: PriceBook, day: date) -> pd.DataFrame:
         rows.append(
             {
                 "model": m.id,
-                "name": m.name,
+                "input $/1M": float(p.input),
+                "output $/1M": float(p.output),
+                "cached $/1M": float(p.cached_input) if p.cached_input is not None else None,
+                "batch off": float(p.batch_discount) if p.batch_discount is not None else None,
                 "provider": m.provider,
                 "status": m.status_on(day),
-                "input $/1M": float(p.input),
-                "cached $/1M": float(p.cached_input) if p.cached_input is not None else None,
-                "output $/1M": float(p.output),
-                "batch off": float(p.batch_discount) if p.batch_discount is not None else None,
+                "name": m.name,
                 "context": m.context_window,
                 "max output": m.max_output_tokens,
                 "input": ", ".join(m.input_modalities),
@@ -86,6 +89,7 @@ def _history_chart(model: Model) -> go.Figure:
         yaxis_title="USD per 1M tokens",
         title=f"{model.id}: price history",
     )
+    dollar_axis(fig, [float(e.output) for e in model.prices])
     return fig
 
 
@@ -96,9 +100,11 @@ def _details(model: Model, day: date) -> None:
     )
     lines = [
         f"- Aliases: {', '.join(f'`{a}`' for a in model.aliases) or '—'}",
-        f"- Context window {format_tokens(model.context_window)} tokens; max output {format_tokens(model.max_output_tokens)}"
+        f"- Context window {formats.tokens(model.context_window)} tokens; max output {formats.tokens(model.max_output_tokens)}"
         + (
-            f"; max input {format_tokens(model.max_input_tokens)}" if model.max_input_tokens else ""
+            f"; max input {formats.tokens(model.max_input_tokens)}"
+            if model.max_input_tokens
+            else ""
         ),
         f"- Knowledge cutoff {model.knowledge_cutoff or '—'}; in: {', '.join(model.input_modalities)}; out: {', '.join(model.output_modalities)}",
         f"- Tokens: {('exact, `' + model.tokenizer + '`') if model.tokenizer else 'estimated (no public tokenizer)'}",
@@ -119,7 +125,7 @@ def _details(model: Model, day: date) -> None:
     for t in p.tiers:
         r = rates_for(p, tier=t)
         lines.append(
-            f"- Above {format_tokens(t.above_input_tokens)} input tokens per request, the whole request: input ${plain(r.input)}, output ${plain(r.output)}"
+            f"- Above {formats.tokens(t.above_input_tokens)} input tokens per request, the whole request: input ${plain(r.input)}, output ${plain(r.output)}"
         )
     if model.fine_tuning:
         ft = model.fine_tuning
@@ -186,14 +192,24 @@ def render() -> None:
         day = st.date_input("Prices in force on", value=date.today(), key="pricebook_day")
     frame = _rows(book, day)
     c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
-    providers = c1.multiselect("Provider", sorted(frame["provider"].unique()), placeholder="all")
+    seed("pricebook_statuses", ["active", "deprecated"])
+    provider_names = sorted(frame["provider"].unique())
+    kept = [p for p in st.session_state.get("pricebook_providers", []) if p in provider_names]
+    if kept != st.session_state.get("pricebook_providers", []):  # a price file was removed
+        st.session_state["pricebook_providers"] = kept
+    providers = c1.multiselect(
+        "Provider", provider_names, placeholder="all", key="pricebook_providers"
+    )
     statuses = c2.multiselect(
-        "Status", ["active", "deprecated", "retired"], default=["active", "deprecated"]
+        "Status", ["active", "deprecated", "retired"], key="pricebook_statuses"
     )
     modality = c3.multiselect(
-        "Accepts", ["text", "image", "audio", "video", "pdf"], placeholder="any input"
+        "Accepts",
+        ["text", "image", "audio", "video", "pdf"],
+        placeholder="any input",
+        key="pricebook_accepts",
     )
-    search = c4.text_input("Search", placeholder="id or name")
+    search = c4.text_input("Search", placeholder="id or name", key="pricebook_search")
     shown = frame
     if providers:
         shown = shown[shown["provider"].isin(providers)]
@@ -210,18 +226,23 @@ def render() -> None:
     max_price = float(frame["output $/1M"].max()) if len(frame) else 100.0
     cap = st.slider("Output price at most ($/1M)", 0.0, max_price, max_price, step=0.1)
     shown = shown[shown["output $/1M"] <= cap + 1e-9]
+    # Numbers stay numbers (a click on a header sorts by value); missing ones show as "—".
+    table = shown.sort_values(["provider", "input $/1M"]).style.format(
+        {
+            "input $/1M": "${:,.3f}",
+            "cached $/1M": "${:,.4f}",
+            "output $/1M": "${:,.2f}",
+            "batch off": "{:.0%}",
+            "context": "{:,}",
+            "max output": "{:,}",
+        },
+        na_rep="—",
+    )
     st.dataframe(
-        shown.sort_values(["provider", "input $/1M"]),
+        table,
         hide_index=True,
         width="stretch",
-        column_config={
-            "input $/1M": st.column_config.NumberColumn(format="$%.3f"),
-            "cached $/1M": st.column_config.NumberColumn(format="$%.4f"),
-            "output $/1M": st.column_config.NumberColumn(format="$%.2f"),
-            "batch off": st.column_config.NumberColumn(format="percent"),
-            "context": st.column_config.NumberColumn(format="localized"),
-            "max output": st.column_config.NumberColumn(format="localized"),
-        },
+        column_config={"model": st.column_config.TextColumn(width=170, pinned=True)},
     )
     st.caption(f"{len(shown)} of {len(frame)} models shown.")
 

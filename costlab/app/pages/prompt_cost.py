@@ -13,19 +13,26 @@ from costlab.app.shared import (
     DEFAULT_MODELS,
     color_map,
     current_book,
+    dollar_axis,
     header,
     money,
+    seed,
     show_flags,
 )
-from costlab.cost import Cost, Usage, price_usage
-from costlab.counted_cost import CountCost, price_count
 from costlab.errors import CostlabError
-from costlab.money import format_tokens
+from costlab.formats import count, percent, tokens
 from costlab.prices import PriceBook
-from costlab.tokens import Input, TokenCount, count_for_models
+from costlab.prompt_cost import (
+    TYPED,
+    PromptCost,
+    PromptRow,
+    count_on_models,
+    price_prompt,
+    price_token_counts,
+)
+from costlab.tokens import Input, TokenCount
 
 TITLE = "Prompt cost"
-SOURCE = "prompt_source"  # session key: (name, bytes, suffix) of what is being counted
 EXAMPLE = """{
   "model": "gpt-4.1-mini",
   "messages": [
@@ -46,18 +53,27 @@ def _count(
     detail: str,
     _book: PriceBook,
     book_id: int,
-) -> list[TokenCount]:
+) -> list[TokenCount | CostlabError]:
     """Counts per model, cached by the content's digest (the bytes themselves are not hashed)."""
-    return count_for_models(Input(name, _data, suffix), list(models), book=_book, detail=detail)  # type: ignore[arg-type]
+    return count_on_models(Input(name, _data, suffix), list(models), book=_book, detail=detail)
 
 
 def _load_example() -> None:
     st.session_state["prompt_text"] = EXAMPLE
 
 
-def _source() -> tuple[str, bytes, str] | None:
-    paste, upload = st.tabs(
-        [":material/content_paste: Paste", ":material/upload_file: Upload a file"]
+def _source() -> Input | str | None:
+    """The one input being counted: the uploaded file while there is one, else the pasted
+    text, else token counts typed by hand (:data:`TYPED`).
+
+    Worked out afresh on every run, so removing the upload removes its results.
+    """
+    paste, upload, typed = st.tabs(
+        [
+            ":material/content_paste: Paste",
+            ":material/upload_file: Upload a file",
+            ":material/keyboard: Type token counts",
+        ]
     )
     with paste:
         text = st.text_area(
@@ -67,133 +83,182 @@ def _source() -> tuple[str, bytes, str] | None:
             placeholder="Paste a prompt, a document, or a request body like the example below…",
         )
         st.button("Load an example request", key="prompt_example", on_click=_load_example)
-        if text.strip():
-            st.session_state[SOURCE] = ("pasted text", text.encode("utf-8"), "")
     with upload:
         file = st.file_uploader(
             "Text, Markdown, CSV, JSON, code, PDF, DOCX, an image, or an OpenAI Batch input file (.jsonl)",
             key="prompt_upload",
         )
-        if file is not None:
-            name = file.name
-            suffix = ("." + name.rsplit(".", 1)[1].lower()) if "." in name else ""
-            st.session_state[SOURCE] = (name, file.getvalue(), suffix)
-    chosen: tuple[str, bytes, str] | None = st.session_state.get(SOURCE)
-    if chosen and chosen[0] == "pasted text" and not text.strip():
-        st.session_state.pop(SOURCE, None)
-        return None
-    return chosen
+    with typed:
+        st.caption(
+            "The tokens of one call, when you already know them; used while nothing is pasted "
+            "or uploaded."
+        )
+        t1, t2, t3 = st.columns(3)
+        for key in ("prompt_typed_input", "prompt_typed_cached", "prompt_typed_output"):
+            seed(key, 0)
+        typed_input = t1.number_input(
+            "Input tokens", min_value=0, step=100, key="prompt_typed_input", help="cached included"
+        )
+        t2.number_input(
+            "of which cached",
+            min_value=0,
+            step=100,
+            key="prompt_typed_cached",
+            help="read from the prompt cache; at most the input tokens",
+        )
+        typed_output = t3.number_input(
+            "Output tokens", min_value=0, step=50, key="prompt_typed_output"
+        )
+    if file is not None:
+        name = file.name
+        suffix = ("." + name.rsplit(".", 1)[1].lower()) if "." in name else ""
+        note = (
+            " The pasted text is not counted while a file is uploaded: remove the file to count it."
+            if (text or "").strip()
+            else ""
+        )
+        st.markdown(f"**Counting: {name}**.{note}")
+        return Input(name, file.getvalue(), suffix)
+    if (text or "").strip():
+        st.markdown("**Counting: pasted text**.")
+        return Input("pasted text", text.encode("utf-8"), "")
+    if typed_input or typed_output:
+        st.markdown(f"**Counting: {TYPED}**.")
+        return TYPED
+    return None
+
+
+def _typed(models: list[str], book: PriceBook) -> None:
+    """Price the typed counts: a call's tokens are given, so only volume and Batch remain."""
+    c1, c2 = st.columns(2)
+    batch = c1.toggle("Batch API", key="prompt_typed_batch", help="50% off on most models")
+    seed("prompt_calls", 100_000)
+    calls = int(c2.number_input("Calls per month", min_value=0, step=10_000, key="prompt_calls"))
+    try:
+        result = price_token_counts(
+            models,
+            input_tokens=int(st.session_state["prompt_typed_input"]),
+            cached_input_tokens=int(st.session_state["prompt_typed_cached"]),
+            output_tokens=int(st.session_state["prompt_typed_output"]),
+            calls_per_month=calls,
+            batch=batch,
+            book=book,
+        )
+    except CostlabError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    _results(result, calls)
 
 
 def _controls(counts: list[TokenCount]) -> tuple[int, Decimal, bool, int]:
+    """Output tokens, cached share, Batch API and the monthly volume (calls, or for a Batch
+    file, whole files: its requests are its calls)."""
     first = counts[0]
     limit = first.max_output_tokens
     if first.kind == "batch" and limit and first.requests:
         limit = limit // first.requests
     default = int(limit) if limit else 500
+    is_batch = first.kind == "batch"
     c1, c2, c3, c4 = st.columns(4)
     output = c1.number_input(
-        "Expected output tokens per call",
-        0,
-        None,
-        default,
-        50,
+        "Expected output tokens per " + ("request" if is_batch else "call"),
+        min_value=0,
+        value=default,
+        step=50,
         key=f"prompt_output_{default}",
-        help="Defaults to the request's max tokens when it sets one. Output costs 4x input on GPT-4.1 mini.",
+        help="0 or more (a negative number is refused). Defaults to the request's max tokens "
+        "when it sets one. Output costs 4x input on GPT-4.1 mini.",
     )
+    seed("prompt_cached", 0.0)
     cached = c2.slider(
         "Cached share of input",
         0.0,
         1.0,
-        0.0,
-        0.05,
+        step=0.05,
         key="prompt_cached",
         help="Share of the prompt read from the provider's cache",
+        disabled=is_batch,
     )
-    is_batch = first.kind == "batch"
     batch = c3.toggle(
         "Batch API",
         value=is_batch,
         key=f"prompt_batch_{is_batch}",
         help="50% off on most models; results within 24 h",
     )
-    calls = c4.number_input("Calls per month", 0, None, 100_000, 10_000, key="prompt_calls")
-    return int(output), Decimal(f"{cached:.2f}"), batch, int(calls)
-
-
-def _price(
-    count: TokenCount, book: PriceBook, output: int, cached: Decimal, batch: bool
-) -> Cost | CountCost:
-    model = book.resolve(count.model)
-    if count.kind == "batch":
-        return price_count(count, model, output_tokens=output, batch=batch)
-    cached_tokens = int((Decimal(count.input_tokens) * cached).to_integral_value())
-    usage = Usage(
-        input_tokens=count.input_tokens,
-        cached_input_tokens=cached_tokens,
-        output_tokens=output,
-        batch=batch,
-    )
-    return price_usage(model, usage)
-
-
-def _share(fraction: float) -> str:
-    return "<0.1%" if 0 < fraction < 0.001 else f"{fraction:.1%}"
-
-
-def _table(
-    counts: list[TokenCount], costs: list[Cost | CountCost], book: PriceBook, calls: int
-) -> pd.DataFrame:
-    rows = []
-    for count, cost in zip(counts, costs, strict=True):
-        model = book.resolve(count.model)
-        per_call = cost.cost_per_request
-        rows.append(
-            {
-                "model": count.model,
-                "input tokens": format_tokens(
-                    count.input_tokens // (count.requests or 1)
-                    if count.kind == "batch"
-                    else count.input_tokens
-                ),
-                "tokens are": "exact" if count.exact else "estimated",
-                "per call": money(per_call, per_unit=True),
-                "per 1,000 calls": money(per_call * 1000),
-                "per month": money(per_call * calls),
-                "context used": _share(
-                    count.input_tokens / (count.requests or 1) / model.context_window
-                ),
-                "warnings": len(cost.warnings),
-            }
+    if is_batch:
+        files = c4.number_input(
+            "Files like this per month", min_value=0, value=1, step=1, key="prompt_files"
         )
+        calls = int(files) * first.requests
+    else:
+        seed("prompt_calls", 100_000)
+        calls = int(
+            c4.number_input("Calls per month", min_value=0, step=10_000, key="prompt_calls")
+        )
+    return int(output), Decimal(f"{0.0 if is_batch else cached:.2f}"), batch, calls
+
+
+def _table(result: PromptCost) -> pd.DataFrame:
+    """One row per model; the costs come right after the name so a phone still sees them."""
+    is_batch = result.kind == "batch"
+    unit = "request" if is_batch else "call"
+    rows = []
+    for row in result.rows:
+        line = {
+            "model": row.model,
+            f"per {unit}": money(row.cost_per_call, per_unit=True) if row.counted else "—",
+            "per month": money(row.cost_per_month) if row.counted else "—",
+        }
+        if is_batch:
+            line["whole file, batch price"] = money(row.file_cost_batch)
+            line["whole file, standard price"] = money(row.file_cost_standard)
+        line[f"per 1,000 {unit}s"] = money(row.cost_per_1k_calls) if row.counted else "—"
+        line[f"input tokens / {unit}"] = tokens(row.input_tokens_per_call)
+        if is_batch:
+            line["input tokens, whole file"] = tokens(row.input_tokens_total)
+        line["tokens are"] = "—" if row.exact is None else ("exact" if row.exact else "estimated")
+        line["context used"] = _share(row)
+        line["flags"] = "; ".join(_flag_word(f) for f in row.flags) or "—"
+        rows.append(line)
     return pd.DataFrame(rows)
 
 
-def _gauge(counts: list[TokenCount], book: PriceBook, output: int) -> go.Figure:
-    names = [c.model for c in counts]
-    colors = color_map(names)
+def _flag_word(flag: str) -> str:
+    """A row's flag in a few words (the full text is in the warnings box)."""
+    return flag.split(": ", 1)[0] if flag.startswith("no image rule") else "see warnings"
+
+
+def _share(row: PromptRow) -> str:
+    share = row.context_share
+    if share is None:
+        return "—"
+    return "<0.1%" if 0 < share < Decimal("0.001") else percent(share)
+
+
+def _gauge(rows: list[PromptRow], output: int) -> go.Figure:
+    colors = color_map([r.model for r in rows])
     fig = go.Figure()
     biggest = 0.0
-    for count in counts:
-        model = book.resolve(count.model)
-        per_request = count.input_tokens / (count.requests or 1)
-        share = per_request / model.context_window * 100
-        out_share = min(output, model.max_output_tokens) / model.context_window * 100
+    for row in rows:
+        window = row.context_window or 1
+        per_request = float(row.input_tokens_per_call or 0)
+        share = float(row.context_share or 0) * 100
+        out_share = float(row.context_share_with_output(output) or 0) * 100 - share
         biggest = max(biggest, share + out_share)
         fig.add_bar(
-            y=[count.model],
+            y=[row.model],
             x=[share],
             orientation="h",
-            marker_color=colors[count.model],
+            marker_color=colors[row.model],
             name="input",
             showlegend=False,
-            hovertemplate=f"input {per_request:,.0f} of {model.context_window:,} tokens (%{{x:.2f}}%)<extra></extra>",
+            hovertemplate=f"input {per_request:,.0f} of {window:,} tokens (%{{x:.2f}}%)<extra></extra>",
         )
         fig.add_bar(
-            y=[count.model],
+            y=[row.model],
             x=[out_share],
             orientation="h",
-            marker_color=colors[count.model],
+            marker_color=colors[row.model],
             opacity=0.35,
             name="output",
             showlegend=False,
@@ -202,39 +267,54 @@ def _gauge(counts: list[TokenCount], book: PriceBook, output: int) -> go.Figure:
     fig.add_vline(x=100, line_color="#DC2626", line_dash="dash")
     fig.update_layout(
         barmode="stack",
-        height=80 + 34 * len(counts),
+        height=80 + 34 * len(rows),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis={
-            "title": "% of the context window (input, then expected output)",
+            "title": "% of the context window (input + output)",
             "range": [0, max(100.0, float(biggest) * 1.1)],
+            "ticksuffix": "%",
         },
+        yaxis={"automargin": True},
         title="Context window used",
     )
     return fig
 
 
-def _cost_bar(counts: list[TokenCount], costs: list[Cost | CountCost], calls: int) -> go.Figure:
-    names = [c.model for c in counts]
-    colors = color_map(names)
-    values = [float(c.cost_per_request * calls) for c in costs]
-    order = sorted(range(len(names)), key=lambda i: values[i])
+def _cost_bar(rows: list[PromptRow], volume: str) -> go.Figure:
+    colors = color_map([r.model for r in rows])
+    ordered = sorted(rows, key=lambda r: r.cost_per_month or 0)
+    values = [float(r.cost_per_month or 0) for r in ordered]
+    few = len(ordered) <= 8  # more labels than that overlap: the hover has them
     fig = go.Figure(
         go.Bar(
-            x=[names[i] for i in order],
-            y=[values[i] for i in order],
-            marker_color=[colors[names[i]] for i in order],
-            text=[money(costs[i].cost_per_request * calls) for i in order],
+            x=[r.model for r in ordered],
+            y=values,
+            marker_color=[colors[r.model] for r in ordered],
+            text=[money(r.cost_per_month) for r in ordered] if few else None,
             textposition="outside",
+            cliponaxis=False,
             hovertemplate="%{x}: $%{y:,.2f} a month<extra></extra>",
         )
     )
     fig.update_layout(
-        height=320,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        yaxis_title=f"USD per month at {calls:,} calls",
+        height=340,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        yaxis_title=f"USD per month at {volume}",
+        xaxis={"automargin": True, "tickangle": -40 if len(ordered) > 4 else 0},
         title="Monthly cost at this volume",
     )
+    dollar_axis(fig, values)
     return fig
+
+
+DESCRIBED = {
+    "text": "text",
+    "chat": "Chat Completions request",
+    "responses": "Responses request",
+    "image": "image",
+    "pdf": "PDF (extracted text)",
+    "docx": "DOCX (extracted text)",
+}
 
 
 def render() -> None:
@@ -247,82 +327,75 @@ def render() -> None:
     )
     book = current_book()
     options = sorted(m.id for m in book)
-    default = [book.resolve(m).id for m in DEFAULT_MODELS if m in book]
-    models = st.multiselect("Models", options, default=default, key="prompt_models")
+    seed("prompt_models", [book.resolve(m).id for m in DEFAULT_MODELS if m in book])
+    known = [m for m in st.session_state["prompt_models"] if m in options]
+    if known != st.session_state["prompt_models"]:  # a custom price file was removed
+        st.session_state["prompt_models"] = known
+    models = st.multiselect("Models", options, key="prompt_models")
     source = _source()
     if source is None:
-        st.info("Paste something above, or upload a file, to count its tokens.")
+        st.info("Paste something above, upload a file, or type token counts, to price it.")
         return
     if not models:
         st.info("Pick at least one model.")
         return
-    name, data, suffix = source
-    detail = (
-        st.segmented_control(
-            "Image detail", ["auto", "low", "high"], default="auto", key="prompt_detail"
+    if not isinstance(source, Input):
+        _typed(models, book)
+        return
+    detail = "auto"
+    if source.suffix in {".png", ".jpg", ".jpeg", ".gif", ".webp"}:
+        seed("prompt_detail", "auto")
+        detail = (
+            st.segmented_control("Image detail", ["auto", "low", "high"], key="prompt_detail")
+            or "auto"
         )
-        if suffix in {".png", ".jpg", ".jpeg", ".gif", ".webp"}
-        else "auto"
-    )
     try:
         counts = _count(
-            hashlib.sha256(data).hexdigest(),
-            name,
-            data,
-            suffix,
+            hashlib.sha256(source.data).hexdigest(),
+            source.name,
+            source.data,
+            source.suffix,
             tuple(models),
-            detail or "auto",
+            detail,
             book,
             id(book),
         )
     except CostlabError as exc:
         st.error(str(exc), icon=":material/error:")
         return
-    first = counts[0]
-    described = {
-        "text": "text",
-        "chat": "Chat Completions request",
-        "responses": "Responses request",
-        "batch": f"Batch input file, {first.requests:,} requests",
-        "image": "image",
-        "pdf": "PDF (extracted text)",
-        "docx": "DOCX (extracted text)",
-    }
-    st.caption(f"{name}: {described.get(first.kind, first.kind)}.")
-    for error in first.errors:
-        st.error(f"{name}: {error}", icon=":material/error:")
-    output, cached, batch, calls = _controls(counts)
-    costs: list[Cost | CountCost] = []
-    for count in counts:
-        try:
-            costs.append(_price(count, book, output, cached, batch))
-        except CostlabError as exc:
-            st.error(str(exc), icon=":material/error:")
-            return
-    cheapest = min(range(len(costs)), key=lambda i: costs[i].cost_per_request)
-    reference = next((i for i, c in enumerate(counts) if c.model == "gpt-4.1-mini"), 0)
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric(
-        f"Input tokens ({counts[reference].model})",
-        format_tokens(counts[reference].input_tokens),
-        help="exact" if counts[reference].exact else counts[reference].estimate_source,
+    counted = [c for c in counts if isinstance(c, TokenCount)]
+    first = counted[0]
+    kind = (
+        f"Batch input file, {count(first.requests)} requests"
+        if first.kind == "batch"
+        else DESCRIBED.get(first.kind, first.kind)
     )
-    m2.metric(
-        f"Per call ({counts[reference].model})",
-        money(costs[reference].cost_per_request, per_unit=True),
-    )
-    m3.metric(f"Per month at {calls:,} calls", money(costs[reference].cost_per_request * calls))
-    m4.metric(
-        f"Cheapest: {counts[cheapest].model}",
-        money(costs[cheapest].cost_per_request * calls),
-        help="per month at this volume",
-    )
-    st.dataframe(_table(counts, costs, book, calls), hide_index=True, width="stretch")
-    left, right = st.columns(2)
-    left.plotly_chart(_cost_bar(counts, costs, calls), width="stretch", key="prompt-cost-bar")
-    right.plotly_chart(_gauge(counts, book, output), width="stretch", key="prompt-gauge")
-    show_flags([w for c in costs for w in c.warnings])
-    estimates = {c.model: c.estimate_source for c in counts if not c.exact and c.estimate_source}
+    st.caption(f"{source.name}: {kind}.")
+    output, cached, batch, calls = _controls(counted)
+    try:
+        result = price_prompt(
+            source,
+            models,
+            output_tokens=output,
+            cached_share=cached,
+            batch=batch,
+            calls_per_month=calls,
+            book=book,
+            counts=counts,
+        )
+    except CostlabError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    for note in result.notes:
+        st.info(note, icon=":material/info:")
+    if result.errors:
+        show_errors = "\n".join(f"- {e}" for e in result.errors)
+        st.error(
+            f"**{len(result.errors)} line(s) of {source.name} not counted**\n\n{show_errors}",
+            icon=":material/error:",
+        )
+    _results(result, calls)
+    estimates = {c.model: c.estimate_source for c in counted if not c.exact and c.estimate_source}
     if estimates:
         with st.expander("Why some counts are estimates"):
             for model, why in estimates.items():
@@ -330,7 +403,85 @@ def render() -> None:
     if first.parts and first.kind in {"chat", "responses", "batch"}:
         with st.expander(f"Breakdown on {first.model}"):
             st.dataframe(
-                pd.DataFrame([{"part": p.label, "tokens": p.input_tokens} for p in first.parts]),
+                pd.DataFrame(
+                    [{"part": p.label, "tokens": tokens(p.input_tokens)} for p in first.parts]
+                ),
                 hide_index=True,
                 width="stretch",
             )
+
+
+def _results(result: PromptCost, calls: int) -> None:
+    """Headline, table, charts and one warnings box: the same for every kind of input."""
+    if not result.counted:
+        show_flags([(r.model, f) for r in result.rows for f in r.flags])
+        return
+    _headline(result)
+    st.dataframe(
+        _table(result),
+        hide_index=True,
+        width="stretch",
+        column_config={"model": st.column_config.TextColumn(width=170, pinned=True)},
+    )
+    priced = result.counted
+    left, right = st.columns(2)
+    volume = (
+        f"{count(calls // max(result.requests, 1))} file(s)"
+        if result.kind == "batch"
+        else f"{count(calls)} calls"
+    )
+    left.plotly_chart(_cost_bar(priced, volume), width="stretch", key="prompt-cost-bar")
+    right.plotly_chart(_gauge(priced, result.output_tokens), width="stretch", key="prompt-gauge")
+    show_flags([(r.model, f) for r in result.rows for f in r.flags])
+
+
+def _headline(result: PromptCost) -> None:
+    """The reference model's figures (GPT-4.1 mini when picked), labelled per call or whole file."""
+    reference = result.row("gpt-4.1-mini") or result.counted[0]
+    cheapest = result.cheapest
+    name = reference.model
+    if result.kind == "batch":
+        st.markdown(
+            f"**The whole file: {count(reference.requests)} requests on {name}** "
+            f"(the table has every model)"
+        )
+    m1, m2, m3, m4 = st.columns(4)
+    if result.kind == "batch":
+        m1.metric(
+            "Input tokens, whole file",
+            tokens(reference.input_tokens_total),
+            help=f"{tokens(reference.input_tokens_per_call)} per request on average",
+        )
+        m2.metric("Whole file, batch price", money(reference.file_cost_batch))
+        m3.metric("Whole file, standard price", money(reference.file_cost_standard))
+        m4.metric(
+            "Per request",
+            money(reference.cost_per_call, per_unit=True),
+            help="at the " + ("batch" if result.batch else "standard") + " price",
+        )
+        st.caption(
+            f"Priced with {count(result.output_tokens)} output tokens per request, "
+            + ("at the batch price." if result.batch else "at the standard price.")
+        )
+        return
+    m1.metric(
+        f"Input tokens ({name})",
+        tokens(reference.input_tokens_per_call),
+        help="exact"
+        if reference.exact
+        else (reference.count.estimate_source if reference.count else None),
+    )
+    m2.metric(f"Per call ({name})", money(reference.cost_per_call, per_unit=True))
+    m3.metric(
+        f"Per month at {count(result.calls_per_month)} calls", money(reference.cost_per_month)
+    )
+    if cheapest is not None:
+        m4.metric(
+            f"Cheapest: {cheapest.model}",
+            money(cheapest.cost_per_month),
+            help="per month at this volume",
+        )
+    st.caption(
+        f"Priced with {count(result.output_tokens)} output tokens per call"
+        + (", through the Batch API." if result.batch else ".")
+    )

@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from costlab import limits
 from costlab.errors import CostlabError
-from costlab.yamlio import LineDict
+from costlab.yaml_reader import LineDict
 
 T = TypeVar("T")
 
@@ -82,7 +82,7 @@ def build(cls: type[T], data: Any, *, path: str = "") -> T:
     """Build ``cls`` from parsed YAML/JSON data, or raise :class:`CostlabError`.
 
     The error's location is the dotted field path inside ``data`` (``price[1].input``), and
-    its message ends with the line in the file when the data came from :mod:`costlab.yamlio`.
+    its message ends with the line in the file when the data came from :mod:`costlab.yaml_reader`.
     """
     try:
         return typing.cast(T, _convert(cls, data, path, _line_of(data)))
@@ -242,10 +242,10 @@ def _convert_dataclass(cls: type, data: Any, path: str, line: int | None) -> Any
         # A model's __post_init__ found a cross-field problem; it names the field(s), and the
         # line is the named field's when the data knows it.
         where = _join(path, ".".join(exc.where)) if exc.where else path
-        raise _Invalid(where, exc.what, _line_at(data, exc.where) or line) from None
+        raise _Invalid(where, exc.what, line_at(data, exc.where) or line) from None
 
 
-def _line_at(data: Any, where: tuple[str, ...]) -> int | None:
+def line_at(data: Any, where: tuple[str, ...]) -> int | None:
     """The line of a dotted location (``workloads[2].growth``) inside parsed data, if known."""
     line = None
     for part in ".".join(where).split(".") if where else ():

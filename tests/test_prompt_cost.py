@@ -1,0 +1,99 @@
+"""costlab.prompt_cost: one input priced on many models, a row per model (hand-checked sums)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from costlab.errors import CostlabError
+from costlab.prompt_cost import price_prompt
+from costlab.tokens import Input
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_prices_one_call_a_thousand_and_a_month() -> None:
+    result = price_prompt(
+        Input("pasted text", b"tiktoken is great!", ""),
+        ["gpt-4.1-mini"],
+        output_tokens=100,
+        calls_per_month=1_000_000,
+    )
+    row = result.rows[0]
+    # 6 input tokens x $0.40 + 100 output x $1.60 per 1M tokens = $0.0001624 a call.
+    assert row.input_tokens_per_call == 6
+    assert row.cost_per_call == Decimal("0.0001624")
+    assert row.cost_per_1k_calls == Decimal("0.1624")
+    assert row.cost_per_month == Decimal("162.4")
+    assert row.flags == ()
+
+
+def test_an_image_on_models_without_an_image_rule_flags_those_rows_only() -> None:
+    result = price_prompt(
+        Input("photo.png", _png(), ".png"),
+        ["gpt-4.1-mini", "claude-haiku-4-5", "gemini-2.5-flash"],
+        output_tokens=0,
+    )
+    by_model = {r.model: r for r in result.rows}
+    openai = by_model["gpt-4.1-mini"]
+    # GPT-4.1 mini bills 32 px patches x 1.62: 800x600 is 25 x 19 = 475 patches -> 770 tokens.
+    assert openai.input_tokens_per_call == 770
+    assert openai.cost_per_call == Decimal(770) * Decimal("0.40") / 10**6
+    flagged = [r for r in result.rows if not r.counted]
+    assert [r.model for r in flagged] == ["claude-haiku-4-5-20251001", "gemini-2.5-flash"]
+    assert all(r.flags[0].startswith("no image rule") for r in flagged)
+    assert result.cheapest is openai
+
+
+def test_a_batch_file_is_priced_whole_at_batch_and_standard_prices() -> None:
+    data = (DATA / "example_batch.jsonl").read_bytes()
+    result = price_prompt(Input("batch.jsonl", data, ".jsonl"), ["gpt-4.1-mini"], output_tokens=0)
+    row = result.rows[0]
+    assert result.kind == "batch" and result.batch is True and row.requests == 3
+    # input only: standard is $0.40 / 1M, batch half of it
+    assert row.input_tokens_total is not None
+    assert row.file_cost_standard == Decimal(row.input_tokens_total) * Decimal("0.40") / 10**6
+    assert row.file_cost_batch == row.file_cost_standard / 2
+    assert row.cost_per_call is not None
+    assert (row.cost_per_call * 3).quantize(Decimal("1e-20")) == row.file_cost_batch
+
+
+def test_an_empty_input_is_noted() -> None:
+    result = price_prompt(Input("empty.txt", b"", ".txt"), ["gpt-4.1-mini"])
+    assert result.notes and "empty.txt is empty" in result.notes[0]
+
+
+def test_negative_output_tokens_are_refused_with_where() -> None:
+    with pytest.raises(CostlabError, match="output tokens: must be 0 or more, got -5"):
+        price_prompt(Input("t", b"hi", ""), ["gpt-4.1-mini"], output_tokens=-5)
+
+
+def test_the_docstring_examples_hold() -> None:
+    import doctest
+
+    from costlab import prompt_cost
+
+    assert doctest.testmod(prompt_cost).failed == 0
+
+
+def test_typed_counts_are_priced_and_checked() -> None:
+    from costlab.prompt_cost import price_token_counts
+
+    result = price_token_counts(
+        ["gpt-4.1-mini", "gpt-4.1"], input_tokens=1_000_000, output_tokens=0, batch=True
+    )
+    # 1M input tokens through the Batch API: half of $0.40 and half of $2.00
+    assert [r.cost_per_call for r in result.rows] == [Decimal("0.20"), Decimal("1.00")]
+    assert all(r.exact for r in result.rows)
+    with pytest.raises(CostlabError, match="cached input tokens: 5 is more than the 4 input"):
+        price_token_counts(["gpt-4.1-mini"], input_tokens=4, cached_input_tokens=5)
