@@ -20,6 +20,11 @@ bpe_openai = pytest.importorskip("bpe_openai", reason="costlab[fast] (bpe-openai
 ENCODINGS = ["o200k_base", "cl100k_base"]
 
 
+@pytest.fixture(autouse=True)
+def _opted_in(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COSTLAB_TOKENIZER", "bpe-openai")
+
+
 def _corpus() -> dict[str, str]:
     rng = random.Random(5)
     pieces = ["the ", "Ü", "ß", "  ", "\n", "123", "4567", "'s", "'LL", "世", "\r\n", "\u00a0"]

@@ -20,7 +20,7 @@ EXAMPLE = """examples:
 formats: a generic CSV (date, model, input_tokens, cached_input_tokens, output_tokens,
 requests[, batch]); OpenAI's usage export CSV or cost export CSV; the Usage API's JSON pages.
 Rows with problems are listed on stderr (exit 2) after the good rows are priced.
-Big CSV and JSONL files are read in 64 MB chunks; totals are exact sums of the chunks."""
+Big CSV and JSONL files are read in 16 MB chunks; totals are exact sums of the chunks."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]

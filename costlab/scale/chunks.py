@@ -19,7 +19,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 #: Bytes of one chunk of a big local CSV or JSONL file (cut at the next line end).
-CHUNK_BYTES = 64 * 2**20
+CHUNK_BYTES = 16 * 2**20
 #: Inputs larger than this in all run on a local Dask process pool when Dask is installed and
 #: no ``--scheduler`` is given (smaller ones are faster in this process: no pool to start).
 LARGE_BYTES = 2 * 2**30
