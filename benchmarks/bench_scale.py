@@ -56,7 +56,21 @@ def run(command: list[str]) -> tuple[float, float]:
 
 def text_file(path: Path, megabytes: int) -> None:
     rng = random.Random(15)
-    words = "the of and cost token price model request budget forecast naïve 数据 😀".split()
+    words = [
+        "the",
+        "of",
+        "and",
+        "cost",
+        "token",
+        "price",
+        "model",
+        "request",
+        "budget",
+        "forecast",
+        "naïve",
+        "数据",
+        "😀",
+    ]
     block = "\n".join(
         " ".join(rng.choice(words) for _ in range(rng.randint(3, 30))).capitalize()
         for _ in range(20_000)
