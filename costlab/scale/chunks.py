@@ -47,8 +47,15 @@ class Chunk:
         return self.path
 
 
+def _scheme(path: str) -> str:
+    """The URL scheme of ``path`` ("" for a plain path; a Windows drive letter is no scheme)."""
+    head, sep, _ = path.partition("://")
+    return head.lower() if sep and len(head) > 1 and head.isalnum() else ""
+
+
 def is_url(path: str) -> bool:
-    return "://" in path and not path.startswith("file://")
+    """Whether ``path`` is read through fsspec (``s3://``, ``gs://``, ...): not a local file."""
+    return _scheme(path) not in ("", "file")
 
 
 def _has_magic(path: str) -> bool:
@@ -66,7 +73,7 @@ def expand_inputs(inputs: Sequence[str], *, suffixes: Sequence[str] = DATA_SUFFI
         if is_url(given):
             files.extend(_expand_url(given, suffixes))
             continue
-        local = given.removeprefix("file://")
+        local = given.partition("://")[2] if _scheme(given) == "file" else given
         if _has_magic(local):
             found = sorted(p for p in glob.glob(local, recursive=True) if os.path.isfile(p))
             if not found:
