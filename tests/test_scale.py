@@ -240,3 +240,49 @@ def test_the_replay_command(tmp_path: Path, capsys) -> None:  # type: ignore[no-
     # both models use o200k_base: the same input tokens, priced differently
     assert out[0]["input_tokens"] == out[1]["input_tokens"]
     assert Decimal(out[0]["total_cost"]) < Decimal(out[1]["total_cost"])
+
+
+def test_a_batch_file_counted_in_chunks_equals_it_counted_whole(tmp_path: Path) -> None:
+    from costlab.tokens import count_path
+
+    lines = (DATA / "example_batch.jsonl").read_text().splitlines()
+    out = []
+    for i in range(120):
+        entry = json.loads(lines[i % len(lines)])
+        entry["custom_id"] = f"req-{i}"
+        entry["body"]["metadata_note"] = i  # bodies differ; texts repeat across chunks
+        out.append(json.dumps(entry, ensure_ascii=False))
+    out[37] = '{"custom_id": "broken", "body":'  # a bad line, named by its number in the file
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(out) + "\n")
+    whole = count_path(path)
+    chunked = scale.count_batch_file(str(path), chunk_bytes=2000)
+    for key in ("model", "input_tokens", "requests", "max_output_tokens", "parts", "exact"):
+        assert getattr(chunked, key) == getattr(whole, key), key
+    assert [str(e) for e in chunked.errors] == [str(e) for e in whole.errors]
+    assert "line 38" in str(chunked.errors[0])
+
+
+def test_estimate_of_a_big_batch_file_is_counted_in_chunks(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from costlab.cli import main
+
+    lines = (DATA / "example_batch.jsonl").read_text().splitlines()
+    out = []
+    for i in range(60):
+        entry = json.loads(lines[i % len(lines)])
+        entry["custom_id"] = f"req-{i}"
+        out.append(json.dumps(entry))
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(out) + "\n")
+    args = ["estimate", str(path), "--output-tokens", "50", "--date", "2026-11-26", "--json"]
+    assert main(args) == 0
+    whole = json.loads(capsys.readouterr().out)
+    monkeypatch.setattr(scale.text, "STREAM_TEXT_BYTES", 100)
+    monkeypatch.setattr(scale.chunks, "CHUNK_BYTES", 1500)
+    assert scale.wants_batch_chunks([str(path)], None)
+    assert main(args) == 0
+    chunked = json.loads(capsys.readouterr().out)
+    for key in ("input_tokens", "requests", "total_cost", "max_total_cost", "input_cost"):
+        assert chunked[key] == whole[key], key

@@ -99,6 +99,14 @@ def count_from_args(args: argparse.Namespace, book: object) -> object:
     if size is None:
         from costlab import scale
 
+        if scale.wants_batch_chunks(paths, scheduler):  # a big batch file: chunks of lines
+            return scale.count_batch_file(
+                path,
+                model=args.model,
+                book=book,  # type: ignore[arg-type]
+                prices=tuple(str(p) for p in getattr(args, "prices", None) or ()),
+                scheduler=scheduler,
+            )
         if scale.wants_scale(paths, scheduler):  # many files, a URL, or a big text: streamed
             return scale.count_texts(
                 paths,

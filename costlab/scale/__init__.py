@@ -32,7 +32,15 @@ from costlab.scale.chunks import (
     run_chunks,
 )
 from costlab.scale.replay import Replay, ReplayPart, combine_replay, replay_chunk
-from costlab.scale.text import TextPart, count_file_chunk, count_texts, wants_scale
+from costlab.scale.text import (
+    TextPart,
+    batch_chunk,
+    count_batch_file,
+    count_file_chunk,
+    count_texts,
+    wants_batch_chunks,
+    wants_scale,
+)
 from costlab.scale.usage import UsagePart, combine_usage, price_usage_chunk
 
 __all__ = [
@@ -44,9 +52,11 @@ __all__ = [
     "ReplayPart",
     "TextPart",
     "UsagePart",
+    "batch_chunk",
     "choose_scheduler",
     "combine_replay",
     "combine_usage",
+    "count_batch_file",
     "count_file_chunk",
     "count_texts",
     "expand_inputs",
@@ -57,5 +67,6 @@ __all__ = [
     "read_chunk",
     "replay_chunk",
     "run_chunks",
+    "wants_batch_chunks",
     "wants_scale",
 ]
