@@ -74,7 +74,7 @@ def expand_inputs(inputs: Sequence[str], *, suffixes: Sequence[str] = DATA_SUFFI
             files.extend(_expand_url(given, suffixes))
             continue
         local = given.partition("://")[2] if _scheme(given) == "file" else given
-        if _has_magic(local):
+        if _has_magic(local) and not os.path.exists(local):  # "[1].txt" may be a real name
             found = sorted(p for p in glob.glob(local, recursive=True) if os.path.isfile(p))
             if not found:
                 raise CostlabError("no file matches this pattern", given)

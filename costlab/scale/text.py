@@ -86,7 +86,7 @@ def wants_scale(inputs: Sequence[str], scheduler: str | None) -> bool:
     path = inputs[0]
     if path == "-":
         return False
-    if is_url(path) or _has_magic(path) or os.path.isdir(path):
+    if is_url(path) or os.path.isdir(path) or (_has_magic(path) and not os.path.exists(path)):
         return True
     if path.lower().endswith(_NOT_TEXT) or input_size(path) <= STREAM_TEXT_BYTES:
         return False
