@@ -44,7 +44,8 @@ class Flag:
     """Something the user must see next to a figure (a limit exceeded, a retired model, ...)."""
 
     code: str
-    """context_window | max_input | max_output | retired | deprecated | no_batch | no_cached_price"""
+    """context_window | max_input | max_output | retired | deprecated | no_batch | no_cached_price
+    | no_reasoning | extended_context"""
     message: str
 
 
@@ -119,6 +120,8 @@ class Cost:
             "date": self.on.isoformat(),
             "requests": _num(u.requests),
             "batch": u.batch,
+            "service_tier": u.service_tier,
+            "data_residency": u.data_residency,
             "input_tokens": _num(u.input_tokens),
             "cached_input_tokens": _num(u.cached_input_tokens),
             "cache_write_tokens": _num(u.cache_write_tokens + u.cache_write_1h_tokens),
@@ -139,8 +142,12 @@ def _num(value: Tokens) -> int | str:
     return value if isinstance(value, int) else plain(value)
 
 
-def limit_flags(model: Model, input_tokens: Tokens, output_tokens: Tokens) -> list[Flag]:
-    """Per-request limits: the context window, the input cap and the max output."""
+def limit_flags(
+    model: Model, input_tokens: Tokens, output_tokens: Tokens, on: date | None = None
+) -> list[Flag]:
+    """Per-request limits: the context window, the input cap and the max output. A request
+    within the model's extended window (served on ``on``) is servable, with its requirement
+    (a beta header) as an ``extended_context`` note instead of a ``context_window`` flag."""
     flags: list[Flag] = []
     if model.max_input_tokens is not None and input_tokens > model.max_input_tokens:
         flags.append(
@@ -151,13 +158,34 @@ def limit_flags(model: Model, input_tokens: Tokens, output_tokens: Tokens) -> li
             )
         )
     if input_tokens + output_tokens > model.context_window:
-        flags.append(
-            Flag(
-                "context_window",
-                f"{model.id}: {input_tokens:,} input + {output_tokens:,} output tokens per "
-                f"request exceed the {model.context_window:,}-token context window",
+        extended = model.extended_context
+        if (
+            extended is not None
+            and extended.served_on(on)
+            and input_tokens + output_tokens <= extended.context_window
+        ):
+            flags.append(
+                Flag(
+                    "extended_context",
+                    f"{model.id}: {input_tokens:,} input + {output_tokens:,} output tokens per "
+                    f"request use the extended {extended.context_window:,}-token window: "
+                    f"{extended.requirement}",
+                )
             )
-        )
+        else:
+            retired = (
+                f" (its extended {extended.context_window:,}-token window was served until "
+                f"{extended.until})"
+                if extended is not None and not extended.served_on(on)
+                else ""
+            )
+            flags.append(
+                Flag(
+                    "context_window",
+                    f"{model.id}: {input_tokens:,} input + {output_tokens:,} output tokens per "
+                    f"request exceed the {model.context_window:,}-token context window{retired}",
+                )
+            )
     if output_tokens > model.max_output_tokens:
         flags.append(
             Flag(
@@ -202,6 +230,34 @@ def price_flags(model: Model, price: PriceEntry, *, batch: bool, cached: bool) -
     return flags
 
 
+def check_reasoning(model: Model, reasoning_tokens: Tokens) -> None:
+    """Reasoning tokens on a model the book says does not reason are refused: they would be
+    billed as output the model never produces."""
+    if reasoning_tokens and model.reasoning is False:
+        raise CostlabError(
+            "the model produces no reasoning tokens (give its visible output as output tokens)",
+            model.id,
+            "reasoning_tokens",
+        )
+
+
+def reasoning_flags(model: Model, reasoning_tokens: Tokens, output_tokens: Tokens) -> list[Flag]:
+    """A reasoning model that reasons by default, priced with no reasoning tokens: its bill
+    will likely be higher than shown."""
+    effort = model.reasoning_effort
+    if not model.reasoning or reasoning_tokens or effort is None or effort.default == "none":
+        return []
+    typical = effort.tokens(effort.default)
+    return [
+        Flag(
+            "no_reasoning",
+            f"{model.id}: a reasoning model (default effort {effort.default}, about {typical:,} "
+            "reasoning tokens per request by costlab's assumption) priced with no reasoning "
+            "tokens; give reasoning tokens or an effort",
+        )
+    ]
+
+
 def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
     """Price ``usage`` on ``model`` with the prices in force on ``on`` (default: today).
 
@@ -211,18 +267,29 @@ def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
     if not isinstance(usage, Usage):
         raise TypeError(f"usage must be a costlab Usage, got {type(usage).__name__}")
     day = on or date.today()
+    check_reasoning(model, usage.reasoning_tokens)
     price = model.price_on(day)
     tier = tier_for(price, usage.input_tokens)
-    rates = rates_for(price, batch=usage.batch, tier=tier)
+    try:
+        rates = rates_for(
+            price,
+            batch=usage.batch,
+            long_context=tier,
+            tier=usage.service_tier,
+            data_residency=usage.data_residency,
+        )
+    except CostlabError as exc:
+        raise exc.within(model.id) from None
     n = Decimal(usage.requests)
     billed = {
         rate: MONEY.multiply(Decimal(tokens), n)
         for rate, tokens in billed_tokens(usage.count).items()
     }
     flags = [
-        *limit_flags(model, usage.input_tokens, usage.output_tokens),
+        *limit_flags(model, usage.input_tokens, usage.output_tokens, day),
         *lifecycle_flags(model, day),
         *price_flags(model, price, batch=usage.batch, cached=bool(usage.cached_input_tokens)),
+        *reasoning_flags(model, usage.reasoning_tokens, usage.output_tokens),
     ]
     return Cost(
         model=model,
@@ -247,10 +314,13 @@ def estimate(
     reasoning_tokens: Tokens = 0,
     requests: Tokens = 1,
     batch: bool = False,
+    service_tier: str = "standard",
+    data_residency: bool = False,
     on: date | None = None,
     book: PriceBook | None = None,
 ) -> Cost:
-    """Price a usage on a model named by id or alias. Token counts are per request.
+    """Price a usage on a model named by id or alias. Token counts are per request;
+    ``service_tier`` is ``standard``, ``flex``, ``priority``, ``scale`` or a provider's own tier.
 
     >>> estimate("gpt-4.1-mini", input_tokens=1200, cached_input_tokens=600, output_tokens=150).total_cost
     Decimal('0.00054')
@@ -267,6 +337,8 @@ def estimate(
         reasoning_tokens=reasoning_tokens,
         requests=requests,
         batch=batch,
+        service_tier=service_tier,
+        data_residency=data_residency,
     )
     return price_usage(resolved, usage, on=on)
 

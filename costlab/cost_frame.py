@@ -3,7 +3,11 @@
 Each row is usage of one model on one day: ``model`` (any id or alias), optional ``date``,
 token columns holding the row's *totals* (``input_tokens``, ``cached_input_tokens``,
 ``cache_write_tokens``, ``cache_write_1h_tokens``, ``output_tokens``), optional ``requests``
-(default 1 per row) and optional ``batch``. Long-context tiers apply to the row's average
+(default 1 per row), optional ``batch`` and optional ``service_tier`` (standard, flex,
+priority, ...; priced from the tier's prices, an error where the model does not offer it)
+and optional ``long_context`` (the provider's report of whether the row billed at the
+long-context tier: true, false or empty; such rows are not sized per request).
+Long-context tiers apply to the row's average
 request (``input_tokens / requests``), so a row of one request is tiered exactly.
 
 Token columns are summed as exact integers per group (model, price entry, batch, tier, and the
@@ -39,12 +43,13 @@ from costlab.usage import (
     TRUE_WORDS,
     billed_tokens,
     cost_columns,
+    service_tier_name,
 )
 
 _INT_MAX = np.iinfo(np.int64).max
 
 #: Columns a usage frame may have besides the token counts and the ``by`` columns.
-_KNOWN_COLUMNS = ("model", "date", "requests", "batch")
+_KNOWN_COLUMNS = ("model", "date", "requests", "batch", "service_tier", "long_context")
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,38 @@ def _batch_column(frame: pd.DataFrame) -> np.ndarray:
     return truthy.to_numpy()
 
 
+def _service_tier_column(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Codes into the normalized tier names (``standard`` first), one per row."""
+    if "service_tier" not in frame:
+        return np.zeros(len(frame), dtype=np.int64), ["standard"]
+    col = frame["service_tier"].astype("string").fillna("")
+    codes, values = pd.factorize(col, sort=False)
+    names = ["standard"]
+    remap = np.zeros(len(values), dtype=np.int64)
+    for i, value in enumerate(values):
+        try:
+            name = service_tier_name(str(value))
+        except CostlabError as exc:
+            row = int(np.argmax(codes == i))
+            raise exc.within(f"row {row + 1}") from None
+        if name not in names:
+            names.append(name)
+        remap[i] = names.index(name)
+    return remap[codes], names
+
+
+def _reported_tier_column(frame: pd.DataFrame) -> np.ndarray:
+    """-1 where the row is sized per request, 0 / 1 where its provider reports the base or
+    the long-context tier."""
+    if "long_context" not in frame:
+        return np.full(len(frame), -1, dtype=np.int64)
+    text = frame["long_context"].astype("string").fillna("").str.strip().str.lower()
+    out = np.full(len(frame), -1, dtype=np.int64)
+    out[text.isin(list(TRUE_WORDS)).to_numpy()] = 1
+    out[(text.isin(list(FALSE_WORDS)) & (text != "")).to_numpy()] = 0
+    return out
+
+
 def _day_column(frame: pd.DataFrame, on: date | None) -> np.ndarray:
     if "date" not in frame:
         return np.full(len(frame), np.datetime64(on or date.today(), "D"))
@@ -215,6 +252,8 @@ def price_frame(
             "reasoning_tokens",
         )
     batch = _batch_column(frame)
+    service_codes, service_names = _service_tier_column(frame)
+    reported_tier = _reported_tier_column(frame)
     days = _day_column(frame, on)
 
     names = frame["model"].astype("string")
@@ -256,18 +295,28 @@ def price_frame(
         entry_codes[mask] = idx
         per_request_input = tokens["input_tokens"][mask] / safe_requests[mask]
         per_request_output = tokens["output_tokens"][mask] / safe_requests[mask]
+        reported = reported_tier[mask]
         for e, entry in enumerate(model.prices):
             if entry.tiers:
                 sub = idx == e
                 thresholds = np.array([t.above_input_tokens for t in entry.tiers], dtype=np.float64)
                 levels = np.searchsorted(thresholds, per_request_input[sub], side="left")
+                # a row whose provider reports the tier takes it (the first long-context tier)
+                told = reported[sub]
+                levels = np.where(told < 0, levels, np.minimum(told, 1))
                 local = tier_codes[mask]
                 local[sub] = levels
                 tier_codes[mask] = local
-        flags.extend(
-            _limit_flags(model, per_request_input, per_request_output, np.flatnonzero(mask))
-        )
         last_day = days[mask].max().astype(object) if mask.any() else None
+        flags.extend(
+            _limit_flags(
+                model,
+                per_request_input[reported < 0],
+                per_request_output[reported < 0],
+                np.flatnonzero(mask)[reported < 0],
+                last_day,
+            )
+        )
         if last_day is not None:
             flags.extend(lifecycle_flags(model, last_day))
 
@@ -277,6 +326,7 @@ def price_frame(
             "_entry": entry_codes,
             "_batch": batch,
             "_tier": tier_codes,
+            "_service": service_codes,
             **{c: frame[c].to_numpy() for c in by},
         }
     )
@@ -286,25 +336,31 @@ def price_frame(
         # Values so large that an int64 sum could overflow are summed as Python ints instead.
         columns[c] = values.astype(object) if peak > _INT_MAX // max(n, 1) else values
     sums = pd.DataFrame(columns)
-    group_keys = ["_model", "_entry", "_batch", "_tier", *by]
+    group_keys = ["_model", "_entry", "_batch", "_tier", "_service", *by]
     grouped = pd.concat([keys, sums], axis=1).groupby(group_keys, sort=False, dropna=False)
     summed = grouped[["requests", *TOKEN_COLUMNS, *INFO_COLUMNS]].sum().reset_index()
 
     records: list[dict[str, Any]] = []
-    rate_cache: dict[tuple[int, int, bool, int], Any] = {}
+    rate_cache: dict[tuple[int, int, bool, int, int], Any] = {}
     for group in summed.to_dict("records"):
-        m, e, b, t = (
+        m, e, b, t, s = (
             int(group["_model"]),
             int(group["_entry"]),
             bool(group["_batch"]),
             int(group["_tier"]),
+            int(group["_service"]),
         )
         model = models[m]
         entry = model.prices[e]
         tier = entry.tiers[t - 1] if t > 0 else None
-        rates = rate_cache.get((m, e, b, t))
+        rates = rate_cache.get((m, e, b, t, s))
         if rates is None:
-            rates = rate_cache[(m, e, b, t)] = rates_for(entry, batch=b, tier=tier)
+            try:
+                rates = rates_for(entry, batch=b, long_context=tier, tier=service_names[s])
+            except CostlabError as exc:
+                row = _first_row(model_codes == m, entry_codes == e, service_codes == s)
+                raise exc.within(f"row {row + 1}", model.id) from None
+            rate_cache[(m, e, b, t, s)] = rates
         counts = {c: int(group[c]) for c in TOKEN_COLUMNS}
         costs = component_costs(billed_tokens(counts.__getitem__), rates)
         record: dict[str, Any] = {c: group[c] for c in by}
@@ -313,6 +369,7 @@ def price_frame(
             provider=model.provider,
             price_effective_from=entry.effective_from,
             batch=b,
+            service_tier=service_names[s],
             long_context_tier=tier.above_input_tokens if tier else None,
             requests=int(group["requests"]),
             **{c: int(group[c]) for c in (*TOKEN_COLUMNS, *INFO_COLUMNS)},
@@ -328,6 +385,7 @@ def price_frame(
             "provider",
             "price_effective_from",
             "batch",
+            "service_tier",
             "long_context_tier",
             "requests",
             *TOKEN_COLUMNS,
@@ -339,17 +397,49 @@ def price_frame(
     rows = frame.copy(deep=False)
     rows["model_id"] = pd.Categorical.from_codes(model_codes, pd.Index([m.id for m in models]))
     if row_costs:
-        _add_row_costs(rows, models, model_codes, entry_codes, batch, tier_codes, tokens)
+        _add_row_costs(
+            rows,
+            models,
+            (model_codes, entry_codes, batch, tier_codes, service_codes),
+            service_names,
+            tokens,
+        )
     return FrameCost(groups=groups, rows=rows, flags=tuple(dict.fromkeys(flags)))
 
 
+def _first_row(*masks: np.ndarray) -> int:
+    both = masks[0]
+    for mask in masks[1:]:
+        both = both & mask
+    return int(np.argmax(both))
+
+
 def _limit_flags(
-    model: Model, per_request_input: np.ndarray, per_request_output: np.ndarray, rows: np.ndarray
+    model: Model,
+    per_request_input: np.ndarray,
+    per_request_output: np.ndarray,
+    rows: np.ndarray,
+    day: date | None = None,
 ) -> list[Flag]:
-    checks = [
+    total = per_request_input + per_request_output
+    over = total > model.context_window
+    extended = model.extended_context
+    checks = []
+    if extended is not None and extended.served_on(day):
+        within = over & (total <= extended.context_window)
+        over = over & ~within
+        checks.append(
+            (
+                "extended_context",
+                within,
+                f"use the extended {extended.context_window:,}-token window: "
+                f"{extended.requirement}",
+            )
+        )
+    checks += [
         (
             "context_window",
-            per_request_input + per_request_output > model.context_window,
+            over,
             f"exceed the {model.context_window:,}-token context window",
         ),
         (
@@ -378,24 +468,29 @@ def _limit_flags(
 def _add_row_costs(
     rows: pd.DataFrame,
     models: list[Model],
-    model_codes: np.ndarray,
-    entry_codes: np.ndarray,
-    batch: np.ndarray,
-    tier_codes: np.ndarray,
+    codes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    service_names: list[str],
     tokens: dict[str, np.ndarray],
 ) -> None:
     """Per-row costs as floats: for charts and row-level inspection, never for totals."""
+    model_codes, entry_codes, batch, tier_codes, service_codes = codes
     width = max((len(m.prices) for m in models), default=1)
     tiers = max((len(p.tiers) for m in models for p in m.prices), default=0) + 1
-    table = np.zeros((len(models), width, 2, tiers, len(COMPONENTS)))
+    shape = (len(models), width, 2, tiers, len(service_names), len(COMPONENTS))
+    table = np.full(shape, np.nan)
     for m, model in enumerate(models):
         for e, entry in enumerate(model.prices):
             for b in (0, 1):
                 for t in range(len(entry.tiers) + 1):
                     tier = entry.tiers[t - 1] if t else None
-                    rates = rates_for(entry, batch=bool(b), tier=tier)
-                    table[m, e, b, t] = [float(rates[c.rate]) for c in COMPONENTS]
-    rates_by_row = table[model_codes, entry_codes, batch.astype(np.int64), tier_codes]
+                    for s, name in enumerate(service_names):
+                        if name not in entry.tier_names or (b and name != "standard"):
+                            continue  # never used: price_frame refused such rows
+                        rates = rates_for(entry, batch=bool(b), long_context=tier, tier=name)
+                        table[m, e, b, t, s] = [float(rates[c.rate]) for c in COMPONENTS]
+    rates_by_row = table[
+        model_codes, entry_codes, batch.astype(np.int64), tier_codes, service_codes
+    ]
     billed = billed_tokens(tokens.get)
     amounts = {c.rate: billed[c.rate] * rates_by_row[:, i] / 1e6 for i, c in enumerate(COMPONENTS)}
     for name, values in cost_columns(amounts, lambda a, b: a + b, 0.0).items():

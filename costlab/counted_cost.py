@@ -17,10 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from costlab.cost import Flag, component_costs, lifecycle_flags, limit_flags, price_flags
+from costlab.errors import CostlabError
 from costlab.money import MONEY, ZERO, plain, quotient
 from costlab.prices import Model, PriceEntry, PriceTier, Rates, rates_for, tier_for
 from costlab.tokens.result import TokenCount
-from costlab.usage import RATE_NAMES
+from costlab.usage import RATE_NAMES, service_tier_name
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class CountCost:
     tiered_requests: int
     """requests billed at a long-context tier"""
     flags: tuple[Flag, ...]
+    service_tier: str = "standard"
+    """the service tier priced (standard, flex, priority, ...)"""
 
     @property
     def total_cost(self) -> Decimal:
@@ -80,6 +83,7 @@ class CountCost:
             "kind": self.count.kind,
             "requests": self.requests,
             "batch": self.batch,
+            "service_tier": self.service_tier,
             "encoding": self.count.encoding,
             "exact": self.count.exact,
             "estimate_source": self.count.estimate_source,
@@ -128,9 +132,11 @@ def price_count(
     output_tokens: int = 0,
     requests: int | None = None,
     batch: bool | None = None,
+    service_tier: str = "standard",
+    data_residency: bool = False,
     on: date | None = None,
 ) -> CountCost:
-    """Price ``count`` on ``model`` (the model it was counted for).
+    """Price ``count`` on ``model`` (the model it was counted for), at ``service_tier``.
 
     ``output_tokens`` is the expected output of one request. ``requests`` repeats a single
     body or text (a batch file already holds its requests). ``batch`` defaults to True for a
@@ -139,6 +145,11 @@ def price_count(
     day = on or date.today()
     price = model.price_on(day)
     through_batch = count.kind == "batch" if batch is None else batch
+    modifiers: dict[str, Any] = {"tier": service_tier, "data_residency": data_residency}
+    try:
+        rates_for(price, batch=through_batch, **modifiers)
+    except CostlabError as exc:
+        raise exc.within(model.id) from None
     if count.kind == "batch":
         inputs = [p.input_tokens for p in count.parts]
         limits = [p.max_output_tokens for p in count.parts]
@@ -165,7 +176,7 @@ def price_count(
         capped += output_tokens > bound
     input_cost = output_cost = max_output_cost = ZERO
     for tier, (_, tokens, expected, bound) in groups.items():
-        rates = rates_for(price, batch=through_batch, tier=tier)
+        rates = rates_for(price, batch=through_batch, long_context=tier, **modifiers)
         expected_costs = component_costs(_billed(tokens, expected), rates)
         input_cost = MONEY.add(input_cost, expected_costs["input_cost"])
         output_cost = MONEY.add(output_cost, expected_costs["output_cost"])
@@ -173,7 +184,9 @@ def price_count(
             max_output_cost, component_costs(_billed(0, bound), rates)["output_cost"]
         )
     flags = [
-        *limit_flags(model, max(inputs, default=0), min(output_tokens, model.max_output_tokens)),
+        *limit_flags(
+            model, max(inputs, default=0), min(output_tokens, model.max_output_tokens), day
+        ),
         *lifecycle_flags(model, day),
         *price_flags(model, price, batch=through_batch, cached=False),
     ]
@@ -205,7 +218,7 @@ def price_count(
         price=price,
         batch=through_batch,
         requests=len(inputs),
-        rates=rates_for(price, batch=through_batch),
+        rates=rates_for(price, batch=through_batch, **modifiers),
         input_tokens=sum(inputs),
         output_tokens=sum(g[2] for g in groups.values()),
         max_output_tokens=sum(g[3] for g in groups.values()),
@@ -213,6 +226,7 @@ def price_count(
         output_cost=output_cost,
         max_output_cost=max_output_cost,
         tiered_requests=sum(g[0] for t, g in groups.items() if t is not None),
+        service_tier=service_tier_name(service_tier),
         flags=tuple(flags),
     )
 

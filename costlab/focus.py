@@ -27,134 +27,21 @@ them as ``decimal128(38, 20)``, rounded half-up to 20 decimal places.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from costlab.errors import CostlabError
+from costlab.export import atomic_write, safe_text
+from costlab.focus_columns import COLUMNS, WRITTEN, Column, DataType, Level  # noqa: F401
 from costlab.money import MTOK, ZERO, token_cost
 from costlab.prices import PriceBook, load_pricebook
 from costlab.prices.rates import rates_for, tier_for
 from costlab.tables import EXACT, exact_text, tidy
 
-DataType = Literal["Decimal", "String", "Date/Time", "JSON"]
-Level = Literal["Mandatory", "Conditional", "Recommended"]
-
-
-@dataclass(frozen=True)
-class Column:
-    """A FOCUS 1.2 column as the specification defines it [FOCUS]."""
-
-    id: str
-    data_type: DataType
-    allows_nulls: bool
-    level: Level
-
-
-def _c(id: str, data_type: DataType, nulls: bool, level: Level) -> Column:
-    return Column(id, data_type, nulls, level)
-
-
-#: Every column of the FOCUS 1.2 cost and usage dataset (specification/columns at tag v1.2).
-COLUMNS: tuple[Column, ...] = (
-    _c("AvailabilityZone", "String", True, "Recommended"),
-    _c("BilledCost", "Decimal", False, "Mandatory"),
-    _c("BillingAccountId", "String", False, "Mandatory"),
-    _c("BillingAccountName", "String", True, "Mandatory"),
-    _c("BillingAccountType", "String", False, "Conditional"),
-    _c("BillingCurrency", "String", False, "Mandatory"),
-    _c("BillingPeriodEnd", "Date/Time", False, "Mandatory"),
-    _c("BillingPeriodStart", "Date/Time", False, "Mandatory"),
-    _c("CapacityReservationId", "String", True, "Conditional"),
-    _c("CapacityReservationStatus", "String", True, "Conditional"),
-    _c("ChargeCategory", "String", False, "Mandatory"),
-    _c("ChargeClass", "String", True, "Mandatory"),
-    _c("ChargeDescription", "String", True, "Mandatory"),
-    _c("ChargeFrequency", "String", False, "Recommended"),
-    _c("ChargePeriodEnd", "Date/Time", False, "Mandatory"),
-    _c("ChargePeriodStart", "Date/Time", False, "Mandatory"),
-    _c("CommitmentDiscountCategory", "String", True, "Conditional"),
-    _c("CommitmentDiscountId", "String", True, "Conditional"),
-    _c("CommitmentDiscountName", "String", True, "Conditional"),
-    _c("CommitmentDiscountQuantity", "Decimal", True, "Conditional"),
-    _c("CommitmentDiscountStatus", "String", True, "Conditional"),
-    _c("CommitmentDiscountType", "String", True, "Conditional"),
-    _c("CommitmentDiscountUnit", "String", True, "Conditional"),
-    _c("ConsumedQuantity", "Decimal", True, "Conditional"),
-    _c("ConsumedUnit", "String", True, "Conditional"),
-    _c("ContractedCost", "Decimal", False, "Mandatory"),
-    _c("ContractedUnitPrice", "Decimal", True, "Conditional"),
-    _c("EffectiveCost", "Decimal", False, "Mandatory"),
-    _c("InvoiceId", "String", True, "Recommended"),
-    _c("InvoiceIssuerName", "String", False, "Mandatory"),
-    _c("ListCost", "Decimal", False, "Mandatory"),
-    _c("ListUnitPrice", "Decimal", True, "Conditional"),
-    _c("PricingCategory", "String", True, "Conditional"),
-    _c("PricingCurrency", "String", True, "Conditional"),
-    _c("PricingCurrencyContractedUnitPrice", "Decimal", True, "Conditional"),
-    _c("PricingCurrencyEffectiveCost", "Decimal", True, "Conditional"),
-    _c("PricingCurrencyListUnitPrice", "Decimal", True, "Conditional"),
-    _c("PricingQuantity", "Decimal", True, "Mandatory"),
-    _c("PricingUnit", "String", True, "Mandatory"),
-    _c("ProviderName", "String", False, "Mandatory"),
-    _c("PublisherName", "String", False, "Mandatory"),
-    _c("RegionId", "String", True, "Conditional"),
-    _c("RegionName", "String", True, "Conditional"),
-    _c("ResourceId", "String", True, "Conditional"),
-    _c("ResourceName", "String", True, "Conditional"),
-    _c("ResourceType", "String", True, "Conditional"),
-    _c("ServiceCategory", "String", False, "Mandatory"),
-    _c("ServiceName", "String", False, "Mandatory"),
-    _c("ServiceSubcategory", "String", False, "Recommended"),
-    _c("SkuId", "String", True, "Conditional"),
-    _c("SkuMeter", "String", True, "Conditional"),
-    _c("SkuPriceDetails", "JSON", True, "Conditional"),
-    _c("SkuPriceId", "String", True, "Conditional"),
-    _c("SubAccountId", "String", True, "Conditional"),
-    _c("SubAccountName", "String", True, "Conditional"),
-    _c("SubAccountType", "String", True, "Conditional"),
-    _c("Tags", "JSON", True, "Conditional"),
-)
-
-#: The FOCUS columns costlab writes, in the order written (then the ``x_`` columns).
-WRITTEN: tuple[str, ...] = (
-    "BilledCost",
-    "BillingAccountId",
-    "BillingAccountName",
-    "BillingCurrency",
-    "BillingPeriodEnd",
-    "BillingPeriodStart",
-    "ChargeCategory",
-    "ChargeClass",
-    "ChargeDescription",
-    "ChargeFrequency",
-    "ChargePeriodEnd",
-    "ChargePeriodStart",
-    "ConsumedQuantity",
-    "ConsumedUnit",
-    "ContractedCost",
-    "ContractedUnitPrice",
-    "EffectiveCost",
-    "InvoiceIssuerName",
-    "ListCost",
-    "ListUnitPrice",
-    "PricingCategory",
-    "PricingQuantity",
-    "PricingUnit",
-    "ProviderName",
-    "PublisherName",
-    "ServiceCategory",
-    "ServiceName",
-    "SkuId",
-    "SkuMeter",
-    "SkuPriceId",
-)
-
-#: Billed token kinds: (rate name, token count, SkuMeter).
 _METERS = (
     ("input", "uncached_input_tokens", "Input Tokens"),
     ("cached_input", "cached_input_tokens", "Cached Input Tokens"),
@@ -227,7 +114,8 @@ def focus_actuals(
         threshold = group["long_context_tier"]
         tier = next((t for t in entry.tiers if t.above_input_tokens == threshold), None)
         batch = bool(group["batch"])
-        rates = rates_for(entry, batch=batch, tier=tier)
+        service_tier = str(group.get("service_tier") or "standard")
+        rates = rates_for(entry, batch=batch, long_context=tier, tier=service_tier)
         list_rates = _list_rates(list_book, model.id, entry.effective_from, batch, group)
         month = str(group["month"])
         billing_start, billing_end = _month_bounds(month)
@@ -312,7 +200,10 @@ def _list_rates(
         return None
     requests = int(group["requests"]) or 1
     tier = tier_for(entry, Decimal(int(group["input_tokens"])) / requests)
-    return rates_for(entry, batch=batch, tier=tier)
+    service_tier = str(group.get("service_tier") or "standard")
+    if service_tier not in entry.tier_names:
+        return None
+    return rates_for(entry, batch=batch, long_context=tier, tier=service_tier)
 
 
 def _charge_spans(rows: pd.DataFrame) -> dict[tuple[str, str], tuple[date, date]]:
@@ -426,7 +317,21 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, Decimal):
         return exact_text(value)
-    return str(value)
+    # Text from a usage file or a scenario (a model or workload name) never becomes a formula.
+    return safe_text(str(value))
+
+
+def focus_csv(rows: pd.DataFrame) -> str:
+    """FOCUS rows as CSV text: exact decimals, empty cells for nulls, no live formulas."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([str(c) for c in rows.columns])
+    for row in rows.itertuples(index=False, name=None):
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue()
 
 
 def write_focus(rows: pd.DataFrame, path: str | Path) -> Path:
@@ -437,16 +342,9 @@ def write_focus(rows: pd.DataFrame, path: str | Path) -> Path:
         return _write_parquet(rows, target)
     if target.suffix.lower() != ".csv":
         raise CostlabError("FOCUS exports are .csv or .parquet", str(target))
-    import csv
-
-    try:
-        with target.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow([str(c) for c in rows.columns])
-            for row in rows.itertuples(index=False, name=None):
-                writer.writerow([_cell(v) for v in row])
-    except OSError as exc:
-        raise CostlabError(f"cannot write: {exc.strerror}", str(target)) from None
+    text = focus_csv(rows)
+    # written whole or not at all: a failed write leaves an earlier file as it was
+    atomic_write(target, lambda temporary: temporary.write_text(text, encoding="utf-8"))
     return target
 
 

@@ -29,6 +29,8 @@ from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
+from costlab.scenario_checks import reasoning_problem, tier_problem
+from costlab.usage import service_tier_name
 from costlab.validation import build, line_at, spec
 from costlab.yaml_reader import load_yaml, read_text
 
@@ -92,9 +94,13 @@ class Workload:
         ge=0,
     )
     reasoning_tokens: Decimal | Range = spec(
-        "hidden reasoning tokens per request; billed as output tokens",
+        "hidden reasoning tokens per request; billed as output tokens (or reasoning_effort)",
         default=Decimal(0),
         ge=0,
+    )
+    reasoning_effort: Literal["none", "low", "medium", "high"] | None = spec(
+        "instead of reasoning_tokens: the book's reasoning tokens per request at this effort",
+        default=None,
     )
     cached_input_share: Decimal | Range = spec(
         "share of the input tokens billed at the cached-input price, 0..1",
@@ -112,6 +118,12 @@ class Workload:
     cache_write_ttl: Literal["5m", "1h"] = spec(
         "lifetime of the cache writes: 5m (5 minutes) or 1h (1 hour)", default="5m"
     )
+    service_tier: str = spec(
+        "service tier of the non-Batch requests: standard, flex, priority, scale or a "
+        "provider's own; priced at the tier's rates",
+        default="standard",
+    )
+    data_residency: bool = spec("in a data-residency region, at its uplift", default=False)
     images: Images | None = spec("images sent with every request", default=None)
     batch_share: Decimal | Range = spec(
         "share of the requests sent through the Batch API, 0..1", default=Decimal(0), ge=0, le=1
@@ -139,6 +151,7 @@ class Workload:
     )
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "service_tier", service_tier_name(self.service_tier))
         if self.model is not None and self.routing is not None:
             raise CostlabError("give model or routing, not both", "routing")
         if self.model is None and self.routing is None:
@@ -156,6 +169,10 @@ class Workload:
             raise CostlabError("required field is missing (or give sample)", "input_tokens")
         if self.input_tokens is not None and self.sample is not None:
             raise CostlabError("give input_tokens or sample, not both", "sample")
+        if self.reasoning_effort is not None and _ends(self.reasoning_tokens) != (0, 0):
+            raise CostlabError(
+                "give reasoning_tokens or reasoning_effort, not both", "reasoning_effort"
+            )
         cached, written = self.cached_input_share, self.cache_write_share
         # Every band pairs the two shares' ends (a cheaper cache read with a smaller write
         # and the other way round), so each pairing must fit in the input.
@@ -430,6 +447,19 @@ def check_models(
                 raise CostlabError(
                     what, scenario.source or None, scenario.workload_where(i), route.field
                 ) from None
+            model = resolved[route.model]
+            problem = tier_problem(workload, model, scenario.first_month) or reasoning_problem(
+                workload, model
+            )
+            if problem is not None:
+                field, what = problem
+                line = line_at(data, (f"workloads[{i}].{field}",)) if data is not None else None
+                raise CostlabError(
+                    what + (f" (line {line})" if line else ""),
+                    scenario.source or None,
+                    scenario.workload_where(i),
+                    field,
+                )
     return resolved
 
 

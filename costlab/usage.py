@@ -18,7 +18,10 @@ Token counts are as the providers report them:
 The *billed* components split the input: the uncached part is ``input_tokens`` minus the
 cached and cache-write tokens (:func:`billed_tokens`), so no token is billed twice.
 
-Modifiers: ``batch`` (the provider's Batch API) and the day the price is taken from.
+Modifiers: ``batch`` (the provider's Batch API), ``service_tier`` (standard, flex, priority,
+scale, or a provider's own name; priced from the tier's prices in the book),
+``data_residency`` (regional processing, at the provider's published uplift) and the day the
+price is taken from.
 """
 
 from __future__ import annotations
@@ -83,6 +86,40 @@ COST_COLUMNS: tuple[str, ...] = (*dict.fromkeys(c.cost for c in COMPONENTS), "to
 #: How usage files may write the ``batch`` modifier (compared lower-case, stripped).
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "batch", "t"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "", "f", "sync", "none", "null", "nan", "<na>"})
+
+
+#: The service tiers the providers publish prices for; a provider's own name (OpenAI's
+#: ``fast``) is accepted where the price book gives that model a tier of that name.
+SERVICE_TIERS: tuple[str, ...] = ("standard", "flex", "priority", "scale")
+
+#: Names usage exports give the standard tier (OpenAI's ``default`` and ``auto``, Bedrock's
+#: ``on_demand``); all read as ``standard``.
+STANDARD_TIER_NAMES = frozenset({"standard", "default", "auto", "on_demand", "on-demand"})
+
+
+def service_tier_name(value: object, where: str = "service_tier") -> str:
+    """A service tier as costlab spells it: lower case, the standard tier's aliases read as
+    ``standard``, an empty cell as ``standard``.
+
+    >>> service_tier_name(" Priority "), service_tier_name("default"), service_tier_name("")
+    ('priority', 'standard', 'standard')
+    """
+    import re
+
+    from costlab.errors import CostlabError
+
+    if value is None:
+        return "standard"
+    if not isinstance(value, str):
+        raise CostlabError(f"must be a service tier name, got {value!r}", where)
+    name = value.strip().lower()
+    if name in STANDARD_TIER_NAMES or name in ("", "nan", "none", "null", "<na>"):
+        return "standard"
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", name):
+        raise CostlabError(
+            f"unknown service tier {value!r} (known: {', '.join(SERVICE_TIERS)})", where
+        )
+    return name
 
 
 def billed_tokens(count: Callable[[str], T]) -> dict[str, T]:
@@ -158,6 +195,10 @@ class Usage:
     """how many such requests"""
     batch: bool = False
     """sent through the provider's Batch API"""
+    service_tier: str = "standard"
+    """the provider's service tier: standard, flex, priority, scale, or the provider's own name"""
+    data_residency: bool = False
+    """processed in a data-residency region, at the provider's published uplift"""
 
     def __post_init__(self) -> None:
         from costlab.errors import CostlabError
@@ -166,6 +207,11 @@ class Usage:
             _check_count(name, getattr(self, name), whole=False)
         if not isinstance(self.batch, bool):
             raise CostlabError(f"must be True or False, got {self.batch!r}", "batch")
+        if not isinstance(self.data_residency, bool):
+            raise CostlabError(
+                f"must be True or False, got {self.data_residency!r}", "data_residency"
+            )
+        object.__setattr__(self, "service_tier", service_tier_name(self.service_tier))
         parts = sum((getattr(self, p) for p in INPUT_PARTS), 0)
         if parts > self.input_tokens:
             raise CostlabError(

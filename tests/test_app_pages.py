@@ -335,3 +335,41 @@ def test_planner_removing_a_workload_keeps_the_others_values() -> None:
     [survivor] = at.session_state["scenario_data"]["workloads"]
     assert (survivor["name"], survivor["requests_per_day"]) == ("workload 2", "4321")
     assert at.number_input(key="g0-w1-volume").value == 4321
+
+
+def test_compare_shows_a_cascade_step_by_step() -> None:
+    at = AppTest.from_string(
+        "from costlab.app.pages import compare\ncompare.render()\n", default_timeout=120
+    )
+    at.query_params["scenario"] = _encoded("cascade.yaml")
+    at.run()
+    assert not at.exception
+    assert any(s.value == "Cascade: tickets" for s in at.subheader)
+    steps = next(d.value for d in at.dataframe if "reached by" in d.value.columns)
+    assert list(steps["model"]) == ["gpt-4.1-nano", "gpt-4.1-mini", "gpt-4.1"]
+    assert list(steps["reached by"]) == ["100.0%", "30.0%", "3.0%"]
+    alone = next(d.value for d in at.dataframe if "model alone" in d.value.columns)
+    assert alone.set_index("model alone").loc["gpt-4.1-mini"].iloc[1] == "45.0%"
+
+
+def test_actuals_offers_a_focus_export() -> None:
+    at = page("actuals")
+    at.file_uploader(key="actuals_upload").set_value(
+        ("usage.csv", (ROOT / "examples" / "usage.csv").read_bytes(), "text/csv")
+    ).run()
+    assert not at.exception
+    assert any(b.label == "FOCUS 1.2 CSV" for b in at.get("download_button"))
+
+
+def test_planner_sets_cache_writes_a_service_tier_and_the_shutdown_rule() -> None:
+    at = page("planner")
+    assert not at.exception
+    tier = next(s for s in at.selectbox if s.label == "Service tier")
+    assert tier.options[0] == "standard" and "priority" in tier.options  # gpt-4.1-mini's tiers
+    tier.set_value("priority").run()
+    assert not at.exception
+    stored = str(at.session_state["scenario_data"])
+    assert "'service_tier': 'priority'" in stored
+    write = next(n for n in at.number_input if n.label == "Cache-write share of input")
+    write.set_value(0.1).run()
+    assert "'cache_write_share': '0.10'" in str(at.session_state["scenario_data"])

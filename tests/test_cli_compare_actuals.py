@@ -41,6 +41,9 @@ def test_compare_warnings_go_to_stderr(cli) -> None:
     result = cli("compare", SUPPORT_BOT, "--models", "o3-mini")
     assert result.code == 0
     assert result.err == (
+        "costlab: warning: o3-mini: a reasoning model (default effort medium, about 4,000 "
+        "reasoning tokens per request by costlab's assumption) priced with no reasoning tokens; "
+        "give reasoning tokens or an effort (candidate o3-mini, workload triage)\n"
         "costlab: warning: o3-mini: deprecated since 2026-04-22 (candidate o3-mini, workload triage)\n"
     )
 

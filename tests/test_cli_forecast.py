@@ -64,8 +64,12 @@ def test_forecast_table_is_readable(cli) -> None:
 def test_forecast_csv_and_xlsx(cli, tmp_path: Path) -> None:
     result = cli("forecast", SUPPORT_BOT, "--csv", "--table", "lines")
     header, first = result.out.splitlines()[:2]
-    assert header.startswith("month,month_index,workload,role,leg,model,provider,batch,tasks")
-    assert first.startswith("2027-01,1,triage,single,0,gpt-4.1-mini,openai,False,620000,651000")
+    assert header.startswith(
+        "month,month_index,workload,role,leg,model,provider,batch,service_tier,tasks"
+    )
+    assert first.startswith(
+        "2027-01,1,triage,single,0,gpt-4.1-mini,openai,False,standard,620000,651000"
+    )
     out = tmp_path / "f.xlsx"
     result = cli("forecast", SUPPORT_BOT, "--xlsx", str(out))
     assert result.code == 0

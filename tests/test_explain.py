@@ -116,7 +116,7 @@ def test_shares_that_are_not_decimals_still_add_up_to_the_last_digit(tmp_path, b
             workloads:
               - {name: a, model: gpt-4.1-mini, requests_per_day: 3000, input_tokens: 1234,
                  cached_input_share: 0.3, output_tokens: 77, batch_share: 0.25, growth: 0.07}
-              - {name: b, model: gpt-4.1-nano, requests_per_day: 7000, input_tokens: 555,
+              - {name: b, model: gpt-5-nano, requests_per_day: 7000, input_tokens: 555,
                  output_tokens: 31, reasoning_tokens: 10}
             """
         ),
@@ -126,8 +126,8 @@ def test_shares_that_are_not_decimals_still_add_up_to_the_last_digit(tmp_path, b
         "date,model,input_tokens,cached_input_tokens,output_tokens,requests,batch\n"
         "2027-01-03,gpt-4.1-mini,111111111,22222222,3333333,90001,false\n"
         "2027-01-04,gpt-4.1-mini,11111111,2222222,333333,30001,true\n"
-        "2027-01-05,gpt-4.1-nano,99999999,7,5555555,210007,false\n"
-        "2027-02-05,gpt-4.1-nano,99999999,7,5555555,210007,true\n",
+        "2027-01-05,gpt-5-nano,99999999,7,5555555,210007,false\n"
+        "2027-02-05,gpt-5-nano,99999999,7,5555555,210007,true\n",
         encoding="utf-8",
     )
     fc = forecast_scenario(load_scenario(tmp_path / "s.yaml", book=book), book=book)

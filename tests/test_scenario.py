@@ -156,8 +156,9 @@ def test_the_shipped_examples_load(book) -> None:
             "retry_rates: 0.05",
             "support.yaml: workloads[0] (triage): retry_rates: unknown field (did you mean "
             "'retry_rate'?); allowed: name, model, routing, requests_per_day, requests_per_month, "
-            "input_tokens, output_tokens, reasoning_tokens, cached_input_share, cache_write_share, "
-            "cache_write_ttl, images, batch_share, retry_rate, growth, sample, on_retire (line 12)",
+            "input_tokens, output_tokens, reasoning_tokens, reasoning_effort, cached_input_share, "
+            "cache_write_share, cache_write_ttl, service_tier, data_residency, images, "
+            "batch_share, retry_rate, growth, sample, on_retire (line 12)",
         ),
         (
             "budget: {monthly: 400}",

@@ -136,3 +136,26 @@ def _batch(checker: _Checker, frame: pd.DataFrame) -> np.ndarray:
     falsy = np.array([t in FALSE_WORDS for t in lowered])[codes]
     checker.flag(~(truthy | falsy), "batch", "must be true or false")
     return truthy
+
+
+def _service_tiers(checker: _Checker, frame: pd.DataFrame) -> np.ndarray:
+    """Each row's service tier, normalized (``default`` and blanks read ``standard``); a name
+    that is no tier is a problem of its rows."""
+    from costlab.usage import SERVICE_TIERS, service_tier_name
+
+    if "service_tier" not in frame:
+        return np.full(len(frame), "standard", dtype=object)
+    codes, texts = _labels(frame["service_tier"])
+    names = []
+    for text in texts:
+        try:
+            names.append(service_tier_name(str(text)))
+        except CostlabError:
+            names.append("")
+    normalized = np.array(names, dtype=object)[codes]
+    checker.flag(
+        normalized == "",
+        "service_tier",
+        f"unknown service tier (known: {', '.join(SERVICE_TIERS)})",
+    )
+    return normalized

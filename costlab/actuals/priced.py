@@ -103,6 +103,19 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
                 keep &= ~mask
                 continue
             first = np.datetime64(model.prices[0].effective_from, "D")
+            keep &= ~_tiers_not_offered(rows, mask, model, problems)
+            if model.reasoning is False and "reasoning_tokens" in rows:
+                reasoned = mask & keep & (rows["reasoning_tokens"].to_numpy() > 0)
+                if reasoned.any():
+                    problems.append(
+                        _problem(
+                            rows,
+                            reasoned,
+                            "reasoning_tokens",
+                            f"{model.id} produces no reasoning tokens",
+                        )
+                    )
+                    keep &= ~reasoned
             early = mask & (rows["date"].to_numpy() < first)
             if early.any():
                 problems.append(
@@ -123,6 +136,8 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
             "model": good["model"].to_numpy(),
             **{c: good[c].to_numpy(dtype=np.int64) for c in COUNT_COLUMNS},
             "batch": good["batch"].to_numpy(dtype=bool),
+            "service_tier": _tier_column(good),
+            **({"long_context": good["long_context"].to_numpy()} if "long_context" in good else {}),
         },
         copy=False,
     )
@@ -162,7 +177,10 @@ def actuals_from_groups(
         return Actuals(
             file, _empty_months(), _empty_months(["model", "batch"]), None, flags, 0, price_book
         )
-    by_model = sum_groups(groups, ["month", "model", "batch"])
+    # The tier is a column of the by-model table when the file uses a tier besides standard.
+    tiered = "service_tier" in groups and bool((groups["service_tier"] != "standard").any())
+    keys = ["month", "model", "batch", *(["service_tier"] if tiered else [])]
+    by_model = sum_groups(groups, keys)
     by_month = sum_groups(groups, ["month"])
     for table in (by_model, by_month):
         table["actual_cost"] = table["total_cost"]
@@ -182,6 +200,54 @@ def actuals_from_groups(
         rows_used=rows_used,
         price_book=price_book,
     )
+
+
+def _tier_column(rows: pd.DataFrame) -> np.ndarray:
+    if "service_tier" not in rows:
+        return np.full(len(rows), "standard", dtype=object)
+    return rows["service_tier"].fillna("standard").to_numpy(dtype=object)
+
+
+def _tiers_not_offered(
+    rows: pd.DataFrame, mask: np.ndarray, model: Any, problems: list[Problem]
+) -> np.ndarray:
+    """Rows of ``model`` whose service tier its price on the row's day does not offer: each
+    tier one problem naming the tiers the model offers; never priced at the standard rate."""
+    bad = np.zeros(len(rows), dtype=bool)
+    tiers = _tier_column(rows)
+    days = rows["date"].to_numpy().astype("datetime64[D]")
+    for name in sorted(set(tiers[mask]) - {"standard"}):
+        these = mask & (tiers == name)
+        missing = np.zeros(len(rows), dtype=bool)
+        offers: list[str] = []
+        for e, entry in enumerate(model.prices):
+            start = np.datetime64(entry.effective_from, "D")
+            end = (
+                np.datetime64(model.prices[e + 1].effective_from, "D")
+                if e + 1 < len(model.prices)
+                else None
+            )
+            within = these & (days >= start) & (True if end is None else days < end)
+            if within.any() and name not in entry.tier_names:
+                missing |= within
+                offers = list(entry.tier_names)
+        if missing.any():
+            problems.append(
+                _problem(
+                    rows,
+                    missing,
+                    "service_tier",
+                    f"{model.id} does not offer the {name} tier (offers: {', '.join(offers)})",
+                )
+            )
+            bad |= missing
+    batched = mask & (tiers != "standard") & rows["batch"].to_numpy(dtype=bool) & ~bad
+    if batched.any():
+        problems.append(
+            _problem(rows, batched, "service_tier", "the Batch API has no service tier")
+        )
+        bad |= batched
+    return bad
 
 
 def _problem(rows: pd.DataFrame, mask: np.ndarray, field: str, what: str) -> Problem:

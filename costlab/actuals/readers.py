@@ -3,13 +3,15 @@
 Formats, recognised by their columns (CSV) or objects (JSON):
 
 * **Generic CSV** — ``date, model, input_tokens, cached_input_tokens, output_tokens,
-  requests[, batch]``: one row per day (or any date) and model; token columns are the row's
-  totals, ``input_tokens`` includes the cached ones. ``cached_input_tokens`` (default 0),
-  ``requests`` (default 1) and ``batch`` (default false) may be left out.
+  requests[, batch, service_tier]``: one row per day (or any date) and model; token columns
+  are the row's totals, ``input_tokens`` includes the cached ones. ``cached_input_tokens``
+  (default 0), ``requests`` (default 1), ``batch`` (default false) and ``service_tier``
+  (default standard; flex, priority, scale or a provider's own tier, priced by tier) may be
+  left out.
 * **OpenAI usage export (CSV)** — the usage dashboard's activity export, one row per bucket:
   ``start_time`` (Unix seconds, UTC), ``model``, ``batch``, ``input_tokens``,
-  ``input_cached_tokens``, ``output_tokens``, ``num_model_requests`` (and more columns that
-  are ignored). Buckets without usage (empty cells) are skipped.
+  ``input_cached_tokens``, ``output_tokens``, ``num_model_requests``, ``service_tier`` where
+  the export is grouped by it (and more columns that are ignored). Buckets without usage (empty cells) are skipped.
 * **OpenAI Usage API (JSON)** — pages from ``GET /v1/organization/usage/completions``:
   ``{"object": "page", "data": [{"object": "bucket", "start_time": ..., "results":
   [{"object": "organization.usage.completions.result", "input_tokens", "input_cached_tokens",
@@ -19,6 +21,14 @@ Formats, recognised by their columns (CSV) or objects (JSON):
   amount_currency, line_item, ...``) or ``GET /v1/organization/costs`` pages
   (``organization.costs.result`` with ``amount.value``): billed dollars, taken as they are
   (nothing to price).
+
+* **Anthropic usage report (JSON)** — pages from ``GET /v1/organizations/usage_report/messages``
+  ([ANT-USAGE-API]): buckets (``starting_at``) of results with ``uncached_input_tokens``,
+  ``cache_read_input_tokens``, ``cache_creation.ephemeral_5m_input_tokens`` and
+  ``ephemeral_1h_input_tokens`` (each TTL at its own write price), ``output_tokens``, ``model``,
+  ``service_tier`` (``batch`` is the Batch API) and ``context_window`` (``200k-1M`` bills at the
+  long-context tier). The report gives no request counts, so its rows take the tier it names
+  and no per-request limit is checked. Group it by model (and service_tier, context_window).
 
 Field names: OpenAI API reference, "Completions usage object" and "Costs object"
 ([OAI-USAGE-API] in docs/sources.md), and a real dashboard export of both files reproduced
@@ -45,20 +55,34 @@ import numpy as np
 import pandas as pd
 
 from costlab import limits
+from costlab.actuals.anthropic import anthropic_row
 from costlab.actuals.checks import _MORE_LINES as MORE_LINES
-from costlab.actuals.checks import Problem, _batch, _Checker, _dates, _labels
+from costlab.actuals.checks import Problem, _batch, _Checker, _dates, _labels, _service_tiers
 from costlab.errors import CostlabError
 from costlab.money import ZERO
 from costlab.usage import INFO_COLUMNS, INPUT_PARTS, TOKEN_COLUMNS
 from costlab.yaml_reader import decode_text
 
 Format = Literal[
-    "generic-csv", "openai-usage-csv", "openai-usage-json", "openai-costs-csv", "openai-costs-json"
+    "generic-csv",
+    "openai-usage-csv",
+    "openai-usage-json",
+    "openai-costs-csv",
+    "openai-costs-json",
+    "anthropic-usage-json",
 ]
 
 
 #: The columns every normalized usage row has (token columns are the row's totals).
-USAGE_COLUMNS = ["date", "model", *TOKEN_COLUMNS, *INFO_COLUMNS, "requests", "batch"]
+USAGE_COLUMNS = [
+    "date",
+    "model",
+    *TOKEN_COLUMNS,
+    *INFO_COLUMNS,
+    "requests",
+    "batch",
+    "service_tier",
+]
 
 #: The count columns of a usage row (all but ``input_tokens`` and ``output_tokens`` optional).
 COUNT_COLUMNS = (*TOKEN_COLUMNS, *INFO_COLUMNS, "requests")
@@ -214,6 +238,7 @@ def _parse_json(text: str, source: str) -> UsageFile:
     usage: list[dict[str, Any]] = []
     billed: list[dict[str, Any]] = []
     skipped: dict[str, int] = {}
+    anthropic: list[dict[str, Any]] = []
     for p, page in enumerate(pages):
         where = f"[{p}]." if isinstance(data, list) else ""
         if not isinstance(page, dict) or not isinstance(page.get("data"), list):
@@ -233,7 +258,9 @@ def _parse_json(text: str, source: str) -> UsageFile:
                 loc = f"{at}.results[{r}]"
                 kind = result.get("object") if isinstance(result, dict) else None
                 record = {"_loc": loc, "start_time": bucket.get("start_time")}
-                if kind == "organization.usage.completions.result":
+                if kind is None and isinstance(result, dict) and "uncached_input_tokens" in result:
+                    anthropic.append(anthropic_row(result, bucket, loc))
+                elif kind == "organization.usage.completions.result":
                     usage.append({**result, **record})
                 elif kind == "organization.costs.result":
                     amount = result.get("amount") or {}
@@ -255,7 +282,12 @@ def _parse_json(text: str, source: str) -> UsageFile:
         f"skipped {n:,} result(s) of type {kind} (not priced by costlab)"
         for kind, n in skipped.items()
     )
-    if billed and not usage:
+    if anthropic and not usage and not billed:
+        frame = pd.DataFrame(anthropic)
+        parsed = _usage_rows(
+            _as_text(frame), frame["_loc"].to_numpy(), source, "anthropic-usage-json", openai=False
+        )
+    elif billed and not usage:
         frame = pd.DataFrame(billed)
         parsed = _billed_rows(
             _as_text(frame), frame["_loc"].to_numpy(), source, "openai-costs-json"
@@ -353,6 +385,7 @@ def _usage_rows(
         "reasoning tokens exceed output_tokens (output includes reasoning)",
     )
     batch = _batch(checker, frame)
+    service_tier = _service_tiers(checker, frame)
     for audio in _AUDIO:
         if audio in frame:
             values = pd.to_numeric(frame[audio].astype(str).str.strip(), errors="coerce").fillna(0)
@@ -368,12 +401,22 @@ def _usage_rows(
             "model": model_names[model_codes[good]],
             **{c: columns[c][good] for c in COUNT_COLUMNS},
             "batch": batch[good],
+            "service_tier": service_tier[good],
+            **({"long_context": _long_context(frame)[good]} if "long_context" in frame else {}),
             "location": locations[good],
         },
         copy=False,
     )
     problems = sorted(checker.problems, key=_first_location)
     return UsageFile(source, fmt, usage, _empty_billed(), tuple(problems), tuple(notes))
+
+
+def _long_context(frame: pd.DataFrame) -> np.ndarray:
+    """The provider's own word on whether a row billed at the long-context tier (None: not
+    given, decided by the row's size)."""
+    return np.array(
+        [None if v == "" else v == "true" for v in frame["long_context"].astype(str)], dtype=object
+    )
 
 
 def _empty_billed() -> pd.DataFrame:

@@ -119,7 +119,7 @@ def run_usage(args: argparse.Namespace, usage: Any) -> int:
             right=(2, 3, 4, 5),
         )
     )
-    mode = "Batch API" if usage.batch else "standard"
+    mode = "Batch API" if usage.batch else usage.service_tier
     print(
         f"\n{len(costs)} model(s), cheapest first; {usage.requests:,} request(s), {mode} prices "
         f"in force on {costs[0].on}"

@@ -16,6 +16,8 @@ EXAMPLE = """examples:
   costlab estimate --model gpt-4.1-mini --input-tokens 1234 --requests 1000000
   costlab estimate --model gpt-4.1-mini --input-tokens 1200 --cached-input-tokens 600 \\
       --output-tokens 150 --requests 20000 --batch --json
+  costlab estimate --model gpt-5 --input-tokens 2000 --output-tokens 800 --tier flex
+  costlab estimate --model o4-mini --input-tokens 2000 --output-tokens 800 --reasoning-tokens 500
   costlab estimate prompt.txt --model gpt-4.1 --output-tokens 500 --requests 10000
   costlab estimate batch.jsonl --output-tokens 200     # batch rate; output as expected and as max"""
 
@@ -74,6 +76,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="output tokens per request, reasoning included (default 0)",
     )
     parser.add_argument(
+        "--reasoning-tokens",
+        type=non_negative_int,
+        default=0,
+        metavar="N",
+        help="of the output, hidden reasoning tokens (billed as output once; a reasoning model "
+        "only)",
+    )
+    parser.add_argument(
         "--requests",
         type=positive_int,
         default=None,
@@ -81,6 +91,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="number of requests (default 1; a batch file holds its own)",
     )
     parser.add_argument("--batch", action="store_true", help="through the Batch API")
+    parser.add_argument(
+        "--tier",
+        default="standard",
+        metavar="NAME",
+        help="service tier: standard (default), flex, priority, scale, or a provider's own name "
+        "(`costlab prices --model M` lists a model's tiers)",
+    )
+    parser.add_argument(
+        "--data-residency",
+        action="store_true",
+        help="processed in a data-residency region, at the provider's published uplift",
+    )
     add_json_option(parser)
     add_prices_option(parser)
     parser.set_defaults(run=run)
@@ -105,20 +127,41 @@ def run(args: argparse.Namespace) -> int:
             cache_write_tokens=args.cache_write_tokens,
             cache_write_1h_tokens=args.cache_write_1h_tokens,
             output_tokens=args.output_tokens or 0,
+            reasoning_tokens=args.reasoning_tokens,
             requests=args.requests or 1,
             batch=args.batch,
+            service_tier=args.tier,
+            data_residency=args.data_residency,
         )
     except CostlabError as exc:
-        raise CostlabError(exc.what, "--" + exc.where[0].replace("_", "-")) from None
+        raise CostlabError(exc.what, _option(exc.where[0])) from None
     if several(args):
         return run_usage(args, usage)
     book = pricebook(args)
-    cost = price_usage(book.resolve(args.model), usage, on=args.date)
+    try:
+        cost = price_usage(book.resolve(args.model), usage, on=args.date)
+    except CostlabError as exc:
+        # name the option the user typed: --tier, --reasoning-tokens, --data-residency
+        raise CostlabError(exc.what, *(_option(w) for w in exc.where)) from None
     if args.json:
         print_json({**cost.to_dict(), "price_book": book.fingerprint})
     else:
         print_cost(cost)
     return 0
+
+
+_OPTIONS = {"service_tier": "--tier"}
+
+
+def _option(field: str) -> str:
+    """The option that sets a usage field (``service_tier`` -> ``--tier``)."""
+    from costlab.usage import INFO_COLUMNS, TOKEN_COLUMNS
+
+    if field in _OPTIONS:
+        return _OPTIONS[field]
+    if field in (*TOKEN_COLUMNS, *INFO_COLUMNS, "requests", "data_residency"):
+        return "--" + field.replace("_", "-")
+    return field
 
 
 def print_cost(cost: object) -> None:
@@ -146,7 +189,10 @@ def print_cost(cost: object) -> None:
             )
         )
     rows.append(("output", u.output_tokens, r.output, cost.output_cost))
-    mode = "batch" if u.batch else "standard"
+    mode = "batch" if u.batch else u.service_tier
+    if u.data_residency and cost.price.data_residency_uplift is not None:
+        uplift = (cost.price.data_residency_uplift * 100).normalize()
+        mode += f" + data residency (+{uplift:f}%)"
     tier = f", long-context tier above {cost.tier.above_input_tokens:,}" if cost.tier else ""
     print(
         f"{cost.model.id} ({cost.model.provider}), {mode} price from {cost.price.effective_from}{tier}"
@@ -159,6 +205,11 @@ def print_cost(cost: object) -> None:
     print(
         f"  {'total':<13} {formats.usd(cost.total_cost)}  ({formats.tokens(n)} request(s), {formats.usd(cost.cost_per_request, per_unit=True)} each)"
     )
+    if u.reasoning_tokens:
+        print(
+            f"  {'':<13} of the output, {formats.tokens(u.reasoning_tokens * n)} are reasoning "
+            "tokens (billed as output, once)"
+        )
     for flag in cost.flags:
         sys.stderr.write(f"costlab: warning: {flag.message}\n")
 
@@ -180,6 +231,7 @@ def run_file(args: argparse.Namespace) -> int:
         "cached_input_tokens",
         "cache_write_tokens",
         "cache_write_1h_tokens",
+        "reasoning_tokens",
     ):
         if getattr(args, name):
             option = "--" + name.replace("_", "-")
@@ -209,6 +261,8 @@ def run_file(args: argparse.Namespace) -> int:
         output_tokens=output_tokens or 0,
         requests=args.requests,
         batch=True if args.batch else None,
+        service_tier=args.tier,
+        data_residency=args.data_residency,
         on=args.date,
     )
     if args.json:
@@ -235,7 +289,7 @@ def print_count_cost(cost: object, *, output_note: str = "expected") -> None:
 
     assert isinstance(cost, CountCost)
     count = cost.count
-    mode = "batch" if cost.batch else "standard"
+    mode = "batch" if cost.batch else cost.service_tier
     plural = "s" if cost.requests != 1 else ""
     origin = f"{count.source}: " if count.source else ""
     print(

@@ -184,6 +184,34 @@ def _usd(value: object) -> str:
     return "-" if value is None else f"${value}"
 
 
+def _reasoning_lines(model: Any) -> list[str]:
+    """Whether the model reasons, its effort assumption, and an extended context window."""
+    from costlab import formats
+
+    lines = []
+    effort = model.reasoning_effort
+    if model.reasoning is False:
+        lines.append("  reasoning          no (reasoning tokens are refused)")
+    elif effort is not None:
+        levels = " / ".join(
+            f"{name} {formats.tokens(effort.tokens(name))}" for name in ("low", "medium", "high")
+        )
+        lines.append(
+            f"  reasoning          yes; tokens per request at effort {levels} "
+            f"(default {effort.default}; {effort.source})"
+        )
+    elif model.reasoning:
+        lines.append("  reasoning          yes")
+    extended = model.extended_context
+    if extended is not None:
+        until = f", until {extended.until}" if extended.until else ""
+        lines.append(
+            f"  extended context   {formats.tokens(extended.context_window)} tokens with "
+            f"{extended.requirement}{until}"
+        )
+    return lines
+
+
 def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
     from costlab import formats
     from costlab.money import plain
@@ -214,6 +242,7 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
         f"  tokenizer          {model.tokenizer or 'none public (counts are estimates)'}",
         f"  status on {day}  {model.status_on(day)}",
     ]
+    lines += _reasoning_lines(model)
     life = model.lifecycle
     if life is not None:
         parts = [
@@ -243,6 +272,15 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
         lines.append(
             f"    above {formats.tokens(t.above_input_tokens)} input tokens per request: ${t.input} input, ${t.output} output"
         )
+    for offered in p.service_tiers:
+        r = rates_for(p, tier=offered.name)
+        lines.append(
+            f"    {offered.name:<16} ${plain(r.input)} input, ${plain(r.cached_input)} cached, "
+            f"${plain(r.output)} output"
+        )
+    if p.data_residency_uplift is not None:
+        uplift = (p.data_residency_uplift * 100).normalize()
+        lines.append(f"    data residency   +{uplift:f}% on every component")
     if model.fine_tuning:
         ft = model.fine_tuning
         training = (
@@ -346,12 +384,32 @@ def model_json(model: object, day: date, book: Any = None) -> dict[str, object]:
             "long_context_tiers": [
                 {
                     "above_input_tokens": t.above_input_tokens,
-                    **{k: text(v) for k, v in rates_for(price, tier=t).items()},
+                    **{k: text(v) for k, v in rates_for(price, long_context=t).items()},
                 }
                 for t in price.tiers
             ],
+            "service_tiers": {
+                t.name: {k: text(v) for k, v in rates_for(price, tier=t.name).items()}
+                for t in price.service_tiers
+            },
+            "data_residency_uplift": text(price.data_residency_uplift),
             "effective_from": price.effective_from.isoformat(),
             "source": price.source,
+        },
+        "reasoning": model.reasoning,
+        "reasoning_effort": None
+        if model.reasoning_effort is None
+        else {
+            **{n: model.reasoning_effort.tokens(n) for n in ("low", "medium", "high")},
+            "default": model.reasoning_effort.default,
+            "source": model.reasoning_effort.source,
+        },
+        "extended_context": None
+        if model.extended_context is None
+        else {
+            "context_window": model.extended_context.context_window,
+            "requirement": model.extended_context.requirement,
+            "until": _day(model.extended_context.until),
         },
         "fine_tuning": None
         if model.fine_tuning is None

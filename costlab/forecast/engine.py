@@ -229,13 +229,13 @@ def _categorical(values: np.ndarray, n_months: int) -> pd.Categorical:
 
 
 def line_labels(base: _Priced) -> dict[str, np.ndarray]:
-    """Per line: workload, role, leg, model (canonical id), provider, batch."""
+    """Per line: workload, role, leg, model (canonical id), provider, batch, service tier."""
     lines = base.lines
     n = len(lines)
     if not n:
         return {
             k: np.empty(0, dtype=object)
-            for k in ("workload", "role", "leg", "model", "provider", "batch")
+            for k in ("workload", "role", "leg", "model", "provider", "batch", "service_tier")
         }
     return {
         "workload": lines["workload"].to_numpy(dtype=object),
@@ -244,6 +244,7 @@ def line_labels(base: _Priced) -> dict[str, np.ndarray]:
         "model": np.array([base.models[c].id for c in base.line_model], dtype=object),
         "provider": np.array([base.models[c].provider for c in base.line_model], dtype=object),
         "batch": lines["batch"].to_numpy(dtype=bool),
+        "service_tier": lines["service_tier"].to_numpy(dtype=object),
     }
 
 
@@ -263,6 +264,7 @@ def _long_frame(base: _Priced, bands: dict[Band, _Priced]) -> pd.DataFrame:
         "model": _categorical(per_line["model"], n_months),
         "provider": _categorical(per_line["provider"], n_months),
         "batch": np.repeat(per_line["batch"], n_months),
+        "service_tier": _categorical(per_line["service_tier"], n_months),
     }
     if not n_lines:
         columns = {name: [] for name in columns}

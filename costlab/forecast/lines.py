@@ -42,7 +42,8 @@ def expand(
     ``scenario`` may hold ranges: ``band`` picks the value each range contributes, and the
     rows are the same for every band (a batch part exists when any band sends batch traffic),
     so bands line up row by row. Columns: ``workload``, ``where`` (for errors), ``role``,
-    ``leg``, ``model`` (as written), ``field`` (where it is named), ``batch``, ``per_day``,
+    ``leg``, ``model`` (as written), ``field`` (where it is named), ``batch``,
+    ``service_tier`` (standard for the batch part), ``per_day``,
     ``volume`` (requests per day or per month, first month), ``growth`` (tuple of per-month
     rates from the second month), ``share`` (requests on this line per task, before retries),
     ``task_share`` (tasks first served here), ``attempts`` (1 + retry_rate), per-request
@@ -94,6 +95,9 @@ def expand(
                         "model": route.model,
                         "field": route.field,
                         "batch": batch,
+                        # Batch requests are the Batch API's own tier.
+                        "service_tier": "standard" if batch else workload.service_tier,
+                        "data_residency": workload.data_residency,
                         "per_day": per_day,
                         "volume": tidy(volume),
                         "growth": growth,
@@ -232,6 +236,9 @@ def request_tokens(
         )
         input_tokens = EXACT.add(input_tokens, EXACT.multiply(images, Decimal(per_image)))
     reasoning = base_number(workload.reasoning_tokens)
+    if workload.reasoning_effort is not None and model.reasoning_effort is not None:
+        # the book's assumption for the model at that effort (checked by check_models)
+        reasoning = Decimal(model.reasoning_effort.tokens(workload.reasoning_effort))
     cached = EXACT.multiply(input_tokens, base_number(workload.cached_input_share))
     written = EXACT.multiply(input_tokens, base_number(workload.cache_write_share))
     one_hour = workload.cache_write_ttl == "1h"

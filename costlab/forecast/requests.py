@@ -28,7 +28,15 @@ from costlab.usage import COST_COLUMNS, TOKEN_COLUMNS, Usage
 _PARTS = COST_COLUMNS[:-1]
 
 _REQUEST_FLAGS = frozenset(
-    {"context_window", "max_input", "max_output", "no_batch", "no_cached_price"}
+    {
+        "context_window",
+        "max_input",
+        "max_output",
+        "no_batch",
+        "no_cached_price",
+        "no_reasoning",
+        "extended_context",
+    }
 )
 
 
@@ -63,28 +71,61 @@ def _request_costs(
     # Distinct request shapes (model, batch, tokens) are priced once per price entry.
     shape_of: dict[tuple[Any, ...], int] = {}
     line_shape = np.empty(n_lines, dtype=np.int64)
-    columns = [lines[c].to_numpy(dtype=object) for c in TOKEN_COLUMNS]
+    counted = (*TOKEN_COLUMNS, "reasoning_tokens")
+    columns = [
+        lines[c].to_numpy(dtype=object) if c in lines else np.full(n_lines, ZERO, dtype=object)
+        for c in counted
+    ]
     batch = lines["batch"].to_numpy(dtype=bool) if n_lines else np.empty(0, dtype=bool)
+    tiers = (
+        lines["service_tier"].to_numpy(dtype=object)
+        if "service_tier" in lines
+        else np.full(n_lines, "standard", dtype=object)
+    )
+    resident = (
+        lines["data_residency"].to_numpy(dtype=bool)
+        if "data_residency" in lines
+        else np.zeros(n_lines, dtype=bool)
+    )
     shapes: list[tuple[Any, ...]] = []
+    shape_where: list[tuple[str, ...]] = []
     for i in range(n_lines):
-        key = (int(line_model[i]), bool(batch[i]), *(c[i] for c in columns))
+        key = (
+            int(line_model[i]),
+            bool(batch[i]),
+            str(tiers[i]),
+            bool(resident[i]),
+            *(c[i] for c in columns),
+        )
         s = shape_of.get(key)
         if s is None:
             s = shape_of[key] = len(shapes)
             shapes.append(key)
+            shape_where.append((str(lines["where"].iat[i]),))
         line_shape[i] = s
 
     n_entries = max((len(m.prices) for m in models), default=1)
     per_shape = {name: np.full((len(shapes), n_entries), ZERO, dtype=object) for name in _PARTS}
     shape_flags: list[list[Flag]] = []
-    for s, (m, is_batch, *counts) in enumerate(shapes):
+    for s, (m, is_batch, tier, in_region, *counts) in enumerate(shapes):
         model = models[m]
-        usage = Usage(**dict(zip(TOKEN_COLUMNS, counts, strict=True)), batch=is_batch)
+        usage = Usage(
+            **dict(zip(counted, counts, strict=True)),
+            batch=is_batch,
+            service_tier=tier,
+            data_residency=in_region,
+        )
         by_entry: dict[int, Cost] = {}
         for month_index, entry in enumerate(entry_of_month[m]):
             if entry in by_entry:
                 continue
-            cost = by_entry[entry] = price_usage(model, usage, on=months[month_index])
+            try:
+                cost = by_entry[entry] = price_usage(model, usage, on=months[month_index])
+            except CostlabError as exc:
+                # a tier the model's price of a later month no longer offers
+                raise CostlabError(
+                    f"{exc.what} on {months[month_index]}", shape_where[s][0], *exc.where
+                ) from None
             for name in _PARTS:
                 per_shape[name][s, entry] = tidy(cost.costs[name])
         found = {f.code: f for c in by_entry.values() for f in c.flags if f.code in _REQUEST_FLAGS}

@@ -256,14 +256,22 @@ def _workload_costs(
             )
             inputs = inputs + images * float(per_image)
         per_request = []
+        effort = workload.reasoning_effort
+        # an effort is the book's per-model assumption (as in forecast.lines.request_tokens)
+        thinking = (
+            float(model.reasoning_effort.tokens(effort))
+            if effort is not None and model.reasoning_effort is not None
+            else 0.0
+        )
         for is_batch in (False, True):
-            r = _rates(model, months, is_batch, inputs, samples)
+            tier = "standard" if is_batch else workload.service_tier
+            r = _rates(model, months, is_batch, inputs, samples, tier)
             uncached = inputs * (1 - cached - written)
             cost = (
                 uncached * r["input"]
                 + inputs * cached * r["cached_input"]
                 + inputs * written * (r["cache_write_1h"] if one_hour else r["cache_write"])
-                + output * r["output"]
+                + (output + thinking) * r["output"]
             ) / 1e6
             per_request.append(cost)
         blended = (1 - batch) * per_request[0] + batch * per_request[1]
@@ -272,23 +280,31 @@ def _workload_costs(
 
 
 def _rates(
-    model: Model, months: list[date], batch: bool, inputs: np.ndarray | float, samples: int
+    model: Model,
+    months: list[date],
+    batch: bool,
+    inputs: np.ndarray | float,
+    samples: int,
+    tier: str = "standard",
 ) -> dict[str, np.ndarray]:
     """USD per 1M tokens of each component, per month (and per sample when a long-context
     tier depends on the sampled input tokens): months, or samples x months."""
     entries = [model.price_on(day) for day in months]
     names = ("input", "cached_input", "cache_write", "cache_write_1h", "output")
-    base = {n: np.array([float(rates_for(e, batch=batch)[n]) for e in entries]) for n in names}
+    base = {
+        n: np.array([float(rates_for(e, batch=batch, tier=tier)[n]) for e in entries])
+        for n in names
+    }
     if not any(e.tiers for e in entries):
         return base
     out = {n: np.broadcast_to(v, (samples, len(months))).copy() for n, v in base.items()}
     size = np.broadcast_to(np.asarray(inputs, dtype=float), (samples, 1))[:, 0]
     for m, entry in enumerate(entries):
-        for tier in entry.tiers:  # sorted by threshold: a later tier overrides
-            above = size > float(tier.above_input_tokens)
+        for long_context in entry.tiers:  # sorted by threshold: a later tier overrides
+            above = size > float(long_context.above_input_tokens)
             if not above.any():
                 continue
-            tiered = rates_for(entry, batch=batch, tier=tier)
+            tiered = rates_for(entry, batch=batch, long_context=long_context, tier=tier)
             for n in names:
                 out[n][above, m] = float(tiered[n])
     return out

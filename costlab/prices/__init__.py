@@ -16,9 +16,16 @@ from costlab.prices.model import (
     PriceEntry,
     PriceFile,
     PriceTier,
+    ServiceTierPrice,
     TokenEstimate,
 )
-from costlab.prices.rates import Rates, has_batch_price, rates_for, tier_for
+from costlab.prices.rates import (
+    Rates,
+    has_batch_price,
+    rates_for,
+    service_tier_price,
+    tier_for,
+)
 
 __all__ = [
     "Benchmark",
@@ -31,12 +38,14 @@ __all__ = [
     "PriceFile",
     "PriceTier",
     "Rates",
+    "ServiceTierPrice",
     "TokenEstimate",
     "has_batch_price",
     "load_pricebook",
     "parse_price_text",
     "rates_for",
     "read_price_file",
+    "service_tier_price",
     "shipped_pricing_dir",
     "tier_for",
 ]

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from costlab.errors import CostlabError
+from costlab.usage import STANDARD_TIER_NAMES
 from costlab.validation import spec
 
 Modality = Literal["text", "image", "audio", "video", "pdf"]
@@ -55,6 +56,35 @@ class PriceTier:
 
 
 @dataclass(frozen=True)
+class ServiceTierPrice:
+    """The prices of one service tier (flex, priority, scale, or a provider's own name) in place
+    of the standard ones. A component not given bills at its standard rate times ``multiplier``,
+    or, without one, times the ratio of this tier's input price to the standard input price."""
+
+    name: str = spec(
+        "the tier as the provider's API names it: flex, priority, scale, ...",
+        pattern=r"[a-z][a-z0-9_-]*",
+    )
+    input: Decimal | None = _usd("uncached input tokens at this tier")
+    output: Decimal | None = _usd("output tokens at this tier")
+    cached_input: Decimal | None = _usd("cached input tokens at this tier")
+    cache_write: Decimal | None = _usd("5-minute cache-write tokens at this tier")
+    cache_write_1h: Decimal | None = _usd("1-hour cache-write tokens at this tier")
+    multiplier: Decimal | None = spec(
+        "fraction of the standard price for every component not given (0.5 = half price)",
+        default=None,
+        gt=0,
+    )
+    source: str | None = spec("where the tier's figures come from", default=None)
+
+    def __post_init__(self) -> None:
+        if self.name in STANDARD_TIER_NAMES:
+            raise CostlabError("the standard tier is the entry's own price", "name")
+        if self.multiplier is None and (self.input is None or self.output is None):
+            raise CostlabError("give input and output, or a multiplier", self.name)
+
+
+@dataclass(frozen=True)
 class PriceEntry:
     """The prices of one model from one date on (until the next entry's ``effective_from``)."""
 
@@ -83,15 +113,33 @@ class PriceEntry:
         "long-context tiers, each applying to a whole request above its input threshold",
         default=(),
     )
+    service_tiers: tuple[ServiceTierPrice, ...] = spec(
+        "prices of the service tiers other than standard (flex, priority, scale, ...)",
+        default=(),
+    )
+    data_residency_uplift: Decimal | None = spec(
+        "fraction added to every component for regional data-residency processing "
+        "(0.10 = +10%); omit when the provider publishes none",
+        default=None,
+        ge=0,
+    )
     note: str | None = spec("free-text remark shown with the price", default=None)
 
     def __post_init__(self) -> None:
+        names = [t.name for t in self.service_tiers]
+        if len(set(names)) != len(names):
+            raise CostlabError("two service tiers share one name", "service_tiers")
         thresholds = [t.above_input_tokens for t in self.tiers]
         if len(set(thresholds)) != len(thresholds):
             raise CostlabError("two tiers share one above_input_tokens", "tiers")
         object.__setattr__(
             self, "tiers", tuple(sorted(self.tiers, key=lambda t: t.above_input_tokens))
         )
+
+    @property
+    def tier_names(self) -> tuple[str, ...]:
+        """The service tiers this entry prices, standard first."""
+        return ("standard", *(t.name for t in self.service_tiers))
 
 
 @dataclass(frozen=True)
@@ -207,6 +255,48 @@ class Benchmark:
 
 
 @dataclass(frozen=True)
+class ExtendedContext:
+    """A larger context window served on request (a beta header, a usage tier): a request
+    beyond ``context_window`` but within this one is servable, with ``requirement`` shown as a
+    note; its input above a long-context tier's threshold bills at that tier."""
+
+    context_window: int = spec("tokens of input plus output one request may hold with it", gt=0)
+    requirement: str = spec(
+        "what a request needs to use it, e.g. a beta header and a usage tier", pattern=r"\S.*"
+    )
+    source: str = spec("where the window and its requirement come from", pattern=r"\S.*")
+    until: date | None = spec(
+        "first day the provider no longer serves it (omit while it is served)", default=None
+    )
+
+    def served_on(self, day: date | None) -> bool:
+        return self.until is None or day is None or day < self.until
+
+
+Effort = Literal["none", "low", "medium", "high"]
+
+
+@dataclass(frozen=True)
+class ReasoningEffort:
+    """Hidden reasoning tokens per request assumed at each effort level, for forecasts that
+    give an effort instead of a token count. Providers publish budgets and limits, not typical
+    counts: ``source`` says which figures are costlab's assumption."""
+
+    low: int = spec("reasoning tokens per request at low effort", ge=0)
+    medium: int = spec("reasoning tokens per request at medium effort", ge=0)
+    high: int = spec("reasoning tokens per request at high effort", ge=0)
+    source: str = spec("where the figures come from, or that they are costlab's assumption")
+    default: Effort = spec(
+        "the effort the API uses when a request names none (none: reasoning is off unless asked)",
+        default="medium",
+    )
+
+    def tokens(self, effort: Effort) -> int:
+        """Reasoning tokens per request at ``effort`` (0 for none)."""
+        return 0 if effort == "none" else int(getattr(self, effort))
+
+
+@dataclass(frozen=True)
 class Model:
     """One model: limits, tokenizer, lifecycle and dated prices."""
 
@@ -247,6 +337,18 @@ class Model:
     fine_tuning: FineTuning | None = spec("fine-tuning prices, where offered", default=None)
     images: ImageRule | None = spec("how image inputs become tokens", default=None)
     benchmarks: tuple[Benchmark, ...] = spec("published benchmark scores", default=())
+    extended_context: ExtendedContext | None = spec(
+        "a larger context window served on request (Claude Sonnet 4/4.5's 1M beta)", default=None
+    )
+    reasoning: bool | None = spec(
+        "whether the model produces hidden reasoning (thinking) tokens, billed as output; "
+        "null when unknown (reasoning tokens are then neither refused nor expected)",
+        default=None,
+    )
+    reasoning_effort: ReasoningEffort | None = spec(
+        "reasoning tokens per request assumed at each effort level (reasoning models)",
+        default=None,
+    )
     provider: str = spec("provider key (set from the file)", default="", internal=True)
     source_file: str = spec(
         "file the entry was read from (set by the loader)", default="", internal=True
@@ -271,6 +373,8 @@ class Model:
         )
         if self.max_output_tokens > self.context_window:
             raise CostlabError("must not exceed context_window", "max_output_tokens")
+        if self.reasoning_effort is not None and self.reasoning is False:
+            raise CostlabError("a model that does not reason has no effort levels", "reasoning")
 
     def price_on(self, day: date) -> PriceEntry:
         """The price entry in force on ``day``.
@@ -342,6 +446,12 @@ class UpstreamPatch:
     )
     input_modalities: tuple[Modality, ...] | None = spec("what the model accepts", default=None)
     output_modalities: tuple[Modality, ...] | None = spec("what the model produces", default=None)
+    reasoning: bool | None = spec(
+        "whether the model produces hidden reasoning tokens (billed as output)", default=None
+    )
+    reasoning_effort: ReasoningEffort | None = spec(
+        "reasoning tokens per request assumed at each effort level", default=None
+    )
 
     def given(self) -> dict[str, Any]:
         """The fields this patch sets, keyed as in files."""
@@ -354,6 +464,8 @@ class UpstreamPatch:
                 "knowledge_cutoff",
                 "input_modalities",
                 "output_modalities",
+                "reasoning",
+                "reasoning_effort",
             )
             if getattr(self, name) is not None
         }

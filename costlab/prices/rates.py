@@ -1,7 +1,8 @@
 """The one rate engine: what each billed component costs per 1M tokens in one situation.
 
 A situation is a price entry (the model's prices in force on a day), whether the request goes
-through the Batch API, and the long-context tier its size falls in. :func:`rates_for` decides
+through the Batch API, its service tier (standard, flex, priority, ...), whether it is
+processed in a data-residency region, and the long-context tier its size falls in. :func:`rates_for` decides
 every component's rate; the scalar engine (:func:`costlab.cost.price_usage`), the DataFrame
 engine, counted files and forecasts all take their rates from it.
 
@@ -13,6 +14,12 @@ Rules, each from the price book's sources:
 * **Long-context tiers** bill the *whole request* at the tier's prices once its input exceeds
   the threshold [GP] (Gemini 2.5 Pro above 200K, GPT-5.4 above 272K). A tier that gives no
   cached rate keeps the base ratio of cached to input.
+* **Service tiers** replace the standard rates with the tier's (flex, priority, scale...) from
+  the book [GP] [OAI-PRICE]; a component the tier does not price scales like its input. At a
+  long-context tier, each component keeps the service tier's ratio to standard. A tier the
+  entry does not price is an error, never the standard rate. The Batch API has no service tier.
+* **Data residency** adds the provider's published uplift to every component (OpenAI: +10%
+  [APIEV]); a model without a published uplift is an error.
 * **Batch**: ``batch_discount`` comes off every component [OAI-BATCH]; an explicit ``batch:``
   price overrides the discount for its component (scaled like the tier scales input).
 """
@@ -22,8 +29,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
-from costlab.prices.model import PriceEntry, PriceTier
-from costlab.usage import RATE_NAMES
+from costlab.errors import CostlabError
+from costlab.prices.model import PriceEntry, PriceTier, ServiceTierPrice
+from costlab.usage import RATE_NAMES, SERVICE_TIERS, service_tier_name
 
 
 class Rates(Mapping[str, Decimal]):
@@ -73,9 +81,25 @@ def tier_for(price: PriceEntry, input_tokens_per_request: int | Decimal) -> Pric
     return chosen
 
 
-def rates_for(price: PriceEntry, *, batch: bool = False, tier: PriceTier | None = None) -> Rates:
-    """Effective USD per 1M tokens of every component, after the tier and batch rules."""
-    base = tier or price
+def service_tier_price(price: PriceEntry, tier: str) -> ServiceTierPrice | None:
+    """The entry's prices for a service tier (None for standard); a tier the entry does not
+    price raises :class:`CostlabError` naming the tiers it does."""
+    name = service_tier_name(tier)
+    if name == "standard":
+        return None
+    for offered in price.service_tiers:
+        if offered.name == name:
+            return offered
+    offers = ", ".join(price.tier_names)
+    if name not in SERVICE_TIERS:
+        known = ", ".join(dict.fromkeys((*SERVICE_TIERS, *price.tier_names)))
+        raise CostlabError(f"unknown service tier {tier!r} (known: {known})", "service_tier")
+    raise CostlabError(f"the {name} tier is not offered (offers: {offers})", "service_tier")
+
+
+def _plain_rates(
+    base: PriceEntry | PriceTier, price: PriceEntry, tier: PriceTier | None
+) -> dict[str, Decimal]:
     values: dict[str, Decimal] = {"input": base.input}
     if base.cached_input is not None:
         values["cached_input"] = base.cached_input
@@ -88,12 +112,92 @@ def rates_for(price: PriceEntry, *, batch: bool = False, tier: PriceTier | None 
         base.cache_write_1h if base.cache_write_1h is not None else values["cache_write"]
     )
     values["output"] = base.output
+    return values
+
+
+def _apply_service_tier(
+    values: dict[str, Decimal],
+    price: PriceEntry,
+    offered: ServiceTierPrice,
+    long_context: PriceTier | None,
+) -> dict[str, Decimal]:
+    """The service tier's rates: its own where it gives them, else the standard (or
+    long-context) rate scaled like its input; at a long-context tier each component keeps the
+    service tier's ratio to the standard rate."""
+    standard = _plain_rates(price, price, None)
+    if offered.multiplier is not None:
+        default = offered.multiplier
+    elif offered.input is not None and price.input:
+        default = offered.input / price.input
+    else:
+        default = Decimal(1)
+    out = {}
+    for name in RATE_NAMES:
+        given: Decimal | None = getattr(offered, name)
+        if given is None:
+            out[name] = values[name] * default
+        elif long_context is None or not standard[name]:
+            out[name] = given
+        else:
+            out[name] = values[name] * given / standard[name]
+    return out
+
+
+def _tidy(values: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Derived rates without the trailing zeros a product leaves (10.00 x 0.5 = 5.000 -> 5.00),
+    never fewer than two decimals, never an exponent."""
+    out = {}
+    for name, value in values.items():
+        if value % Decimal("0.01") == 0:
+            out[name] = value.quantize(Decimal("0.01"))
+        else:
+            out[name] = value.normalize()
+    return out
+
+
+def rates_for(
+    price: PriceEntry,
+    *,
+    batch: bool = False,
+    long_context: PriceTier | None = None,
+    tier: str = "standard",
+    data_residency: bool = False,
+) -> Rates:
+    """Effective USD per 1M tokens of every component, after the long-context, service-tier,
+    data-residency and batch rules. ``tier`` is the service tier (``"flex"``...);
+    ``long_context`` the long-context tier the request falls in (:func:`tier_for`).
+
+    >>> from costlab.prices import load_pricebook
+    >>> from datetime import date
+    >>> price = load_pricebook().resolve("gpt-4.1").price_on(date(2026, 1, 1))
+    >>> rates_for(price, tier="priority")["input"]
+    Decimal('3.50')
+    """
+    offered = service_tier_price(price, tier)
+    if offered is not None and batch:
+        raise CostlabError(
+            f"the Batch API has no service tier (asked for {offered.name})", "service_tier"
+        )
+    values = _plain_rates(long_context or price, price, long_context)
+    if offered is not None:
+        values = _tidy(_apply_service_tier(values, price, offered, long_context))
+    if data_residency:
+        if price.data_residency_uplift is None:
+            raise CostlabError("no published data-residency price for this model", "data_residency")
+        keep_up = 1 + price.data_residency_uplift
+        values = _tidy({name: value * keep_up for name, value in values.items()})
     if not batch or price.batch_discount is None:
         return Rates(values)
     keep = 1 - price.batch_discount
     discounted = {name: value * keep for name, value in values.items()}
     if price.batch is not None:
-        scale = tier.input / price.input if tier is not None and price.input else Decimal(1)
+        scale = (
+            long_context.input / price.input
+            if long_context is not None and price.input
+            else Decimal(1)
+        )
+        if data_residency and price.data_residency_uplift is not None:
+            scale = scale * (1 + price.data_residency_uplift)
         for name in RATE_NAMES:
             override = getattr(price.batch, name)
             if override is not None:

@@ -26,7 +26,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from costlab.prices.model import BatchPrices, Lifecycle, Model, PriceEntry, PriceTier
+from costlab.prices.model import (
+    BatchPrices,
+    Lifecycle,
+    Model,
+    PriceEntry,
+    PriceTier,
+    ServiceTierPrice,
+)
 from costlab.prices.upstream_names import INDEX_FORMAT, PREFIXES, UNDATED, installed_version
 
 #: Context window given to a model genai-prices gives none for: no limit flag can fire.
@@ -331,6 +338,18 @@ def _price_entry(raw: Mapping[str, Any], source: str) -> PriceEntry:
                 cache_write_1h=dec("cache_write_1h", t),
             )
             for t in raw.get("tiers", ())
+        ),
+        service_tiers=tuple(
+            ServiceTierPrice(
+                name=t["name"],
+                input=Decimal(t["input"]),
+                output=Decimal(t["output"]),
+                cached_input=dec("cached_input", t),
+                cache_write=dec("cache_write", t),
+                cache_write_1h=dec("cache_write_1h", t),
+                source=source,
+            )
+            for t in raw.get("service_tiers", ())
         ),
         note=None if raw["effective_from"] != UNDATED.isoformat() else "no start date upstream",
     )

@@ -10,7 +10,8 @@ model becomes a plain JSON entry (names, match rules, limits, prices as decimal 
   is not a chat model costlab prices;
 * dated prices (``ConditionalPrice`` start dates) become dated price entries, long-context tiers
   (genai-prices bills a request whole at the tier its input exceeds, as costlab does) become
-  tiers, and the Batch API variant becomes batch prices where costlab's rules reproduce it.
+  tiers, the Batch API variant becomes batch prices and the service-tier variants (flex,
+  priority, ...) ``service_tiers``, where costlab's rules reproduce them.
 """
 
 from __future__ import annotations
@@ -169,8 +170,10 @@ def _convert(provider_id: str, info: Any, version: str) -> dict[str, Any]:
         if len(set(days)) != len(days):
             raise _LeftOut("two upstream prices share one start date")
     batches = _batch_variants(info, notes)
-    # A batch price that starts later than the standard one starts a dated entry of its own.
-    for start, _ in batches:
+    service = _service_tier_variants(info, notes)
+    # A batch or service-tier price that starts later than the standard one starts a dated
+    # entry of its own.
+    for start, _ in [*batches, *[(d, v) for d, _, v in service]]:
         if start is not None and start not in {d for d, _ in dated}:
             in_force = [p for d, p in sorted(dated, key=lambda x: x[0]) if d <= start]
             if in_force:
@@ -182,7 +185,11 @@ def _convert(provider_id: str, info: Any, version: str) -> dict[str, Any]:
         for start, values in batches:
             if start is None or start <= day:
                 batch = values
-        prices.append(_price(day, price, batch, notes))
+        tiers_in_force: dict[str, Mapping[str, Any]] = {}
+        for start, name, values in service:
+            if start is None or start <= day:
+                tiers_in_force[name] = values
+        prices.append(_price(day, price, batch, notes, tiers_in_force))
     names = [info.id.lower()]
     starts: list[str] = []
     contains: list[str] = []
@@ -239,6 +246,8 @@ def _batch_variants(info: Any, notes: list[str]) -> list[tuple[date | None, dict
     for variant in info.price_variants or ():
         when = dict(variant.when)
         constraint = variant.constraint
+        if set(when) == {"service_tier"}:
+            continue  # read by _service_tier_variants
         if when == {"processing": "batch"} and (
             constraint is None or isinstance(constraint, StartDateConstraint)
         ):
@@ -256,6 +265,76 @@ def _batch_variants(info: Any, notes: list[str]) -> list[tuple[date | None, dict
     return found
 
 
+def _service_tier_variants(
+    info: Any, notes: list[str]
+) -> list[tuple[date | None, str, dict[str, Any]]]:
+    """genai-prices' service-tier prices (OpenAI's flex, priority, ...; Google's flex and
+    priority), each with its tier name and start date (None: always), oldest first."""
+    from genai_prices.types import StartDateConstraint
+
+    from costlab.usage import STANDARD_TIER_NAMES
+
+    found: list[tuple[date | None, str, dict[str, Any]]] = []
+    for variant in info.price_variants or ():
+        when = dict(variant.when)
+        if set(when) != {"service_tier"}:
+            continue
+        name = when["service_tier"].lower()
+        values = {
+            _PRICE_KEYS[k]: v
+            for k, v in variant.prices.__dict__.items()
+            if k in _PRICE_KEYS and v is not None
+        }
+        if name in STANDARD_TIER_NAMES or not values:
+            continue  # the standard price itself
+        constraint = variant.constraint
+        if constraint is not None and not isinstance(constraint, StartDateConstraint):
+            notes.append(f"upstream service tier {name} with a time-of-day price not modelled")
+            continue
+        found.append((None if constraint is None else constraint.start_date, name, values))
+    found.sort(key=lambda x: (x[0] is not None, x[0] or UNDATED))
+    return found
+
+
+def _service_tier_prices(
+    standard: Mapping[str, Any],
+    variants: Mapping[str, Mapping[str, Any]],
+    thresholds: list[int],
+    notes: list[str],
+) -> list[dict[str, Any]]:
+    """costlab's ``service_tiers`` for genai-prices' service-tier variants.
+
+    genai-prices replaces only the components a variant names (the rest stay standard), so
+    every component is written out. At a long-context tier costlab keeps each component's
+    service-tier ratio to standard; a variant whose tiered rates do not follow that rule is
+    left out (with a note), never approximated.
+    """
+    out = []
+    for name, variant in sorted(variants.items()):
+        rates = {
+            label: variant.get(label, standard[key])
+            for key, label in _PRICE_KEYS.items()
+            if key in standard
+        }
+        explicit = {label: _rate_at(v, 0) for label, v in rates.items()}
+        reproduced = True
+        for above in thresholds:
+            for key, label in _PRICE_KEYS.items():
+                if key not in standard:
+                    continue
+                base = _rate_at(standard[key], 0)
+                if not base:
+                    continue
+                expected = _rate_at(standard[key], above + 1) * explicit[label] / base
+                if _rate_at(rates[label], above + 1) != expected:
+                    reproduced = False
+        if not reproduced:
+            notes.append(f"upstream {name} prices of long-context tiers not modelled")
+            continue
+        out.append({"name": name, **{k: _text(v) for k, v in explicit.items()}})
+    return out
+
+
 def _rate_at(value: Any, input_tokens: int) -> Decimal:
     """A flat or tiered genai-prices rate for a request with this many input tokens."""
     if not hasattr(value, "tiers"):
@@ -268,7 +347,11 @@ def _rate_at(value: Any, input_tokens: int) -> Decimal:
 
 
 def _price(
-    day: date, price: Any, batch: Mapping[str, Any] | None, notes: list[str]
+    day: date,
+    price: Any,
+    batch: Mapping[str, Any] | None,
+    notes: list[str],
+    service: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     values = {k: v for k, v in price.__dict__.items() if not k.startswith("_") and v is not None}
     if "input_mtok" not in values or "output_mtok" not in values:
@@ -304,6 +387,10 @@ def _price(
         entry["tiers"] = tiers
     if batch and "input" in batch and Decimal(entry["input"]):
         entry.update(_batch_prices(values, batch, [0, *sorted(starts)], notes))
+    if service:
+        tiers_out = _service_tier_prices(values, service, sorted(starts), notes)
+        if tiers_out:
+            entry["service_tiers"] = tiers_out
     return entry
 
 

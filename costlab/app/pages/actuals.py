@@ -25,6 +25,7 @@ from costlab.app.shared import (
 )
 from costlab.errors import CostlabError
 from costlab.export import csv_text
+from costlab.focus import focus_actuals, focus_csv
 from costlab.forecast import Forecast
 from costlab.formats import count, percent, usd
 from costlab.prices import PriceBook
@@ -190,8 +191,29 @@ def render() -> None:
     left, right = st.columns([3, 2])
     left.plotly_chart(_variance_chart(table), width="stretch", key="actuals-variance")
     right.dataframe(_variance_table(table), hide_index=True, width="stretch")
-    st.download_button("Variance CSV", csv_text(table), file_name="variance.csv", mime="text/csv")
+    left, right = st.columns(2)
+    left.download_button(
+        "Variance CSV", csv_text(table), file_name="variance.csv", mime="text/csv", width="stretch"
+    )
+    _focus_download(actuals, right)
     _by_cause(actuals, fc)
+
+
+def _focus_download(actuals: Actuals, where: Any) -> None:
+    """The priced usage as FinOps FOCUS 1.2 rows (one per month, model and token kind)."""
+    try:
+        rows = focus_actuals(actuals, book=current_book())
+    except CostlabError as exc:
+        where.caption(f"No FOCUS export: {exc.what}")
+        return
+    where.download_button(
+        "FOCUS 1.2 CSV",
+        focus_csv(rows),
+        file_name="actuals-focus.csv",
+        mime="text/csv",
+        width="stretch",
+        help="FinOps FOCUS 1.2 rows: BilledCost, EffectiveCost, ListCost, token quantities per kind",
+    )
 
 
 def _by_cause(actuals: Actuals, fc: Forecast) -> None:

@@ -23,12 +23,13 @@ from costlab.app.shared import (
     show_flags,
     signed_colors,
 )
+from costlab.cascade import cascade_report
 from costlab.comparison import Comparison, compare_scenario
 from costlab.errors import CostlabError
-from costlab.formats import count
+from costlab.formats import count, percent, usd
 from costlab.prices import PriceBook
 from costlab.routing_report import RouterReport, router_report, summarize
-from costlab.scenario import parse_scenario
+from costlab.scenario import Scenario, parse_scenario
 
 TITLE = "Compare models"
 ALL = "all workloads"
@@ -307,4 +308,44 @@ def render() -> None:
                 show_flags(other)
             with right:
                 _capability(result)
+    for each in scenario.workloads:
+        if each.routing is not None and each.routing.cascade:
+            _cascade(scenario, each.name, book)
     _routing(data, book)
+
+
+def _cascade(scenario: Scenario, workload: str, book: PriceBook) -> None:
+    """A cascade workload step by step, and each of its models alone (costlab.cascade)."""
+    try:
+        report = cascade_report(scenario, workload, book=book)
+    except CostlabError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    st.subheader(f"Cascade: {workload}")
+    st.caption(
+        f"{usd(report.cost_per_task, per_unit=True)} per task. Every task starts at step 1; a "
+        "step's escalation rate of the tasks reaching it go on to the next. 'Cascade cheaper "
+        "while' is the first step's escalation rate below which the cascade costs less than that "
+        "model alone (with its step's retries)."
+    )
+    steps = pd.DataFrame(
+        {
+            "step": [s.step for s in report.steps],
+            "model": [s.model for s in report.steps],
+            "reached by": [percent(s.reach) for s in report.steps],
+            "served": [percent(s.served) for s in report.steps],
+            "cost per task": [usd(s.cost_per_task, per_unit=True) for s in report.steps],
+        }
+    )
+    alone = pd.DataFrame(
+        {
+            "model alone": [s.model for s in report.singles],
+            "cost per task": [usd(s.cost_per_task, per_unit=True) for s in report.singles],
+            "cascade cheaper while step 1 escalates": [
+                s.cascade_cheaper_below for s in report.singles
+            ],
+        }
+    )
+    left, right = st.columns(2)
+    left.dataframe(steps, hide_index=True, width="stretch")
+    right.dataframe(alone, hide_index=True, width="stretch")

@@ -24,6 +24,7 @@ from costlab.app.shared import (
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast
 from costlab.formats import count, tokens
+from costlab.prices import PriceBook
 from costlab.tables import as_floats
 
 TITLE = "Workload planner"
@@ -50,6 +51,12 @@ FIELDS: dict[str, tuple[str, float, str, str]] = {
         "%.2f",
         "0..1, billed at the cached price",
     ),
+    "cache_write_share": (
+        "Cache-write share of input",
+        0.05,
+        "%.2f",
+        "0..1 written to the prompt cache per request (Anthropic: 1.25x input for 5 minutes)",
+    ),
     "batch_share": ("Batch share", 0.05, "%.2f", "0..1 of requests through the Batch API"),
     "retry_rate": ("Retry rate", 0.01, "%.2f", "extra requests: 0.05 = 5% more"),
     "growth": (
@@ -59,7 +66,7 @@ FIELDS: dict[str, tuple[str, float, str, str]] = {
         "compound, from the second month: 0.10 = +10%/month",
     ),
 }
-SHARES = {"cached_input_share", "batch_share"}
+SHARES = {"cached_input_share", "cache_write_share", "batch_share"}
 
 
 def _number(value: Any) -> Decimal:
@@ -179,6 +186,9 @@ def _workload_editor(w: dict[str, Any], i: int, wid: str, gen: int) -> dict[str,
         new["cached_input_share"] = _field(
             "cached_input_share", w.get("cached_input_share", Decimal(0)), f"{k}-cached", ranged
         )
+        new["cache_write_share"] = _field(
+            "cache_write_share", w.get("cache_write_share", Decimal(0)), f"{k}-write", ranged
+        )
         new["batch_share"] = _field(
             "batch_share", w.get("batch_share", Decimal(0)), f"{k}-batch", ranged
         )
@@ -191,11 +201,42 @@ def _workload_editor(w: dict[str, Any], i: int, wid: str, gen: int) -> dict[str,
                 new["growth"] = Decimal(0)
         else:
             new["growth"] = _field("growth", w.get("growth", Decimal(0)), f"{k}-growth", ranged)
+    _billing_options(new, w, k, book)
     # zero optional fields stay out of the file
-    for name in ("reasoning_tokens", "batch_share", "retry_rate", "growth", "cached_input_share"):
+    optional = ("reasoning_tokens", "batch_share", "retry_rate", "growth", "cached_input_share")
+    for name in (*optional, "cache_write_share"):
         if name not in w and new.get(name) == 0:
             new.pop(name, None)
     return new
+
+
+#: Choices the planner offers, with the value a scenario file holds when left at the default.
+_DEFAULTS = {"cache_write_ttl": "5m", "service_tier": "standard", "on_retire": "keep"}
+
+
+def _billing_options(new: dict[str, Any], w: dict[str, Any], k: str, book: PriceBook) -> None:
+    """Cache-write lifetime, service tier and what a shutdown does (scenario fields)."""
+    tiers = ["standard"]
+    name = new.get("model")
+    if isinstance(name, str) and name in book:
+        price = book.resolve(name).price_on(pd.Timestamp.today().date())
+        tiers += [t.name for t in getattr(price, "service_tiers", ()) if t.name != "standard"]
+    with st.expander("Cache lifetime, service tier, shutdown"):
+        c1, c2, c3 = st.columns(3)
+        choices = {
+            "cache_write_ttl": (c1, "Cache-write lifetime", ["5m", "1h"]),
+            "service_tier": (c2, "Service tier", tiers),
+            "on_retire": (c3, "When the model shuts down", ["keep", "successor", "stop"]),
+        }
+        for field, (col, label, options) in choices.items():
+            current = str(w.get(field, _DEFAULTS[field]))
+            if current not in options:
+                options = [*options, current]
+            picked = col.selectbox(label, options, index=options.index(current), key=f"{k}-{field}")
+            if picked == _DEFAULTS[field] and field not in w:
+                new.pop(field, None)
+            else:
+                new[field] = picked
 
 
 def _scenario_editor(data: dict[str, Any]) -> dict[str, Any]:

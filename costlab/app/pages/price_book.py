@@ -123,7 +123,7 @@ def _details(model: Model, day: date) -> None:
             f"- Batch API: input ${plain(r.input)}, cached ${plain(r.cached_input)}, output ${plain(r.output)}"
         )
     for t in p.tiers:
-        r = rates_for(p, tier=t)
+        r = rates_for(p, long_context=t)
         lines.append(
             f"- Above {formats.tokens(t.above_input_tokens)} input tokens per request, the whole request: input ${plain(r.input)}, output ${plain(r.output)}"
         )

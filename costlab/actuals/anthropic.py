@@ -1,0 +1,42 @@
+"""Anthropic's Messages usage report ([ANT-USAGE-API]) read as generic usage rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def anthropic_row(result: dict[str, Any], bucket: dict[str, Any], loc: str) -> dict[str, Any]:
+    """One Anthropic usage-report result as a generic usage row: ``input_tokens`` is every
+    prompt token (uncached + cache reads + both cache-write TTLs) [ANT-USAGE-API]."""
+
+    def count(value: Any) -> Any:
+        return 0 if value is None else value
+
+    created = result.get("cache_creation") or {}
+    if not isinstance(created, dict):
+        created = {}
+    parts = {
+        "uncached": count(result.get("uncached_input_tokens")),
+        "read": count(result.get("cache_read_input_tokens")),
+        "5m": count(created.get("ephemeral_5m_input_tokens")),
+        "1h": count(created.get("ephemeral_1h_input_tokens")),
+    }
+    try:
+        total: Any = sum(int(v) for v in parts.values())
+    except (TypeError, ValueError):
+        total = parts["uncached"]  # the bad count is named by the row checks
+    tier = str(result.get("service_tier") or "standard")
+    window = result.get("context_window")
+    return {
+        "_loc": loc,
+        "date": bucket.get("starting_at"),
+        "model": result.get("model"),
+        "input_tokens": total,
+        "cached_input_tokens": parts["read"],
+        "cache_write_tokens": parts["5m"],
+        "cache_write_1h_tokens": parts["1h"],
+        "output_tokens": count(result.get("output_tokens")),
+        "batch": "true" if tier == "batch" else "false",
+        "service_tier": "standard" if tier == "batch" else tier,
+        "long_context": "" if window is None else str(window != "0-200k").lower(),
+    }

@@ -1,0 +1,74 @@
+"""Anthropic's usage report: cache writes by TTL, batch, and the long-context window, priced
+(issue 12). Field names from the Messages usage report [ANT-USAGE-API]."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from costlab.actuals import load_actuals
+
+PAGE = {
+    "data": [
+        {
+            "starting_at": "2025-08-01T00:00:00Z",
+            "ending_at": "2025-08-02T00:00:00Z",
+            "results": [
+                {
+                    "uncached_input_tokens": 1_000_000,
+                    "cache_creation": {
+                        "ephemeral_1h_input_tokens": 1_000_000,
+                        "ephemeral_5m_input_tokens": 2_000_000,
+                    },
+                    "cache_read_input_tokens": 10_000_000,
+                    "context_window": "0-200k",
+                    "model": "claude-sonnet-4-20250514",
+                    "output_tokens": 1_000_000,
+                    "service_tier": "standard",
+                },
+                {
+                    "uncached_input_tokens": 1_000_000,
+                    "cache_creation": {
+                        "ephemeral_1h_input_tokens": 0,
+                        "ephemeral_5m_input_tokens": 0,
+                    },
+                    "cache_read_input_tokens": 0,
+                    "context_window": "0-200k",
+                    "model": "claude-sonnet-4-20250514",
+                    "output_tokens": 1_000_000,
+                    "service_tier": "batch",
+                },
+                {
+                    "uncached_input_tokens": 1_000_000,
+                    "cache_creation": None,
+                    "cache_read_input_tokens": 0,
+                    "context_window": "200k-1M",
+                    "model": "claude-sonnet-4-20250514",
+                    "output_tokens": 100_000,
+                    "service_tier": "standard",
+                },
+            ],
+        }
+    ],
+    "has_more": False,
+    "next_page": None,
+}
+
+
+def test_cache_writes_by_ttl_batch_and_long_context_are_priced(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "anthropic-usage.json"
+    path.write_text(json.dumps(PAGE))
+    actuals = load_actuals(path)
+    assert actuals.file.format == "anthropic-usage-json"
+    assert actuals.problem_messages() == []
+    # Claude Sonnet 4 [ANT-PRICE]: 3.00 input, 0.30 read, 3.75 5-minute write, 6.00 1-hour
+    # write, 15.00 output per 1M.
+    # row 1: 1M x 3.00 + 10M x 0.30 + 2M x 3.75 + 1M x 6.00 + 1M x 15.00
+    #      = 3 + 3 + 7.5 + 6 + 15 = 34.50
+    # row 2 (Batch, half): 1M x 1.50 + 1M x 7.50 = 9.00
+    # row 3 (200k-1M window: the whole row at 6.00 / 22.50, though the report has no request
+    #      counts): 1M x 6.00 + 100K x 22.50 = 6 + 2.25 = 8.25
+    assert actuals.total_cost == Decimal("51.75")
+    months = actuals.months
+    assert int(months.iloc[0]["cache_write_tokens"]) == 2_000_000
+    assert int(months.iloc[0]["cache_write_1h_tokens"]) == 1_000_000
