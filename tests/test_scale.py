@@ -286,3 +286,14 @@ def test_estimate_of_a_big_batch_file_is_counted_in_chunks(
     chunked = json.loads(capsys.readouterr().out)
     for key in ("input_tokens", "requests", "total_cost", "max_total_cost", "input_cost"):
         assert chunked[key] == whole[key], key
+
+
+def test_without_dask_the_error_names_the_extra(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    monkeypatch.setitem(sys.modules, "dask", None)  # as if not installed
+    path = _usage_csv(tmp_path / "usage.csv", 10)
+    chunks = scale.plan_chunks([str(path)], csv_header=True)
+    with pytest.raises(CostlabError, match=r"pip install 'costlab\[scale\]'"):
+        scale.run_chunks(scale.price_usage_chunk, chunks, (), scheduler="threads")
+    assert scale.choose_scheduler(None, [str(path)]) is None  # small input: this process
