@@ -297,3 +297,25 @@ def test_without_dask_the_error_names_the_extra(tmp_path: Path, monkeypatch) -> 
     with pytest.raises(CostlabError, match=r"pip install 'costlab\[scale\]'"):
         scale.run_chunks(scale.price_usage_chunk, chunks, (), scheduler="threads")
     assert scale.choose_scheduler(None, [str(path)]) is None  # small input: this process
+
+
+def test_replay_names_bad_dates_and_lines_without_a_traceback(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from costlab.cli import main
+
+    body = {"messages": [{"role": "user", "content": "hi"}]}
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        "\n".join(
+            [
+                json.dumps({"timestamp": "not-a-date", **body}),
+                json.dumps({"timestamp": 1790000000, "usage": "{bad", **body}),
+                "[1, 2]",
+            ]
+        )
+        + "\n"
+    )
+    assert main(["replay", str(log), "--model", "gpt-4.1-nano", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)[0]["requests"] == 1
+    assert "line 1: timestamp: not a date or Unix time" in captured.err
+    assert "line 3: each line must be a JSON object" in captured.err

@@ -151,7 +151,7 @@ def _log_record(
 ) -> tuple[dict[str, Any], dict[str, Any], str]:
     """The body, the usage and the day of one log record."""
     import json
-    from datetime import UTC, datetime
+    from datetime import UTC, date, datetime
 
     if isinstance(record, CostlabError):
         raise CostlabError(record.what, *where)
@@ -174,16 +174,24 @@ def _log_record(
     if usage is None and isinstance(response, dict):
         usage = response.get("usage")
     if isinstance(usage, str):
-        usage = json.loads(usage)
+        try:
+            usage = json.loads(usage)
+        except json.JSONDecodeError:
+            usage = None  # no usable usage: the output counts as 0 unless --output-tokens
     day = on
     for key in _DATE_KEYS:
         value = record.get(key)
         if value is None:
             continue
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            day = datetime.fromtimestamp(value, UTC).date().isoformat()
-        else:
-            day = str(value)[:10]
+        try:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                day = datetime.fromtimestamp(value, UTC).date().isoformat()
+            else:
+                day = date.fromisoformat(str(value)[:10]).isoformat()
+        except (ValueError, OverflowError, OSError):
+            raise CostlabError(
+                f"not a date or Unix time: {str(value)[:40]!r}", *where, key
+            ) from None
         break
     if day is None:
         day = datetime.now(UTC).date().isoformat()
