@@ -125,6 +125,13 @@ def count_texts(
 
     tokenizer = tokenizer_for(resolve_model(model, book))
     files = expand_inputs(inputs, suffixes=(".txt", ".md", ".csv", ".tsv", ".py", ".rst", ".html"))
+    bodies = [f for f in files if f.lower().endswith(_NOT_TEXT)]
+    if bodies and len(files) > 1:  # counted as text they would be wrong, not merely slow
+        raise CostlabError(
+            "request bodies, batch files, images and documents are counted one at a time; "
+            "several inputs are added up as plain text",
+            bodies[0],
+        )
     chunks = [Chunk(f) for f in files]
     parts = run_chunks(
         count_file_chunk,
