@@ -9,7 +9,7 @@ Each run is a fresh process; costlab and baseline runs alternate, and the minimu
 wall time and the peak RSS (the process's ``ru_maxrss``) of each are printed. Targets: count
 under 400 MB RSS whatever the size; actuals of 5M rows under 600 MB.
 
-Run: .venv/bin/python benchmarks/bench_scale.py [--text-mb 200] [--rows 5000000] [--runs 3]
+Run: .venv/bin/python benchmarks/bench_scale.py [--text-mb 100] [--rows 5000000] [--runs 3]
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def compare(name: str, ours: list[str], bare: list[str], runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--text-mb", type=int, default=200)
+    parser.add_argument("--text-mb", type=int, default=100)
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
