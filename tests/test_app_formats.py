@@ -67,12 +67,16 @@ def test_actuals_variance_percent_has_one_decimal_and_a_sign() -> None:
 
 def test_an_image_shows_dashes_not_none_for_models_that_cannot_count_it() -> None:
     at = page("prompt_cost")
-    at.multiselect(key="prompt_models").set_value(["gpt-4.1-mini", "claude-haiku-4-5-20251001"])
+    # Claude Haiku 3.5 takes no images (no rule); Claude Haiku 4.5 counts 800 x 600 / 750 = 640
+    at.multiselect(key="prompt_models").set_value(
+        ["gpt-4.1-mini", "claude-haiku-4-5-20251001", "claude-3-5-haiku-20241022"]
+    )
     at.file_uploader(key="prompt_upload").set_value(("photo.png", _png(), "image/png")).run()
     assert not at.exception and not at.error
     table = at.dataframe[0].value.set_index("model")
     assert table.loc["gpt-4.1-mini", "input tokens / call"] == "770"
-    claude = table.loc["claude-haiku-4-5-20251001"]
+    assert table.loc["claude-haiku-4-5-20251001", "input tokens / call"] == "640"
+    claude = table.loc["claude-3-5-haiku-20241022"]
     assert claude["flags"] == "no image rule"
     assert claude["per call"] == "—" and claude["input tokens / call"] == "—"
     assert "None" not in _cells(at.dataframe[0].value)

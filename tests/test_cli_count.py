@@ -153,7 +153,7 @@ def test_no_input_at_a_terminal_is_a_usage_error(
             "nomsg.json",
             b'{"model": "gpt-4o", "temperature": 0}',
             (),
-            "nomsg.json: a request body needs `messages`",
+            "nomsg.json: a request body must be one of: OpenAI Chat Completions",
         ),
         (
             "ok.txt",

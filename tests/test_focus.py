@@ -177,3 +177,11 @@ def test_the_actuals_command_writes_focus(tmp_path: Path, cli) -> None:
     assert result.code == 0, result.err
     assert "FOCUS 1.2 row(s)" in result.err
     assert check_focus_file(out)
+
+
+def test_every_billed_component_has_a_focus_meter() -> None:
+    """A component added to the usage vocabulary must get a FOCUS SkuMeter too."""
+    from costlab import focus
+    from costlab.usage import COMPONENTS
+
+    assert [(m[0], m[1]) for m in focus._METERS] == [(c.rate, c.tokens) for c in COMPONENTS]

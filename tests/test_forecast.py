@@ -276,8 +276,26 @@ def test_image_tokens_follow_the_models_published_rule(book) -> None:
     assert not [f for f in fc.flags if f.code in {"modality", "no_image_rule"}]
 
 
-def test_images_on_a_model_without_an_image_rule_are_flagged_not_hidden(book) -> None:
-    text = BASE.replace("gpt-4.1-mini", "claude-haiku-4-5") + (
+NO_RULE = """\
+provider: test
+models:
+  - id: vision-without-rule
+    name: a vision model whose provider publishes no image rule
+    context_window: 128000
+    max_output_tokens: 4096
+    input_modalities: [text, image]
+    output_modalities: [text]
+    tokenizer: o200k_base
+    price: {effective_from: 2024-01-01, source: test, input: 1.00, output: 2.00}
+"""
+
+
+def test_images_on_a_model_without_an_image_rule_are_flagged_not_hidden(tmp_path: Path) -> None:
+    # Claude and Gemini publish image rules; a model that takes images without one is flagged.
+    prices = tmp_path / "no-rule.yaml"
+    prices.write_text(NO_RULE, encoding="utf-8")
+    book = load_pricebook([prices], use_env=False)
+    text = BASE.replace("gpt-4.1-mini", "vision-without-rule") + (
         "        images: {count: 1, width: 1024, height: 1024}\n"
     )
     fc = forecast_scenario(scenario_from(text, book), book=book)

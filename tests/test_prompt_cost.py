@@ -41,7 +41,7 @@ def test_prices_one_call_a_thousand_and_a_month() -> None:
 def test_an_image_on_models_without_an_image_rule_flags_those_rows_only() -> None:
     result = price_prompt(
         Input("photo.png", _png(), ".png"),
-        ["gpt-4.1-mini", "claude-haiku-4-5", "gemini-2.5-flash"],
+        ["gpt-4.1-mini", "claude-haiku-4-5", "gemini-2.5-flash", "claude-3-5-haiku"],
         output_tokens=0,
     )
     by_model = {r.model: r for r in result.rows}
@@ -49,10 +49,14 @@ def test_an_image_on_models_without_an_image_rule_flags_those_rows_only() -> Non
     # GPT-4.1 mini bills 32 px patches x 1.62: 800x600 is 25 x 19 = 475 patches -> 770 tokens.
     assert openai.input_tokens_per_call == 770
     assert openai.cost_per_call == Decimal(770) * Decimal("0.40") / 10**6
+    # Claude: 800 x 600 / 750 = 640 tokens; Gemini: 2 x 1 tiles of 768 px at 258 = 516
+    assert by_model["claude-haiku-4-5-20251001"].input_tokens_per_call == 640
+    gemini = by_model["gemini-2.5-flash"]
+    assert gemini.input_tokens_per_call == 516
     flagged = [r for r in result.rows if not r.counted]
-    assert [r.model for r in flagged] == ["claude-haiku-4-5-20251001", "gemini-2.5-flash"]
+    assert [r.model for r in flagged] == ["claude-3-5-haiku-20241022"]  # text-only: no rule
     assert all(r.flags[0].startswith("no image rule") for r in flagged)
-    assert result.cheapest is openai
+    assert result.cheapest is gemini  # 516 x $0.30/1M is under 770 x $0.40/1M
 
 
 def test_a_batch_file_is_priced_whole_at_batch_and_standard_prices() -> None:

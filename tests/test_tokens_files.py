@@ -76,7 +76,7 @@ def test_docx_text(tmp_path: Path) -> None:
         (
             "nomsg.json",
             b'{"model": "gpt-4o"}',
-            "needs `messages` \\(Chat Completions\\) or `input`",
+            "must be one of: OpenAI Chat Completions \\(`messages`\\), OpenAI Responses",
         ),
         ("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "unreadable image"),
         ("fake.png", b"just text", "unreadable image"),

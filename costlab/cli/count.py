@@ -221,6 +221,8 @@ def print_count(count: object, *, breakdown: bool) -> None:
         "text": "text",
         "chat": "Chat Completions request",
         "responses": "Responses request",
+        "anthropic": "Anthropic Messages request",
+        "gemini": "Gemini generateContent request",
         "batch": f"batch of {count.requests:,} request{'s' if count.requests != 1 else ''}",
         "image": "image",
         "pdf": "PDF text",
@@ -246,7 +248,7 @@ def print_count(count: object, *, breakdown: bool) -> None:
     if count.kind == "batch" and count.requests:
         mean = formats.tokens(count.input_tokens_per_request, places=1)
         print(f"  per request        {mean} (mean)")
-    if count.kind in ("chat", "responses", "batch"):
+    if count.kind in ("chat", "responses", "anthropic", "gemini", "batch"):
         print(f"  max output         {_max_output(count)}")
     if count.estimate_source:
         print(f"  estimate because   {count.estimate_source}")

@@ -103,6 +103,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         action="store_true",
         help="processed in a data-residency region, at the provider's published uplift",
     )
+    training = parser.add_argument_group(
+        "fine-tuning", 'with PATH a chat fine-tuning file (JSONL of {"messages": [...]})'
+    )
+    training.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="training epochs (default: the cookbook's rule for the file's size)",
+    )
+    training.add_argument(
+        "--validation", metavar="FILE", default=None, help="validation file, counted and shown"
+    )
+    training.add_argument(
+        "--training-hours",
+        type=non_negative_decimal,
+        default=None,
+        metavar="H",
+        help="hours of an hourly-billed method (reinforcement fine-tuning)",
+    )
     add_json_option(parser)
     add_prices_option(parser)
     parser.set_defaults(run=run)
@@ -226,6 +246,9 @@ def run_file(args: argparse.Namespace) -> int:
     from costlab.errors import CostlabError
     from costlab.tokens import TokenCount
 
+    training = _training_text(args)
+    if training is not None:
+        return run_training(args, training)
     for name in (
         "input_tokens",
         "cached_input_tokens",
@@ -329,3 +352,94 @@ def print_count_cost(cost: object, *, output_note: str = "expected") -> None:
         print(f"  {cost.tiered_requests:,} request(s) billed at a long-context tier")
     if count.estimate_source:
         print(f"  estimate because {count.estimate_source}")
+
+
+def non_negative_decimal(text: str) -> object:
+    """An argparse type: a Decimal >= 0."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text!r}")
+    return value
+
+
+def _training_text(args: argparse.Namespace) -> str | None:
+    """The text of PATH when it is a chat fine-tuning file (or fine-tuning options are given)."""
+    from costlab.errors import CostlabError
+    from costlab.finetune import looks_like_training_file
+    from costlab.tokens.files import decode, read_input
+
+    options = args.epochs is not None or args.validation or args.training_hours is not None
+    if args.path is None:
+        if options:
+            raise CostlabError("--epochs, --validation and --training-hours need PATH", "estimate")
+        return None
+    if not options and not str(args.path).endswith(".jsonl"):
+        return None
+    source = read_input(args.path)
+    text = decode(source)
+    if looks_like_training_file(text):
+        return text
+    if options:
+        raise CostlabError(
+            'not a chat fine-tuning file (JSONL of {"messages": [...]}) ', str(args.path)
+        )
+    return None
+
+
+def run_training(args: argparse.Namespace, text: str) -> int:
+    """``costlab estimate train.jsonl``: training tokens x epochs x the training price."""
+    import sys
+
+    from costlab import formats
+    from costlab.cli._common import pricebook
+    from costlab.finetune import count_training, price_training
+    from costlab.money import plain
+    from costlab.tokens.files import decode, read_input
+
+    book = pricebook(args)
+    training = count_training(text, model=args.model, book=book, source=str(args.path))
+    validation = None
+    if args.validation:
+        source = read_input(args.validation)
+        validation = count_training(
+            decode(source), model=training.model, book=book, source=args.validation
+        )
+    cost = price_training(
+        training,
+        book=book,
+        epochs=args.epochs,
+        hours=args.training_hours,
+        validation=validation,
+        on=args.date,
+    )
+    if args.json:
+        print_json({**cost.to_dict(), "price_book": book.fingerprint})
+    else:
+        print(
+            f"{args.path}: fine-tuning {cost.model.id} on {training.examples:,} "
+            f"example{'s' if training.examples != 1 else ''}, "
+            f"training price from {cost.model.fine_tuning.effective_from}"  # type: ignore[union-attr]
+        )
+        epochs = f"{cost.epochs} epoch{'s' if cost.epochs != 1 else ''}"
+        if cost.usd_per_mtok is not None:
+            print(
+                f"  training  {formats.tokens(training.tokens)} tokens x {epochs} = "
+                f"{formats.tokens(cost.training_tokens)} tokens x ${plain(cost.usd_per_mtok)}/1M = "
+                f"{formats.usd(cost.token_cost)}"
+            )
+        if cost.hours is not None and cost.usd_per_hour is not None:
+            print(
+                f"  hours     {plain(cost.hours)} h x ${plain(cost.usd_per_hour)}/h = "
+                f"{formats.usd(cost.hours_cost)}"
+            )
+        print(f"  total     {formats.usd(cost.total_cost)}")
+        for note in cost.notes:
+            print(f"  note      {note}")
+    for error in training.errors:
+        sys.stderr.write(f"costlab: error: {error}\n")
+    return 2 if training.errors else 0

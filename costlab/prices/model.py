@@ -206,8 +206,9 @@ class Lifecycle:
 class ImageRule:
     """How an image input is turned into tokens for this model."""
 
-    method: Literal["patch", "tile"] = spec(
-        "patch: 32-px patches x multiplier; tile: base + tokens per 512-px tile"
+    method: Literal["patch", "tile", "area", "gemini"] = spec(
+        "patch: 32-px patches x multiplier; tile: base + per 512-px tile; area: width x height / "
+        "pixels_per_token (Anthropic); gemini: base_tokens up to small_side, else per tile (Google)"
     )
     source: str = spec("where the rule comes from", pattern=r"\S.*")
     multiplier: Decimal | None = spec("patch: tokens per 32-px patch", default=None, gt=0)
@@ -216,19 +217,23 @@ class ImageRule:
         default=None,
         gt=0,
     )
-    max_dimension: int | None = spec(
-        "patch: longest side in px before counting", default=None, gt=0
-    )
-    base_tokens: int | None = spec(
-        "tile: tokens for any image (all of a low-detail image)", default=None, ge=0
-    )
-    tile_tokens: int | None = spec(
-        "tile: tokens per 512-px tile at high detail", default=None, ge=0
-    )
+    max_dimension: int | None = spec("patch, area: longest side in px", default=None, gt=0)
+    base_tokens: int | None = spec("tile, gemini: tokens of any image", default=None, ge=0)
+    tile_tokens: int | None = spec("tile, gemini: tokens per tile", default=None, ge=0)
+    pixels_per_token: int | None = spec("area: pixels per token (750)", default=None, gt=0)
+    max_tokens: int | None = spec("area: larger images are scaled to this", default=None, gt=0)
+    small_side: int | None = spec("gemini: sides <= this px cost base_tokens", default=None, gt=0)
+    tile_px: int | None = spec("gemini: tile edge in px for larger images", default=None, gt=0)
+    page_tokens: int | None = spec("tokens per PDF page billed as an image", default=None, ge=0)
     note: str | None = spec("free-text remark", default=None)
 
     def __post_init__(self) -> None:
-        needed = ("multiplier",) if self.method == "patch" else ("base_tokens", "tile_tokens")
+        needed = {
+            "patch": ("multiplier",),
+            "tile": ("base_tokens", "tile_tokens"),
+            "area": ("pixels_per_token", "max_dimension"),
+            "gemini": ("base_tokens", "tile_tokens", "small_side", "tile_px"),
+        }[self.method]
         for name in needed:
             if getattr(self, name) is None:
                 raise CostlabError(f"required for method {self.method}", name)

@@ -1,8 +1,8 @@
 """Token counting: exact and offline for OpenAI models, labelled estimates for the rest.
 
-Everything a user pastes can be counted: plain text of any size, Chat Completions and
-Responses request bodies (messages, tools, images), images, PDF and DOCX text, and whole Batch
-API input files. Each count is a :class:`TokenCount` that says whether it is exact and, when not,
+Everything a user pastes can be counted: plain text of any size, Chat Completions, Responses,
+Anthropic Messages and Gemini generateContent request bodies (messages, tools, images), images,
+PDF and DOCX text, and whole batch input files of the three providers. Each count is a :class:`TokenCount` that says whether it is exact and, when not,
 what it rests on. The model -> encoding mapping comes from the price book only.
 
 >>> count_text("tiktoken is great!", model="gpt-4o").input_tokens
@@ -16,9 +16,12 @@ This package imports no pandas, plotly or streamlit, and tiktoken only when a co
 from __future__ import annotations
 
 from costlab.tokens.api import (
+    body_format,
+    count_anthropic,
     count_body,
     count_chat,
     count_for_models,
+    count_gemini,
     count_image,
     count_input,
     count_path,
@@ -41,10 +44,13 @@ __all__ = [
     "PartCount",
     "TokenCount",
     "Tokenizer",
+    "body_format",
+    "count_anthropic",
     "count_batch",
     "count_body",
     "count_chat",
     "count_for_models",
+    "count_gemini",
     "count_image",
     "count_input",
     "count_path",

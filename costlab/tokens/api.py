@@ -9,18 +9,28 @@ from typing import Any, BinaryIO
 
 from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook
+from costlab.tokens.anthropic import looks_anthropic, tally_anthropic
 from costlab.tokens.batch import count_batch
 from costlab.tokens.chat import tally_chat
 from costlab.tokens.files import (
+    ACCEPTED_BODIES,
     Input,
     decode,
     docx_text,
     pdf_text,
+    pdf_text_pages,
     read_input,
     sniff_binary,
     text_shape,
 )
-from costlab.tokens.images import Detail, conflict_note, image_tokens, read_size
+from costlab.tokens.gemini import GEMINI_DEFAULT, tally_gemini
+from costlab.tokens.images import (
+    ESTIMATE_NOTES,
+    Detail,
+    conflict_note,
+    image_tokens,
+    read_size,
+)
 from costlab.tokens.responses import tally_responses
 from costlab.tokens.result import Kind, PartCount, TokenCount
 from costlab.tokens.tally import ImageOptions, Tally
@@ -81,12 +91,23 @@ def count_for_models(
     book: PriceBook | None = None,
     detail: Detail = "auto",
     image_size: tuple[int, int] | None = None,
+    flag_missing_rules: bool = False,
 ) -> list[TokenCount]:
     """:func:`count_input` on each of ``models``, in order.
 
     Plain text is encoded once per encoding however many models share it, so a 1M-token paste
     compared across six models costs one encode of o200k_base (plus cl100k_base if asked).
+    An image on a model with no image rule raises, unless ``flag_missing_rules``: then that
+    model's count is 0 tokens with the flag ``no_image_rule``, and the other models are counted.
     """
+    if flag_missing_rules and sniff_binary(source.data) == "image":
+        width, height = read_size(source.data, source.name)
+        return [
+            _image_count(
+                chosen, tokenizer_for(chosen), width, height, detail, source.name, flag=True
+            )
+            for chosen in (resolve_model(name, book) for name in models)
+        ]
     if sniff_binary(source.data) is None and source.suffix not in IMAGE_SUFFIXES:
         text = decode(source)
         shape, _ = text_shape(source, text)
@@ -143,14 +164,66 @@ def count_body(
     image_size: tuple[int, int] | None = None,
     source: str | None = None,
 ) -> TokenCount:
-    """A request body of either API: ``messages`` means Chat Completions, ``input`` Responses."""
+    """A request body in any format costlab reads, told apart by its shape
+    (:func:`body_format`): OpenAI Chat Completions or Responses, Anthropic Messages, Gemini
+    generateContent."""
+    kind = body_format(body, source)
+    walk = BODY_WALKERS[kind]
+    return _count_body(body, walk, kind, model, book, image_size, source)
+
+
+#: The body formats costlab reads, and the walker of each.
+BODY_WALKERS: dict[Kind, Callable[..., Tally]] = {
+    "chat": tally_chat,
+    "responses": tally_responses,
+    "anthropic": tally_anthropic,
+    "gemini": tally_gemini,
+}
+
+
+def body_format(body: Mapping[str, Any], source: str | None = None) -> Kind:
+    """Which API a request body is for, from its shape.
+
+    >>> body_format({"contents": [{"parts": [{"text": "hi"}]}]})
+    'gemini'
+    >>> body_format({"system": "Be brief.", "messages": [{"role": "user", "content": "hi"}]})
+    'anthropic'
+    """
+    if not isinstance(body, Mapping):
+        raise CostlabError("a request body must be a JSON object", source)
     if "messages" in body:
-        return count_chat(body, model=model, book=book, image_size=image_size, source=source)
+        return "anthropic" if looks_anthropic(body) else "chat"
+    if "contents" in body:
+        return "gemini"
     if "input" in body:
-        return count_responses(body, model=model, book=book, image_size=image_size, source=source)
-    raise CostlabError(
-        "a request body needs `messages` (Chat Completions) or `input` (Responses)", source
-    )
+        return "responses"
+    raise CostlabError(ACCEPTED_BODIES, source)
+
+
+def count_anthropic(
+    body: Mapping[str, Any],
+    *,
+    model: str | None = None,
+    book: PriceBook | None = None,
+    image_size: tuple[int, int] | None = None,
+    source: str | None = None,
+) -> TokenCount:
+    """Input tokens of an Anthropic Messages body (``system``, ``messages``, ``tools``,
+    ``tool_choice``), with Anthropic's tool-use system prompt; an estimate."""
+    return _count_body(body, tally_anthropic, "anthropic", model, book, image_size, source)
+
+
+def count_gemini(
+    body: Mapping[str, Any],
+    *,
+    model: str | None = None,
+    book: PriceBook | None = None,
+    image_size: tuple[int, int] | None = None,
+    source: str | None = None,
+) -> TokenCount:
+    """Input tokens of a Gemini generateContent body (``contents``, ``systemInstruction``,
+    ``tools``, inline data); an estimate."""
+    return _count_body(body, tally_gemini, "gemini", model, book, image_size, source)
 
 
 def count_image(
@@ -180,9 +253,29 @@ def count_image(
 
 
 def _image_count(
-    model: Model, tokenizer: Tokenizer, width: int, height: int, detail: Detail, source: str | None
+    model: Model,
+    tokenizer: Tokenizer,
+    width: int,
+    height: int,
+    detail: Detail,
+    source: str | None,
+    *,
+    flag: bool = False,
 ) -> TokenCount:
+    """One image's count; with ``flag``, a model without a rule gives a flagged empty count."""
     rule = model.images
+    if rule is None and flag:
+        return TokenCount(
+            model=model.id,
+            encoding=tokenizer.encoding,
+            input_tokens=0,
+            exact=False,
+            kind="image",
+            estimate_source="no image rule: the image is not counted",
+            warnings=(f"{model.id}: no image-token rule in the price book; image not counted",),
+            source=source,
+            flags=("no_image_rule",),
+        )
     if rule is None:
         raise CostlabError(
             "the price book has no image-token rule for this model (text-only, or no published rule)",
@@ -194,7 +287,8 @@ def _image_count(
         warnings.append(note)
     if rule.method == "patch" and detail == "low":
         warnings.append("patch-method models: the price book's budget is used for every detail")
-    exact = rule.method == "tile"
+    note = ESTIMATE_NOTES[rule.method]
+    exact = note is None
     tokens = image_tokens(rule, width, height, detail)
     return TokenCount(
         model=model.id,
@@ -202,9 +296,7 @@ def _image_count(
         input_tokens=tokens,
         exact=exact,
         kind="image",
-        estimate_source=None
-        if exact
-        else "patch method: OpenAI notes billing may differ from the formula by one token",
+        estimate_source=note,
         parts=(
             PartCount(
                 f"image {width}x{height}, detail {detail}",
@@ -258,6 +350,11 @@ def count_input(
             ignored = f"the image size given is ignored: the file is {width}x{height}"
             return replace(count, warnings=(*count.warnings, ignored))
         return count
+    if binary == "pdf":
+        chosen = resolve_model(model, book)
+        rule = chosen.images
+        if rule is not None and rule.page_tokens is not None:
+            return _pdf_pages_count(source, chosen, rule.method, rule.page_tokens, progress)
     if binary in ("pdf", "docx"):
         text = pdf_text(source) if binary == "pdf" else docx_text(source)
         count = count_text(
@@ -290,6 +387,37 @@ def count_input(
     return count_text(text, model=model, book=book, source=source.name, progress=progress)
 
 
+def _pdf_pages_count(
+    source: Input, model: Model, method: str, page_tokens: int, progress: Progress | None
+) -> TokenCount:
+    """A PDF on a model whose provider bills pages as images: Gemini bills each page at
+    ``page_tokens`` [G-DOCS]; Claude bills the extracted text plus each page's image, counted at
+    the rule's bound [ANT-PDF]."""
+    text, pages = pdf_text_pages(source)
+    tokenizer = tokenizer_for(model)
+    page_part = PartCount(f"{pages:,} page image{'s' if pages != 1 else ''}", pages * page_tokens)
+    if method == "gemini":
+        parts: tuple[PartCount, ...] = (page_part,)
+        note = f"Google bills each PDF page as {page_tokens:,} tokens [G-DOCS]"
+    else:
+        encoded = tokenizer.scale(text_tokens(text, tokenizer.encoding, progress=progress))
+        parts = (PartCount("extracted text", encoded), page_part)
+        note = (
+            f"the text extracted locally (pypdf) plus each page's image at its {page_tokens:,}-"
+            "token bound [ANT-PDF]; page sizes are not read"
+        )
+    return TokenCount(
+        model=model.id,
+        encoding=tokenizer.encoding,
+        input_tokens=sum(p.input_tokens for p in parts),
+        exact=False,
+        kind="pdf",
+        estimate_source="; ".join(filter(None, [tokenizer.estimate_note(), note])),
+        parts=parts,
+        source=source.name,
+    )
+
+
 def _count_body(
     body: Mapping[str, Any],
     walk: Callable[..., Tally],
@@ -302,6 +430,9 @@ def _count_body(
     if not isinstance(body, Mapping):
         raise CostlabError("a request body must be a JSON object", source)
     named = body.get("model")
+    if kind == "gemini":
+        # generateContent names its model in the URL, not the body: default to a Gemini model
+        named = named.removeprefix("models/") if isinstance(named, str) else GEMINI_DEFAULT
     chosen = resolve_model(model, book, fallback=named if isinstance(named, str) else None)
     tokenizer = tokenizer_for(chosen)
     where = (source,) if source else ()

@@ -1,4 +1,8 @@
-"""OpenAI Batch API input files: every request of a ``.jsonl`` counted, bad lines named.
+"""Batch input files: every request of a ``.jsonl`` counted, bad lines named.
+
+OpenAI's Batch API, Anthropic's Message Batches (one ``{"custom_id", "params"}`` per line, the
+params an Messages body [ANT-BATCH]) and Gemini's batch mode (``{"key", "request"}`` per line
+[G-BATCH]) are read; all are priced at the batch rate.
 
 Each line is ``{"custom_id", "method": "POST", "url": "/v1/chat/completions" | "/v1/responses",
 "body": {...}}`` ([OAI-BATCH] in docs/sources.md: up to 50,000 requests and 200 MB per file;
@@ -19,7 +23,9 @@ from typing import Any
 from costlab import limits
 from costlab.errors import CostlabError
 from costlab.prices import PriceBook, load_pricebook
+from costlab.tokens.anthropic import tally_anthropic
 from costlab.tokens.chat import tally_chat
+from costlab.tokens.gemini import GEMINI_DEFAULT, tally_gemini
 from costlab.tokens.responses import tally_responses
 from costlab.tokens.result import PartCount, TokenCount
 from costlab.tokens.tally import ImageOptions, Tally
@@ -76,11 +82,9 @@ def count_batch(
         for number, line in enumerate(lines, start=1):
             if line.strip():
                 try:
-                    _, custom_id, url, body = _parse_line(line, number, source, seen)
-                    where = (source, f"line {number}", "body")
-                    tallies.append(
-                        ENDPOINTS[url](body, chosen, tokenizer, images=images, where=where)
-                    )
+                    _, custom_id, walk, field, body = _parse_line(line, number, source, seen)
+                    where = (source, f"line {number}", field)
+                    tallies.append(walk(body, chosen, tokenizer, images=images, where=where))
                     kept.append((number, custom_id))
                 except CostlabError as exc:
                     errors.append((number, exc))
@@ -113,7 +117,11 @@ def _first_model(lines: list[str]) -> str | None:
             entry = limits.loads_json(line)
         except (json.JSONDecodeError, CostlabError):
             continue
-        body = entry.get("body") if isinstance(entry, Mapping) else None
+        if not isinstance(entry, Mapping):
+            continue
+        if "request" in entry and "key" in entry:
+            return GEMINI_DEFAULT  # Gemini batch requests name no model (the job does)
+        body = entry.get("body", entry.get("params"))
         if isinstance(body, Mapping) and isinstance(body.get("model"), str):
             return str(body["model"])
     return None
@@ -175,7 +183,10 @@ def _names_another_model(name: str, model_id: str, book: PriceBook) -> bool:
 
 def _parse_line(
     line: str, number: int, source: str, seen: set[str]
-) -> tuple[int, str, str, Mapping[str, Any]]:
+) -> tuple[int, str, Callable[..., Tally], str, Mapping[str, Any]]:
+    """One line of an OpenAI (``custom_id``, ``url``, ``body``), Anthropic Message Batches
+    (``custom_id``, ``params``) [ANT-BATCH] or Gemini batch (``key``, ``request``) [G-BATCH]
+    file: its id, body walker, the body's field name and the body."""
     where = (source, f"line {number}")
     try:
         entry = limits.loads_json(line, *where)
@@ -183,8 +194,27 @@ def _parse_line(
         raise CostlabError(f"malformed JSON: {exc.msg} (column {exc.colno})", *where) from None
     if not isinstance(entry, Mapping):
         raise CostlabError("each line must be a JSON object", *where)
+    if "params" in entry or "request" in entry:
+        anthropic = "params" in entry
+        name, field = ("custom_id", "params") if anthropic else ("key", "request")
+        key = entry.get(name)
+        if not isinstance(key, str) or not key:
+            raise CostlabError(f"no `{name}`", *where)
+        if key in seen:
+            raise CostlabError(f"{name} {key!r} is used by an earlier line", *where)
+        seen.add(key)
+        body = entry.get(field)
+        if not isinstance(body, Mapping):
+            raise CostlabError(f"no `{field}` object", *where)
+        return number, key, tally_anthropic if anthropic else tally_gemini, field, body
     custom_id = entry.get("custom_id")
     if not isinstance(custom_id, str) or not custom_id:
+        if "messages" in entry:  # a chat fine-tuning example, not a batch request
+            raise CostlabError(
+                "no `custom_id`: this looks like a fine-tuning file; "
+                "`costlab estimate FILE` prices the training run",
+                *where,
+            )
         raise CostlabError("no `custom_id`", *where)
     if custom_id in seen:
         raise CostlabError(f"custom_id {custom_id!r} is used by an earlier line", *where)
@@ -200,7 +230,7 @@ def _parse_line(
     body = entry.get("body")
     if not isinstance(body, Mapping):
         raise CostlabError("no `body` object", *where)
-    return number, custom_id, url, body
+    return number, custom_id, ENDPOINTS[url], "body", body
 
 
 def _merged(messages: list[str]) -> list[str]:

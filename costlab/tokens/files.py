@@ -26,6 +26,13 @@ from costlab.yaml_reader import decode_text
 
 Shape = Literal["image", "pdf", "docx", "batch", "body", "text"]
 
+#: What a body that is none of them is told.
+ACCEPTED_BODIES = (
+    "a request body must be one of: OpenAI Chat Completions (`messages`), OpenAI Responses "
+    "(`input`), Anthropic Messages (`messages` with `system`, Anthropic content blocks or tools, "
+    "or a Claude model) or Gemini generateContent (`contents`)"
+)
+
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 
@@ -125,13 +132,14 @@ def text_shape(source: Input, text: str) -> tuple[Shape, Any]:
         if isinstance(value, Mapping):
             if "body" in value and ("url" in value or "custom_id" in value):
                 return "batch", None
-            if "messages" in value or "input" in value:
+            if ("params" in value and "custom_id" in value) or (
+                "request" in value and "key" in value
+            ):  # one line of an Anthropic or Gemini batch file
+                return "batch", None
+            if "messages" in value or "input" in value or "contents" in value:
                 return "body", value
             if "model" in value:
-                raise CostlabError(
-                    "a request body needs `messages` (Chat Completions) or `input` (Responses)",
-                    source.name,
-                )
+                raise CostlabError(ACCEPTED_BODIES, source.name)
         return "text", None
     return "text", None
 
@@ -142,11 +150,18 @@ def _first_line_is_batch(text: str) -> bool:
         value = limits.loads_json(first)
     except (json.JSONDecodeError, CostlabError):
         return False
-    return isinstance(value, Mapping) and "body" in value
+    return isinstance(value, Mapping) and (
+        "body" in value or ("params" in value and "custom_id" in value) or "request" in value
+    )
 
 
 def pdf_text(source: Input) -> str:
-    """Text of every page of a PDF (pypdf), pages separated by newlines.
+    """Text of every page of a PDF (pypdf), pages separated by newlines."""
+    return pdf_text_pages(source)[0]
+
+
+def pdf_text_pages(source: Input) -> tuple[str, int]:
+    """Text of every page of a PDF (pypdf), pages separated by newlines, and its page count.
 
     At most :data:`~costlab.limits.MAX_PDF_PAGES` pages and
     :data:`~costlab.limits.MAX_DECOMPRESSED_BYTES` of text; pypdf's own decompression limits
@@ -173,7 +188,7 @@ def pdf_text(source: Input) -> str:
                     limits.over("MAX_DECOMPRESSED_BYTES", "the PDF's text"), source.name
                 )
             texts.append(text)
-        return "\n".join(texts)
+        return "\n".join(texts), pages
     except CostlabError:
         raise
     except RecursionError:

@@ -10,6 +10,11 @@ the current [OAI-VIS-26], keys defined in docs/sources.md; checked 2026-11-26):
   model's pixel limit, count 32-px patches, scale down to the patch budget when over it, and bill
   ``ceil(patches x multiplier)``. OpenAI notes billing may differ from this by one token.
 
+* **area** (Anthropic, [ANT-VISION]): fit a 1568-px long side and about 1,600 tokens, then
+  ``ceil(width x height / 750)``; an estimate (Anthropic gives its table with "~").
+* **gemini** (Google, [G-VISION]): 258 tokens when both sides are at most 384 px, else 258 per
+  768-px tile.
+
 Conflict #9 (docs/sources.md): the 2025 doc capped every patch model at 1,536
 patches; the current doc gives gpt-4.1-mini a 2048-px limit and a 6,144-patch budget. costlab
 follows the current doc, as the price book does (``patch_budget`` in pricing/openai.yaml).
@@ -23,6 +28,7 @@ import re
 import struct
 import warnings
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
@@ -111,6 +117,10 @@ def image_tokens(rule: ImageRule, width: int, height: int, detail: Detail = "aut
     :data:`costlab.limits.MAX_IMAGE_PIXELS` (:func:`read_size`).
     """
     check_image_size(width, height)
+    if rule.method == "area":
+        return area_tokens(rule, width, height)
+    if rule.method == "gemini":
+        return gemini_tokens(rule, width, height)
     if rule.method == "tile":
         assert rule.base_tokens is not None and rule.tile_tokens is not None
         if detail == "low":
@@ -122,8 +132,76 @@ def image_tokens(rule: ImageRule, width: int, height: int, detail: Detail = "aut
     return math.ceil(Decimal(patches) * rule.multiplier)
 
 
+def area_fit(rule: ImageRule, width: int, height: int) -> tuple[int, int]:
+    """The size Anthropic resizes an image to before counting: aspect kept, the long side at most
+    ``max_dimension`` and the area at most ``max_tokens x pixels_per_token``, sides rounded down.
+    [ANT-VISION]
+
+    >>> area_fit(RULE_CLAUDE, 3000, 2000)
+    (1341, 894)
+    """
+    assert rule.pixels_per_token is not None and rule.max_dimension is not None
+    scale = min(Fraction(1), Fraction(rule.max_dimension, max(width, height)))
+    if rule.max_tokens is not None:
+        most = rule.max_tokens * rule.pixels_per_token
+        if width * height * scale * scale > most:
+            # the largest scale whose area fits; sqrt in Decimal, then floored sides below
+            root = (Decimal(most) / Decimal(width * height)).sqrt()
+            scale = min(scale, Fraction(root))
+    return max(1, math.floor(width * scale)), max(1, math.floor(height * scale))
+
+
+def area_tokens(rule: ImageRule, width: int, height: int) -> int:
+    """Anthropic: ``ceil(width x height / 750)`` after :func:`area_fit`. [ANT-VISION]
+
+    Anthropic's own table: 200x200 about 54 tokens, 1000x1000 about 1,334, 1092x1092 about 1,590.
+
+    >>> [area_tokens(RULE_CLAUDE, n, n) for n in (200, 1000, 1092)]
+    [54, 1334, 1590]
+    """
+    assert rule.pixels_per_token is not None
+    w, h = area_fit(rule, width, height)
+    return math.ceil(Fraction(w * h, rule.pixels_per_token))
+
+
+def gemini_tokens(rule: ImageRule, width: int, height: int) -> int:
+    """Google: ``base_tokens`` when both sides are at most ``small_side`` (384 px), else
+    ``tile_tokens`` per ``tile_px`` (768-px) tile, each side rounded up to whole tiles.
+    [G-VISION]
+
+    >>> [gemini_tokens(RULE_GEMINI, *size) for size in ((384, 384), (600, 400), (1024, 1024))]
+    [258, 258, 1032]
+    """
+    assert rule.small_side is not None and rule.tile_px is not None
+    assert rule.base_tokens is not None and rule.tile_tokens is not None
+    if width <= rule.small_side and height <= rule.small_side:
+        return rule.base_tokens
+    tiles = math.ceil(width / rule.tile_px) * math.ceil(height / rule.tile_px)
+    return rule.tile_tokens * tiles
+
+
+#: What an image count under each method rests on (None: a published method that reproduces
+#: billing).
+ESTIMATE_NOTES: dict[str, str | None] = {
+    "tile": None,
+    "patch": "patch method: OpenAI notes billing may differ from the formula by one token",
+    "area": "Anthropic's image rule gives approximate counts ([ANT-VISION], its table shows '~'); "
+    "its count_tokens endpoint (POST /v1/messages/count_tokens) returns the billed figure",
+    "gemini": "Google's published image rule (258 tokens per image up to 384 px, else per "
+    "768-px tile [G-VISION]); media_resolution settings are not applied; the countTokens "
+    "endpoint returns the billed figure",
+}
+
+
 def max_image_tokens(rule: ImageRule, detail: Detail = "auto") -> int | None:
     """The most tokens any image can cost under ``rule`` (None when the rule has no bound)."""
+    if rule.method == "area":
+        if rule.max_tokens is not None:
+            return rule.max_tokens
+        assert rule.pixels_per_token is not None and rule.max_dimension is not None
+        return math.ceil(Fraction(rule.max_dimension**2, rule.pixels_per_token))
+    if rule.method == "gemini":
+        return None  # tiles grow with the image: no bound
     if rule.method == "tile":
         assert rule.base_tokens is not None and rule.tile_tokens is not None
         if detail == "low":
@@ -204,3 +282,17 @@ def read_size(data: bytes | Path, where: str) -> tuple[int, int]:
             limits.over("MAX_IMAGE_PIXELS", f"an image of {width * height:,} pixels"), where
         )
     return width, height
+
+
+#: Rules the doctests above use (the price book holds the real ones).
+RULE_CLAUDE = ImageRule(
+    method="area", source="[ANT-VISION]", pixels_per_token=750, max_dimension=1568, max_tokens=1600
+)
+RULE_GEMINI = ImageRule(
+    method="gemini",
+    source="[G-VISION]",
+    base_tokens=258,
+    tile_tokens=258,
+    small_side=384,
+    tile_px=768,
+)

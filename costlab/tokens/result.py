@@ -9,7 +9,7 @@ from typing import Any, Literal
 from costlab.errors import CostlabError
 
 #: What was counted.
-Kind = Literal["text", "chat", "responses", "batch", "image", "pdf", "docx"]
+Kind = Literal["text", "chat", "responses", "anthropic", "gemini", "batch", "image", "pdf", "docx"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,9 @@ class TokenCount:
     """bad lines of a batch file (each names its line); the counts cover the good lines only"""
     source: str | None = None
     """the file counted (``-`` for stdin), when the count came from a file"""
+    flags: tuple[str, ...] = ()
+    """why this model's row is incomplete, for a table of many models: ``no_image_rule`` (the
+    price book has no image rule for the model, so the image is not counted)"""
 
     @property
     def input_tokens_per_request(self) -> Decimal:
@@ -92,6 +95,7 @@ class TokenCount:
             "source": self.source,
             "warnings": list(self.warnings),
             "errors": [str(e) for e in self.errors],
+            **({"flags": list(self.flags)} if self.flags else {}),
         }
         if parts:
             data["parts"] = [

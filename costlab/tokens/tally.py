@@ -19,6 +19,7 @@ from costlab.errors import CostlabError
 from costlab.prices import Model
 from costlab.tokens.images import (
     DETAILS,
+    ESTIMATE_NOTES,
     Detail,
     conflict_note,
     image_tokens,
@@ -43,7 +44,11 @@ class Part:
 
     label: str
     fixed: int = 0
+    """tokens counted in the encoding's units (scaled with the texts for an estimated model)"""
     texts: list[str] = field(default_factory=list)
+    model_fixed: int = 0
+    """tokens already in the model's own units (a provider's image rule, a documented system
+    prompt): never scaled by a tokenizer ratio"""
 
 
 @dataclass
@@ -149,16 +154,19 @@ def add_image(
         tally.approximate("an image's size was assumed (image_size / --image-size)")
     if size is not None:
         try:
-            part.fixed += image_tokens(rule, size[0], size[1], chosen)
+            tokens = image_tokens(rule, size[0], size[1], chosen)
         except CostlabError as exc:
             raise tally.error(exc.what, where) from None
+        if rule.method in ("tile", "patch"):
+            part.fixed += tokens
+        else:
+            part.model_fixed += tokens
         note = conflict_note(rule, size[0], size[1])
         if note:
             tally.warn(note)
-        if rule.method == "patch":
-            tally.approximate(
-                "patch-method image tokens may differ from billing by one token (OpenAI)"
-            )
+        estimate = ESTIMATE_NOTES[rule.method]
+        if estimate:
+            tally.approximate(estimate)
         return
     bound = max_image_tokens(rule, chosen)
     tally.approximate("an image's size is unknown offline")
@@ -168,7 +176,10 @@ def add_image(
             "not counted (give --image-size WxH)"
         )
         return
-    part.fixed += bound
+    if rule.method in ("tile", "patch"):
+        part.fixed += bound
+    else:
+        part.model_fixed += bound
     tally.warn(
         f"image size unknown offline (a URL or file id): counted at the most any image costs on "
         f"{model.id}, {bound:,} tokens; give --image-size WxH for a figure"

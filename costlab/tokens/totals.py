@@ -37,10 +37,14 @@ def finish(
     totals = []
     for tally in tallies:
         raw = [p.fixed + sum(next(counts) for _ in p.texts) for p in tally.parts]
-        total = tokenizer.scale(sum(raw))
-        shares = apportion(raw, total)
-        parts = tuple(PartCount(p.label, n) for p, n in zip(tally.parts, shares, strict=True))
-        totals.append(BodyTotal(total, parts))
+        scaled = tokenizer.scale(sum(raw))
+        shares = apportion(raw, scaled)
+        # tokens already in the model's units (an image rule, a documented prompt) are added
+        # after scaling
+        parts = tuple(
+            PartCount(p.label, n + p.model_fixed) for p, n in zip(tally.parts, shares, strict=True)
+        )
+        totals.append(BodyTotal(scaled + sum(p.model_fixed for p in tally.parts), parts))
     return totals
 
 
