@@ -190,6 +190,7 @@ def print_cost(cost: object) -> None:
 
     from costlab import formats
     from costlab.cost import Cost
+    from costlab.money import plain
 
     assert isinstance(cost, Cost)
     u = cost.usage
@@ -220,7 +221,7 @@ def print_cost(cost: object) -> None:
     width = max(len(formats.tokens(t * n)) for _, t, _, _ in rows)
     for label, tokens, rate, amount in rows:
         print(
-            f"  {label:<13} {formats.tokens(tokens * n):>{width}} tokens x ${rate}/1M = {formats.usd(amount)}"
+            f"  {label:<13} {formats.tokens(tokens * n):>{width}} tokens x ${plain(rate)}/1M = {formats.usd(amount)}"
         )
     print(
         f"  {'total':<13} {formats.usd(cost.total_cost)}  ({formats.tokens(n)} request(s), {formats.usd(cost.cost_per_request, per_unit=True)} each)"
