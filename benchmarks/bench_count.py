@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -88,10 +89,22 @@ def realistic_text(megabytes: float, seed: int = 2026) -> str:
     return "\n\n".join(blocks)
 
 
+PEAK_MB: dict[str, float] = {}
+
+
 def timed(command: list[str]) -> tuple[float, str]:
+    """Wall seconds and stdout of one process; its peak RSS is kept in PEAK_MB."""
     start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
-    return time.perf_counter() - start, result.stdout
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    out = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    key = command[1] if command[1] == "count" else "bare"
+    PEAK_MB[key] = max(PEAK_MB.get(key, 0.0), usage.ru_maxrss / 1024)
+    return elapsed, out
 
 
 def main() -> None:
@@ -119,10 +132,12 @@ def main() -> None:
     bare, ours = statistics.median(bare_times), statistics.median(costlab_times)
     print(f"text: {size / 1e6:.2f} MB, {costlab_tokens:,} tokens (o200k_base; both agree)")
     print(
-        f"bare tiktoken script: median {bare:.3f} s of {args.runs} runs ({costlab_tokens / bare:,.0f} tokens/s)"
+        f"bare tiktoken script: min {min(bare_times):.3f} s, median {bare:.3f} s of {args.runs} runs "
+        f"({costlab_tokens / bare:,.0f} tokens/s), peak RSS {PEAK_MB['bare']:.0f} MB"
     )
     print(
-        f"costlab count:        median {ours:.3f} s of {args.runs} runs ({costlab_tokens / ours:,.0f} tokens/s)"
+        f"costlab count:        min {min(costlab_times):.3f} s, median {ours:.3f} s of {args.runs} runs "
+        f"({costlab_tokens / ours:,.0f} tokens/s), peak RSS {PEAK_MB['count']:.0f} MB"
     )
     print(f"ratio costlab / bare: {ours / bare:.2f}x (target <= 1.30x)")
 

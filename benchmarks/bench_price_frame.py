@@ -7,13 +7,12 @@ in the same run, the time of the same arithmetic in plain numpy floats (which is
 
 from __future__ import annotations
 
-import statistics
-import time
 from datetime import date
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+from _interleave import interleaved, peak_rss_mb
 
 from costlab.cost_frame import price_frame
 from costlab.money import plain
@@ -58,29 +57,26 @@ def bare_baseline(frame: pd.DataFrame) -> float:
     return float(((inp * r[:, 0] + cached * r[:, 1] + out * r[:, 2]) * keep).sum() / 1e6)
 
 
-def timed(fn, repeat: int = 3) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def main() -> None:
     frame = make_frame(ROWS)
     book = load_pricebook(use_env=False)
     price_frame(frame.head(1000), book=book)  # warm the book and imports
-    t_costlab, priced = timed(lambda: price_frame(frame, book=book))
-    t_bare, approx = timed(lambda: bare_baseline(frame))
+    measured = interleaved(
+        {"costlab": lambda: price_frame(frame, book=book), "bare": lambda: bare_baseline(frame)}
+    )
+    min_costlab, t_costlab, priced = measured["costlab"]
+    min_bare, t_bare, approx = measured["bare"]
     total = priced.total_cost  # type: ignore[attr-defined]
     assert isinstance(total, Decimal)
     print(f"rows:                 {ROWS:,}")
-    print(f"costlab price_frame:  {t_costlab:.3f} s  (target < 2 s)  exact total ${plain(total)}")
     print(
-        f"bare numpy floats:    {t_bare:.3f} s  approx total ${approx:,.6f} (flat rates, no tiers/dates)"
+        f"costlab price_frame:  min {min_costlab:.3f} s, median {t_costlab:.3f} s  (target < 2 s)  exact total ${plain(total)}"
     )
-    print(f"ratio costlab / bare: {t_costlab / t_bare:.1f}x")
+    print(
+        f"bare numpy floats:    min {min_bare:.3f} s, median {t_bare:.3f} s  approx total ${approx:,.6f} (flat rates, no tiers/dates)"
+    )
+    print(f"ratio costlab / bare: {t_costlab / t_bare:.1f}x (medians of interleaved runs)")
+    print(f"peak RSS:             {peak_rss_mb():.0f} MB (both, one process)")
     print(f"rows per second:      {ROWS / t_costlab:,.0f}")
 
 

@@ -2,7 +2,8 @@
 
 ``pip install costlab`` is the library and the CLI. Reading images, PDF and DOCX files needs
 ``costlab[files]`` (Pillow, pypdf, python-docx); the dashboard needs ``costlab[app]``
-(Streamlit, Plotly). Code that needs an optional package imports it through :func:`require`,
+(Streamlit, Plotly); many files, Parquet and Dask clusters ``costlab[scale]`` (Dask, fsspec,
+pyarrow); the faster exact tokenizer ``costlab[fast]`` (bpe-openai). Code that needs an optional package imports it through :func:`require`,
 so a missing one is one clear line, not an ``ImportError`` traceback.
 """
 
@@ -20,6 +21,11 @@ EXTRA_OF = {
     "docx": "files",
     "streamlit": "app",
     "plotly": "app",
+    "dask": "scale",
+    "distributed": "scale",
+    "fsspec": "scale",
+    "pyarrow": "scale",
+    "bpe_openai": "fast",
 }
 
 

@@ -18,7 +18,10 @@ from costlab.errors import CostlabError
 from costlab.money import ZERO
 from costlab.prices import PriceBook, load_pricebook
 from costlab.tables import column, exact_sum, is_money, records, tidy
-from costlab.usage import COST_COLUMNS, TOKEN_COLUMNS
+from costlab.usage import COST_COLUMNS, INFO_COLUMNS, TOKEN_COLUMNS
+
+#: Columns of priced groups that are sums (the others are the groups' keys).
+_SUMMED = frozenset(("requests", *TOKEN_COLUMNS, *INFO_COLUMNS, *COST_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -151,22 +154,51 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
             price_book=book.fingerprint,
         )
     priced = price_frame(frame, book=book, by=["month"])
+    flags = tuple(f.message for f in priced.flags)
+    return actuals_from_groups(
+        file, priced.groups, flags, len(frame), priced, price_book=book.fingerprint
+    )
+
+
+def actuals_from_groups(
+    file: UsageFile,
+    groups: pd.DataFrame,
+    flags: tuple[str, ...],
+    rows_used: int,
+    priced: FrameCost | None = None,
+    *,
+    days: pd.DataFrame | None = None,
+    price_book: str = "",
+) -> Actuals:
+    """Actuals from priced groups (:attr:`FrameCost.groups` with a ``month`` key), which may be
+    the groups of many chunks concatenated: the sums by month and model are exact either way,
+    so a file priced in chunks (or on Dask, :mod:`costlab.scale`) equals it priced whole."""
+    if groups.empty:
+        return Actuals(
+            file, _empty_months(), _empty_months(["model", "batch"]), None, flags, 0, price_book
+        )
     # The tier is a column of the by-model table when the file uses a tier besides standard.
-    tiered = bool((frame["service_tier"] != "standard").any())
+    tiered = "service_tier" in groups and bool((groups["service_tier"] != "standard").any())
     keys = ["month", "model", "batch", *(["service_tier"] if tiered else [])]
-    by_model = sum_groups(priced.groups, keys)
-    by_month = sum_groups(priced.groups, ["month"])
+    by_model = sum_groups(groups, keys)
+    by_month = sum_groups(groups, ["month"])
     for table in (by_model, by_month):
         table["actual_cost"] = table["total_cost"]
-    flags = tuple(f.message for f in priced.flags)
+    if priced is None:
+        # Chunks keep no per-row table: ``days`` (the first and last day of each month and
+        # model) stands for the rows, which is all the run rate and FOCUS periods read.
+        # The chunks' groups are added up to one row per key, as one frame priced whole gives.
+        keys = [c for c in groups.columns if c not in _SUMMED]
+        whole = sum_groups(groups, keys)[list(groups.columns)]
+        priced = FrameCost(whole, days if days is not None else pd.DataFrame(), ())
     return Actuals(
         file,
         _tidy_frame(by_month),
         _tidy_frame(by_model),
         priced,
         flags,
-        rows_used=len(frame),
-        price_book=book.fingerprint,
+        rows_used=rows_used,
+        price_book=price_book,
     )
 
 
@@ -241,19 +273,31 @@ def _tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def _billed_actuals(usage: UsageFile) -> Actuals:
     billed = usage.billed
     if billed.empty:
+        return actuals_from_billed(usage, billed, 0)
+    table = billed.assign(month=_month_labels(billed["date"].to_numpy().astype("datetime64[D]")))
+    return actuals_from_billed(
+        usage,
+        table[["month", "model", "billed_cost"]].rename(columns={"billed_cost": "actual_cost"}),
+        len(billed),
+    )
+
+
+def actuals_from_billed(file: UsageFile, billed: pd.DataFrame, rows_used: int) -> Actuals:
+    """Actuals of a cost export from ``month``, ``model``, ``actual_cost`` rows (billed amounts,
+    or the sums of several chunks: the exact sums by month and model are the same)."""
+    if billed.empty:
         return Actuals(
-            usage,
+            file,
             pd.DataFrame(columns=["month", "actual_cost"]),
             pd.DataFrame(columns=["month", "model", "actual_cost"]),
         )
-    table = billed.assign(month=_month_labels(billed["date"].to_numpy().astype("datetime64[D]")))
     by_model = (
-        table.groupby(["month", "model"], sort=True)["billed_cost"].agg(exact_sum).reset_index()
+        billed.groupby(["month", "model"], sort=True)["actual_cost"].agg(exact_sum).reset_index()
     )
-    by_month = table.groupby(["month"], sort=True)["billed_cost"].agg(exact_sum).reset_index()
+    by_month = billed.groupby(["month"], sort=True)["actual_cost"].agg(exact_sum).reset_index()
     for frame in (by_model, by_month):
-        frame["actual_cost"] = column(tidy(v) for v in frame.pop("billed_cost"))
-    return Actuals(usage, by_month, by_model, rows_used=len(billed))
+        frame["actual_cost"] = column(tidy(v) for v in frame["actual_cost"])
+    return Actuals(file, by_month, by_model, rows_used=rows_used)
 
 
 def load_actuals(path: str | Path, *, book: PriceBook | None = None) -> Actuals:

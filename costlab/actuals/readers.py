@@ -158,7 +158,14 @@ def _parse_csv(text: str, source: str) -> UsageFile:
             sep=sep,
             # Text as categories: a million rows name a few models and dates, so each distinct
             # value is checked once, not once per row.
-            dtype={raw: "category" for raw in raw_header if raw not in numeric},
+            # Billed amounts stay text (str), so they are read as exact Decimals: a category
+            # column whose values all look numeric gets float categories (0.123456789012345678
+            # became 0.12345678901234568 when no amount was blank).
+            dtype={
+                raw: str if low == "amount_value" else "category"
+                for raw, low in zip(raw_header, header, strict=True)
+                if raw not in numeric
+            },
             keep_default_na=False,
             na_values={raw: [""] for raw in numeric},
             skipinitialspace=True,

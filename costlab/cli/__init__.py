@@ -35,6 +35,7 @@ COMMANDS = (
     "compare",
     "check",
     "actuals",
+    "replay",
     "inventory",
     "diff",
     "app",

@@ -14,10 +14,13 @@ EXAMPLE = """examples:
   costlab actuals usage.csv --scenario examples/support-bot.yaml --explain
   costlab actuals usage.csv --scenario examples/support-bot.yaml --export actuals.xlsx
   costlab actuals usage.csv --focus focus.csv
+  costlab actuals 'logs/2026-*/usage-*.csv' usage.parquet
+  costlab actuals s3://bucket/usage/ --scheduler tcp://10.0.0.5:8786
 
 formats: a generic CSV (date, model, input_tokens, cached_input_tokens, output_tokens,
 requests[, batch]); OpenAI's usage export CSV or cost export CSV; the Usage API's JSON pages.
-Rows with problems are listed on stderr (exit 2) after the good rows are priced."""
+Rows with problems are listed on stderr (exit 2) after the good rows are priced.
+Big CSV and JSONL files are read in 16 MB chunks; totals are exact sums of the chunks."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -29,7 +32,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("usage", metavar="USAGE.csv|.json", help="usage or cost export")
+    parser.add_argument(
+        "usage",
+        metavar="USAGE",
+        nargs="+",
+        help="usage or cost export(s): files, folders, globs ('logs/*.csv'), Parquet or JSONL "
+        "datasets, fsspec URLs (s3://...; costlab[scale])",
+    )
     parser.add_argument(
         "--scenario", metavar="SCENARIO.yaml", help="compare with this scenario's forecast"
     )
@@ -62,15 +71,51 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="units of --currency per USD and the day it is for, e.g. 0.92@2026-12-01 "
         "(no rate is fetched)",
     )
+    add_scheduler_option(parser)
     add_json_option(parser)
     add_prices_option(parser)
     parser.set_defaults(run=run)
 
 
+def add_scheduler_option(parser: argparse.ArgumentParser) -> None:
+    """``--scheduler``, shared by the commands that read logs (actuals, count, replay)."""
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on Dask: a cluster's scheduler (tcp://host:8786), or threads / processes "
+        "for a local pool (default: this process; a local process pool for inputs over 2 GB "
+        "when costlab[scale] is installed)",
+    )
+
+
+def read_actuals(args: argparse.Namespace, book: Any) -> Any:
+    """One small local file as always (every row kept, for FOCUS); anything else in chunks,
+    in this process or on Dask (:mod:`costlab.scale`), with the same exact totals."""
+    from costlab import scale
+    from costlab.actuals import load_actuals
+
+    files = scale.expand_inputs(args.usage)
+    scheduler = scale.choose_scheduler(args.scheduler, files)
+    one = files[0]
+    if (
+        len(files) == 1
+        and scheduler is None
+        and not scale.is_url(one)
+        and not one.lower().endswith((".parquet", ".jsonl", ".ndjson"))
+        and scale.input_size(one) <= scale.CHUNK_BYTES
+    ):
+        return load_actuals(one, book=book)
+    chunks = scale.plan_chunks(files, csv_header=True)
+    prices = tuple(str(p) for p in args.prices or ())
+    parts = scale.run_chunks(scale.price_usage_chunk, chunks, prices, scheduler=scheduler)
+    source = one if len(files) == 1 else f"{len(files):,} files ({', '.join(args.usage)})"
+    return scale.combine_usage(parts, source)
+
+
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from costlab.actuals import load_actuals, variance
+    from costlab.actuals import variance
     from costlab.cli._common import pricebook, print_json
     from costlab.cli._report import warn_all
 
@@ -97,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         from costlab.cli._common import fail
 
         raise fail("--explain needs --scenario (the forecast to explain the variance against)")
-    actuals = load_actuals(args.usage, book=book)
+    actuals = read_actuals(args, book)
     table = variance(actuals, fc) if fc is not None else None
     rate = None
     if fc is not None and len(actuals.months):

@@ -13,7 +13,9 @@ EXAMPLE = """examples:
   costlab count batch.jsonl --json              # every request of a Batch API file
   costlab count photo.png --model gpt-4o --detail low
   costlab count --image-size 1024x1024 --model gpt-4o
-  pbpaste | costlab count - --model claude-sonnet-4-5"""
+  pbpaste | costlab count - --model claude-sonnet-4-5
+  costlab count docs/ 'notes/*.md' --model gpt-4.1-mini   # many text files, added up
+  costlab count s3://bucket/corpus/ --scheduler tcp://10.0.0.5:8786"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -36,6 +38,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         action="store_true",
         help="plain text: count special-token strings like <|endoftext|> as one token each",
     )
+    parser.add_argument(
+        "more_paths",
+        nargs="*",
+        metavar="PATH",
+        help="more text files, folders, globs or fsspec URLs, counted and added up",
+    )
+    from costlab.cli.actuals import add_scheduler_option
+
+    add_scheduler_option(parser)
     add_json_option(parser)
     add_prices_option(parser)
     parser.set_defaults(run=run)
@@ -83,6 +94,27 @@ def count_from_args(args: argparse.Namespace, book: object) -> object:
                 args.command,
             )
         path = "-"
+    scheduler = getattr(args, "scheduler", None)
+    paths = [path, *getattr(args, "more_paths", [])]
+    if size is None:
+        from costlab import scale
+
+        if scale.wants_batch_chunks(paths, scheduler):  # a big batch file: chunks of lines
+            return scale.count_batch_file(
+                path,
+                model=args.model,
+                book=book,  # type: ignore[arg-type]
+                prices=tuple(str(p) for p in getattr(args, "prices", None) or ()),
+                scheduler=scheduler,
+            )
+        if scale.wants_scale(paths, scheduler):  # many files, a URL, or a big text: streamed
+            return scale.count_texts(
+                paths,
+                model=args.model,
+                book=book,  # type: ignore[arg-type]
+                scheduler=scheduler,
+                allow_special=getattr(args, "allow_special", False),
+            )
     progress = _progress() if sys.stderr is not None and sys.stderr.isatty() else None
     try:
         return count_path(

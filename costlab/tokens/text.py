@@ -31,11 +31,12 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from costlab.tokens.encodings import get_encoding
+from costlab.errors import CostlabError
+from costlab.tokens.encodings import FAST_MIN_CHARS, fast_encoding, get_encoding
 
 if TYPE_CHECKING:
     import tiktoken
@@ -57,14 +58,109 @@ Progress = Callable[[int, int], None]
 
 
 def workers() -> int:
-    """Threads to encode with: ``COSTLAB_THREADS`` when set, else the CPU cores this process may use."""
+    """Threads to encode with: ``COSTLAB_THREADS`` when set, else the CPU cores this process may
+    use minus the cores other processes keep busy (the 1-minute load average), at least one.
+
+    On a shared machine a thread per core only queues behind the other processes (measured on
+    2 shared cores: two threads 1.25x slower than one while the machine was busy), so a core
+    counts only while it is idle. ``COSTLAB_THREADS=1`` forces one thread.
+    """
     configured = os.environ.get("COSTLAB_THREADS", "").strip()
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
+    return idle_cores()
+
+
+def idle_cores() -> int:
+    """Cores this process may use that the load average leaves idle (at least 1)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = max(1, os.cpu_count() or 1)
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover - no load average on this system
+        return cores
+    # The load includes this process once it runs, so round down what the others use.
+    return max(1, min(cores, cores - int(busy)))
+
+
+#: Bytes read from a file at a time when streaming text.
+STREAM_BYTES = 8 * 2**20
+
+
+def stream_tokens(
+    blocks: Iterable[bytes],
+    encoding: str = "o200k_base",
+    *,
+    allow_special: bool = False,
+    where: str = "-",
+) -> int:
+    """Tokens in the UTF-8 text that ``blocks`` (bytes of any sizes) make when joined.
+
+    Memory stays bounded: the text is decoded incrementally (a character split between two
+    blocks waits for its last byte) and counted up to the last safe cut (see the module doc);
+    the rest is carried into the next block. The total is exactly :func:`text_tokens` of the
+    whole text (tests/test_tokens_text.py cuts inside multi-byte characters to check it).
+    """
+    import codecs
+
+    enc = get_encoding(encoding)
+    decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+    carry = ""
+    total = 0
+    offset = 0
+    for block in blocks:
+        if offset == 0 and b"\x00" in block[:8192]:
+            raise CostlabError("binary data, expected UTF-8 text", where)
+        try:
+            text = carry + decoder.decode(block)
+        except UnicodeDecodeError as exc:
+            raise CostlabError(
+                f"not UTF-8 text (byte 0x{block[exc.start]:02x} at offset {offset + exc.start})",
+                where,
+            ) from None
+        offset += len(block)
+        cut = _last_safe_cut(text)
+        if cut:
+            # A streamed input is big: the faster tokenizer (when installed) pays for itself.
+            total += _text_tokens(enc, text[:cut], allow_special, None, 0)
+            carry = text[cut:]
+        else:
+            carry = text  # no safe cut yet: the text grows until one comes
+    try:
+        carry += decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise CostlabError(f"not UTF-8 text (a character cut at offset {offset})", where) from None
+    if carry:
+        total += _text_tokens(enc, carry, allow_special, None, 0)
+    return total
+
+
+def _last_safe_cut(text: str) -> int:
+    """The position just after the last safe cut in ``text`` (0 when there is none)."""
+    end = len(text) - 1  # the letter after the newline must be in the text already
+    while True:
+        newline = text.rfind("\n", 0, end)
+        if newline < 0:
+            return 0
+        following = text[newline + 1]
+        if following.isascii() and following.isalpha():
+            return newline + 1
+        end = newline
+
+
+def file_tokens(path: str, encoding: str = "o200k_base", *, allow_special: bool = False) -> int:
+    """Tokens of a text file, read :data:`STREAM_BYTES` at a time (devices and FIFOs refused)."""
+    from costlab import limits
+
+    with limits.open_streaming(path, path) as stream:
+        return stream_tokens(
+            iter(lambda: stream.read(STREAM_BYTES), b""),
+            encoding,
+            allow_special=allow_special,
+            where=path,
+        )
 
 
 def text_tokens(
@@ -81,13 +177,23 @@ def text_tokens(
     >>> text_tokens("<|endoftext|>"), text_tokens("<|endoftext|>", allow_special=True)
     (7, 1)
     """
-    enc = get_encoding(encoding)
+    return _text_tokens(get_encoding(encoding), text, allow_special, progress, FAST_MIN_CHARS)
+
+
+def _text_tokens(
+    enc: tiktoken.Encoding,
+    text: str,
+    allow_special: bool,
+    progress: Progress | None,
+    fast_min: int,
+) -> int:
+    """:func:`text_tokens`; the faster tokenizer is used on texts of ``fast_min`` characters."""
     if not allow_special:
-        return _count_ordinary(enc, text, progress)
+        return _count_ordinary(enc, text, progress, fast_min)
     # tiktoken splits at special tokens first and encodes the text between them on its own.
     specials = _special_regex(enc)
     segments = specials.split(text)
-    return (len(segments) - 1) + sum(_count_ordinary(enc, s, None) for s in segments if s)
+    return (len(segments) - 1) + sum(_count_ordinary(enc, s, None, fast_min) for s in segments if s)
 
 
 def texts_tokens(
@@ -155,10 +261,15 @@ def chunks(text: str, every: int = CHUNK_CHARS) -> list[str]:
     return [text[a:b] for a, b in itertools.pairwise(bounds)]
 
 
-def _count_ordinary(enc: tiktoken.Encoding, text: str, progress: Progress | None) -> int:
+def _count_ordinary(
+    enc: tiktoken.Encoding, text: str, progress: Progress | None, fast_min: int = FAST_MIN_CHARS
+) -> int:
     if len(text) < CHUNK_CHARS:
         return _count_chunk(enc, text)
     parts = chunks(text)
+    fast = fast_encoding(enc.name) if len(text) >= fast_min else None
+    if fast is not None:
+        return _count_fast(enc, fast, parts, len(text), progress)
     total = 0
     done = 0
     # Groups of chunks keep every core busy and let progress be reported between groups.
@@ -174,6 +285,26 @@ def _count_ordinary(enc: tiktoken.Encoding, text: str, progress: Progress | None
         done += sum(map(len, batch))
         if progress is not None:
             progress(done, len(text))
+    return total
+
+
+def _count_fast(
+    enc: tiktoken.Encoding, fast: Any, parts: list[str], size: int, progress: Progress | None
+) -> int:
+    """The chunks counted with the faster exact tokenizer, each falling back to tiktoken when
+    it refuses one (a piece over its 200,000-token limit, a long whitespace run)."""
+    total = done = 0
+    for part in parts:
+        if _has_long_run(part):
+            total += _count_chunk(enc, part)
+        else:
+            try:
+                total += len(fast.encode_ordinary(part))
+            except Exception:  # an accelerator's refusal: tiktoken counts it
+                total += _count_chunk(enc, part)
+        done += len(part)
+        if progress is not None:
+            progress(done, size)
     return total
 
 
