@@ -47,6 +47,11 @@ ExportFormat = Literal["csv", "xlsx", "json"]
 #: counts with thousands separators.
 USD_FORMAT = '"$"#,##0.00####'
 COUNT_FORMAT = "#,##0"
+#: Percentage points (``variance_pct``) keep their value; fractions (shares) are scaled by Excel.
+PERCENT_POINTS_FORMAT = '0.0#"%"'
+SHARE_FORMAT = "0.0%"
+#: Columns that hold a fraction of a whole.
+SHARE_COLUMNS = frozenset({"cost_share", "served", "reach", "cached_input_share", "batch_share"})
 _COUNTS = ("requests", "tasks", "tokens")
 
 #: First characters that make a spreadsheet read a text cell as a formula (or a DDE payload).
@@ -169,6 +174,14 @@ def _text_cell(sheet: Any, text: str, font: Any = None) -> Any:
 def _format_for(name: str) -> str | None:
     if is_money(name):
         return USD_FORMAT
+    base, _, code = name.rpartition("_")
+    if len(code) == 3 and code.isalpha() and is_money(base):
+        # a money column converted to a display currency (``total_cost_eur``)
+        return f'#,##0.00## "{code.upper()}"'
+    if name.endswith("_pct"):
+        return PERCENT_POINTS_FORMAT  # 3.8961 means 3.8961 percent: shown "3.9%", not scaled
+    if name in SHARE_COLUMNS or name.startswith("p_over"):
+        return SHARE_FORMAT  # a fraction: 0.25 shows "25.0%"
     stem = name.removesuffix("_low").removesuffix("_high")
     if stem.endswith(_COUNTS) or stem in _COUNTS:
         return COUNT_FORMAT

@@ -84,3 +84,33 @@ def test_bad_targets_are_clear_errors(fc, tmp_path: Path) -> None:
         export_tables(fc.tables(), tmp_path / "x.pdf")
     with pytest.raises(CostlabError, match="no table 'nope'"):
         export_tables(fc.tables(), tmp_path / "x.csv", table="nope")
+
+
+def test_workbook_cells_carry_percent_and_currency_formats(tmp_path) -> None:
+    """Finance hands the workbook on: percentages and converted money show as such in Excel."""
+    from decimal import Decimal
+
+    import openpyxl
+    import pandas as pd
+
+    from costlab.export import export_tables
+
+    table = pd.DataFrame(
+        {
+            "month": ["2027-01"],
+            "actual_cost": [Decimal("19.995")],
+            "actual_cost_eur": [Decimal("18.3954")],
+            "variance_pct": [Decimal("3.8961")],
+            "cost_share": [Decimal("0.25")],
+        }
+    )
+    path = tmp_path / "book.xlsx"
+    export_tables({"variance": table}, path)
+    sheet = openpyxl.load_workbook(path)["variance"]
+    cells = {sheet.cell(1, c).value: sheet.cell(2, c) for c in range(1, 6)}
+    assert cells["actual_cost"].number_format.startswith('"$"')
+    assert cells["actual_cost_eur"].number_format.endswith('"EUR"')
+    assert (
+        cells["variance_pct"].value == 3.8961 and cells["variance_pct"].number_format == '0.0#"%"'
+    )
+    assert cells["cost_share"].value == 0.25 and cells["cost_share"].number_format == "0.0%"
