@@ -23,7 +23,8 @@ import numpy as np
 from costlab.forecast import forecast_scenario
 from costlab.money import plain
 from costlab.prices import load_pricebook, rates_for
-from costlab.scenario import Scenario, Workload, sweep
+from costlab.scenario import Scenario, Workload
+from costlab.sweep import sweep
 
 MODELS = [
     "gpt-4.1-mini",

@@ -26,7 +26,7 @@ BANDS: tuple[Band, ...] = ("low", "base", "high")
 
 #: Fields whose *higher* value costs *less*: a larger share billed at the cached price.
 #: ``batch_share`` is decided per workload by pricing both ends (see the module docstring).
-CHEAPER_WHEN_HIGHER = frozenset({"cached_input_share"})
+CHEAPER_WHEN_HIGHER = frozenset({"cached_input_share", "cache_hit_rate"})
 
 #: Fields whose cost direction depends on the rest of the workload.
 EITHER_WAY = frozenset({"batch_share"})

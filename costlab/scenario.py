@@ -14,9 +14,8 @@ Every number may be a range ``{low, base, high}`` (:class:`~costlab.ranges.Range
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,7 +28,7 @@ from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
-from costlab.scenario_checks import reasoning_problem, tier_problem
+from costlab.scenario_checks import check_hit_rate, reasoning_problem, tier_problem
 from costlab.usage import service_tier_name
 from costlab.validation import build, line_at, spec
 from costlab.yaml_reader import load_yaml, read_text
@@ -118,6 +117,19 @@ class Workload:
     cache_write_ttl: Literal["5m", "1h"] = spec(
         "lifetime of the cache writes: 5m (5 minutes) or 1h (1 hour)", default="5m"
     )
+    cacheable_prefix_tokens: Decimal | Range | None = spec(
+        "instead of the two shares: tokens per request in a stable prompt prefix (system "
+        "prompt, tools) that the provider can cache; give with cache_hit_rate",
+        default=None,
+        ge=0,
+    )
+    cache_hit_rate: Decimal | Range | None = spec(
+        "share of requests whose prefix is read from the cache, 0..1; the others write it "
+        "(cached share = hit rate x prefix / input)",
+        default=None,
+        ge=0,
+        le=1,
+    )
     service_tier: str = spec(
         "service tier of the non-Batch requests: standard, flex, priority, scale or a "
         "provider's own; priced at the tier's rates",
@@ -173,6 +185,7 @@ class Workload:
             raise CostlabError(
                 "give reasoning_tokens or reasoning_effort, not both", "reasoning_effort"
             )
+        check_hit_rate(self)
         cached, written = self.cached_input_share, self.cache_write_share
         # Every band pairs the two shares' ends (a cheaper cache read with a smaller write
         # and the other way round), so each pairing must fit in the input.
@@ -461,37 +474,6 @@ def check_models(
                     field,
                 )
     return resolved
-
-
-def sweep(scenario: Scenario, workload: str, **axes: Sequence[Any]) -> Scenario:
-    """A scenario with one copy of ``workload`` per combination of the ``axes`` values.
-
-    Each axis names a workload field (``model``, ``requests_per_day``, ``input_tokens``...);
-    the copies are named ``triage | model=gpt-4.1-mini | input_tokens=1200``. Other workloads
-    are kept. For what-if grids: forecast the result and group ``lines`` by workload.
-
-    >>> one = Scenario(name="s", start="2027-01", months=1, workloads=(Workload(
-    ...     name="triage", model="gpt-4.1-mini", requests_per_day=Decimal(100),
-    ...     input_tokens=Decimal(1000)),))
-    >>> grid = sweep(one, "triage", model=["gpt-4.1-mini", "gpt-4.1-nano"], input_tokens=[800])
-    >>> [w.name for w in grid.workloads]
-    ['triage | model=gpt-4.1-mini | input_tokens=800', 'triage | model=gpt-4.1-nano | input_tokens=800']
-    """
-    template = scenario.workload(workload)
-    names = {f.name for f in dataclasses.fields(Workload)}
-    for axis in axes:
-        if axis not in names or axis == "name":
-            raise CostlabError(f"not a workload field: '{axis}'", "sweep")
-    variants = []
-    for values in itertools.product(*axes.values()):
-        changes: dict[str, Any] = {
-            axis: Decimal(str(v)) if isinstance(v, int | float) else v
-            for axis, v in zip(axes, values, strict=True)
-        }
-        label = " | ".join(f"{axis}={v}" for axis, v in zip(axes, values, strict=True))
-        variants.append(dataclasses.replace(template, name=f"{workload} | {label}", **changes))
-    workloads = tuple(w for w in scenario.workloads if w.name != workload) + tuple(variants)
-    return dataclasses.replace(scenario, workloads=workloads)
 
 
 def base_number(value: Number | None) -> Decimal:

@@ -53,3 +53,22 @@ def reasoning_problem(workload: Workload, model: Model) -> tuple[str, str] | Non
             f"{model.id} has no effort levels in the price book; give reasoning_tokens",
         )
     return None
+
+
+def check_hit_rate(workload: Any) -> None:
+    """The hit-rate form of caching (a cacheable prefix and a hit rate) comes whole and
+    replaces the two fixed shares."""
+    prefix, rate = workload.cacheable_prefix_tokens, workload.cache_hit_rate
+    if (prefix is None) != (rate is None):
+        missing = "cache_hit_rate" if rate is None else "cacheable_prefix_tokens"
+        raise CostlabError("give cacheable_prefix_tokens and cache_hit_rate together", missing)
+    if prefix is None:
+        return
+    for name in ("cached_input_share", "cache_write_share"):
+        value = getattr(workload, name)
+        if getattr(value, "high", value) != 0:
+            raise CostlabError(
+                f"give {name} or the prefix and hit rate, not both "
+                "(the hit rate sets the cached and written shares)",
+                name,
+            )

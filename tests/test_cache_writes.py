@@ -87,3 +87,36 @@ def test_usage_rows_with_cache_writes_are_priced_at_the_write_rates(tmp_path, bo
     # The two days of the hand-computed forecast above: $8.25 (5-minute) + $9.00 (1-hour).
     assert month["cache_write_cost"] == Decimal("3.25")
     assert actuals.total_cost == Decimal("17.25")
+
+
+def test_a_hit_rate_on_a_cacheable_prefix_reads_on_hits_and_writes_on_misses(book) -> None:
+    hit_rate = {
+        "cached_input_share": 0,
+        "cache_write_share": 0,
+        "cacheable_prefix_tokens": 8000,
+        "cache_hit_rate": Decimal("0.9"),
+    }
+    # Per request: 7,200 prefix tokens read (90%), 800 written (10%), 2,000 not cacheable.
+    # Claude Haiku 4.5: 2,000 x $1.00 + 7,200 x $0.10 + 800 x $1.25 + 500 x $5.00 per 1M
+    # = $0.002 + $0.00072 + $0.001 + $0.0025 = $0.00622; x 1,000 = $6.22.
+    month = forecast_scenario(scenario(book, **hit_rate), book=book).months.iloc[0]
+    assert month["cached_input_tokens"] == 7_200_000
+    assert month["cache_write_tokens"] == 800_000
+    assert month["total_cost"] == Decimal("6.22")
+    # GPT-4.1 mini charges no write premium: the misses bill at the input price, the same as
+    # a fixed cached share of 72%.
+    mini = forecast_scenario(scenario(book, model="gpt-4.1-mini", **hit_rate), book=book)
+    fixed = forecast_scenario(
+        scenario(
+            book, model="gpt-4.1-mini", cached_input_share=Decimal("0.72"), cache_write_share=0
+        ),
+        book=book,
+    )
+    assert mini.total_cost == fixed.total_cost == Decimal("2.64")
+
+
+def test_the_hit_rate_form_replaces_the_fixed_shares(book) -> None:
+    with pytest.raises(CostlabError, match="give cached_input_share or the prefix and hit rate"):
+        scenario(book, cacheable_prefix_tokens=8000, cache_hit_rate=Decimal("0.9"))
+    with pytest.raises(CostlabError, match="cache_hit_rate: give cacheable_prefix_tokens and"):
+        scenario(book, cached_input_share=0, cache_write_share=0, cacheable_prefix_tokens=8000)

@@ -157,7 +157,8 @@ def test_the_shipped_examples_load(book) -> None:
             "support.yaml: workloads[0] (triage): retry_rates: unknown field (did you mean "
             "'retry_rate'?); allowed: name, model, routing, requests_per_day, requests_per_month, "
             "input_tokens, output_tokens, reasoning_tokens, reasoning_effort, cached_input_share, "
-            "cache_write_share, cache_write_ttl, service_tier, data_residency, images, "
+            "cache_write_share, cache_write_ttl, cacheable_prefix_tokens, cache_hit_rate, service_tier, "
+            "data_residency, images, "
             "batch_share, retry_rate, growth, sample, on_retire (line 12)",
         ),
         (
@@ -350,7 +351,7 @@ def test_scenarios_can_be_built_in_python_too(book) -> None:
 
 
 def test_sweep_makes_one_workload_per_combination(tmp_path: Path, book) -> None:
-    from costlab.scenario import sweep
+    from costlab.sweep import sweep
 
     scenario = load_scenario(write(tmp_path, SUPPORT), book=book)
     grid = sweep(

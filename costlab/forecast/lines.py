@@ -241,6 +241,13 @@ def request_tokens(
         reasoning = Decimal(model.reasoning_effort.tokens(workload.reasoning_effort))
     cached = EXACT.multiply(input_tokens, base_number(workload.cached_input_share))
     written = EXACT.multiply(input_tokens, base_number(workload.cache_write_share))
+    if workload.cache_hit_rate is not None:
+        # The hit-rate form: a hit reads the cacheable prefix, a miss writes it (a write bills
+        # at the input price where the provider charges no write premium).
+        prefix = min(base_number(workload.cacheable_prefix_tokens), input_tokens)
+        hit = base_number(workload.cache_hit_rate)
+        cached = EXACT.multiply(prefix, hit)
+        written = EXACT.multiply(prefix, EXACT.subtract(ONE, hit))
     one_hour = workload.cache_write_ttl == "1h"
     return {
         "input_tokens": tidy(input_tokens),

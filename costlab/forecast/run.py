@@ -80,6 +80,8 @@ _CACHE_WRITE_FIGURES = ("cache_write_tokens", "cache_write_1h_tokens", "cache_wr
 
 def _writes_cache(scenario: Scenario) -> bool:
     shares = (w.cache_write_share for w in scenario.workloads)
+    if any(w.cache_hit_rate is not None for w in scenario.workloads):
+        return True  # the misses of a cacheable prefix write it
     return any((s.high if isinstance(s, Range) else s) != 0 for s in shares)
 
 
