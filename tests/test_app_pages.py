@@ -373,3 +373,13 @@ def test_planner_sets_cache_writes_a_service_tier_and_the_shutdown_rule() -> Non
     write = next(n for n in at.number_input if n.label == "Cache-write share of input")
     write.set_value(0.1).run()
     assert "'cache_write_share': '0.10'" in str(at.session_state["scenario_data"])
+
+
+def test_model_picks_come_from_the_url_and_go_back_into_it() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["models"] = "gpt-4.1,gpt-4o"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="prompt_models").value == ["gpt-4.1", "gpt-4o"]
+    at.multiselect(key="prompt_models").set_value(["gpt-4o"]).run()
+    assert at.query_params["models"] in ("gpt-4o", ["gpt-4o"])

@@ -11,7 +11,7 @@ import streamlit as st
 
 from costlab.app import state
 from costlab.app.pages import actuals, compare, forecast, planner, price_book, prompt_cost
-from costlab.app.shared import keep_inputs
+from costlab.app.shared import keep_inputs, sync_inputs_url
 from costlab.app.workspace import render_sidebar
 
 
@@ -64,3 +64,4 @@ def run() -> None:
     state.sync_url()  # the scenario stays in the URL after Streamlit drops it on a page switch
     render_sidebar()  # the workspace folder, when COSTLAB_WORKSPACE names one
     page.run()
+    sync_inputs_url()  # the model picks stay in the URL too

@@ -104,11 +104,34 @@ def current_book() -> PriceBook:
         return shipped_book()
 
 
+#: Kept model picks that also live in the URL (widget key -> query parameter), so a reload or
+#: a shared link shows the same models; pasted text stays out of URLs (it may be megabytes).
+URL_INPUTS = {"prompt_models": "models", "compare-models": "compare"}
+
+
 def keep_inputs() -> None:
-    """Re-store the kept widgets' values, so leaving their page does not clear them."""
+    """Re-store the kept widgets' values, so leaving their page does not clear them; model
+    picks come from the URL when a link brings them, and go back into it."""
+    for key, param in URL_INPUTS.items():
+        if key not in st.session_state and st.query_params.get(param):
+            picked = [m for m in str(st.query_params[param]).split(",") if m]
+            st.session_state[key] = picked[:50]  # a link is not a way to load the whole book
     for key in KEPT_INPUTS:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+
+
+def sync_inputs_url() -> None:
+    """Write the kept model picks into the URL (after the page has run)."""
+    for key, param in URL_INPUTS.items():
+        picked = st.session_state.get(key)
+        if not isinstance(picked, list):
+            continue
+        text = ",".join(str(m) for m in picked)
+        if text and st.query_params.get(param) != text:
+            st.query_params[param] = text
+        elif not text and param in st.query_params:
+            del st.query_params[param]
 
 
 def seed(key: str, value: Any) -> None:
