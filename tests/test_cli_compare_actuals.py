@@ -116,3 +116,24 @@ def test_actuals_unreadable_file(cli, tmp_path: Path) -> None:
     assert result.err.startswith(
         f"costlab: error: {path}: missing column(s) date, model, input_tokens"
     )
+
+
+def test_compare_and_prices_write_their_tables(cli, tmp_path) -> None:
+    """Every command that prints a table can also write it (--export: xlsx, json, csv)."""
+    import json
+
+    import openpyxl
+
+    book = tmp_path / "compare.xlsx"
+    result = cli(
+        "compare", "examples/router.yaml", "--workload", "assistant",
+        "--models", "gpt-4.1-mini,gpt-4.1-nano", "--export", str(book),
+    )  # fmt: skip
+    assert result.code == 0
+    sheets = openpyxl.load_workbook(book).sheetnames
+    assert sheets[:2] == ["ranking", "warnings"]
+    prices = tmp_path / "prices.json"
+    assert cli("prices", "--provider", "google", "--export", str(prices)).code == 0
+    rows = json.loads(prices.read_text())["prices"]
+    assert {r["model"] for r in rows} >= {"gemini-2.5-pro", "gemini-2.5-flash"}
+    assert rows[0]["price_book"].startswith("genai-prices")

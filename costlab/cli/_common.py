@@ -127,3 +127,22 @@ def warn(message: str) -> None:
 
 def fail(message: str, *where: str) -> CostlabError:
     return CostlabError(message, *where)
+
+
+def add_export_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--export",
+        metavar="PATH",
+        help="also write the tables: .xlsx (a sheet each), .json, .csv (the first table) or a "
+        "folder (a CSV each); written whole or not at all",
+    )
+
+
+def export_if_asked(args: argparse.Namespace, tables: Any) -> None:
+    """``--export PATH``: write ``tables`` (name -> DataFrame) and say where, on stderr."""
+    if not getattr(args, "export", None):
+        return
+    from costlab.export import export_tables
+
+    written = export_tables(tables, args.export)
+    sys.stderr.write(f"wrote {', '.join(map(str, written))}\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from decimal import Decimal
 
-from costlab.cli._common import add_json_option, add_prices_option
+from costlab.cli._common import add_export_option, add_json_option, add_prices_option
 
 EXAMPLE = """examples:
   costlab compare examples/support-bot.yaml --models gpt-4.1-nano,gpt-4.1-mini,gpt-4.1
@@ -34,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         "--workload", metavar="NAME", help="swap only this workload (default: every workload)"
     )
     add_json_option(parser)
+    add_export_option(parser)
     add_prices_option(parser)
     parser.set_defaults(run=run)
 
@@ -74,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
         if report is not None:
             print()
             print_cascade(report)
+    from costlab.cli._common import export_if_asked
+
+    export_if_asked(args, result.tables())
     warn_all(
         f"{w.message} (candidate {w.candidate}, workload {w.workload})"
         for w in result.warnings.itertuples()

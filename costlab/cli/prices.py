@@ -7,7 +7,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from costlab.cli._common import add_json_option, add_prices_option, parse_date, print_json, table
+from costlab.cli._common import (
+    add_export_option,
+    add_json_option,
+    add_prices_option,
+    export_if_asked,
+    parse_date,
+    print_json,
+    table,
+)
 
 EXAMPLE = """examples:
   costlab prices --provider openai
@@ -71,6 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="prices in force on this day (default today)",
     )
     add_json_option(parser)
+    add_export_option(parser)
     add_prices_option(parser)
     parser.set_defaults(run=run)
 
@@ -107,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
             f"provider '{args.provider}'",
         )
     models = [m for m in models if m.prices[0].effective_from <= day]
+    export_if_asked(args, {"prices": price_table(models, day, book)})
     if args.json:
         print_json([model_json(m, day, book) for m in models])
         return 0
@@ -436,3 +446,33 @@ def model_json(model: object, day: date, book: Any = None) -> dict[str, object]:
         "not_modelled": list(model.notes),
         **({"price_book": book.fingerprint} if book is not None else {}),
     }
+
+
+def price_table(models: list[Any], day: date, book: Any) -> Any:
+    """The listed models as a table for ``--export``: prices in USD per 1M tokens (exact)."""
+    import pandas as pd
+
+    from costlab.prices import has_batch_price, rates_for
+
+    rows = []
+    for m in models:
+        p = m.price_on(day)
+        batch = rates_for(p, batch=True) if has_batch_price(p) else None
+        rows.append(
+            {
+                "model": m.id,
+                "provider": m.provider,
+                "input_usd_per_mtok": p.input,
+                "cached_input_usd_per_mtok": p.cached_input,
+                "output_usd_per_mtok": p.output,
+                "batch_input_usd_per_mtok": batch["input"] if batch else None,
+                "batch_output_usd_per_mtok": batch["output"] if batch else None,
+                "context_window": m.context_window,
+                "max_output_tokens": m.max_output_tokens,
+                "status": m.status_on(day),
+                "price_effective_from": p.effective_from,
+                "source": p.source,
+                "price_book": book.fingerprint,
+            }
+        )
+    return pd.DataFrame(rows)
