@@ -383,3 +383,22 @@ def test_model_picks_come_from_the_url_and_go_back_into_it() -> None:
     assert at.multiselect(key="prompt_models").value == ["gpt-4.1", "gpt-4o"]
     at.multiselect(key="prompt_models").set_value(["gpt-4o"]).run()
     assert at.query_params["models"] in ("gpt-4o", ["gpt-4o"])
+
+
+def test_an_upload_is_kept_across_page_visits_until_removed() -> None:
+    """Streamlit's uploader forgets its file when the user visits another page: the page keeps
+    the last upload (the uploader's own x, or Remove, forgets it)."""
+    at = page("prompt_cost")
+    at.file_uploader(key="prompt_upload").set_value(
+        ("note.txt", b"tiktoken is great!", "text/plain")
+    ).run()
+    assert any("Counting: note.txt" in m.value for m in at.markdown)
+    # What a visit to another page leaves: the kept file, an empty uploader.
+    kept = at.session_state["prompt_kept_upload"]
+    again = page("prompt_cost")
+    again.session_state["prompt_kept_upload"] = kept
+    again.run()
+    assert any("Counting: note.txt" in m.value for m in again.markdown)
+    assert any("Kept from before: note.txt" in c.value for c in again.caption)
+    again.button(key="prompt_upload_forget").click().run()
+    assert not any("Counting: note.txt" in m.value for m in again.markdown)

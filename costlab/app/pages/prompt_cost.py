@@ -87,7 +87,15 @@ def _source() -> Input | str | None:
         file = st.file_uploader(
             "Text, Markdown, CSV, JSON, code, PDF, DOCX, an image, or an OpenAI Batch input file (.jsonl)",
             key="prompt_upload",
+            on_change=_upload_changed,
         )
+        kept: tuple[str, bytes] | None = st.session_state.get(KEPT_UPLOAD)
+        if file is None and kept is not None:
+            # The uploader forgets its file when the user visits another page; the file is
+            # kept (until removed or replaced) so coming back shows the same results.
+            left, right = st.columns([3, 1])
+            left.caption(f"Kept from before: {kept[0]} ({len(kept[1]):,} bytes).")
+            right.button("Remove", key="prompt_upload_forget", on_click=_forget_upload)
     with typed:
         st.caption(
             "The tokens of one call, when you already know them; used while nothing is pasted "
@@ -109,8 +117,9 @@ def _source() -> Input | str | None:
         typed_output = t3.number_input(
             "Output tokens", min_value=0, step=50, key="prompt_typed_output"
         )
-    if file is not None:
-        name = file.name
+    current = (file.name, file.getvalue()) if file is not None else kept
+    if current is not None:
+        name, data = current
         suffix = ("." + name.rsplit(".", 1)[1].lower()) if "." in name else ""
         note = (
             " The pasted text is not counted while a file is uploaded: remove the file to count it."
@@ -118,7 +127,7 @@ def _source() -> Input | str | None:
             else ""
         )
         st.markdown(f"**Counting: {name}**.{note}")
-        return Input(name, file.getvalue(), suffix)
+        return Input(name, data, suffix)
     if (text or "").strip():
         st.markdown("**Counting: pasted text**.")
         return Input("pasted text", text.encode("utf-8"), "")
@@ -126,6 +135,23 @@ def _source() -> Input | str | None:
         st.markdown(f"**Counting: {TYPED}**.")
         return TYPED
     return None
+
+
+#: Session key of the uploaded file kept across page visits: (name, bytes).
+KEPT_UPLOAD = "prompt_kept_upload"
+
+
+def _upload_changed() -> None:
+    """An upload replaces the kept file; removing it (the uploader's x) forgets it."""
+    file = st.session_state.get("prompt_upload")
+    if file is None:
+        st.session_state.pop(KEPT_UPLOAD, None)
+    else:
+        st.session_state[KEPT_UPLOAD] = (file.name, file.getvalue())
+
+
+def _forget_upload() -> None:
+    st.session_state.pop(KEPT_UPLOAD, None)
 
 
 def _typed(models: list[str], book: PriceBook) -> None:
