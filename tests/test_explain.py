@@ -221,3 +221,38 @@ def test_a_forecast_replayed_as_usage_explains_to_zero_and_one_change_to_its_cau
     more = explain(load_actuals(tmp_path / "more.csv", book=book), fc, book=book).total
     assert more["variance_usd"] == more["reasoning_tokens_usd"] == Decimal(36)
     assert all(v == 0 for k, v in more.items() if k not in ("variance_usd", "reasoning_tokens_usd"))
+
+
+def test_the_service_tier_mix_is_its_own_effect(tmp_path) -> None:
+    """A month planned at the standard tier and run at priority: the whole variance is the
+    tier effect, none of it price (GPT-4.1: $2.00/$8.00 standard, $3.50/$14.00 priority)."""
+    from decimal import Decimal
+
+    from costlab.actuals import load_actuals
+    from costlab.actuals.explain import explain
+    from costlab.forecast import forecast_scenario
+    from costlab.prices import load_pricebook
+    from costlab.scenario import parse_scenario
+
+    book = load_pricebook(use_env=False)
+    plan = parse_scenario(
+        {
+            "name": "tiers", "start": "2026-01", "months": 1,
+            "workloads": [{"name": "w", "model": "gpt-4.1", "requests_per_month": 1000,
+                           "input_tokens": 1000, "output_tokens": 100}],
+        },
+        "tiers.yaml",
+        book=book,
+    )  # fmt: skip
+    usage = tmp_path / "usage.csv"
+    usage.write_text(
+        "date,model,input_tokens,output_tokens,requests,service_tier\n"
+        "2026-01-10,gpt-4.1,1000000,100000,1000,priority\n"
+    )
+    # planned: 1,000 x (1,000 x 2.00 + 100 x 8.00) / 1M = $2.80
+    # actual:  1,000 x (1,000 x 3.50 + 100 x 14.00) / 1M = $4.90
+    month = explain(load_actuals(usage, book=book), forecast_scenario(plan, book=book), book=book)
+    row = month.months.set_index("month").loc["2026-01"]
+    assert row["variance_usd"] == Decimal("2.1")
+    assert row["service_tier_usd"] == Decimal("2.1")
+    assert row["price_usd"] == 0 and row["volume_usd"] == 0 and row["unexplained_usd"] == 0

@@ -59,6 +59,7 @@ EFFECTS: tuple[str, ...] = (
     "output_tokens",
     "reasoning_tokens",
     "cache_rate",
+    "service_tier",
     "price",
     "unexplained",
 )
@@ -72,6 +73,7 @@ EFFECT_LABELS: Mapping[str, str] = {
     "output_tokens": "output tokens per request",
     "reasoning_tokens": "reasoning tokens per request",
     "cache_rate": "cached and cache-write shares of the input",
+    "service_tier": "service tiers of the requests (priority, flex, ...) at the book's prices",
     "price": "price in force on the actual dates vs the forecast's",
     "unexplained": "models not planned, and the rest",
 }
@@ -102,6 +104,8 @@ class _State:
     shares: Mapping[str, Fraction]
     batch: Mapping[str, Fraction]
     cells: Mapping[tuple[str, bool], _Cell]
+    tier_rates: Mapping[tuple[str, bool], Mapping[str, Fraction]] | None = None
+    """the forecast's rates scaled to the actual service-tier mix (actual states only)"""
 
     def cost(self) -> Fraction:
         total = Fraction(0)
@@ -236,11 +240,11 @@ def _explain_month(
         )
         state = replace(start, requests=end.requests)
         chain = [state]
-        for step in EFFECTS[1:8]:
+        for step in EFFECTS[1:-1]:
             state = _substitute(state, end, step)
             chain.append(state)
         previous = forecast_cost
-        for step, current in zip(EFFECTS[:8], chain, strict=True):
+        for step, current in zip(EFFECTS[:-1], chain, strict=True):
             value = _decimal(current.cost())
             effects[step] = tidy(EXACT.subtract(value, previous))
             previous = value
@@ -264,6 +268,13 @@ def _substitute(state: _State, end: _State, step: str) -> _State:
         return replace(state, shares=end.shares)
     if step == "batch_share":
         return replace(state, batch=end.batch)
+    if step == "service_tier":
+        tiered = end.tier_rates or {}
+        cells = {
+            key: replace(cell, rates=tiered.get(key, cell.rates))
+            for key, cell in state.cells.items()
+        }
+        return replace(state, cells=cells)
     fields = {
         "input_tokens": ("input",),
         "output_tokens": ("output",),
@@ -296,8 +307,15 @@ def _state(
     ``fallback`` (the forecast); a component without tokens keeps the fallback's rate (for the
     forecast: the book's rate on the month's first day)."""
     sums: dict[tuple[str, bool], dict[str, Fraction]] = {}
+    by_tier: dict[tuple[str, bool], dict[str, dict[str, Fraction]]] = {}
     for r in rows:
         key = (str(r["model"]), bool(r["batch"]))
+        tier = str(r.get("service_tier") or "standard")
+        kinds = by_tier.setdefault(key, {}).setdefault(
+            tier, dict.fromkeys(_COMPONENTS, Fraction(0))
+        )
+        for kind, amount in _tokens_by_kind(r).items():
+            kinds[kind] += amount
         acc = sums.setdefault(key, {})
         for name in (
             "requests",
@@ -349,7 +367,57 @@ def _state(
                 profile = (Fraction(0),) * 5
             rates = _rates(own, base, book, model, is_batch, first_day)
             cells[key] = _Cell(*profile, rates=rates)
-    return _State(total, shares, batch, cells)
+    tier_rates = None
+    if fallback is not None:
+        tier_rates = {
+            key: _tier_scaled(fallback.cells[key].rates, by_tier.get(key, {}), book, key, first_day)
+            for key in fallback.cells
+        }
+    return _State(total, shares, batch, cells, tier_rates)
+
+
+def _tokens_by_kind(row: Mapping[str, Any]) -> dict[str, Fraction]:
+    """A row's tokens of each billed kind (the uncached input is what the others leave)."""
+    writes = _fraction(row.get("cache_write_tokens")) + _fraction(row.get("cache_write_1h_tokens"))
+    cached = _fraction(row.get("cached_input_tokens"))
+    return {
+        "input": _fraction(row.get("input_tokens")) - cached - writes,
+        "cached": cached,
+        "write": writes,
+        "output": _fraction(row.get("output_tokens")),
+    }
+
+
+def _tier_scaled(
+    rates: Mapping[str, Fraction],
+    tiers: Mapping[str, Mapping[str, Fraction]],
+    book: PriceBook,
+    key: tuple[str, bool],
+    first_day: date,
+) -> dict[str, Fraction]:
+    """``rates`` times what the actual tier mix costs over standard at the book's prices, per
+    kind of token (weighted by that kind's tokens at each tier): a cell all at standard keeps
+    its rates, so the effect is zero; one at priority moves by the priority premium."""
+    model, is_batch = key
+    try:
+        entry = book.resolve(model).price_on(first_day)
+        standard = rates_for(entry, batch=is_batch)
+        priced = {t: rates_for(entry, batch=is_batch, tier=t) for t in tiers}
+    except CostlabError:
+        return dict(rates)
+    names = {"input": "input", "cached": "cached_input", "write": "cache_write", "output": "output"}
+    out = {}
+    for kind, rate in rates.items():
+        at_tiers = sum(
+            (tokens[kind] * Fraction(priced[t][names[kind]]) for t, tokens in tiers.items()),
+            Fraction(0),
+        )
+        at_standard = sum(
+            (tokens[kind] * Fraction(standard[names[kind]]) for tokens in tiers.values()),
+            Fraction(0),
+        )
+        out[kind] = rate * at_tiers / at_standard if at_standard else rate
+    return out
 
 
 def _profile(

@@ -291,6 +291,7 @@ _EFFECT_HEADERS = {
     "output_tokens": "output/req",
     "reasoning_tokens": "reasoning/req",
     "cache_rate": "cache rate",
+    "service_tier": "tier",
     "price": "price",
     "unexplained": "unexplained",
 }
