@@ -137,3 +137,23 @@ def test_compare_and_prices_write_their_tables(cli, tmp_path) -> None:
     rows = json.loads(prices.read_text())["prices"]
     assert {r["model"] for r in rows} >= {"gemini-2.5-pro", "gemini-2.5-flash"}
     assert rows[0]["price_book"].startswith("genai-prices")
+
+
+def test_estimate_and_count_write_their_rows(cli, tmp_path) -> None:
+    import openpyxl
+    import pandas as pd
+
+    rows = tmp_path / "models.csv"
+    result = cli(
+        "estimate", "--models", "gpt-4.1-mini,gpt-4.1-nano", "--input-tokens", "1000",
+        "--date", "2026-11-26", "--export", str(rows),
+    )  # fmt: skip
+    assert result.code == 0
+    table = pd.read_csv(rows, dtype=str)
+    assert list(table["model"]) == ["gpt-4.1-nano", "gpt-4.1-mini"]  # cheapest first
+    assert list(table["total_cost"]) == ["0.0001", "0.0004"]  # 1,000 x $0.10 and x $0.40 per 1M
+    book = tmp_path / "count.xlsx"
+    assert cli("count", "tests/data/cookbook_chat_example.json", "--export", str(book)).code == 0
+    sheet = openpyxl.load_workbook(book)["models"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("input_tokens") + 1).value == 124

@@ -55,7 +55,35 @@ def add_model_options(parser: argparse.ArgumentParser, model_help: str) -> None:
         metavar="YYYY-MM-DD",
         help="price in force on this day (default today)",
     )
+    from costlab.cli._common import add_export_option
+
+    add_export_option(parser)
     parser.set_defaults(model_names=[])
+
+
+def export_rows(args: argparse.Namespace, costs: Sequence[Any]) -> None:
+    """``--export``: one row per model (or the one count or cost), its JSON object's plain
+    fields (nested ones flattened, lists joined)."""
+    if not getattr(args, "export", None):
+        return
+    import pandas as pd
+
+    from costlab.cli._common import export_if_asked
+
+    rows = []
+    for cost in costs:
+        row: dict[str, Any] = {}
+        for key, value in cost.to_dict().items():
+            if isinstance(value, dict):
+                row.update(
+                    {f"{key}_{k}": v for k, v in value.items() if not isinstance(v, dict | list)}
+                )
+            elif isinstance(value, list):
+                row[key] = "; ".join(map(str, value))
+            else:
+                row[key] = value
+        rows.append(row)
+    export_if_asked(args, {"models": pd.DataFrame(rows)})
 
 
 def several(args: argparse.Namespace) -> bool:
@@ -98,6 +126,7 @@ def run_usage(args: argparse.Namespace, usage: Any) -> int:
     if not costs:
         raise CostlabError("no model could be priced", "estimate")
     costs.sort(key=lambda c: (c.total_cost, c.model.id))
+    export_rows(args, costs)
     if args.json:
         print_json([c.to_dict() for c in costs])
         return 0
@@ -168,6 +197,7 @@ def run_file(
     if not costs:
         raise CostlabError("no model could count and price this input", args.command)
     costs.sort(key=lambda c: (c.total_cost, c.model.id))
+    export_rows(args, costs)
     if args.json:
         print_json([c.to_dict() for c in costs])
         return 0

@@ -160,6 +160,9 @@ def run(args: argparse.Namespace) -> int:
         return _run_special(args, book)
     count = count_from_args(args, book)
     assert isinstance(count, TokenCount)
+    from costlab.cli._models import export_rows
+
+    export_rows(args, [count])
     if args.json:
         print_json(count.to_dict(parts=count.kind != "batch" or args.breakdown))
     else:

@@ -130,7 +130,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 
 def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook
-    from costlab.cli._models import run_usage, several
+    from costlab.cli._models import export_rows, run_usage, several
     from costlab.cost import Usage, price_usage
     from costlab.errors import CostlabError
 
@@ -163,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
     except CostlabError as exc:
         # name the option the user typed: --tier, --reasoning-tokens, --data-residency
         raise CostlabError(exc.what, *(_option(w) for w in exc.where)) from None
+    export_rows(args, [cost])
     if args.json:
         print_json({**cost.to_dict(), "price_book": book.fingerprint})
     else:
@@ -240,8 +241,8 @@ def run_file(args: argparse.Namespace) -> int:
     import sys
 
     from costlab.cli._common import pricebook
+    from costlab.cli._models import export_rows, several
     from costlab.cli._models import run_file as run_models
-    from costlab.cli._models import several
     from costlab.cli.count import count_from_args, report
     from costlab.counted_cost import default_output_tokens, price_count
     from costlab.errors import CostlabError
@@ -289,6 +290,7 @@ def run_file(args: argparse.Namespace) -> int:
         data_residency=args.data_residency,
         on=args.date,
     )
+    export_rows(args, [cost])
     if args.json:
         print_json({**cost.to_dict(), "price_book": book.fingerprint})
     else:
