@@ -131,23 +131,10 @@ def read_bounded(
     ``kind`` what it should be (``no such price file``).
     """
     limit = current(limit_name)
-    cannot = "cannot read" if kind == "file" else f"cannot read {kind}"
+    cannot = _cannot(kind)
     if isinstance(source, str | Path):
         path = Path(source)
-        try:
-            info = path.stat()
-        except FileNotFoundError:
-            raise CostlabError(f"no such {kind}", what) from None
-        except OSError as exc:
-            raise CostlabError(f"{cannot}: {exc.strerror or exc}", what) from None
-        if stat.S_ISDIR(info.st_mode):
-            raise CostlabError(f"is a directory, expected a {kind}", what)
-        if not stat.S_ISREG(info.st_mode):
-            raise CostlabError(
-                "not a regular file (a device, pipe or socket); save the input to a file, "
-                "or pipe it to stdin with -",
-                what,
-            )
+        info = _regular_file(path, what, kind)
         if info.st_size > limit:
             raise CostlabError(over(limit_name, f"the file's size ({_mib(info.st_size)})"), what)
         try:
@@ -168,21 +155,19 @@ def read_bounded(
     return data
 
 
-def open_streaming(source: str | Path, what: str, *, kind: str = "file") -> BinaryIO:
-    """A regular file opened for reading in chunks, with :func:`read_bounded`'s refusals.
+def _cannot(kind: str) -> str:
+    return "cannot read" if kind == "file" else f"cannot read {kind}"
 
-    Devices, FIFOs and sockets are refused (they may never end) and a folder is named as one;
-    unlike :func:`read_bounded` there is no size limit, because the caller reads a bounded
-    chunk at a time (``costlab count`` of a 1 GB text, ``costlab actuals`` of 5M rows).
-    """
-    path = Path(source)
-    cannot = "cannot read" if kind == "file" else f"cannot read {kind}"
+
+def _regular_file(path: Path, what: str, kind: str) -> os.stat_result:
+    """The file's stat, after refusing what may never end or is not a file: a missing path, a
+    folder, a device, a pipe or a socket, each named."""
     try:
         info = path.stat()
     except FileNotFoundError:
         raise CostlabError(f"no such {kind}", what) from None
     except OSError as exc:
-        raise CostlabError(f"{cannot}: {exc.strerror or exc}", what) from None
+        raise CostlabError(f"{_cannot(kind)}: {exc.strerror or exc}", what) from None
     if stat.S_ISDIR(info.st_mode):
         raise CostlabError(f"is a directory, expected a {kind}", what)
     if not stat.S_ISREG(info.st_mode):
@@ -191,6 +176,19 @@ def open_streaming(source: str | Path, what: str, *, kind: str = "file") -> Bina
             "or pipe it to stdin with -",
             what,
         )
+    return info
+
+
+def open_streaming(source: str | Path, what: str, *, kind: str = "file") -> BinaryIO:
+    """A regular file opened for reading in chunks, with :func:`read_bounded`'s refusals.
+
+    Devices, FIFOs and sockets are refused (they may never end) and a folder is named as one;
+    unlike :func:`read_bounded` there is no size limit, because the caller reads a bounded
+    chunk at a time (``costlab count`` of a 1 GB text, ``costlab actuals`` of 5M rows).
+    """
+    path = Path(source)
+    cannot = _cannot(kind)
+    _regular_file(path, what, kind)
     try:
         return path.open("rb")
     except OSError as exc:
