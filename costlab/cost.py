@@ -12,14 +12,14 @@ Decimal('493.60')
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from costlab.errors import CostlabError
-from costlab.money import MONEY, ZERO, plain, quotient, token_cost
+from costlab.money import MONEY, ZERO, plain, quotient, unit_cost
 from costlab.prices import (
     Model,
     PriceBook,
@@ -31,7 +31,16 @@ from costlab.prices import (
     rates_for,
     tier_for,
 )
-from costlab.usage import COMPONENTS, Usage, billed_tokens, cost_columns
+from costlab.usage import (
+    BY_RATE,
+    COMPONENTS,
+    MEDIA_COLUMNS,
+    MEDIA_COST_COLUMNS,
+    Component,
+    Usage,
+    billed_tokens,
+    cost_columns,
+)
 
 #: A token count. Whole numbers for measured usage; Decimal for expected values in forecasts.
 Tokens = int | Decimal
@@ -61,8 +70,24 @@ def component_costs(
     ...                  "cache_write_1h": 0, "output": 150}, rates_for(price))["total_cost"]
     Decimal('0.00054')
     """
-    amounts = {c.rate: token_cost(billed[c.rate], rates[c.rate]) for c in COMPONENTS}
+    amounts = {}
+    for c in COMPONENTS:
+        count = billed.get(c.rate, 0)  # a rate not given bills nothing
+        if c.rate in rates:
+            amounts[c.rate] = unit_cost(count, rates[c.rate], c.per)
+        elif count:
+            raise CostlabError(unpriced_message(c), c.tokens)
+        else:
+            amounts[c.rate] = ZERO
     return cost_columns(amounts, MONEY.add, ZERO)
+
+
+def unpriced_message(component: Component) -> str:
+    """Why a count of a component the model does not price is refused."""
+    return (
+        f"the model has no {component.label} price (USD per {component.price_unit}); "
+        "pick a model billed for it or add the price with --prices"
+    )
 
 
 @dataclass(frozen=True)
@@ -98,6 +123,21 @@ class Cost:
         return self.costs["output_cost"]
 
     @property
+    def audio_cost(self) -> Decimal:
+        """audio tokens in and out, speech characters, transcribed minutes"""
+        return self.costs["audio_cost"]
+
+    @property
+    def image_cost(self) -> Decimal:
+        """image tokens billed at image rates, in and out"""
+        return self.costs["image_cost"]
+
+    @property
+    def tool_cost(self) -> Decimal:
+        """web-search and file-search calls"""
+        return self.costs["tool_cost"]
+
+    @property
     def total_cost(self) -> Decimal:
         return self.costs["total_cost"]
 
@@ -127,15 +167,34 @@ class Cost:
             "cache_write_tokens": _num(u.cache_write_tokens + u.cache_write_1h_tokens),
             "output_tokens": _num(u.output_tokens),
             "reasoning_tokens": _num(u.reasoning_tokens),
-            **{name: plain(value) for name, value in self.costs.items()},
+            **{name: _num(value) for name, value in u.media.items()},
+            **{
+                name: plain(value)
+                for name, value in self.costs.items()
+                if value or name not in MEDIA_COST_COLUMNS
+            },
             "cost_per_request": plain(self.cost_per_request),
-            "rates_usd_per_mtok": {name: plain(value) for name, value in self.rates.items()},
+            "rates_usd_per_mtok": {
+                name: plain(value)
+                for name, value in self.rates.items()
+                if BY_RATE[name].unit == "tokens"
+            },
+            **({"rates_per_unit": per_unit} if (per_unit := _unit_rates(self.rates)) else {}),
             "price_effective_from": self.price.effective_from.isoformat(),
             "price_source": self.price.source,
             "long_context_tier": self.tier.above_input_tokens if self.tier else None,
             "warnings": self.warnings,
             "flags": [f.code for f in self.flags],
         }
+
+
+def _unit_rates(rates: Rates) -> dict[str, str]:
+    """Per-unit rates as text with their unit: ``{"web_search": "10 USD per 1K calls"}``."""
+    return {
+        name: f"{plain(value)} USD per {BY_RATE[name].price_unit}"
+        for name, value in rates.items()
+        if BY_RATE[name].unit != "tokens"
+    }
 
 
 def _num(value: Tokens) -> int | str:
@@ -258,6 +317,38 @@ def reasoning_flags(model: Model, reasoning_tokens: Tokens, output_tokens: Token
     ]
 
 
+#: Media counts and the modality a model must take (or produce) for them, with the direction.
+_MODALITY_OF = {
+    "input_audio_tokens": ("audio", "input"),
+    "cached_input_audio_tokens": ("audio", "input"),
+    "output_audio_tokens": ("audio", "output"),
+    "input_image_tokens": ("image", "input"),
+    "output_image_tokens": ("image", "output"),
+}
+
+
+def check_modalities(model: Model, usage: Usage | Callable[[str], Any]) -> None:
+    """Refuse audio or image tokens for a model that neither takes (or produces) that modality
+    nor has a price for it: they would otherwise bill silently at its text rate. ``usage`` is
+    a :class:`Usage` or a lookup of counts by name."""
+    count = usage.count if isinstance(usage, Usage) else usage
+    price_names = {
+        "input_audio_tokens": "input_audio",
+        "cached_input_audio_tokens": "input_audio",
+        "output_audio_tokens": "output_audio",
+        "input_image_tokens": "input_image",
+        "output_image_tokens": "output_image",
+    }
+    for name, (modality, direction) in _MODALITY_OF.items():
+        if not count(name):
+            continue
+        offered = model.input_modalities if direction == "input" else model.output_modalities
+        priced = any(getattr(p, price_names[name], None) is not None for p in model.prices)
+        if modality not in offered and not priced:
+            verb = "take" if direction == "input" else "produce"
+            raise CostlabError(f"the model does not {verb} {modality}", name).within(model.id)
+
+
 def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
     """Price ``usage`` on ``model`` with the prices in force on ``on`` (default: today).
 
@@ -268,6 +359,7 @@ def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
         raise TypeError(f"usage must be a costlab Usage, got {type(usage).__name__}")
     day = on or date.today()
     check_reasoning(model, usage.reasoning_tokens)
+    check_modalities(model, usage)
     price = model.price_on(day)
     tier = tier_for(price, usage.input_tokens)
     try:
@@ -291,6 +383,10 @@ def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
         *price_flags(model, price, batch=usage.batch, cached=bool(usage.cached_input_tokens)),
         *reasoning_flags(model, usage.reasoning_tokens, usage.output_tokens),
     ]
+    try:
+        costs = component_costs(billed, rates)
+    except CostlabError as exc:
+        raise exc.within(model.id) from None
     return Cost(
         model=model,
         on=day,
@@ -298,7 +394,7 @@ def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
         price=price,
         tier=tier,
         rates=rates,
-        costs=component_costs(billed, rates),
+        costs=costs,
         flags=tuple(flags),
     )
 
@@ -318,13 +414,21 @@ def estimate(
     data_residency: bool = False,
     on: date | None = None,
     book: PriceBook | None = None,
+    **media: Tokens,
 ) -> Cost:
-    """Price a usage on a model named by id or alias. Token counts are per request;
+    """Price a usage on a model named by id or alias. Counts are per request;
     ``service_tier`` is ``standard``, ``flex``, ``priority``, ``scale`` or a provider's own tier.
+    ``media`` are the media and per-unit counts of :class:`Usage` (``output_audio_tokens``,
+    ``input_characters``, ``audio_seconds``, ``web_searches``...).
 
     >>> estimate("gpt-4.1-mini", input_tokens=1200, cached_input_tokens=600, output_tokens=150).total_cost
     Decimal('0.00054')
+    >>> estimate("whisper-1", audio_seconds=90, requests=1000).total_cost
+    Decimal('9.000')
     """
+    unknown = sorted(set(media) - set(MEDIA_COLUMNS))
+    if unknown:
+        raise TypeError(f"estimate() got unexpected keyword arguments {unknown}")
     if not isinstance(model, str):
         raise CostlabError(f"must be a model id or alias, got {model!r}", "model")
     resolved = (book or load_pricebook()).resolve(model)
@@ -339,6 +443,7 @@ def estimate(
         batch=batch,
         service_tier=service_tier,
         data_residency=data_residency,
+        **media,
     )
     return price_usage(resolved, usage, on=on)
 

@@ -29,12 +29,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from costlab.cost import Flag, component_costs, lifecycle_flags, price_flags
+from costlab.cost import Flag, check_modalities, component_costs, lifecycle_flags, price_flags
 from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook, load_pricebook, rates_for
+from costlab.row_costs import add_row_costs
 from costlab.tables import exact_sum
 from costlab.usage import (
-    COMPONENTS,
     COST_COLUMNS,
     FALSE_WORDS,
     INFO_COLUMNS,
@@ -42,7 +42,6 @@ from costlab.usage import (
     TOKEN_COLUMNS,
     TRUE_WORDS,
     billed_tokens,
-    cost_columns,
     service_tier_name,
 )
 
@@ -362,7 +361,12 @@ def price_frame(
                 raise exc.within(f"row {row + 1}", model.id) from None
             rate_cache[(m, e, b, t, s)] = rates
         counts = {c: int(group[c]) for c in TOKEN_COLUMNS}
-        costs = component_costs(billed_tokens(counts.__getitem__), rates)
+        try:
+            check_modalities(model, counts.__getitem__)
+            costs = component_costs(billed_tokens(counts.__getitem__), rates)
+        except CostlabError as exc:
+            row = _first_row(model_codes == m, entry_codes == e, service_codes == s)
+            raise exc.within(f"row {row + 1}", model.id) from None
         record: dict[str, Any] = {c: group[c] for c in by}
         record.update(
             model=model.id,
@@ -397,7 +401,7 @@ def price_frame(
     rows = frame.copy(deep=False)
     rows["model_id"] = pd.Categorical.from_codes(model_codes, pd.Index([m.id for m in models]))
     if row_costs:
-        _add_row_costs(
+        add_row_costs(
             rows,
             models,
             (model_codes, entry_codes, batch, tier_codes, service_codes),
@@ -463,35 +467,3 @@ def _limit_flags(
             first = int(rows[np.argmax(bad)]) + 1
             flags.append(Flag(code, f"{model.id}: {count:,} row(s) {what} (first: row {first})"))
     return flags
-
-
-def _add_row_costs(
-    rows: pd.DataFrame,
-    models: list[Model],
-    codes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    service_names: list[str],
-    tokens: dict[str, np.ndarray],
-) -> None:
-    """Per-row costs as floats: for charts and row-level inspection, never for totals."""
-    model_codes, entry_codes, batch, tier_codes, service_codes = codes
-    width = max((len(m.prices) for m in models), default=1)
-    tiers = max((len(p.tiers) for m in models for p in m.prices), default=0) + 1
-    shape = (len(models), width, 2, tiers, len(service_names), len(COMPONENTS))
-    table = np.full(shape, np.nan)
-    for m, model in enumerate(models):
-        for e, entry in enumerate(model.prices):
-            for b in (0, 1):
-                for t in range(len(entry.tiers) + 1):
-                    tier = entry.tiers[t - 1] if t else None
-                    for s, name in enumerate(service_names):
-                        if name not in entry.tier_names or (b and name != "standard"):
-                            continue  # never used: price_frame refused such rows
-                        rates = rates_for(entry, batch=bool(b), long_context=tier, tier=name)
-                        table[m, e, b, t, s] = [float(rates[c.rate]) for c in COMPONENTS]
-    rates_by_row = table[
-        model_codes, entry_codes, batch.astype(np.int64), tier_codes, service_codes
-    ]
-    billed = billed_tokens(tokens.get)
-    amounts = {c.rate: billed[c.rate] * rates_by_row[:, i] / 1e6 for i, c in enumerate(COMPONENTS)}
-    for name, values in cost_columns(amounts, lambda a, b: a + b, 0.0).items():
-        rows[name] = values

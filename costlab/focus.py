@@ -37,18 +37,46 @@ import pandas as pd
 from costlab.errors import CostlabError
 from costlab.export import atomic_write, safe_text
 from costlab.focus_columns import COLUMNS, WRITTEN, Column, DataType, Level  # noqa: F401
-from costlab.money import MTOK, ZERO, token_cost
+from costlab.money import MTOK, ZERO, unit_cost
 from costlab.prices import PriceBook, load_pricebook
 from costlab.prices.rates import rates_for, tier_for
 from costlab.tables import EXACT, exact_text, tidy
+from costlab.usage import COMPONENTS, INPUT_PARTS, OUTPUT_PARTS, billed_tokens
 
-_METERS = (
-    ("input", "uncached_input_tokens", "Input Tokens"),
-    ("cached_input", "cached_input_tokens", "Cached Input Tokens"),
-    ("cache_write", "cache_write_tokens", "Cache Write Tokens (5 min)"),
-    ("cache_write_1h", "cache_write_1h_tokens", "Cache Write Tokens (1 h)"),
-    ("output", "output_tokens", "Output Tokens"),
-)
+#: FOCUS SkuMeter names of the billed components (rate, count, meter), in the vocabulary's
+#: order (:data:`costlab.usage.COMPONENTS`).
+_METER_NAMES = {
+    "input": "Input Tokens",
+    "cached_input": "Cached Input Tokens",
+    "cache_write": "Cache Write Tokens (5 min)",
+    "cache_write_1h": "Cache Write Tokens (1 h)",
+    "output": "Output Tokens",
+    "input_audio": "Audio Input Tokens",
+    "cached_input_audio": "Cached Audio Input Tokens",
+    "output_audio": "Audio Output Tokens",
+    "characters": "Speech Characters",
+    "audio_minute": "Transcribed Audio",
+    "input_image": "Image Input Tokens",
+    "output_image": "Image Output Tokens",
+    "web_search": "Web Searches",
+    "file_search": "File Searches",
+}
+_METERS = tuple((c.rate, c.tokens, _METER_NAMES[c.rate]) for c in COMPONENTS)
+_COMPONENT = {c.rate: c for c in COMPONENTS}
+
+#: FOCUS units of each kind of count: ConsumedUnit, and PricingUnit by units per price.
+_CONSUMED_UNIT = {
+    "tokens": "Tokens",
+    "characters": "Characters",
+    "seconds": "Seconds",
+    "calls": "Calls",
+}
+_PRICING_UNIT = {
+    ("tokens", 1_000_000): "1000000 Tokens",
+    ("characters", 1_000_000): "1000000 Characters",
+    ("seconds", 60): "Minutes",
+    ("calls", 1_000): "1000 Calls",
+}
 
 _PROVIDERS = {
     "openai": "OpenAI",
@@ -121,13 +149,18 @@ def focus_actuals(
         billing_start, billing_end = _month_bounds(month)
         charge_start, charge_end = spans.get((month, model.id), (billing_start, billing_end))
         tokens = _billed_tokens(group)
-        for rate_name, count_name, meter in _METERS:
-            count = tokens[count_name]
+        for rate_name, _, meter in _METERS:
+            count = tokens[rate_name]
             if not count:
                 continue
-            cost = tidy(token_cost(count, rates[rate_name]))
-            list_rate = list_rates[rate_name] if list_rates is not None else rates[rate_name]
-            list_cost = tidy(token_cost(count, list_rate))
+            component = _COMPONENT[rate_name]
+            cost = tidy(unit_cost(count, rates[rate_name], component.per))
+            list_rate = (
+                list_rates[rate_name]
+                if list_rates is not None and rate_name in list_rates
+                else rates[rate_name]
+            )
+            list_cost = tidy(unit_cost(count, list_rate, component.per))
             sku = f"{model.id}/{'batch' if batch else 'standard'}/{rate_name}"
             rows.append(
                 {
@@ -145,7 +178,7 @@ def focus_actuals(
                     "ChargePeriodEnd": _timestamp(charge_end),
                     "ChargePeriodStart": _timestamp(charge_start),
                     "ConsumedQuantity": Decimal(count),
-                    "ConsumedUnit": "Tokens",
+                    "ConsumedUnit": _CONSUMED_UNIT[component.unit],
                     "ContractedCost": cost,
                     "ContractedUnitPrice": tidy(rates[rate_name]),
                     "EffectiveCost": cost,
@@ -153,8 +186,8 @@ def focus_actuals(
                     "ListCost": list_cost,
                     "ListUnitPrice": tidy(list_rate),
                     "PricingCategory": "Standard",
-                    "PricingQuantity": tidy(EXACT.divide(Decimal(count), MTOK)),
-                    "PricingUnit": PRICING_UNIT,
+                    "PricingQuantity": tidy(EXACT.divide(Decimal(count), Decimal(component.per))),
+                    "PricingUnit": _PRICING_UNIT[(component.unit, component.per)],
                     "ProviderName": _provider_name(model.provider),
                     "PublisherName": _provider_name(model.provider),
                     "ServiceCategory": SERVICE_CATEGORY,
@@ -178,16 +211,8 @@ _X_FORECAST = ("x_Model", "x_Batch", "x_Scenario", "x_Band", "x_Conformance")
 
 
 def _billed_tokens(group: Mapping[str, Any]) -> dict[str, int]:
-    writes = int(group.get("cache_write_tokens", 0) or 0)
-    writes_1h = int(group.get("cache_write_1h_tokens", 0) or 0)
-    cached = int(group["cached_input_tokens"])
-    return {
-        "uncached_input_tokens": int(group["input_tokens"]) - cached - writes - writes_1h,
-        "cached_input_tokens": cached,
-        "cache_write_tokens": writes,
-        "cache_write_1h_tokens": writes_1h,
-        "output_tokens": int(group["output_tokens"]),
-    }
+    """Units billed at each rate, from a group's summed counts (absent counts are 0)."""
+    return billed_tokens(lambda name: int(group.get(name, 0) or 0))
 
 
 def _list_rates(
@@ -236,12 +261,20 @@ def focus_forecast(fc: Any, *, account: str = "forecast") -> pd.DataFrame:
         ("cached_input_cost", "Cached Input Tokens"),
         ("cache_write_cost", "Cache Write Tokens"),
         ("output_cost", "Output Tokens"),
+        # mixed units (audio tokens, characters, seconds; image tokens; search calls): the
+        # cost without a quantity
+        ("audio_cost", "Audio"),
+        ("image_cost", "Images"),
+        ("tool_cost", "Tool Calls"),
     )
     token_of = {
         "input_cost": None,  # uncached input: input minus cached and writes
         "cached_input_cost": ("cached_input_tokens",),
         "cache_write_cost": ("cache_write_tokens", "cache_write_1h_tokens"),
         "output_cost": ("output_tokens",),
+        "audio_cost": (),
+        "image_cost": (),
+        "tool_cost": (),
     }
     rows: list[dict[str, Any]] = []
     for band in bands:
@@ -257,9 +290,14 @@ def focus_forecast(fc: Any, *, account: str = "forecast") -> pd.DataFrame:
             for cost_name, meter in kinds:
                 cost = get(r, cost_name)
                 names = token_of[cost_name]
-                if names is None:
-                    parts = ("cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens")
-                    count = get(r, "input_tokens")
+                if names is None or cost_name == "output_cost":
+                    # the plain input or output: the total minus the parts billed apart
+                    whole, parts = (
+                        ("input_tokens", INPUT_PARTS)
+                        if names is None
+                        else ("output_tokens", OUTPUT_PARTS)
+                    )
+                    count = get(r, whole)
                     for part in parts:
                         count = EXACT.subtract(count, get(r, part))
                 else:
@@ -268,6 +306,7 @@ def focus_forecast(fc: Any, *, account: str = "forecast") -> pd.DataFrame:
                         count = EXACT.add(count, get(r, name))
                 if not count and not cost:
                     continue
+                measured = names != ()
                 rows.append(
                     {
                         "BilledCost": cost,
@@ -282,8 +321,8 @@ def focus_forecast(fc: Any, *, account: str = "forecast") -> pd.DataFrame:
                         "ChargeFrequency": "Usage-Based",
                         "ChargePeriodEnd": _timestamp(end),
                         "ChargePeriodStart": _timestamp(start),
-                        "ConsumedQuantity": tidy(count),
-                        "ConsumedUnit": "Tokens",
+                        "ConsumedQuantity": tidy(count) if measured else None,
+                        "ConsumedUnit": "Tokens" if measured else None,
                         "ContractedCost": cost,
                         "ContractedUnitPrice": None,
                         "EffectiveCost": cost,
@@ -291,8 +330,8 @@ def focus_forecast(fc: Any, *, account: str = "forecast") -> pd.DataFrame:
                         "ListCost": cost,
                         "ListUnitPrice": None,
                         "PricingCategory": "Standard",
-                        "PricingQuantity": tidy(EXACT.divide(count, MTOK)),
-                        "PricingUnit": PRICING_UNIT,
+                        "PricingQuantity": tidy(EXACT.divide(count, MTOK)) if measured else None,
+                        "PricingUnit": PRICING_UNIT if measured else None,
                         "ProviderName": _provider_name(provider),
                         "PublisherName": _provider_name(provider),
                         "ServiceCategory": SERVICE_CATEGORY,

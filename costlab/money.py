@@ -69,6 +69,19 @@ def token_cost(tokens: int | Decimal, usd_per_mtok: Decimal) -> Decimal:
     return MONEY.divide(MONEY.multiply(Decimal(tokens), usd_per_mtok), MTOK)
 
 
+def unit_cost(count: int | Decimal, rate: Decimal, per: int) -> Decimal:
+    """Cost in USD of ``count`` units at ``rate`` USD per ``per`` units: exact for prices per
+    1M tokens or characters and per 1,000 calls; a price per minute billed per second
+    (``per=60``) is a quotient, kept to 80 significant digits like every quotient here.
+
+    >>> unit_cost(2_500, Decimal("10"), 1_000), unit_cost(90, Decimal("0.006"), 60)
+    (Decimal('25'), Decimal('0.009'))
+    """
+    if per == 1_000_000:
+        return token_cost(count, rate)
+    return MONEY.divide(MONEY.multiply(Decimal(count), rate), Decimal(per))
+
+
 def plain(value: Decimal) -> str:
     """The exact value as a decimal string, no exponent, no rounding, at least two decimals.
 

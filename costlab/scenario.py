@@ -28,7 +28,12 @@ from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
-from costlab.scenario_checks import check_hit_rate, reasoning_problem, tier_problem
+from costlab.scenario_checks import (
+    check_hit_rate,
+    check_media,
+    reasoning_problem,
+    tier_problem,
+)
 from costlab.usage import service_tier_name
 from costlab.validation import build, line_at, spec
 from costlab.yaml_reader import load_yaml, read_text
@@ -58,6 +63,10 @@ class Images:
     detail: Literal["low", "high", "auto"] = spec(
         "detail level sent with each image", default="auto"
     )
+
+
+def _count(doc: str) -> Any:
+    return spec(doc + ", per request", default=Decimal(0), ge=0)
 
 
 @dataclass(frozen=True)
@@ -137,6 +146,14 @@ class Workload:
     )
     data_residency: bool = spec("in a data-residency region, at its uplift", default=False)
     images: Images | None = spec("images sent with every request", default=None)
+    # Media and per-unit counts per request (0 for plain chat), as in costlab.usage.
+    input_audio_tokens: Decimal = _count("of the input tokens, audio tokens")
+    output_audio_tokens: Decimal = _count("of the output tokens, generated speech tokens")
+    output_image_tokens: Decimal = _count("of the output tokens, generated image tokens")
+    input_characters: Decimal = _count("characters to speak (billed per 1M characters)")
+    audio_seconds: Decimal = _count("seconds of audio to transcribe (billed per minute)")
+    web_searches: Decimal = _count("web-search tool calls (billed per 1,000)")
+    file_searches: Decimal = _count("file-search tool calls (billed per 1,000)")
     batch_share: Decimal | Range = spec(
         "share of the requests sent through the Batch API, 0..1", default=Decimal(0), ge=0, le=1
     )
@@ -186,6 +203,7 @@ class Workload:
                 "give reasoning_tokens or reasoning_effort, not both", "reasoning_effort"
             )
         check_hit_rate(self)
+        check_media(self)
         cached, written = self.cached_input_share, self.cache_write_share
         # Every band pairs the two shares' ends (a cheaper cache read with a smaller write
         # and the other way round), so each pairing must fit in the input.

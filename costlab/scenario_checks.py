@@ -72,3 +72,21 @@ def check_hit_rate(workload: Any) -> None:
                 "(the hit rate sets the cached and written shares)",
                 name,
             )
+
+
+def check_media(workload: Any) -> None:
+    """Audio input is part of the input tokens, audio and image output part of the output."""
+    from decimal import Decimal
+
+    if isinstance(workload.input_tokens, Decimal) and (
+        workload.input_audio_tokens > workload.input_tokens
+    ):
+        raise CostlabError(
+            "exceeds input_tokens (the input tokens include the audio)", "input_audio_tokens"
+        )
+    media_out = workload.output_audio_tokens + workload.output_image_tokens
+    if isinstance(workload.output_tokens, Decimal) and media_out > workload.output_tokens:
+        raise CostlabError(
+            "audio and image output exceed output_tokens (the output tokens include them)",
+            "output_audio_tokens" if workload.output_audio_tokens else "output_image_tokens",
+        )

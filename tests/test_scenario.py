@@ -158,7 +158,8 @@ def test_the_shipped_examples_load(book) -> None:
             "'retry_rate'?); allowed: name, model, routing, requests_per_day, requests_per_month, "
             "input_tokens, output_tokens, reasoning_tokens, reasoning_effort, cached_input_share, "
             "cache_write_share, cache_write_ttl, cacheable_prefix_tokens, cache_hit_rate, service_tier, "
-            "data_residency, images, "
+            "data_residency, images, input_audio_tokens, output_audio_tokens, output_image_tokens, "
+            "input_characters, audio_seconds, web_searches, file_searches, "
             "batch_share, retry_rate, growth, sample, on_retire (line 12)",
         ),
         (

@@ -18,7 +18,7 @@ from costlab.errors import CostlabError
 from costlab.money import ZERO
 from costlab.prices import PriceBook, load_pricebook
 from costlab.tables import column, exact_sum, is_money, records, tidy
-from costlab.usage import COST_COLUMNS, INFO_COLUMNS, TOKEN_COLUMNS
+from costlab.usage import COMPONENTS, COST_COLUMNS, INFO_COLUMNS, MEDIA_COLUMNS, TOKEN_COLUMNS
 
 #: Columns of priced groups that are sums (the others are the groups' keys).
 _SUMMED = frozenset(("requests", *TOKEN_COLUMNS, *INFO_COLUMNS, *COST_COLUMNS))
@@ -104,6 +104,7 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
                 continue
             first = np.datetime64(model.prices[0].effective_from, "D")
             keep &= ~_tiers_not_offered(rows, mask, model, problems)
+            keep &= ~_media_not_priced(rows, mask, model, problems)
             if model.reasoning is False and "reasoning_tokens" in rows:
                 reasoned = mask & keep & (rows["reasoning_tokens"].to_numpy() > 0)
                 if reasoned.any():
@@ -247,6 +248,36 @@ def _tiers_not_offered(
             _problem(rows, batched, "service_tier", "the Batch API has no service tier")
         )
         bad |= batched
+    return bad
+
+
+def _media_not_priced(
+    rows: pd.DataFrame, mask: np.ndarray, model: Any, problems: list[Problem]
+) -> np.ndarray:
+    """Rows of ``model`` with audio or images it neither takes nor prices, or a per-unit count
+    (characters, seconds, search calls) it has no price for: problems, never billed at $0."""
+    from costlab.cost import check_modalities, unpriced_message
+
+    bad = np.zeros(len(rows), dtype=bool)
+    for component in COMPONENTS:
+        name = component.tokens
+        if name not in MEDIA_COLUMNS or name not in rows:
+            continue
+        used = mask & (rows[name].to_numpy() > 0)
+        if not used.any():
+            continue
+        try:
+            check_modalities(model, lambda n, name=name: 1 if n == name else 0)
+        except CostlabError as exc:
+            problems.append(_problem(rows, used, name, f"{model.id}: {exc.what}"))
+            bad |= used
+            continue
+        priced = any(getattr(p, component.rate, None) is not None for p in model.prices)
+        if component.falls_back is None and not priced:
+            problems.append(
+                _problem(rows, used, name, f"{model.id}: {unpriced_message(component)}")
+            )
+            bad |= used
     return bad
 
 

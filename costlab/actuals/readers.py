@@ -361,6 +361,20 @@ def _usage_rows(
             raise CostlabError(f"missing column {raw}", source)
         else:
             columns[name] = np.full(n, 1 if name == "requests" else 0, dtype=np.int64)
+    if openai and any(a in frame for a in _AUDIO):
+        # OpenAI's usage export counts text in input_tokens / output_tokens and audio in
+        # input_audio_tokens / output_audio_tokens [OAI-USAGE-API]; costlab's input and output
+        # totals include the audio, billed at the audio rates.
+        columns["input_tokens"] = columns["input_tokens"] + columns["input_audio_tokens"]
+        columns["output_tokens"] = columns["output_tokens"] + columns["output_audio_tokens"]
+        with_audio = int(
+            ((columns["input_audio_tokens"] + columns["output_audio_tokens"]) > 0).sum()
+        )
+        if with_audio:
+            notes.append(
+                f"{with_audio:,} row(s) have audio tokens: added to the text token totals and "
+                "billed at the model's audio rates"
+            )
     if "model" not in frame:
         raise CostlabError(
             "missing column model (export the usage grouped by model)"
@@ -386,14 +400,6 @@ def _usage_rows(
     )
     batch = _batch(checker, frame)
     service_tier = _service_tiers(checker, frame)
-    for audio in _AUDIO:
-        if audio in frame:
-            values = pd.to_numeric(frame[audio].astype(str).str.strip(), errors="coerce").fillna(0)
-            if (values > 0).any():
-                notes.append(
-                    f"{int((values > 0).sum()):,} row(s) have {audio}; they are in the token "
-                    "totals and priced at text rates (the price book has no audio prices)"
-                )
     good = ~checker.bad
     usage = pd.DataFrame(
         {

@@ -29,6 +29,7 @@ from costlab.tables import (
     ZERO,
     tidy,
 )
+from costlab.usage import MEDIA_COLUMNS
 
 
 def expand(
@@ -257,6 +258,7 @@ def request_tokens(
         "output_tokens": tidy(EXACT.add(base_number(workload.output_tokens), reasoning)),
         "reasoning_tokens": tidy(reasoning),
         "images": images,
+        **{name: tidy(getattr(workload, name, ZERO)) for name in MEDIA_COLUMNS},
     }
 
 

@@ -22,7 +22,7 @@ from costlab.tables import (
     ZERO,
     tidy,
 )
-from costlab.usage import COST_COLUMNS, TOKEN_COLUMNS, Usage
+from costlab.usage import COST_COLUMNS, MEDIA_COLUMNS, TOKEN_COLUMNS, Usage
 
 #: The cost columns a request's cost is split into (the total is their sum).
 _PARTS = COST_COLUMNS[:-1]
@@ -116,11 +116,12 @@ def _request_costs(
             data_residency=in_region,
         )
         by_entry: dict[int, Cost] = {}
+        unserved: list[Flag] = []
         for month_index, entry in enumerate(entry_of_month[m]):
             if entry in by_entry:
                 continue
             try:
-                cost = by_entry[entry] = price_usage(model, usage, on=months[month_index])
+                cost = by_entry[entry] = _price_or_flag(model, usage, months[month_index], unserved)
             except CostlabError as exc:
                 # a tier the model's price of a later month no longer offers
                 raise CostlabError(
@@ -129,6 +130,7 @@ def _request_costs(
             for name in _PARTS:
                 per_shape[name][s, entry] = tidy(cost.costs[name])
         found = {f.code: f for c in by_entry.values() for f in c.flags if f.code in _REQUEST_FLAGS}
+        found.update({f.code: f for f in unserved})
         shape_flags.append(list(found.values()))
 
     # Per workload: the request flags of its shapes, image input on a model without image
@@ -189,6 +191,20 @@ def _request_costs(
         else np.empty((0, n_months), dtype=np.int64)
     )
     return per_shape, models, line_model, line_shape, entry, flags
+
+
+def _price_or_flag(model: Model, usage: Usage, day: date, flags: list[Flag]) -> Cost:
+    """The request priced; audio, images or a per-unit count the model cannot take or has no
+    price for is a blocking ``modality`` flag, and the rest of the request is still priced
+    (as for images), so a comparison shows what the model would cost without it."""
+    try:
+        return price_usage(model, usage, on=day)
+    except CostlabError as exc:
+        if not any(w in MEDIA_COLUMNS for w in exc.where):
+            raise
+        flags.append(Flag("modality", f"{model.id}: {exc.what}; not priced"))
+        without = dataclasses.replace(usage, **dict.fromkeys(MEDIA_COLUMNS, 0))
+        return price_usage(model, without, on=day)
 
 
 def _entries(model: Model, months: Sequence[date], where: tuple[str, str]) -> list[int]:

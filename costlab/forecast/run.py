@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Inexact, Overflow
+from typing import Any
 
 from costlab.errors import CostlabError
 from costlab.forecast.budget import _budget
@@ -20,6 +21,7 @@ from costlab.scenario import (
 from costlab.tables import (
     EXACT,
 )
+from costlab.usage import MEDIA_COLUMNS, MEDIA_COST_COLUMNS
 
 
 def forecast_scenario(
@@ -61,7 +63,9 @@ def forecast_scenario(
     totals = _totals_frame(base, priced)
     # Cache-write columns appear only when a workload writes to the cache, so the tables of
     # every other scenario (and their exports) keep their columns.
-    drop = () if _writes_cache(scenario) else _CACHE_WRITE_FIGURES
+    drop: tuple[str, ...] = () if _writes_cache(scenario) else _CACHE_WRITE_FIGURES
+    # So do the audio, image and tool columns, each when a month uses it.
+    drop += tuple(name for name in _MEDIA_FIGURES if not _used(base.totals[name]))
     totals = _drop(totals, drop)
     totals, budget = _budget(scenario, totals)
     return Forecast(
@@ -76,6 +80,11 @@ def forecast_scenario(
 
 
 _CACHE_WRITE_FIGURES = ("cache_write_tokens", "cache_write_1h_tokens", "cache_write_cost")
+_MEDIA_FIGURES = (*MEDIA_COLUMNS, *MEDIA_COST_COLUMNS)
+
+
+def _used(values: Any) -> bool:
+    return any(v != 0 for v in values)
 
 
 def _writes_cache(scenario: Scenario) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from datetime import date as date_type
 from decimal import Decimal  # noqa: F401  (used by the doctest)
 from importlib import resources
 from pathlib import Path
@@ -121,6 +122,28 @@ class PriceBook:
     def names(self) -> list[str]:
         """Every id and alias of the curated and user models, for completion and suggestions."""
         return sorted({n for m in self for n in (m.id, *m.aliases)})
+
+    def media_models(
+        self, on: date_type, providers: tuple[str, ...] = ("openai", "google")
+    ) -> list[str]:
+        """Ids of the models priced for audio, images, speech characters, transcribed minutes
+        or tool calls on ``on`` (the providers' own, not retired), for pickers that offer
+        speech, transcription and image workloads beside the chat models."""
+        from costlab.usage import CORE_RATES, RATE_NAMES
+
+        extra = [name for name in RATE_NAMES if name not in CORE_RATES]
+        found = []
+        for model in self.all_models():
+            if model.provider not in providers or model.status_on(on) == "retired":
+                continue
+            try:
+                price = model.price_on(on)
+            except CostlabError:
+                continue
+            speaks = {"audio", "image"} & set(model.output_modalities)
+            if speaks or any(getattr(price, name, None) is not None for name in extra):
+                found.append(model.id)
+        return sorted(found)
 
     def all_models(self) -> Iterator[Model]:
         """The curated and user models, then every upstream model they do not replace."""
@@ -287,6 +310,12 @@ class PriceBook:
         fine-tuned prices. Unknown names get an error suggesting the closest ids."""
         if not isinstance(name, str):
             raise CostlabError(f"must be a model id or alias (text), got {name!r}", "model")
+        if "," in name or any(c.isspace() for c in name.strip()):
+            # genai-prices' "contains" rules would read `a,b` or `x o4-mini` as some model.
+            raise CostlabError(
+                "one model id per name; for several models repeat --model or use --models A,B",
+                f"model '{name}'",
+            )
         model = self._lookup(name)
         if model is not None:
             return model

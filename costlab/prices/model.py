@@ -9,7 +9,7 @@ generate their JSON Schema (:mod:`costlab.schemas`); loading and layering is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -39,6 +39,8 @@ class BatchPrices:
     cache_write: Decimal | None = _usd("5-minute cache-write tokens through the Batch API")
     cache_write_1h: Decimal | None = _usd("1-hour cache-write tokens through the Batch API")
     output: Decimal | None = _usd("output tokens through the Batch API")
+    input_audio: Decimal | None = _usd("audio input tokens through the Batch API")
+    cached_input_audio: Decimal | None = _usd("cached audio input tokens through the Batch API")
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,16 @@ class PriceEntry:
         "cache-write tokens (Anthropic 5-minute writes); when omitted they bill at the input price"
     )
     cache_write_1h: Decimal | None = _usd("1-hour cache-write tokens (Anthropic)")
+    # Media and per-unit rates: an audio or image rate omitted bills at the related text rate.
+    input_audio: Decimal | None = _usd("audio input tokens (else the input price)")
+    cached_input_audio: Decimal | None = _usd("cached audio input tokens (else cached input)")
+    output_audio: Decimal | None = _usd("audio output tokens (else the output price)")
+    input_image: Decimal | None = _usd("image input tokens at an image rate (else input)")
+    output_image: Decimal | None = _usd("generated image tokens (else the output price)")
+    characters: Decimal | None = _usd("characters of text to speak (text-to-speech)")
+    audio_minute: Decimal | None = spec("USD per minute of audio transcribed", default=None, ge=0)
+    web_search: Decimal | None = spec("USD per 1,000 web-search calls", default=None, ge=0)
+    file_search: Decimal | None = spec("USD per 1,000 file-search calls", default=None, ge=0)
     batch_discount: Decimal | None = spec(
         "fraction taken off every component through the provider's Batch API (0.5 = half "
         "price); omit when the model has no batch API",
@@ -459,20 +471,11 @@ class UpstreamPatch:
     )
 
     def given(self) -> dict[str, Any]:
-        """The fields this patch sets, keyed as in files."""
+        """The fields this patch sets (every one but ``id``), keyed as in files."""
         return {
-            name: getattr(self, name)
-            for name in (
-                "lifecycle",
-                "max_output_tokens",
-                "max_input_tokens",
-                "knowledge_cutoff",
-                "input_modalities",
-                "output_modalities",
-                "reasoning",
-                "reasoning_effort",
-            )
-            if getattr(self, name) is not None
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name != "id" and getattr(self, f.name) is not None
         }
 
 

@@ -1,4 +1,4 @@
-"""The one rate engine: what each billed component costs per 1M tokens in one situation.
+"""The one rate engine: what each billed component costs, per its price unit, in one situation.
 
 A situation is a price entry (the model's prices in force on a day), whether the request goes
 through the Batch API, its service tier (standard, flex, priority, ...), whether it is
@@ -20,6 +20,10 @@ Rules, each from the price book's sources:
   entry does not price is an error, never the standard rate. The Batch API has no service tier.
 * **Data residency** adds the provider's published uplift to every component (OpenAI: +10%
   [APIEV]); a model without a published uplift is an error.
+* **Media and per-unit rates** (audio and image tokens, speech characters, transcribed
+  minutes, search calls) are the entry's own; audio and image tokens without one bill at the
+  related text rate [GP]; a per-unit component without one is refused, never billed at 0.
+  Service tiers, data residency and the Batch API treat them like every other component.
 * **Batch**: ``batch_discount`` comes off every component [OAI-BATCH]; an explicit ``batch:``
   price overrides the discount for its component (scaled like the tier scales input).
 """
@@ -31,23 +35,41 @@ from decimal import Decimal
 
 from costlab.errors import CostlabError
 from costlab.prices.model import PriceEntry, PriceTier, ServiceTierPrice
-from costlab.usage import RATE_NAMES, SERVICE_TIERS, service_tier_name
+from costlab.usage import BY_RATE, CORE_RATES, RATE_NAMES, SERVICE_TIERS, service_tier_name
 
 
 class Rates(Mapping[str, Decimal]):
-    """USD per 1M tokens charged for each billed component (``rates["input"]``,
-    ``rates.output``)."""
+    """The rate charged for each billed component (``rates["input"]``, ``rates.output``), in
+    USD per the component's price unit (1M tokens, 1M characters, a minute, 1,000 calls).
+
+    It holds the token rates every model has and the rates its entry prices; a component
+    that falls back (audio input at the input rate) reads its fallback's rate; a per-unit
+    component the entry does not price (``web_search`` on most models) is absent
+    (``"web_search" in rates`` is False) and is refused when a usage needs it.
+    """
 
     __slots__ = ("_values",)
 
     def __init__(self, values: Mapping[str, Decimal]) -> None:
-        missing = [name for name in RATE_NAMES if name not in values]
+        missing = [name for name in CORE_RATES if name not in values]
         if missing:
             raise ValueError(f"rates missing for {missing}")
-        self._values = {name: values[name] for name in RATE_NAMES}
+        self._values = {name: values[name] for name in RATE_NAMES if name in values}
 
     def __getitem__(self, name: str) -> Decimal:
-        return self._values[name]
+        if name in self._values:
+            return self._values[name]
+        component = BY_RATE.get(name)
+        if component is not None and component.falls_back is not None:
+            return self[component.falls_back]
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        try:
+            self[name]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
 
     def __getattr__(self, name: str) -> Decimal:
         try:
@@ -112,6 +134,10 @@ def _plain_rates(
         base.cache_write_1h if base.cache_write_1h is not None else values["cache_write"]
     )
     values["output"] = base.output
+    for name in RATE_NAMES:
+        if name not in CORE_RATES and getattr(price, name, None) is not None:
+            # Media and per-unit rates are the entry's own; no long-context tier prices them.
+            values[name] = getattr(price, name)
     return values
 
 
@@ -132,8 +158,8 @@ def _apply_service_tier(
     else:
         default = Decimal(1)
     out = {}
-    for name in RATE_NAMES:
-        given: Decimal | None = getattr(offered, name)
+    for name in values:
+        given: Decimal | None = getattr(offered, name, None)
         if given is None:
             out[name] = values[name] * default
         elif long_context is None or not standard[name]:
@@ -198,8 +224,8 @@ def rates_for(
         )
         if data_residency and price.data_residency_uplift is not None:
             scale = scale * (1 + price.data_residency_uplift)
-        for name in RATE_NAMES:
-            override = getattr(price.batch, name)
+        for name in discounted:
+            override = getattr(price.batch, name, None)
             if override is not None:
                 discounted[name] = override * scale
     return Rates(discounted)

@@ -35,6 +35,7 @@ from costlab.prices.model import (
     ServiceTierPrice,
 )
 from costlab.prices.upstream_names import INDEX_FORMAT, PREFIXES, UNDATED, installed_version
+from costlab.usage import CORE_RATES, RATE_NAMES
 
 #: Context window given to a model genai-prices gives none for: no limit flag can fire.
 UNKNOWN_LIMIT = 1_000_000_000
@@ -42,6 +43,10 @@ UNKNOWN_LIMIT = 1_000_000_000
 
 def layer_name(version: str) -> str:
     return f"genai-prices {version}"
+
+
+#: Rates of the media and per-unit components.
+MEDIA_RATES = tuple(name for name in RATE_NAMES if name not in CORE_RATES)
 
 
 # --- the cache file -----------------------------------------------------------------------------
@@ -326,6 +331,7 @@ def _price_entry(raw: Mapping[str, Any], source: str) -> PriceEntry:
         cached_input=dec("cached_input"),
         cache_write=dec("cache_write"),
         cache_write_1h=dec("cache_write_1h"),
+        **{name: dec(name) for name in MEDIA_RATES if raw.get(name) is not None},
         batch_discount=dec("batch_discount"),
         batch=None if not batch else BatchPrices(**{k: Decimal(v) for k, v in batch.items()}),
         tiers=tuple(

@@ -58,6 +58,22 @@ _PRICE_KEYS = {
     "output_mtok": "output",
 }
 
+#: genai-prices' media and per-unit prices costlab bills as components of their own, with the
+#: factor from genai-prices' unit to costlab's price unit.
+_MEDIA_KEYS: dict[str, tuple[str, Decimal]] = {
+    "input_audio_mtok": ("input_audio", Decimal(1)),
+    "cache_audio_read_mtok": ("cached_input_audio", Decimal(1)),
+    "output_audio_mtok": ("output_audio", Decimal(1)),
+    "input_image_mtok": ("input_image", Decimal(1)),
+    "output_image_mtok": ("output_image", Decimal(1)),
+    "input_mchars": ("characters", Decimal(1)),
+    "web_searches_kcount": ("web_search", Decimal(1)),
+    "storage_searches_kcount": ("file_search", Decimal(1)),
+    # USD per hour of audio -> USD per minute (exact for every published price: cents / 60)
+    "input_audio_hours": ("audio_minute", Decimal(60)),
+    "audio_hours": ("audio_minute", Decimal(60)),
+}
+
 
 def build_index() -> dict[str, Any]:
     """Read genai-prices' bundled data into costlab's compact JSON index (slow: imports it)."""
@@ -354,14 +370,19 @@ def _price(
     service: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     values = {k: v for k, v in price.__dict__.items() if not k.startswith("_") and v is not None}
-    if "input_mtok" not in values or "output_mtok" not in values:
-        raise _LeftOut(
-            "no per-token input and output price (embedding, audio, image or per-request pricing)"
-        )
+    media = _media_prices(values, notes)
+    if not media and "input_mtok" not in values:
+        raise _LeftOut("no per-token input price, and no per-unit price costlab bills")
     for key in values:
-        if key not in _PRICE_KEYS:
+        if key not in _PRICE_KEYS and key not in _MEDIA_KEYS:
             notes.append(f"upstream price {key} not modelled")
     entry: dict[str, Any] = {"effective_from": day.isoformat()}
+    for key, name in (("input_mtok", "input"), ("output_mtok", "output")):
+        if key not in values:
+            # A model billed per character, minute or call: its tokens are not billed.
+            entry[name] = "0"
+            notes.append(f"no upstream {name} token price: {name} tokens bill at 0")
+    entry.update(media)
     starts: set[int] = set()
     for key, name in _PRICE_KEYS.items():
         value = values.get(key)
@@ -391,7 +412,30 @@ def _price(
         tiers_out = _service_tier_prices(values, service, sorted(starts), notes)
         if tiers_out:
             entry["service_tiers"] = tiers_out
+    for tier in (*entry.get("tiers", ()), *entry.get("service_tiers", ())):
+        for name in ("input", "output"):  # a model without output tokens (embeddings)
+            tier.setdefault(name, "0")
     return entry
+
+
+def _media_prices(values: Mapping[str, Any], notes: list[str]) -> dict[str, str]:
+    """costlab's media and per-unit rates from genai-prices' (audio and image tokens, speech
+    characters, minutes of audio, search calls). A tiered or inexactly convertible price is
+    left out with a note, never approximated."""
+    out: dict[str, str] = {}
+    for key, (name, per) in _MEDIA_KEYS.items():
+        value = values.get(key)
+        if value is None or name in out:
+            continue
+        if hasattr(value, "tiers"):
+            notes.append(f"upstream tiered {key} not modelled")
+            continue
+        rate = Decimal(value) / per
+        if rate * per != Decimal(value):
+            notes.append(f"upstream {key} {value} has no exact per-minute price; not modelled")
+            continue
+        out[name] = _text(rate)
+    return out
 
 
 def _batch_prices(
