@@ -130,24 +130,37 @@ def run_usage(args: argparse.Namespace, usage: Any) -> int:
     if args.json:
         print_json([c.to_dict() for c in costs])
         return 0
-    rows = [
-        (
-            c.model.id,
-            c.model.provider,
-            formats.usd(MONEY.subtract(c.total_cost, c.output_cost)),
-            formats.usd(c.output_cost),
-            formats.usd(c.total_cost),
-            formats.usd(c.cost_per_request, per_unit=True),
+    from costlab.usage import MEDIA_COST_COLUMNS
+
+    # audio, image and tool costs get columns of their own when any model has them
+    media = [m for m in MEDIA_COST_COLUMNS if any(c.costs[m] for c in costs)]
+    rows = []
+    for c in costs:
+        text_input = c.total_cost - c.output_cost - sum((c.costs[m] for m in media), MONEY.plus(0))
+        rows.append(
+            (
+                c.model.id,
+                c.model.provider,
+                formats.usd(text_input),
+                formats.usd(c.output_cost),
+                *(formats.usd(c.costs[m]) for m in media),
+                formats.usd(c.total_cost),
+                formats.usd(c.cost_per_request, per_unit=True),
+            )
         )
-        for c in costs
-    ]
-    print(
-        table(
-            rows,
-            ("model", "provider", "input", "output", "total", "per request"),
-            right=(2, 3, 4, 5),
-        )
+    headers = (
+        "model",
+        "provider",
+        "input",
+        "output",
+        *(
+            m.removesuffix("_cost").replace("tool", "tools").replace("image", "images")
+            for m in media
+        ),
+        "total",
+        "per request",
     )
+    print(table(rows, headers, right=tuple(range(2, len(headers)))))
     mode = "Batch API" if usage.batch else usage.service_tier
     print(
         f"\n{len(costs)} model(s), cheapest first; {usage.requests:,} request(s), {mode} prices "

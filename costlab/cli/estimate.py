@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from costlab.cli._common import (
     add_json_option,
@@ -103,6 +104,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         action="store_true",
         help="processed in a data-residency region, at the provider's published uplift",
     )
+    from costlab.cli._media import add_media_options
+
+    add_media_options(parser)
     training = parser.add_argument_group(
         "fine-tuning", 'with PATH a chat fine-tuning file (JSONL of {"messages": [...]})'
     )
@@ -138,11 +142,14 @@ def run(args: argparse.Namespace) -> int:
         return run_file(args)
     if not args.model and not several(args):
         raise CostlabError("--model is required", "estimate")
-    if args.input_tokens is None:
+    from costlab.cli._media import media_counts
+
+    media = media_counts(args)
+    if args.input_tokens is None and not media:
         raise CostlabError("--input-tokens is required (or give a PATH to count)", "estimate")
     try:
         usage = Usage(
-            input_tokens=args.input_tokens,
+            input_tokens=args.input_tokens or 0,
             cached_input_tokens=args.cached_input_tokens,
             cache_write_tokens=args.cache_write_tokens,
             cache_write_1h_tokens=args.cache_write_1h_tokens,
@@ -152,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
             batch=args.batch,
             service_tier=args.tier,
             data_residency=args.data_residency,
+            **media,
         )
     except CostlabError as exc:
         raise CostlabError(exc.what, _option(exc.where[0])) from None
@@ -185,13 +193,23 @@ def _option(field: str) -> str:
     return field
 
 
+def _since(price: Any) -> str:
+    """``from 2025-04-14``, or that genai-prices gives the price no start date."""
+    from costlab.prices.upstream_names import UNDATED
+
+    if price.effective_from == UNDATED:
+        return "(genai-prices gives no start date)"
+    return f"from {price.effective_from}"
+
+
 def print_cost(cost: object) -> None:
     """The human-readable breakdown of one :class:`~costlab.cost.Cost`."""
     import sys
 
     from costlab import formats
     from costlab.cost import Cost
-    from costlab.money import plain
+    from costlab.money import plain, unit_cost
+    from costlab.usage import COMPONENTS
 
     assert isinstance(cost, Cost)
     u = cost.usage
@@ -210,22 +228,43 @@ def print_cost(cost: object) -> None:
                 cost.cache_write_cost,
             )
         )
-    rows.append(("output", u.output_tokens, r.output, cost.output_cost))
+    media = u.media
+    rows.append(
+        (
+            "output",
+            u.text_output_tokens if media else u.output_tokens,
+            r.output,
+            cost.output_cost,
+        )
+    )
     mode = "batch" if u.batch else u.service_tier
     if u.data_residency and cost.price.data_residency_uplift is not None:
         uplift = (cost.price.data_residency_uplift * 100).normalize()
         mode += f" + data residency (+{uplift:f}%)"
     tier = f", long-context tier above {cost.tier.above_input_tokens:,}" if cost.tier else ""
-    print(
-        f"{cost.model.id} ({cost.model.provider}), {mode} price from {cost.price.effective_from}{tier}"
-    )
-    width = max(len(formats.tokens(t * n)) for _, t, _, _ in rows)
-    for label, tokens, rate, amount in rows:
+    print(f"{cost.model.id} ({cost.model.provider}), {mode} price {_since(cost.price)}{tier}")
+    lines = [
+        (label, tokens, "tokens", rate, "1M", amount)
+        for label, tokens, rate, amount in rows
+        # a speech or transcription model bills no tokens: no rows of zeros
+        if tokens or not media
+    ]
+    for component in COMPONENTS:
+        count = getattr(u, component.tokens, 0) if component.tokens in media else 0
+        if count:
+            per = "1M" if component.unit == "tokens" else component.price_unit
+            amount = unit_cost(count * n, r[component.rate], component.per)
+            lines.append((component.label, count, component.unit, r[component.rate], per, amount))
+    label_width = max(13, *(len(line[0]) for line in lines))
+    width = max(len(formats.tokens(line[1] * n)) for line in lines)
+    for label, count, unit, rate, per, amount in lines:
         print(
-            f"  {label:<13} {formats.tokens(tokens * n):>{width}} tokens x ${plain(rate)}/1M = {formats.usd(amount)}"
+            f"  {label:<{label_width}} {formats.tokens(count * n):>{width}} {unit} x "
+            f"${plain(rate)}/{per} = {formats.usd(amount)}"
         )
+    rows = [(label, count, rate, amount) for label, count, _, rate, _, amount in lines]
     print(
-        f"  {'total':<13} {formats.usd(cost.total_cost)}  ({formats.tokens(n)} request(s), {formats.usd(cost.cost_per_request, per_unit=True)} each)"
+        f"  {'total':<{label_width}} {formats.usd(cost.total_cost)}  ({formats.tokens(n)} request(s), {formats.usd(cost.cost_per_request, per_unit=True)} each)"
     )
     if u.reasoning_tokens:
         print(
@@ -247,6 +286,7 @@ def run_file(args: argparse.Namespace) -> int:
     from costlab.counted_cost import default_output_tokens, price_count
     from costlab.errors import CostlabError
     from costlab.tokens import TokenCount
+    from costlab.usage import MEDIA_COLUMNS
 
     training = _training_text(args)
     if training is not None:
@@ -257,6 +297,8 @@ def run_file(args: argparse.Namespace) -> int:
         "cache_write_tokens",
         "cache_write_1h_tokens",
         "reasoning_tokens",
+        *MEDIA_COLUMNS,
+        "images",
     ):
         if getattr(args, name):
             option = "--" + name.replace("_", "-")
@@ -320,7 +362,7 @@ def print_count_cost(cost: object, *, output_note: str = "expected") -> None:
     origin = f"{count.source}: " if count.source else ""
     print(
         f"{origin}{cost.requests:,} {count.kind} request{plural} on {cost.model.id} "
-        f"({cost.model.provider}), {mode} price from {cost.price.effective_from}"
+        f"({cost.model.provider}), {mode} price {_since(cost.price)}"
     )
     label = "counted exactly" if count.exact else "estimated"
     rows = [

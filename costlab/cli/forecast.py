@@ -103,6 +103,10 @@ def _flag_text(flag: object) -> str:
     return flag.message + where
 
 
+#: Month-table headers of the audio, image and tool cost columns (shown when used).
+_MEDIA_HEADERS = {"audio_cost": "audio", "image_cost": "images", "tool_cost": "tools"}
+
+
 def print_forecast(fc: object) -> None:
     from costlab.cli._common import table
     from costlab.cli._report import count, number, plural, usd
@@ -121,7 +125,8 @@ def print_forecast(fc: object) -> None:
     writes = "cache_write_cost" in months
     headers = ["month", "requests", "input tokens", "cached input"]
     headers += ["cache writes"] if writes else []
-    headers += ["output tokens", "cost"]
+    media = [c for c in ("audio_cost", "image_cost", "tool_cost") if c in months]
+    headers += ["output tokens", *(_MEDIA_HEADERS[c] for c in media), "cost"]
     if ranged:
         headers += ["low", "high"]
     headers.append("cumulative")
@@ -138,6 +143,7 @@ def print_forecast(fc: object) -> None:
             count(r["cached_input_tokens"]),
             *([count(r["cache_write_tokens"] + r["cache_write_1h_tokens"])] if writes else []),
             count(r["output_tokens"]),
+            *(usd(r[c]) for c in media),
             usd(r["total_cost"]),
         ]
         if ranged:
@@ -159,6 +165,7 @@ def print_forecast(fc: object) -> None:
             else []
         ),
         count(fc.total("output_tokens")),
+        *(usd(fc.total(c)) for c in media),
         usd(fc.total_cost),
     ]
     if ranged:

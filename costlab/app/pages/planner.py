@@ -121,7 +121,9 @@ def _workload_editor(w: dict[str, Any], i: int, wid: str, gen: int) -> dict[str,
     """The widgets of one workload; their keys hang off its stable id ``wid``, never its
     position, so removing another workload leaves these widgets (and values) alone."""
     book = current_book()
-    ids = sorted(m.id for m in book if m.status_on(pd.Timestamp.today().date()) != "retired")
+    today = pd.Timestamp.today().date()
+    ids = sorted(m.id for m in book if m.status_on(today) != "retired")
+    ids += [m for m in _media_models(today) if m not in ids]  # speech, transcription, images
     k = f"g{gen}-{wid}"
     new = copy.deepcopy(w)
     top = st.columns([2, 3])
@@ -202,6 +204,7 @@ def _workload_editor(w: dict[str, Any], i: int, wid: str, gen: int) -> dict[str,
         else:
             new["growth"] = _field("growth", w.get("growth", Decimal(0)), f"{k}-growth", ranged)
     _billing_options(new, w, k, book)
+    _media_options(new, w, k)
     # zero optional fields stay out of the file
     optional = ("reasoning_tokens", "batch_share", "retry_rate", "growth", "cached_input_share")
     for name in (*optional, "cache_write_share"):
@@ -237,6 +240,43 @@ def _billing_options(new: dict[str, Any], w: dict[str, Any], k: str, book: Price
                 new.pop(field, None)
             else:
                 new[field] = picked
+
+
+@st.cache_data(show_spinner=False)
+def _media_models(today: Any) -> list[str]:
+    return current_book().media_models(today)
+
+
+#: Per-request counts of speech, transcription, audio, image and tool workloads: label, help.
+MEDIA_FIELDS: dict[str, tuple[str, str]] = {
+    "audio_seconds": ("Seconds transcribed", "transcription models, billed per minute"),
+    "input_characters": ("Characters spoken", "text-to-speech, billed per 1M characters"),
+    "input_audio_tokens": ("Audio input tokens", "of the input tokens (realtime, Gemini)"),
+    "output_audio_tokens": ("Audio output tokens", "of the output tokens (speech)"),
+    "output_image_tokens": (
+        "Image output tokens",
+        "of the output (gpt-image-1: 1,056 a medium image)",
+    ),
+    "web_searches": ("Web searches", "tool calls, billed per 1,000"),
+}
+
+
+def _media_options(new: dict[str, Any], w: dict[str, Any], k: str) -> None:
+    """Speech, transcription, audio, image and tool counts per request (0: not used)."""
+    used = any(_number(w.get(name, 0)) for name in MEDIA_FIELDS)
+    with st.expander("Speech, transcription, images, tool calls (per request)", expanded=used):
+        cols = st.columns(3)
+        for n, (name, (label, help_text)) in enumerate(MEDIA_FIELDS.items()):
+            value = float(_number(w.get(name, 0)))
+            entered = cols[n % 3].number_input(
+                label, 0.0, None, value, 1.0, "%.0f", key=f"{k}-{name}", help=help_text
+            )
+            if entered == value and name in w:
+                continue  # keep the file's exact number
+            if entered or name in w:
+                new[name] = _to_decimal(entered, "%.0f")
+            else:
+                new.pop(name, None)
 
 
 def _scenario_editor(data: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,85 @@
+"""The audio, image and tool options of ``costlab estimate``: media and per-unit counts per
+request (``--audio-seconds``, ``--web-searches``...) and generated images (``--images``)."""
+
+from __future__ import annotations
+
+import argparse
+
+from costlab.cli._common import non_negative_int
+
+
+def add_media_options(parser: argparse.ArgumentParser) -> None:
+    media = parser.add_argument_group(
+        "audio, images and tools", "counts per request, for the models billed for them"
+    )
+    for field, help_text in (
+        ("input_audio_tokens", "of the input, audio tokens (uncached)"),
+        ("cached_input_audio_tokens", "of the input, audio tokens read from the cache"),
+        ("output_audio_tokens", "of the output, audio (speech) tokens"),
+        ("input_image_tokens", "of the input, image tokens billed at an image rate"),
+        ("output_image_tokens", "of the output, generated image tokens"),
+        ("input_characters", "characters to speak (text-to-speech billed per 1M characters)"),
+        ("audio_seconds", "seconds of audio to transcribe (billed per minute, by the second)"),
+        ("web_searches", "web-search tool calls (billed per 1,000)"),
+        ("file_searches", "file-search tool calls (billed per 1,000)"),
+    ):
+        media.add_argument(
+            "--" + field.replace("_", "-"),
+            type=non_negative_int,
+            default=0,
+            metavar="N",
+            help=help_text,
+        )
+    media.add_argument(
+        "--images",
+        type=non_negative_int,
+        default=0,
+        metavar="N",
+        help="images generated per request (gpt-image-1: tokens from --output-size and "
+        "--image-quality)",
+    )
+    media.add_argument(
+        "--image-quality",
+        default="medium",
+        metavar="Q",
+        help="quality of generated images: low, medium (default), high",
+    )
+    media.add_argument(
+        "--output-size",
+        default="1024x1024",
+        metavar="WxH",
+        help="size of generated images: 1024x1024 (default), 1024x1536, 1536x1024",
+    )
+
+
+def media_counts(args: argparse.Namespace) -> dict[str, int]:
+    """The media and per-unit counts given (``--audio-seconds``...), generated images turned
+    into image output tokens (also counted in the output tokens)."""
+    from costlab.errors import CostlabError
+    from costlab.usage import MEDIA_COLUMNS
+
+    counts = {name: getattr(args, name) for name in MEDIA_COLUMNS if getattr(args, name, 0)}
+    if getattr(args, "images", 0):
+        from costlab.tokens.generated_images import image_output_tokens
+
+        if not args.model or several(args):
+            raise CostlabError("--images needs one --model (its tokens per image)", "--images")
+        per_image = image_output_tokens(
+            _model_id(args), args.output_size, args.image_quality.strip().lower()
+        )
+        generated = per_image * args.images
+        counts["output_image_tokens"] = counts.get("output_image_tokens", 0) + generated
+        args.output_tokens = (args.output_tokens or 0) + generated
+    return counts
+
+
+def _model_id(args: argparse.Namespace) -> str:
+    from costlab.cli._common import pricebook
+
+    return str(pricebook(args).resolve(args.model).id)
+
+
+def several(args: argparse.Namespace) -> bool:
+    from costlab.cli._models import several as several_models
+
+    return bool(several_models(args))
