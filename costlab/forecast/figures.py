@@ -1,0 +1,100 @@
+"""What a forecast reports: its figures, flags and budget status, and month labels.
+
+Pure Python (no numpy, no pandas): shared by the table engine (:mod:`costlab.forecast.result`
+re-exports it) and the CLI's small-scenario path (:mod:`costlab.forecast.small`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from costlab.money import plain
+from costlab.usage import COST_COLUMNS, INFO_COLUMNS, TOKEN_COLUMNS
+
+#: Per-month figures of every line and month total, in the order tables show them.
+TOKEN_FIGURES = (*TOKEN_COLUMNS, *INFO_COLUMNS)
+
+
+COST_FIGURES = COST_COLUMNS
+
+
+FIGURES = ("tasks", "requests", *TOKEN_FIGURES, *COST_FIGURES)
+
+
+#: Flags that mean a model cannot serve a workload as specified (for the whole horizon).
+BLOCKING = frozenset(
+    {"context_window", "max_input", "max_output", "modality", "retired", "retires"}
+)
+
+
+def month_label(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def days_in_month(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+@dataclass(frozen=True)
+class ForecastFlag:
+    """A warning about one workload on one model (a limit, a retirement, a missing price)."""
+
+    workload: str
+    model: str
+    code: str
+    """context_window | max_input | max_output | modality | retired | retires | deprecated |
+    no_batch | no_cached_price | no_image_rule"""
+    message: str
+    month: str | None = None
+    """first month it applies to, YYYY-MM, where it depends on the month"""
+
+    @property
+    def blocking(self) -> bool:
+        """True when the model cannot serve the workload as specified over the horizon."""
+        return self.code in BLOCKING
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    """The forecast (base band) against the scenario's budget."""
+
+    monthly: Decimal | None
+    """USD per month, if set"""
+    total: Decimal | None
+    """USD over the horizon, if set"""
+    first_month_over: str | None
+    """first month whose cost exceeds the monthly budget, YYYY-MM"""
+    months_over: tuple[str, ...]
+    total_runs_out: str | None
+    """month in which the cumulative cost first exceeds the total budget"""
+    first_month_over_high: str | None = None
+    """the same for the high band (equal to the base without ranges)"""
+    total_runs_out_high: str | None = None
+
+    @property
+    def has_budget(self) -> bool:
+        return self.monthly is not None or self.total is not None
+
+    @property
+    def within(self) -> bool:
+        return self.first_month_over is None and self.total_runs_out is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "monthly": None if self.monthly is None else plain(self.monthly),
+            "total": None if self.total is None else plain(self.total),
+            "within": self.within,
+            "first_month_over": self.first_month_over,
+            "months_over": list(self.months_over),
+            "total_runs_out": self.total_runs_out,
+            "first_month_over_high": self.first_month_over_high,
+            "total_runs_out_high": self.total_runs_out_high,
+        }
