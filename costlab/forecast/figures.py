@@ -13,7 +13,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from costlab.errors import CostlabError
+from costlab.exact import EXACT
 from costlab.money import plain
+from costlab.ranges import Range
+from costlab.scenario import Scenario
 from costlab.usage import COST_COLUMNS, INFO_COLUMNS, TOKEN_COLUMNS
 
 #: Per-month figures of every line and month total, in the order tables show them.
@@ -98,3 +102,25 @@ class BudgetStatus:
             "first_month_over_high": self.first_month_over_high,
             "total_runs_out_high": self.total_runs_out_high,
         }
+
+
+#: Figures the tables show only when a workload writes to the cache.
+CACHE_WRITE_FIGURES = ("cache_write_tokens", "cache_write_1h_tokens", "cache_write_cost")
+
+
+def writes_cache(scenario: Scenario) -> bool:
+    """Whether any workload writes to the cache (else its columns are left out, so the tables
+    of every other scenario, and their exports, keep their columns)."""
+    shares = (w.cache_write_share for w in scenario.workloads)
+    if any(w.cache_hit_rate is not None for w in scenario.workloads):
+        return True  # the misses of a cacheable prefix write it
+    return any((s.high if isinstance(s, Range) else s) != 0 for s in shares)
+
+
+def too_many_digits(scenario: Scenario) -> CostlabError:
+    """Exactness has a limit: the EXACT context's 5,000 significant digits."""
+    return CostlabError(
+        f"the forecast needs more than {EXACT.prec:,} significant digits to stay exact; "
+        "give growth rates and shares with fewer decimals or a shorter horizon",
+        scenario.label,
+    )
