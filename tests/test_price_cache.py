@@ -195,3 +195,10 @@ def test_the_key_covers_every_module_that_builds_the_book(tmp_path: Path) -> Non
     used = {Path(line).resolve() for line in out.split()}
     hashed = {p.resolve() for p in compiled.source_files()}
     assert used and used <= hashed, sorted(str(p) for p in used - hashed)
+
+
+def test_the_key_is_a_sha256() -> None:
+    import hashlib
+
+    data = b"provider: openai\n" * 1000
+    assert compiled._sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()

@@ -14,7 +14,6 @@ adds a model.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal  # noqa: F401  (used by the doctest)
@@ -327,6 +326,8 @@ class PriceBook:
                     scoped = {n.lower(): f"{prefix}/{n}" for n in upstream.provider_names(provider)}
                     if scoped:
                         wanted, candidates, curated = rest, scoped, {}
+        import difflib  # only for an unknown name: ~1 ms of start-up otherwise
+
         close = difflib.get_close_matches(wanted, list(curated), n=3, cutoff=0.5)
         if len(close) < 3:
             more = difflib.get_close_matches(wanted, list(candidates), n=6, cutoff=0.5)

@@ -22,7 +22,6 @@ key, so a stale copy is never read. A copy is a cache, never a source of truth:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
@@ -53,6 +52,16 @@ SOURCES = (
 
 Patches = dict[str, tuple[UpstreamPatch, str]]
 
+# hashlib loads OpenSSL (~3 ms, a twentieth of a whole `costlab estimate`); CPython's own
+# SHA-256 module gives the same digest.
+try:
+    from _sha2 import sha256 as _sha256  # type: ignore[import-not-found,unused-ignore]
+except ImportError:
+    try:
+        from _sha256 import sha256 as _sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+    except ImportError:  # pragma: no cover - a Python without them
+        from hashlib import sha256 as _sha256  # type: ignore[assignment,unused-ignore]
+
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -66,13 +75,13 @@ def source_files() -> list[Path]:
 
 def cache_key(files: Sequence[Path], shown_as: Sequence[str]) -> str:
     """The SHA-256 of the price files (bytes and display names), the code, format and Python."""
-    digest = hashlib.sha256(f"{FORMAT}\0{sys.implementation.cache_tag}\0".encode())
+    digest = _sha256(f"{FORMAT}\0{sys.implementation.cache_tag}\0".encode())
     for path in source_files():
         digest.update(f"{path.relative_to(_PACKAGE)}\0".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(_sha256(path.read_bytes()).digest())
     for path, name in zip(files, shown_as, strict=True):
         digest.update(f"{path.name}\0{name}\0".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(_sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
