@@ -109,6 +109,7 @@ def test_a_large_scenario_goes_to_the_table_engine(book) -> None:
         ["forecast", "examples/support-bot.yaml"],
         ["forecast", "examples/router.yaml"],
         ["check", "examples/support-bot.yaml", "--budget", "500"],
+        ["compare", "examples/support-bot.yaml", "--models", "gpt-4.1-nano,gpt-4.1,o3"],
         [
             "forecast",
             "--model",
@@ -124,7 +125,7 @@ def test_a_large_scenario_goes_to_the_table_engine(book) -> None:
         ],
         ["estimate", "--model", "gpt-4.1-mini", "--input-tokens", "1200", "--output-tokens", "150"],
     ],
-    ids=["forecast", "forecast-router", "check", "forecast-flags", "estimate"],
+    ids=["forecast", "forecast-router", "check", "compare", "forecast-flags", "estimate"],
 )
 def test_small_commands_never_import_pandas_or_numpy(command: list[str], tmp_path: Path) -> None:
     script = (
@@ -151,3 +152,32 @@ def test_the_small_path_prints_what_the_table_engine_prints(cli, book, monkeypat
     assert fast.code == slow.code == 0
     assert fast.out == slow.out
     assert fast.err == slow.err
+
+
+@pytest.mark.parametrize(
+    ("name", "models", "workload"),
+    [
+        ("support-bot", ["gpt-4.1-nano", "gpt-4.1", "claude-haiku-4-5", "o3", "gpt-4"], None),
+        ("router", None, None),
+        ("router", ["gpt-4.1-mini", "gpt-4.1-nano"], "assistant"),
+        ("rag", ["gpt-4.1-mini", "text-embedding-3-small"], None),
+        ("tiers", ["gpt-5", "gpt-5-mini"], None),
+    ],
+)
+def test_a_small_comparison_equals_the_table_comparison(book, name, models, workload) -> None:  # type: ignore[no-untyped-def]
+    from costlab.comparison import compare_scenario, compare_small
+
+    scenario = load_scenario(ROOT / "examples" / f"{name}.yaml", book=book)
+    small = compare_small(scenario, models, workload=workload, book=book)
+    full = compare_scenario(scenario, models, workload=workload, book=book)
+    assert small is not None
+    assert texts(small.ranking) == texts(full.ranking.to_dict("records"))
+    assert texts(small.warnings) == texts(full.warnings.to_dict("records"))
+    assert texts(small.benchmarks) == texts(full.benchmarks.to_dict("records"))
+
+
+def test_a_ranged_comparison_goes_to_the_table_engine(book) -> None:
+    from costlab.comparison import compare_small
+
+    scenario = load_scenario(ROOT / "examples" / "launch-ranges.yaml", book=book)
+    assert compare_small(scenario, ["gpt-5-mini"], book=book) is None

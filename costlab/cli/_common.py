@@ -146,8 +146,3 @@ def export_if_asked(args: argparse.Namespace, tables: Any) -> None:
 
     written = export_tables(tables, args.export)
     sys.stderr.write(f"wrote {', '.join(map(str, written))}\n")
-
-
-def rows_of(table: Any) -> list[dict[str, Any]]:
-    """A table's rows as dicts: a DataFrame's records, or the plain rows of a small forecast."""
-    return table if isinstance(table, list) else table.to_dict("records")

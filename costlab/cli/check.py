@@ -61,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 
 
 def run(args: argparse.Namespace) -> int:
-    from costlab.cli._common import pricebook, rows_of
+    from costlab.cli._common import pricebook
     from costlab.cli._report import usd, warn_all
     from costlab.cli._scenario_flags import load_from_args
     from costlab.errors import CostlabError
@@ -96,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
             "no budget: give --budget AMOUNT (USD a month) or add budget: to the scenario",
             scenario.label,
         )
+    from costlab.forecast.figures import rows_of
+
     months = rows_of(fc.months)
     costs = {r["month"]: r["total_cost"] for r in months}
     running = {r["month"]: r["cumulative_cost"] for r in months}

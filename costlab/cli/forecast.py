@@ -119,8 +119,9 @@ def _flag_text(flag: object) -> str:
 def print_forecast(fc: Any) -> None:
     """A forecast as tables: a :class:`~costlab.forecast.Forecast` or, for a small scenario,
     a :class:`~costlab.forecast.small.SmallForecast` (the same rows, no pandas)."""
-    from costlab.cli._common import rows_of, table
+    from costlab.cli._common import table
     from costlab.cli._report import count, number, plural, usd
+    from costlab.forecast.figures import rows_of
 
     s = fc.scenario
     months = rows_of(fc.months)
@@ -227,8 +228,8 @@ def print_forecast(fc: Any) -> None:
 
 
 def _budget_line(fc: Any) -> str:
-    from costlab.cli._common import rows_of
     from costlab.cli._report import usd
+    from costlab.forecast.figures import rows_of
 
     b = fc.budget
     costs = {r["month"]: r["total_cost"] for r in rows_of(fc.months)}

@@ -124,3 +124,8 @@ def too_many_digits(scenario: Scenario) -> CostlabError:
         "give growth rates and shares with fewer decimals or a shorter horizon",
         scenario.label,
     )
+
+
+def rows_of(table: Any) -> list[dict[str, Any]]:
+    """A table's rows as dicts: a DataFrame's records, or a small forecast's plain rows."""
+    return table if isinstance(table, list) else table.to_dict("records")

@@ -48,8 +48,8 @@ class SmallForecast:
 
     ``months`` has the rows of :attr:`Forecast.months <costlab.forecast.Forecast.months>`
     (same columns, same exact values); ``workloads`` the columns ``workload``, ``models``,
-    ``tasks``, ``requests``, ``total_cost``, ``cost_per_1k_requests`` and ``cost_per_task``
-    of :attr:`Forecast.workloads <costlab.forecast.Forecast.workloads>`.
+    ``tasks``, ``requests``, ``total_cost`` (and its ``_low``/``_high``, equal without ranges),
+    ``cost_per_1k_requests`` and ``cost_per_task`` of :attr:`Forecast.workloads <costlab.forecast.Forecast.workloads>`.
     """
 
     scenario: Scenario
@@ -204,6 +204,8 @@ def _workload_row(name: str, sums: dict[str, Any]) -> dict[str, Any]:
         "tasks": tasks,
         "requests": requests,
         "total_cost": cost,
+        "total_cost_low": cost,
+        "total_cost_high": cost,
         "cost_per_1k_requests": (
             quotient(tidy(MONEY.divide(MONEY.multiply(cost, Decimal(1000)), requests)))
             if requests
