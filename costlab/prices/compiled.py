@@ -26,7 +26,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import fields, is_dataclass
+from dataclasses import MISSING, Field, fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -157,9 +157,22 @@ def _encode(value: Any) -> Any:
     if is_dataclass(value) and getattr(_model, type(value).__name__, None) is type(value):
         return {
             "c": type(value).__name__,
-            "f": {f.name: _encode(getattr(value, f.name)) for f in fields(value)},
+            "f": {
+                f.name: _encode(getattr(value, f.name))
+                for f in fields(value)
+                if not _is_default(f, getattr(value, f.name))
+            },
         }
     raise TypeError(f"cannot compile a {type(value).__name__}")
+
+
+def _is_default(f: Field[Any], value: Any) -> bool:
+    """A field left at its plain default (None, (), "", False...): left out of the file, the
+    constructor gives it back (a third of the file, and of the time to read it)."""
+    default = f.default
+    if default is MISSING or isinstance(value, Decimal) or type(value) is not type(default):
+        return False
+    return bool(value == default)
 
 
 def _decode(value: dict[str, Any]) -> Any:
