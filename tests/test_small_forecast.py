@@ -56,23 +56,26 @@ def test_another_budget_is_applied_as_check_applies_it(book) -> None:
     assert small.budget.first_month_over == "2027-05"  # 351.54 x 1.1^4 x 31/31 > 500
 
 
-def test_a_cache_writing_and_retiring_scenario_matches_too(book) -> None:
+def test_cache_writes_price_changes_and_retirements_match_too(book) -> None:
+    # 2025-06 .. 2027-01: o3's price falls on 2025-06-10 (July on), Claude Sonnet 4 shuts
+    # down on 2026-06-15 (kept, flagged), gpt-3.5-turbo on 2026-10-23 (moved to its successor).
     data = {
         "name": "mixed",
-        "start": "2025-11",
-        "months": 14,
-        "budget": {"monthly": 100},
+        "start": "2025-06",
+        "months": 20,
+        "budget": {"monthly": 100, "total": 5000},
         "workloads": [
             {
                 "name": "claude",
-                "model": "claude-haiku-4-5",
+                "model": "claude-sonnet-4-20250514",
                 "requests_per_month": 1000,
                 "input_tokens": 10000,
                 "cached_input_share": "0.5",
                 "cache_write_share": "0.1",
                 "output_tokens": 500,
-                "growth": ["0.1", "0.2", "0", "0", "0.05", "0", "0", "0", "0", "0", "0", "0", "1"],
+                "growth": ["0.1", "0.2", *["0"] * 16, "1"],
                 "batch_share": "0.25",
+                "on_retire": "keep",
             },
             {
                 "name": "o3",
@@ -82,6 +85,15 @@ def test_a_cache_writing_and_retiring_scenario_matches_too(book) -> None:
                 "output_tokens": 99,
                 "retry_rate": "0.07",
             },
+            {
+                "name": "legacy",
+                "model": "gpt-3.5-turbo",
+                "requests_per_day": 50,
+                "input_tokens": 300,
+                "output_tokens": 40,
+                "growth": "0.015",
+                "on_retire": "successor",
+            },
         ],
     }
     scenario = parse_scenario(data, "mixed.yaml", book=book)
@@ -90,7 +102,14 @@ def test_a_cache_writing_and_retiring_scenario_matches_too(book) -> None:
     assert small is not None
     assert "cache_write_cost" in small.months[0]
     assert texts(small.months) == texts(fc.months.to_dict("records"))
+    columns = list(small.workloads[0])
+    assert texts(small.workloads) == texts(
+        [{k: r[k] for k in columns} for r in fc.workloads.to_dict("records")]
+    )
+    assert small.workloads[2]["models"] == "gpt-3.5-turbo, gpt-4.1-mini"
+    assert {"retired", "retires", "on_retire"} <= {f.code for f in small.flags}
     assert small.flags == fc.flags
+    assert small.budget == fc.budget
 
 
 def test_a_large_scenario_goes_to_the_table_engine(book) -> None:
