@@ -1,6 +1,6 @@
 """A compiled copy of the curated price book: plain JSON, so a run skips YAML and validation.
 
-Parsing and validating the shipped ``pricing/*.yaml`` costs about 0.1 s, more than the rest of
+Parsing and validating the shipped ``pricing/*.yaml`` costs about 50 ms, as much as the rest of
 ``costlab estimate``. The validated models are the same on every run until a price file or the
 code that reads them changes, so the first run writes them as tagged JSON (``{"d": "0.40"}`` for
 a Decimal, ``{"t": "2025-04-14"}`` for a date, ``{"c": "PriceEntry", "f": {...}}`` for a model
@@ -9,7 +9,10 @@ type) to ``$XDG_CACHE_HOME/costlab/`` and later runs rebuild the same frozen dat
 The file is keyed by a SHA-256 of everything the result depends on: the price files' bytes and
 the names they are shown under, the source of the modules that define, read and validate the
 model (:data:`SOURCES`), this format and the Python version. Any change to one of them is a new
-key, so a stale copy is never read. A copy is a cache, never a source of truth:
+key, so a stale copy is never read. The installed genai-prices is not part of it: the curated
+layer is built from the YAML alone, and the upstream layer is read from its own index, one per
+genai-prices version (:mod:`costlab.prices.upstream`), whenever a lookup needs it. A copy is a
+cache, never a source of truth:
 
 * one that is missing, truncated, corrupt, of another format or key, not owned by this user or
   writable by others is ignored, and the book is built from the YAML;
