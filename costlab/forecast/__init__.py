@@ -21,7 +21,9 @@ The engine is vectorized: per-request costs come from the cost engine
 (:func:`costlab.cost.price_usage`, once per distinct request shape and price), and the months
 are multiplied in numpy object arrays of ``Decimal`` (C loops, no per-cell Python), so a
 10,000-variant, 36-month grid prices in a few seconds, exactly (benchmarks/bench_forecast.py). :func:`price_lines` is pure and
-works on any chunk of lines; chunks' tables concatenate and their totals add.
+works on any chunk of lines; chunks' tables concatenate and their totals add. Small scenarios
+printed by the CLI take :mod:`costlab.forecast.small` instead: the same month totals in plain
+Python, without importing numpy and pandas.
 """
 
 import importlib
