@@ -13,7 +13,7 @@ Prints min and median wall seconds and the peak RSS of each. Goals (issue 15): e
 before the runs (as a first run would); ``--no-cache`` measures with ``COSTLAB_NO_PRICE_CACHE=1``.
 
 Run: .venv/bin/python benchmarks/bench_cli.py [--runs N] [--before DIR] [--no-cache]
-(a checkout to compare with: ``mkdir /tmp/main && git archive main | tar -x -C /tmp/main``)
+(a checkout to compare with: ``git archive main | tar -x -C DIR`` into an empty DIR)
 """
 
 from __future__ import annotations
