@@ -15,20 +15,22 @@ so "is the router cheaper than GPT-4.1 mini alone?" has an answer (:func:`router
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from costlab.errors import CostlabError
-from costlab.forecast import Forecast, forecast_scenario
+from costlab.exact import exact_sum, tidy
 from costlab.money import MONEY, quotient
 from costlab.prices import PriceBook, load_pricebook
 from costlab.routing import describe
 from costlab.scenario import Scenario
-from costlab.tables import column, exact_sum, records, tidy
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from costlab.forecast import Forecast
 
 Kind = Literal["as written", "router", "model"]
 
@@ -81,6 +83,8 @@ class Comparison:
         return {"ranking": self.ranking, "warnings": self.warnings, "benchmarks": self.benchmarks}
 
     def to_dict(self) -> dict[str, Any]:
+        from costlab.tables import records
+
         return {
             "scenario": self.scenario.name,
             "workload": self.workload,
@@ -105,7 +109,88 @@ def compare_scenario(
     candidate too when it is not simply one of the models (a router, or workloads on
     different models).
     """
+    import pandas as pd
+
+    from costlab.forecast import forecast_scenario
+    from costlab.tables import column
+
     book = book or load_pricebook()
+    forecasts: dict[str, Forecast] = {}
+
+    def forecast(label: str, variant: Scenario) -> Forecast:
+        fc = forecasts[label] = forecast_scenario(variant, book=book, sensitivity_table=False)
+        return fc
+
+    ranked = _rank(scenario, models, workload, book, forecast)
+    assert ranked is not None
+    rows, warnings = ranked
+    ranking = pd.DataFrame(rows, columns=RANKING_COLUMNS)
+    for name in ("compared_cost", "vs_cheapest", "cost_per_task", "cost_per_1k_requests"):
+        ranking[name] = column(ranking[name])
+    return Comparison(
+        scenario=scenario,
+        workload=workload,
+        ranking=ranking,
+        warnings=pd.DataFrame(warnings, columns=WARNING_COLUMNS),
+        benchmarks=pd.DataFrame(_benchmarks(rows, book), columns=BENCHMARK_COLUMNS),
+        forecasts=forecasts,
+    )
+
+
+@dataclass(frozen=True)
+class SmallComparison:
+    """A :class:`Comparison` of a small scenario as plain rows (``ranking``, ``warnings``,
+    ``benchmarks``: lists of dicts with the same columns and values), made without pandas."""
+
+    scenario: Scenario
+    workload: str | None
+    ranking: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+    benchmarks: list[dict[str, Any]]
+
+
+def compare_small(
+    scenario: Scenario,
+    models: Sequence[str] | None = None,
+    *,
+    workload: str | None = None,
+    book: PriceBook,
+) -> SmallComparison | None:
+    """:func:`compare_scenario` in plain Python (:mod:`costlab.forecast.small`), or None when
+    a candidate is not a small scenario (then use :func:`compare_scenario`)."""
+    from costlab.forecast.small import small_forecast
+
+    ranked = _rank(scenario, models, workload, book, lambda label, v: small_forecast(v, book=book))
+    if ranked is None:
+        return None
+    rows, warnings = ranked
+    return SmallComparison(scenario, workload, rows, warnings, _benchmarks(rows, book))
+
+
+WARNING_COLUMNS = ["candidate", "workload", "model", "code", "message", "blocking"]
+
+BENCHMARK_COLUMNS = [
+    "candidate",
+    "model",
+    "benchmark",
+    "score",
+    "source",
+    "compared_cost",
+    "cost_per_task",
+]
+
+
+def _rank(
+    scenario: Scenario,
+    models: Sequence[str] | None,
+    workload: str | None,
+    book: PriceBook,
+    forecast: Callable[[str, Scenario], Any],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """Ranking and warning rows of every candidate, each forecast with ``forecast`` (None
+    when it gives None for one)."""
+    from costlab.forecast.figures import rows_of
+
     compared = [scenario.workload(workload)] if workload else list(scenario.workloads)
     names = [w.name for w in compared]
     if models is None or not list(models):
@@ -136,17 +221,17 @@ def compare_scenario(
 
     rows: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
-    forecasts: dict[str, Forecast] = {}
     for label, kind, variant in candidates:
         try:
-            fc = forecast_scenario(variant, book=book, sensitivity_table=False)
+            fc = forecast(label, variant)
         except CostlabError as exc:
             if kind != "model":
                 raise
             # e.g. a candidate without a price at the start: say which candidate it was
             raise CostlabError(f"{exc.what} (candidate {label})", *exc.where) from None
-        forecasts[label] = fc
-        table = fc.workloads[fc.workloads["workload"].isin(names)]
+        if fc is None:
+            return None
+        table = [r for r in rows_of(fc.workloads) if r["workload"] in names]
         flags = [f for f in fc.flags if f.workload in names]
         for flag in flags:
             warnings.append(
@@ -159,18 +244,18 @@ def compare_scenario(
                     "blocking": flag.blocking,
                 }
             )
-        cost = exact_sum(table["total_cost"])
-        requests = exact_sum(table["requests"])
-        tasks = exact_sum(table["tasks"])
-        used = list(dict.fromkeys(m for ms in table["models"] for m in str(ms).split(", ")))
+        cost = exact_sum(r["total_cost"] for r in table)
+        requests = exact_sum(r["requests"] for r in table)
+        tasks = exact_sum(r["tasks"] for r in table)
+        used = list(dict.fromkeys(m for r in table for m in str(r["models"]).split(", ")))
         rows.append(
             {
                 "candidate": label,
                 "kind": kind,
                 "models": ", ".join(used),
                 "compared_cost": cost,
-                "compared_cost_low": exact_sum(table["total_cost_low"]),
-                "compared_cost_high": exact_sum(table["total_cost_high"]),
+                "compared_cost_low": exact_sum(r["total_cost_low"] for r in table),
+                "compared_cost_high": exact_sum(r["total_cost_high"] for r in table),
                 "total_cost": fc.total_cost,
                 "requests": requests,
                 "tasks": tasks,
@@ -190,19 +275,7 @@ def compare_scenario(
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
         row["vs_cheapest"] = tidy(row["compared_cost"] - cheapest)
-    ranking = pd.DataFrame(rows, columns=RANKING_COLUMNS)
-    for name in ("compared_cost", "vs_cheapest", "cost_per_task", "cost_per_1k_requests"):
-        ranking[name] = column(ranking[name])
-    return Comparison(
-        scenario=scenario,
-        workload=workload,
-        ranking=ranking,
-        warnings=pd.DataFrame(
-            warnings, columns=["candidate", "workload", "model", "code", "message", "blocking"]
-        ),
-        benchmarks=_benchmarks(ranking, book),
-        forecasts=forecasts,
-    )
+    return [{c: row[c] for c in RANKING_COLUMNS} for row in rows], warnings
 
 
 def _alone(scenario: Scenario, workload: str, model_id: str, book: PriceBook) -> Scenario:
@@ -217,36 +290,25 @@ def _alone(scenario: Scenario, workload: str, model_id: str, book: PriceBook) ->
     return scenario.replace_workload(workload, model=model_id, routing=None)
 
 
-def _benchmarks(ranking: pd.DataFrame, book: PriceBook) -> pd.DataFrame:
+def _benchmarks(ranking: list[dict[str, Any]], book: PriceBook) -> list[dict[str, Any]]:
     rows = []
-    for row in ranking.itertuples():
-        if row.kind != "model":
+    for row in ranking:
+        if row["kind"] != "model":
             continue
-        model = book.resolve(str(row.candidate))
+        model = book.resolve(str(row["candidate"]))
         for bench in model.benchmarks:
             rows.append(
                 {
-                    "candidate": row.candidate,
+                    "candidate": row["candidate"],
                     "model": model.id,
                     "benchmark": bench.name,
                     "score": bench.score,
                     "source": bench.source,
-                    "compared_cost": row.compared_cost,
-                    "cost_per_task": row.cost_per_task,
+                    "compared_cost": row["compared_cost"],
+                    "cost_per_task": row["cost_per_task"],
                 }
             )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "candidate",
-            "model",
-            "benchmark",
-            "score",
-            "source",
-            "compared_cost",
-            "cost_per_task",
-        ],
-    )
+    return rows
 
 
 def router_vs_single(

@@ -10,43 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import (
-    ROUND_HALF_EVEN,
-    Context,
     Decimal,
-    DivisionByZero,
-    Inexact,
-    InvalidOperation,
-    Overflow,
 )
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from costlab.money import Quotient, plain, significant
-
-#: Exact arithmetic: 5,000 digits hold 120 months of compounding rates with six decimals
-#: each, and any result that would need rounding raises instead of being rounded.
-EXACT = Context(
-    prec=5000,
-    rounding=ROUND_HALF_EVEN,
-    traps=[Inexact, InvalidOperation, DivisionByZero, Overflow],
-)
-
-ZERO = Decimal(0)
-ONE = Decimal(1)
-
-
-def exact_sum(values: Iterable[Decimal | int]) -> Decimal:
-    """The exact sum of Decimals (``sum()`` would round to the default 28 digits).
-
-    >>> exact_sum([Decimal("0.1")] * 3)
-    Decimal('0.3')
-    """
-    total = ZERO
-    for value in values:
-        total = EXACT.add(total, value)
-    return total
+# The exact helpers live in costlab.exact (no numpy, for the CLI's small path); re-exported.
+from costlab.exact import EXACT as EXACT
+from costlab.exact import ONE as ONE
+from costlab.exact import ZERO as ZERO
+from costlab.exact import exact_sum as exact_sum
+from costlab.exact import exact_text as exact_text
+from costlab.exact import tidy as tidy
+from costlab.money import plain
 
 
 def column(values: Iterable[Any]) -> np.ndarray:
@@ -57,24 +35,8 @@ def column(values: Iterable[Any]) -> np.ndarray:
     return out
 
 
-def tidy(value: Decimal) -> Decimal:
-    """The same number without trailing fractional zeros (``351.5400`` -> ``351.54``)."""
-    if value.as_tuple().exponent >= 0:  # type: ignore[operator]
-        return value
-    reduced = value.normalize(EXACT)
-    return reduced.quantize(ONE) if reduced.as_tuple().exponent > 0 else reduced  # type: ignore[operator]
-
-
 #: :func:`tidy` over an object array (C loop).
 tidy_all = np.frompyfunc(lambda v: tidy(v), 1, 1)
-
-
-def exact_text(value: Decimal) -> str:
-    """A Decimal as exact text without exponent or trailing zeros: ``651000``, ``0.5``; a
-    :class:`~costlab.money.Quotient` to its stated significant digits."""
-    if isinstance(value, Quotient):
-        value = significant(value)
-    return format(value.normalize(EXACT), "f")
 
 
 #: Money columns that do not end in ``_cost`` or ``_usd`` or start with ``cost_per`` (those

@@ -12,7 +12,6 @@ Supported field types: dataclasses, ``Decimal``, ``int``, ``str``, ``bool``, ``d
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 import re
 import types
@@ -208,6 +207,8 @@ def _convert_dataclass(cls: type, data: Any, path: str, line: int | None) -> Any
     by_key = {field_name(f): f for f in fields}
     for key in data:
         if key not in by_key:
+            import difflib  # only for an unknown key: ~1 ms of start-up otherwise
+
             close = difflib.get_close_matches(str(key), list(by_key), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             allowed = ", ".join(by_key)

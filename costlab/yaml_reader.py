@@ -13,19 +13,16 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from costlab import limits
 from costlab.errors import CostlabError
 
-try:  # libyaml's parser when PyYAML was built with it: several times faster
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import yaml
 
 
 class LineDict(dict[str, Any]):
@@ -36,10 +33,6 @@ class LineDict(dict[str, Any]):
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
-
-
-class _Loader(_BaseLoader):
-    pass
 
 
 def _line(node: yaml.Node) -> str:
@@ -104,10 +97,26 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
     return result
 
 
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+@functools.cache
+def _loader() -> type[yaml.SafeLoader]:
+    """PyYAML's safe loader with costlab's constructors, built on first use: importing PyYAML
+    costs ~20 ms, which commands that read no YAML (``estimate`` with the compiled price
+    book) do not pay."""
+    import yaml
+
+    try:  # libyaml's parser when PyYAML was built with it: several times faster
+        base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+    except AttributeError:  # pragma: no cover
+        base = yaml.SafeLoader
+
+    class _Loader(base):  # type: ignore[valid-type,misc]
+        pass
+
+    _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+    _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    return _Loader
 
 
 def read_text(path: Path, what: str = "file") -> str:
@@ -142,7 +151,9 @@ def load_yaml(text: str, where: str) -> Any:
         raise CostlabError(
             limits.over("MAX_YAML_BYTES", f"{len(text):,} characters of YAML"), where
         )
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -165,6 +176,8 @@ def load_yaml(text: str, where: str) -> Any:
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         return [n for pair in node.value for n in pair]
     if isinstance(node, yaml.SequenceNode):

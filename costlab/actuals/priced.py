@@ -267,7 +267,7 @@ def _media_not_priced(
         if not used.any():
             continue
         try:
-            check_modalities(model, lambda n, name=name: 1 if n == name else 0)
+            check_modalities(model, {name: 1}.get)
         except CostlabError as exc:
             problems.append(_problem(rows, used, name, f"{model.id}: {exc.what}"))
             bad |= used

@@ -57,7 +57,9 @@ class Parser(argparse.ArgumentParser):
             stream.write(message)
 
 
-def build_parser() -> Parser:
+def build_parser(only: str | None = None) -> Parser:
+    """The ``costlab`` parser; with ``only``, just that subcommand's (importing and registering
+    all eleven costs ~30 ms, a third of a whole ``costlab estimate``)."""
     parser = Parser(
         prog="costlab",
         description="What will these LLM API calls cost? Count tokens, price them, forecast.",
@@ -67,7 +69,7 @@ def build_parser() -> Parser:
         "--version", action=_Version, nargs=0, help="show costlab's version and exit"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name in COMMANDS:
+    for name in (only,) if only in COMMANDS else COMMANDS:
         try:
             module = importlib.import_module(f"costlab.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -100,8 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = os.environ.get("COSTLAB_DEBUG", "").strip() not in ("", "0")
     command = None
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        given = sys.argv[1:] if argv is None else list(argv)
+        parser = build_parser(given[0] if given else None)
+        args = parser.parse_args(given)
         command = getattr(args, "command", None)
         if not getattr(args, "run", None):
             parser.print_help(sys.stderr)

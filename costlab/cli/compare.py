@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from decimal import Decimal
+from typing import Any
 
 from costlab.cli._common import add_export_option, add_json_option, add_prices_option
 
@@ -42,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook, print_json
     from costlab.cli._report import warn_all
-    from costlab.comparison import compare_scenario
     from costlab.errors import CostlabError
+    from costlab.forecast.figures import rows_of
     from costlab.scenario import load_scenario
 
     book = pricebook(args)
@@ -53,15 +54,25 @@ def run(args: argparse.Namespace) -> int:
         raise CostlabError(
             "give at least one model, e.g. --models gpt-4.1-mini,gpt-4.1", "--models"
         )
+    target = scenario.workload(args.workload) if args.workload else None
+    cascade = target is not None and target.routing is not None and bool(target.routing.cascade)
     try:
-        result = compare_scenario(scenario, models or None, workload=args.workload, book=book)
+        result: Any = None
+        if not (args.json or getattr(args, "export", None) or cascade):
+            # A ranking on the terminal of a small scenario: plain Python, no pandas (~0.4 s).
+            from costlab.comparison import compare_small
+
+            result = compare_small(scenario, models or None, workload=args.workload, book=book)
+        if result is None:
+            from costlab.comparison import compare_scenario
+
+            result = compare_scenario(scenario, models or None, workload=args.workload, book=book)
     except CostlabError as exc:
         if exc.where and exc.where[0].startswith("model '"):
             raise CostlabError(exc.what, "--models", *exc.where) from None
         raise
     report = None
-    target = scenario.workload(args.workload) if args.workload else None
-    if target is not None and target.routing is not None and target.routing.cascade:
+    if target is not None and cascade:
         from costlab.cascade import cascade_report
 
         report = cascade_report(scenario, target.name, book=book)
@@ -77,20 +88,22 @@ def run(args: argparse.Namespace) -> int:
             print_cascade(report)
     from costlab.cli._common import export_if_asked
 
-    export_if_asked(args, result.tables())
+    if getattr(args, "export", None):
+        export_if_asked(args, result.tables())
     warn_all(
-        f"{w.message} (candidate {w.candidate}, workload {w.workload})"
-        for w in result.warnings.itertuples()
+        f"{w['message']} (candidate {w['candidate']}, workload {w['workload']})"
+        for w in rows_of(result.warnings)
     )
     return 0
 
 
-def print_comparison(result: object) -> None:
+def print_comparison(result: Any) -> None:
+    """A :class:`~costlab.comparison.Comparison`, or the plain rows of a
+    :class:`~costlab.comparison.SmallComparison`, as a ranking table."""
     from costlab.cli._common import table
     from costlab.cli._report import usd
-    from costlab.comparison import Comparison
+    from costlab.forecast.figures import rows_of
 
-    assert isinstance(result, Comparison)
     s = result.scenario
     what = f"workload {result.workload}" if result.workload else "every workload"
     print(f"{s.name}: {what} re-priced on each candidate, {s.months} months from {s.start}")
@@ -102,7 +115,7 @@ def print_comparison(result: object) -> None:
     headers += ["per 1k requests", "per task", "vs cheapest", "serves"]
     rows = []
     notes = []
-    for r in result.ranking.to_dict("records"):
+    for r in rows_of(result.ranking):
         label = str(r["candidate"])
         if r["kind"] == "router":
             word, _, described = label.partition(": ")
@@ -125,14 +138,15 @@ def print_comparison(result: object) -> None:
     if notes:
         print()
         print("\n".join(notes))
-    if not result.benchmarks.empty:
+    benchmarks = rows_of(result.benchmarks)
+    if benchmarks:
         print()
         print("published benchmark scores (task-specific; not one quality number):")
-        sources = list(dict.fromkeys(result.benchmarks["source"]))
+        sources = list(dict.fromkeys(r["source"] for r in benchmarks))
         one_source = len(sources) == 1
         rows = [
             [r["model"], r["benchmark"], f"{r['score']}%", *([] if one_source else [r["source"]])]
-            for r in result.benchmarks.to_dict("records")
+            for r in benchmarks
         ]
         headers = ["model", "benchmark", "score", *([] if one_source else ["source"])]
         print(table(rows, headers, right=(2,)))

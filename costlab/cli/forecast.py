@@ -58,10 +58,23 @@ def run(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook, print_json
     from costlab.cli._report import warn_all
     from costlab.cli._scenario_flags import load_from_args
-    from costlab.forecast import forecast_scenario, with_budget
 
     book = pricebook(args)
-    fc = forecast_scenario(load_from_args(args, book), book=book)
+    scenario = load_from_args(args, book)
+    if not (args.json or args.csv or args.xlsx or getattr(args, "samples", None)):
+        # A table on the terminal of a small scenario: plain Python, no pandas (~0.4 s).
+        from costlab.forecast.budget import budgeted
+        from costlab.forecast.small import small_forecast
+
+        budget = args.budget if args.scenario is not None else None
+        small = small_forecast(budgeted(scenario, monthly=budget), book=book)
+        if small is not None:
+            print_forecast(small)
+            warn_all(_flag_text(f) for f in small.flags)
+            return 0
+    from costlab.forecast import forecast_scenario, with_budget
+
+    fc = forecast_scenario(scenario, book=book)
     if args.scenario is not None and args.budget is not None:
         fc = with_budget(fc, monthly=args.budget)
     simulation = simulation_for(args, fc, book)
@@ -107,25 +120,26 @@ def _flag_text(flag: object) -> str:
 _MEDIA_HEADERS = {"audio_cost": "audio", "image_cost": "images", "tool_cost": "tools"}
 
 
-def print_forecast(fc: object) -> None:
+def print_forecast(fc: Any) -> None:
+    """A forecast as tables: a :class:`~costlab.forecast.Forecast` or, for a small scenario,
+    a :class:`~costlab.forecast.small.SmallForecast` (the same rows, no pandas)."""
     from costlab.cli._common import table
     from costlab.cli._report import count, number, plural, usd
-    from costlab.forecast import Forecast
+    from costlab.forecast.figures import rows_of
 
-    assert isinstance(fc, Forecast)
     s = fc.scenario
-    months = fc.months
+    months = rows_of(fc.months)
     ranged = s.has_ranges
     budget = fc.budget
     print(
-        f"{s.name}: {plural(s.months, 'month')} from {months['month'].iloc[0]} to "
-        f"{months['month'].iloc[-1]}, {plural(len(s.workloads), 'workload')}"
+        f"{s.name}: {plural(s.months, 'month')} from {months[0]['month']} to "
+        f"{months[-1]['month']}, {plural(len(s.workloads), 'workload')}"
     )
     print()
-    writes = "cache_write_cost" in months
+    writes = "cache_write_cost" in months[0]
     headers = ["month", "requests", "input tokens", "cached input"]
     headers += ["cache writes"] if writes else []
-    media = [c for c in ("audio_cost", "image_cost", "tool_cost") if c in months]
+    media = [c for c in ("audio_cost", "image_cost", "tool_cost") if c in months[0]]
     headers += ["output tokens", *(_MEDIA_HEADERS[c] for c in media), "cost"]
     if ranged:
         headers += ["low", "high"]
@@ -135,7 +149,7 @@ def print_forecast(fc: object) -> None:
     if budget.total is not None:
         headers.append("budget left")
     rows = []
-    for r in months.to_dict("records"):
+    for r in months:
         row = [
             r["month"],
             count(r["requests"]),
@@ -184,7 +198,7 @@ def print_forecast(fc: object) -> None:
                 usd(r["cost_per_1k_requests"]),
                 usd(r["cost_per_task"]),
             ]
-            for r in fc.workloads.to_dict("records")
+            for r in rows_of(fc.workloads)
         ]
         print(
             table(
@@ -220,13 +234,12 @@ def print_forecast(fc: object) -> None:
     print(_budget_line(fc))
 
 
-def _budget_line(fc: object) -> str:
+def _budget_line(fc: Any) -> str:
     from costlab.cli._report import usd
-    from costlab.forecast import Forecast
+    from costlab.forecast.figures import rows_of
 
-    assert isinstance(fc, Forecast)
     b = fc.budget
-    costs = dict(zip(fc.months["month"], fc.months["total_cost"], strict=True))
+    costs = {r["month"]: r["total_cost"] for r in rows_of(fc.months)}
     parts = []
     if b.monthly is not None:
         if b.first_month_over:

@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from costlab.errors import CostlabError
 from costlab.forecast.requests import _PARTS, _request_costs
 from costlab.forecast.result import (
     FIGURES,
@@ -21,11 +20,11 @@ from costlab.forecast.result import (
     days_in_month,
     month_label,
 )
+from costlab.forecast.small import time_factors
 from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.ranges import Band
 from costlab.tables import (
     EXACT,
-    ONE,
     ZERO,
     tidy,
 )
@@ -338,7 +337,6 @@ def _time_profiles(lines: pd.DataFrame, months: Sequence[date]) -> tuple[np.ndar
     n_lines, n_months = len(lines), len(months)
     if not n_lines:
         return np.empty((0, n_months), dtype=object), np.empty(0, dtype=np.int64)
-    days = [Decimal(days_in_month(m)) for m in months]
     profile_of: dict[tuple[bool, tuple[Decimal, ...], tuple[int, int]], int] = {}
     line_time = np.empty(n_lines, dtype=np.int64)
     per_day = lines["per_day"].to_numpy(dtype=bool)
@@ -347,17 +345,8 @@ def _time_profiles(lines: pd.DataFrame, months: Sequence[date]) -> tuple[np.ndar
         key = (bool(per_day[i]), tuple(rates), tuple(window))
         line_time[i] = profile_of.setdefault(key, len(profile_of))
     time = np.empty((len(profile_of), n_months), dtype=object)
-    for (daily, rates, (start, stop)), p in profile_of.items():
-        if len(rates) != n_months - 1:
-            raise CostlabError(f"growth lists {len(rates)} rates for {n_months} months")
-        factor = ONE
-        for m in range(n_months):
-            if m:
-                factor = tidy(factor * (ONE + rates[m - 1]))
-            # outside its window (a model shut down, on_retire) a line sends nothing
-            time[p, m] = (
-                ZERO if not start <= m < stop else tidy(factor * days[m]) if daily else factor
-            )
+    for (daily, rates, window), p in profile_of.items():
+        time[p, :] = time_factors(daily, rates, window, months)
     return time, line_time
 
 

@@ -8,11 +8,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from costlab.errors import CostlabError
+from costlab.exact import EXACT, ONE, ZERO, tidy
 from costlab.money import MONEY
 from costlab.prices import Model, PriceBook
 from costlab.ranges import Band
@@ -23,13 +22,10 @@ from costlab.scenario import (
     base_number,
     check_models,
 )
-from costlab.tables import (
-    EXACT,
-    ONE,
-    ZERO,
-    tidy,
-)
 from costlab.usage import MEDIA_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def expand(
@@ -38,6 +34,18 @@ def expand(
     band: Band = "base",
     ends: Mapping[NumberPath, Band] | None = None,
 ) -> pd.DataFrame:
+    """:func:`expand_rows` as a table (the engine's input)."""
+    import pandas as pd
+
+    return pd.DataFrame(expand_rows(scenario, book, band, ends))
+
+
+def expand_rows(
+    scenario: Scenario,
+    book: PriceBook,
+    band: Band = "base",
+    ends: Mapping[NumberPath, Band] | None = None,
+) -> list[dict[str, Any]]:
     """One row per line (workload x route x batch part) with per-request tokens and shares.
 
     ``scenario`` may hold ranges: ``band`` picks the value each range contributes, and the
@@ -111,8 +119,7 @@ def expand(
                         **tokens,
                     }
                 )
-    rows = _retirements(scenario, resolved, rows, models, book)
-    return pd.DataFrame(rows)
+    return _retirements(scenario, resolved, rows, models, book)
 
 
 def _retirements(

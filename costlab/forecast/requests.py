@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from costlab.cost import Cost, Flag, lifecycle_flags, price_usage
 from costlab.errors import CostlabError
-from costlab.forecast.result import (
-    ForecastFlag,
-    days_in_month,
-    month_label,
-)
+from costlab.exact import ZERO, tidy
+from costlab.forecast.figures import ForecastFlag, days_in_month, month_label
 from costlab.prices import Model, PriceBook
-from costlab.tables import (
-    ZERO,
-    tidy,
-)
 from costlab.usage import COST_COLUMNS, MEDIA_COLUMNS, TOKEN_COLUMNS, Usage
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 #: The cost columns a request's cost is split into (the total is their sum).
 _PARTS = COST_COLUMNS[:-1]
@@ -45,20 +40,68 @@ def _request_costs(
 ) -> tuple[
     dict[str, np.ndarray], list[Model], np.ndarray, np.ndarray, np.ndarray, list[ForecastFlag]
 ]:
-    """Cost of one request of each distinct shape under each price entry, by component, from
-    the cost engine; with each line's model and shape, and each model's entry per month."""
+    """:func:`request_costs` of a table of lines, as the engine's numpy arrays."""
+    import numpy as np
+
     n_lines, n_months = len(lines), len(months)
+    columns = {str(c): lines[c].tolist() for c in lines.columns}
+    per_shape, models, line_model, line_shape, entry_of_month, flags = request_costs(
+        columns, n_lines, months, book
+    )
+    n_entries = max((len(m.prices) for m in models), default=1)
+    grids = {}
+    for name, rows in per_shape.items():
+        grid = np.full((len(rows), n_entries), ZERO, dtype=object)
+        for s, row in enumerate(rows):
+            grid[s, :] = row
+        grids[name] = grid
+    entry = (
+        np.array(entry_of_month, dtype=np.int64)
+        if entry_of_month
+        else np.empty((0, n_months), dtype=np.int64)
+    )
+    return (
+        grids,
+        models,
+        np.array(line_model, dtype=np.int64),
+        np.array(line_shape, dtype=np.int64),
+        entry,
+        flags,
+    )
+
+
+def request_costs(
+    columns: Mapping[str, Sequence[Any]], n_lines: int, months: Sequence[date], book: PriceBook
+) -> tuple[
+    dict[str, list[list[Decimal]]],
+    list[Model],
+    list[int],
+    list[int],
+    list[list[int]],
+    list[ForecastFlag],
+]:
+    """Cost of one request of each distinct shape under each price entry, by component, from
+    the cost engine; with each line's model and shape, and each model's entry per month.
+
+    ``columns`` are the lines' columns (see :func:`~costlab.forecast.lines.expand_rows`) by
+    name; plain Python, so small scenarios are priced without numpy."""
+    n_months = len(months)
     labels = [month_label(m) for m in months]
-    names = lines["model"].to_numpy(dtype=object) if n_lines else np.empty(0, dtype=object)
+
+    def col(name: str, default: Any) -> Sequence[Any]:
+        return columns[name] if name in columns else [default] * n_lines
+
+    names = col("model", "")
+    where_of, field_of = col("where", ""), col("field", "")
     models: list[Model] = []
     model_code: dict[str, int] = {}
-    line_model = np.empty(n_lines, dtype=np.int64)
+    line_model: list[int] = []
     entry_of_month: list[list[int]] = []
     flags: list[ForecastFlag] = []
     for i, name in enumerate(names):
         code = model_code.get(name)
         if code is None:
-            where = (str(lines["where"].iat[i]), str(lines["field"].iat[i]))
+            where = (str(where_of[i]), str(field_of[i]))
             try:
                 model = book.resolve(name)
             except CostlabError as exc:
@@ -66,46 +109,35 @@ def _request_costs(
             code = model_code[name] = len(models)
             models.append(model)
             entry_of_month.append(_entries(model, months, where))
-        line_model[i] = code
+        line_model.append(code)
 
     # Distinct request shapes (model, batch, tokens) are priced once per price entry.
     shape_of: dict[tuple[Any, ...], int] = {}
-    line_shape = np.empty(n_lines, dtype=np.int64)
+    line_shape: list[int] = []
     counted = (*TOKEN_COLUMNS, "reasoning_tokens")
-    columns = [
-        lines[c].to_numpy(dtype=object) if c in lines else np.full(n_lines, ZERO, dtype=object)
-        for c in counted
-    ]
-    batch = lines["batch"].to_numpy(dtype=bool) if n_lines else np.empty(0, dtype=bool)
-    tiers = (
-        lines["service_tier"].to_numpy(dtype=object)
-        if "service_tier" in lines
-        else np.full(n_lines, "standard", dtype=object)
-    )
-    resident = (
-        lines["data_residency"].to_numpy(dtype=bool)
-        if "data_residency" in lines
-        else np.zeros(n_lines, dtype=bool)
-    )
+    counts_of = [col(c, ZERO) for c in counted]
+    batch = col("batch", False)
+    tiers = col("service_tier", "standard")
+    resident = col("data_residency", False)
     shapes: list[tuple[Any, ...]] = []
     shape_where: list[tuple[str, ...]] = []
     for i in range(n_lines):
         key = (
-            int(line_model[i]),
+            line_model[i],
             bool(batch[i]),
             str(tiers[i]),
             bool(resident[i]),
-            *(c[i] for c in columns),
+            *(c[i] for c in counts_of),
         )
         s = shape_of.get(key)
         if s is None:
             s = shape_of[key] = len(shapes)
             shapes.append(key)
-            shape_where.append((str(lines["where"].iat[i]),))
-        line_shape[i] = s
+            shape_where.append((str(where_of[i]),))
+        line_shape.append(s)
 
     n_entries = max((len(m.prices) for m in models), default=1)
-    per_shape = {name: np.full((len(shapes), n_entries), ZERO, dtype=object) for name in _PARTS}
+    per_shape = {name: [[ZERO] * n_entries for _ in shapes] for name in _PARTS}
     shape_flags: list[list[Flag]] = []
     for s, (m, is_batch, tier, in_region, *counts) in enumerate(shapes):
         model = models[m]
@@ -128,7 +160,7 @@ def _request_costs(
                     f"{exc.what} on {months[month_index]}", shape_where[s][0], *exc.where
                 ) from None
             for name in _PARTS:
-                per_shape[name][s, entry] = tidy(cost.costs[name])
+                per_shape[name][s][entry] = tidy(cost.costs[name])
         found = {f.code: f for c in by_entry.values() for f in c.flags if f.code in _REQUEST_FLAGS}
         found.update({f.code: f for f in unserved})
         shape_flags.append(list(found.values()))
@@ -137,12 +169,12 @@ def _request_costs(
     # input, and the model's lifecycle over the horizon.
     seen: set[tuple[str, str, str]] = set()
     lifecycle: dict[tuple[int, int, int], list[ForecastFlag]] = {}
-    windows = list(lines["window"]) if "window" in lines else [(0, n_months)] * n_lines
-    notes = list(lines["retire_note"]) if "retire_note" in lines else [None] * n_lines
-    images = lines["images"].to_numpy(dtype=object) if n_lines else np.empty(0, dtype=object)
-    workloads = lines["workload"].to_numpy(dtype=object) if n_lines else np.empty(0, dtype=object)
+    windows = col("window", (0, n_months))
+    notes = col("retire_note", None)
+    images = col("images", ZERO)
+    workloads = col("workload", "")
     for i in range(n_lines):
-        m = int(line_model[i])
+        m = line_model[i]
         model, workload = models[m], str(workloads[i])
         found_flags = [
             ForecastFlag(workload, model.id, f.code, f.message) for f in shape_flags[line_shape[i]]
@@ -184,13 +216,7 @@ def _request_costs(
             if seen_key not in seen:
                 seen.add(seen_key)
                 flags.append(flag)
-
-    entry = (
-        np.array(entry_of_month, dtype=np.int64)
-        if entry_of_month
-        else np.empty((0, n_months), dtype=np.int64)
-    )
-    return per_shape, models, line_model, line_shape, entry, flags
+    return per_shape, models, line_model, line_shape, entry_of_month, flags
 
 
 def _price_or_flag(model: Model, usage: Usage, day: date, flags: list[Flag]) -> Cost:
@@ -203,7 +229,8 @@ def _price_or_flag(model: Model, usage: Usage, day: date, flags: list[Flag]) -> 
         if not any(w in MEDIA_COLUMNS for w in exc.where):
             raise
         flags.append(Flag("modality", f"{model.id}: {exc.what}; not priced"))
-        without = dataclasses.replace(usage, **dict.fromkeys(MEDIA_COLUMNS, 0))
+        zeros: dict[str, Any] = dict.fromkeys(MEDIA_COLUMNS, 0)
+        without = dataclasses.replace(usage, **zeros)
         return price_usage(model, without, on=day)
 
 

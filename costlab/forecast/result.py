@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import calendar
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal, localcontext
 from functools import cached_property
 from typing import Any, Protocol
@@ -14,6 +11,16 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+# The figures, flags and budget status live in costlab.forecast.figures (no numpy, for the
+# CLI's small path); re-exported here.
+from costlab.forecast.figures import BLOCKING as BLOCKING
+from costlab.forecast.figures import COST_FIGURES as COST_FIGURES
+from costlab.forecast.figures import FIGURES as FIGURES
+from costlab.forecast.figures import TOKEN_FIGURES as TOKEN_FIGURES
+from costlab.forecast.figures import BudgetStatus as BudgetStatus
+from costlab.forecast.figures import ForecastFlag as ForecastFlag
+from costlab.forecast.figures import days_in_month as days_in_month
+from costlab.forecast.figures import month_label as month_label
 from costlab.money import MONEY, plain, quotient
 from costlab.ranges import Band
 from costlab.scenario import (
@@ -28,90 +35,6 @@ from costlab.tables import (
     tidy,
     tidy_all,
 )
-from costlab.usage import COST_COLUMNS, INFO_COLUMNS, TOKEN_COLUMNS
-
-#: Per-month figures of every line and month total, in the order tables show them.
-TOKEN_FIGURES = (*TOKEN_COLUMNS, *INFO_COLUMNS)
-
-
-COST_FIGURES = COST_COLUMNS
-
-
-FIGURES = ("tasks", "requests", *TOKEN_FIGURES, *COST_FIGURES)
-
-
-#: Flags that mean a model cannot serve a workload as specified (for the whole horizon).
-BLOCKING = frozenset(
-    {"context_window", "max_input", "max_output", "modality", "retired", "retires"}
-)
-
-
-def month_label(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def days_in_month(day: date) -> int:
-    return calendar.monthrange(day.year, day.month)[1]
-
-
-@dataclass(frozen=True)
-class ForecastFlag:
-    """A warning about one workload on one model (a limit, a retirement, a missing price)."""
-
-    workload: str
-    model: str
-    code: str
-    """context_window | max_input | max_output | modality | retired | retires | deprecated |
-    no_batch | no_cached_price | no_image_rule"""
-    message: str
-    month: str | None = None
-    """first month it applies to, YYYY-MM, where it depends on the month"""
-
-    @property
-    def blocking(self) -> bool:
-        """True when the model cannot serve the workload as specified over the horizon."""
-        return self.code in BLOCKING
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-
-@dataclass(frozen=True)
-class BudgetStatus:
-    """The forecast (base band) against the scenario's budget."""
-
-    monthly: Decimal | None
-    """USD per month, if set"""
-    total: Decimal | None
-    """USD over the horizon, if set"""
-    first_month_over: str | None
-    """first month whose cost exceeds the monthly budget, YYYY-MM"""
-    months_over: tuple[str, ...]
-    total_runs_out: str | None
-    """month in which the cumulative cost first exceeds the total budget"""
-    first_month_over_high: str | None = None
-    """the same for the high band (equal to the base without ranges)"""
-    total_runs_out_high: str | None = None
-
-    @property
-    def has_budget(self) -> bool:
-        return self.monthly is not None or self.total is not None
-
-    @property
-    def within(self) -> bool:
-        return self.first_month_over is None and self.total_runs_out is None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "monthly": None if self.monthly is None else plain(self.monthly),
-            "total": None if self.total is None else plain(self.total),
-            "within": self.within,
-            "first_month_over": self.first_month_over,
-            "months_over": list(self.months_over),
-            "total_runs_out": self.total_runs_out,
-            "first_month_over_high": self.first_month_over_high,
-            "total_runs_out_high": self.total_runs_out_high,
-        }
 
 
 @dataclass(frozen=True)

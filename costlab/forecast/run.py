@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 from decimal import Inexact, Overflow
-from typing import Any
 
 from costlab.errors import CostlabError
 from costlab.forecast.budget import _budget
 from costlab.forecast.engine import PricedSource, _drop, _price, _totals_frame
-from costlab.forecast.lines import expand
-from costlab.forecast.result import (
-    Forecast,
+from costlab.forecast.figures import (
+    CACHE_WRITE_FIGURES,
+    too_many_digits,
+    unused_media,
+    writes_cache,
 )
+from costlab.forecast.lines import expand
+from costlab.forecast.result import Forecast
 from costlab.forecast.sensitivity import _empty_sensitivity, _ends, sensitivity
 from costlab.prices import PriceBook, load_pricebook
-from costlab.ranges import BANDS, Range
+from costlab.ranges import BANDS
 from costlab.scenario import (
     Scenario,
 )
-from costlab.tables import (
-    EXACT,
-)
-from costlab.usage import MEDIA_COLUMNS, MEDIA_COST_COLUMNS
 
 
 def forecast_scenario(
@@ -58,14 +57,14 @@ def forecast_scenario(
             raise exc.within(scenario.source) from None
         raise
     except (Inexact, Overflow):
-        raise _too_many_digits(scenario) from None
+        raise too_many_digits(scenario) from None
     base = priced.pop("base")
     totals = _totals_frame(base, priced)
     # Cache-write columns appear only when a workload writes to the cache, so the tables of
     # every other scenario (and their exports) keep their columns.
-    drop: tuple[str, ...] = () if _writes_cache(scenario) else _CACHE_WRITE_FIGURES
-    # So do the audio, image and tool columns, each when a month uses it.
-    drop += tuple(name for name in _MEDIA_FIGURES if not _used(base.totals[name]))
+    drop: tuple[str, ...] = () if writes_cache(scenario) else CACHE_WRITE_FIGURES
+    # So do the audio, image and tool figures, each when no month uses it.
+    drop += unused_media(base.totals.__getitem__)
     totals = _drop(totals, drop)
     totals, budget = _budget(scenario, totals)
     return Forecast(
@@ -76,28 +75,4 @@ def forecast_scenario(
         flags=base.flags,
         sensitivity=table,
         price_book=book.fingerprint,
-    )
-
-
-_CACHE_WRITE_FIGURES = ("cache_write_tokens", "cache_write_1h_tokens", "cache_write_cost")
-_MEDIA_FIGURES = (*MEDIA_COLUMNS, *MEDIA_COST_COLUMNS)
-
-
-def _used(values: Any) -> bool:
-    return any(v != 0 for v in values)
-
-
-def _writes_cache(scenario: Scenario) -> bool:
-    shares = (w.cache_write_share for w in scenario.workloads)
-    if any(w.cache_hit_rate is not None for w in scenario.workloads):
-        return True  # the misses of a cacheable prefix write it
-    return any((s.high if isinstance(s, Range) else s) != 0 for s in shares)
-
-
-def _too_many_digits(scenario: Scenario) -> CostlabError:
-    """Exactness has a limit: the EXACT context's 5,000 significant digits."""
-    return CostlabError(
-        f"the forecast needs more than {EXACT.prec:,} significant digits to stay exact; "
-        "give growth rates and shares with fewer decimals or a shorter horizon",
-        scenario.label,
     )

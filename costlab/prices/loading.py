@@ -177,11 +177,7 @@ def _mtime(path: Path) -> int:
 def _build_book(
     base_files: Sequence[Path], layer_files: Sequence[Path], *, upstream: bool = True
 ) -> PriceBook:
-    models: list[Model] = []
-    patches: dict[str, tuple[UpstreamPatch, str]] = {}
-    for path in base_files:
-        models.extend(read_price_file(path, patches=patches))
-    _check_names(models)
+    models, patches = _curated(base_files)
     book = PriceBook(
         models,
         [str(p) for p in base_files],
@@ -196,3 +192,30 @@ def _build_book(
             layer=f"user:{path.name}",
         )
     return book
+
+
+def _curated(
+    base_files: Sequence[Path],
+) -> tuple[list[Model], dict[str, tuple[UpstreamPatch, str]]]:
+    """The shipped files' models and upstream patches: from the compiled copy when one is
+    stored for exactly these files and this code (:mod:`costlab.prices.compiled`), else read
+    from the YAML (and the copy written)."""
+    import costlab.prices.compiled as compiled
+
+    key = None
+    if compiled.enabled():
+        try:
+            key = compiled.cache_key(base_files, [_display(p) for p in base_files])
+        except OSError:
+            key = None  # an unreadable file: the YAML reader says which, below
+        found = compiled.load(key) if key is not None else None
+        if found is not None:
+            return found
+    models: list[Model] = []
+    patches: dict[str, tuple[UpstreamPatch, str]] = {}
+    for path in base_files:
+        models.extend(read_price_file(path, patches=patches))
+    _check_names(models)
+    if key is not None:
+        compiled.store(key, models, patches)
+    return models, patches

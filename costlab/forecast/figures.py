@@ -1,0 +1,148 @@
+"""What a forecast reports: its figures, flags and budget status, and month labels.
+
+Pure Python (no numpy, no pandas): shared by the table engine (:mod:`costlab.forecast.result`
+re-exports it) and the CLI's small-scenario path (:mod:`costlab.forecast.small`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from costlab.errors import CostlabError
+from costlab.exact import EXACT
+from costlab.money import plain
+from costlab.ranges import Range
+from costlab.scenario import Scenario
+from costlab.usage import (
+    COST_COLUMNS,
+    INFO_COLUMNS,
+    MEDIA_COLUMNS,
+    MEDIA_COST_COLUMNS,
+    TOKEN_COLUMNS,
+)
+
+#: Per-month figures of every line and month total, in the order tables show them.
+TOKEN_FIGURES = (*TOKEN_COLUMNS, *INFO_COLUMNS)
+
+
+COST_FIGURES = COST_COLUMNS
+
+
+FIGURES = ("tasks", "requests", *TOKEN_FIGURES, *COST_FIGURES)
+
+
+#: Flags that mean a model cannot serve a workload as specified (for the whole horizon).
+BLOCKING = frozenset(
+    {"context_window", "max_input", "max_output", "modality", "retired", "retires"}
+)
+
+
+def month_label(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def days_in_month(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+@dataclass(frozen=True)
+class ForecastFlag:
+    """A warning about one workload on one model (a limit, a retirement, a missing price)."""
+
+    workload: str
+    model: str
+    code: str
+    """context_window | max_input | max_output | modality | retired | retires | deprecated |
+    no_batch | no_cached_price | no_image_rule"""
+    message: str
+    month: str | None = None
+    """first month it applies to, YYYY-MM, where it depends on the month"""
+
+    @property
+    def blocking(self) -> bool:
+        """True when the model cannot serve the workload as specified over the horizon."""
+        return self.code in BLOCKING
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    """The forecast (base band) against the scenario's budget."""
+
+    monthly: Decimal | None
+    """USD per month, if set"""
+    total: Decimal | None
+    """USD over the horizon, if set"""
+    first_month_over: str | None
+    """first month whose cost exceeds the monthly budget, YYYY-MM"""
+    months_over: tuple[str, ...]
+    total_runs_out: str | None
+    """month in which the cumulative cost first exceeds the total budget"""
+    first_month_over_high: str | None = None
+    """the same for the high band (equal to the base without ranges)"""
+    total_runs_out_high: str | None = None
+
+    @property
+    def has_budget(self) -> bool:
+        return self.monthly is not None or self.total is not None
+
+    @property
+    def within(self) -> bool:
+        return self.first_month_over is None and self.total_runs_out is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "monthly": None if self.monthly is None else plain(self.monthly),
+            "total": None if self.total is None else plain(self.total),
+            "within": self.within,
+            "first_month_over": self.first_month_over,
+            "months_over": list(self.months_over),
+            "total_runs_out": self.total_runs_out,
+            "first_month_over_high": self.first_month_over_high,
+            "total_runs_out_high": self.total_runs_out_high,
+        }
+
+
+#: Figures the tables show only when a workload writes to the cache.
+CACHE_WRITE_FIGURES = ("cache_write_tokens", "cache_write_1h_tokens", "cache_write_cost")
+
+
+#: Audio, image and tool figures: shown only when a month uses them.
+MEDIA_FIGURES = (*MEDIA_COLUMNS, *MEDIA_COST_COLUMNS)
+
+
+def unused_media(month_totals: Callable[[str], Iterable[Any]]) -> tuple[str, ...]:
+    """The audio, image and tool figures no month uses (left out of the tables, as cache
+    writes are), from a lookup of a figure's monthly totals."""
+    return tuple(n for n in MEDIA_FIGURES if not any(v != 0 for v in month_totals(n)))
+
+
+def writes_cache(scenario: Scenario) -> bool:
+    """Whether any workload writes to the cache (else its columns are left out, so the tables
+    of every other scenario, and their exports, keep their columns)."""
+    shares = (w.cache_write_share for w in scenario.workloads)
+    if any(w.cache_hit_rate is not None for w in scenario.workloads):
+        return True  # the misses of a cacheable prefix write it
+    return any((s.high if isinstance(s, Range) else s) != 0 for s in shares)
+
+
+def too_many_digits(scenario: Scenario) -> CostlabError:
+    """Exactness has a limit: the EXACT context's 5,000 significant digits."""
+    return CostlabError(
+        f"the forecast needs more than {EXACT.prec:,} significant digits to stay exact; "
+        "give growth rates and shares with fewer decimals or a shorter horizon",
+        scenario.label,
+    )
+
+
+def rows_of(table: Any) -> list[dict[str, Any]]:
+    """A table's rows as dicts: a DataFrame's records, or a small forecast's plain rows."""
+    return table if isinstance(table, list) else table.to_dict("records")
