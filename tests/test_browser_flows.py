@@ -291,3 +291,32 @@ def test_a_planner_change_redraws_the_chart_promptly(page: Any, app: tuple[Any, 
     median_ms = statistics.median(times) * 1000
     print(f"planner change -> updated chart: median {median_ms:.0f} ms over {len(times)}")
     assert median_ms < 1000
+
+
+# --- 3. Audio in the planner's chart ----------------------------------------------------------
+
+
+def test_a_transcription_workload_stacks_its_audio_cost_in_the_chart(
+    page: Any, app: tuple[Any, str]
+) -> None:
+    """Found in the browser: the monthly chart stacked input, cached input and output only, so
+    a whisper-1 workload (all audio) drew empty bars under a $14,880 month."""
+    _, url = app
+    page.goto(f"{url}/planner")
+    wait_rendered(page, "Workload planner")
+    panel = _visible_panel(page)
+    panel.locator('[data-testid="stSelectbox"]').filter(has_text="Model").first.click()
+    page.keyboard.type("whisper-1")
+    page.keyboard.press("Enter")
+    wait_rendered(page, "Workload planner")
+    for label in ("Input tokens / request", "Output tokens / request", "Retry rate"):
+        _set_number(page, panel, label, "0", "Workload planner")
+    panel.get_by_text("Speech, transcription, images, tool calls (per request)").click()
+    _set_number(page, panel, "Seconds transcribed", "240", "Workload planner")
+    _no_exception(page)
+    # 20,000 requests a day x 31 days x 4 minutes x $0.006
+    assert _metric(page, "First month") == "$14,880.00"
+    legend = page.locator(".js-plotly-plot .legendtext").evaluate_all(
+        "texts => texts.map(t => t.textContent)"
+    )
+    assert "audio" in legend

@@ -366,6 +366,8 @@ def test_the_planner_prices_a_transcription_workload() -> None:
     per_day = next(r for r in at.radio if r.label == "Volume").value == "per day"
     requests = Decimal(int(volume)) * (days if per_day else 1)
     assert first.value == f"${requests * Decimal('0.024'):,.2f}"
+    # the monthly table has the audio cost (the chart stacks it: tests/test_browser_flows.py)
+    assert any("audio $" in frame.value.columns for frame in at.dataframe)
 
 
 def test_actuals_rows_a_model_cannot_price_are_problems_and_the_rest_priced(cli, tmp_path) -> None:

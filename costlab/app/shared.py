@@ -72,7 +72,22 @@ COMPONENT_COLORS = {
     "cached input": "#5EEAD4",
     "cache write": "#A7F3D0",
     "output": "#F59E0B",
+    "audio": "#7C3AED",
+    "images": "#DB2777",
+    "tools": "#64748B",
 }
+
+#: The cost columns a monthly chart stacks, with their labels (a column a forecast leaves
+#: out, such as cache writes in a scenario without them, is skipped).
+CHART_COMPONENTS = (
+    ("input", "input_cost"),
+    ("cached input", "cached_input_cost"),
+    ("cache write", "cache_write_cost"),
+    ("output", "output_cost"),
+    ("audio", "audio_cost"),
+    ("images", "image_cost"),
+    ("tools", "tool_cost"),
+)
 
 
 @st.cache_resource(show_spinner=False)

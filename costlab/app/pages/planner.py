@@ -12,6 +12,7 @@ import streamlit as st
 
 from costlab.app import controls, state
 from costlab.app.shared import (
+    CHART_COMPONENTS,
     COMPONENT_COLORS,
     add_budget_line,
     current_book,
@@ -265,10 +266,10 @@ def _media_options(new: dict[str, Any], w: dict[str, Any], k: str) -> None:
     """Speech, transcription, audio, image and tool counts per request (0: not used)."""
     used = any(_number(w.get(name, 0)) for name in MEDIA_FIELDS)
     with st.expander("Speech, transcription, images, tool calls (per request)", expanded=used):
-        cols = st.columns(3)
+        cols = st.columns(2)
         for n, (name, (label, help_text)) in enumerate(MEDIA_FIELDS.items()):
             value = float(_number(w.get(name, 0)))
-            entered = cols[n % 3].number_input(
+            entered = cols[n % 2].number_input(
                 label, 0.0, None, value, 1.0, "%.0f", key=f"{k}-{name}", help=help_text
             )
             if entered == value and name in w:
@@ -332,11 +333,9 @@ def _new_workload(number: int) -> dict[str, Any]:
 def _chart(fc: Forecast) -> go.Figure:
     months = as_floats(fc.months)
     fig = go.Figure()
-    for label, column in (
-        ("input", "input_cost"),
-        ("cached input", "cached_input_cost"),
-        ("output", "output_cost"),
-    ):
+    for label, column in CHART_COMPONENTS:
+        if column not in months:
+            continue
         fig.add_bar(
             x=months["month"],
             y=months[column],
@@ -380,6 +379,9 @@ def _monthly_table(fc: Forecast) -> Any:
     table["input $"] = [money(v) for v in m["input_cost"]]
     table["cached $"] = [money(v) for v in m["cached_input_cost"]]
     table["output $"] = [money(v) for v in m["output_cost"]]
+    for label, column in CHART_COMPONENTS[4:]:  # audio, images, tools: when used
+        if column in m:
+            table[f"{label} $"] = [money(v) for v in m[column]]
     table["requests"] = [count(v) for v in m["requests"]]
     table["input tokens"] = [tokens(v) for v in m["input_tokens"]]
     table["cached tokens"] = [tokens(v) for v in m["cached_input_tokens"]]
