@@ -114,10 +114,11 @@ class CountCost:
         }
 
 
-def _billed(input_tokens: int, output_tokens: int) -> dict[str, int]:
-    """A counted file's tokens per rate: all input uncached (a count knows no cache)."""
+def _billed(input_tokens: int, output_tokens: int, audio_tokens: int = 0) -> dict[str, int]:
+    """A counted file's tokens per rate: all input uncached (a count knows no cache), its
+    audio at the audio rate."""
     billed = dict.fromkeys(RATE_NAMES, 0)
-    billed.update(input=input_tokens, output=output_tokens)
+    billed.update(input=input_tokens - audio_tokens, input_audio=audio_tokens, output=output_tokens)
     return billed
 
 
@@ -152,18 +153,20 @@ def price_count(
         raise exc.within(model.id) from None
     if count.kind == "batch":
         inputs = [p.input_tokens for p in count.parts]
+        audio = [p.audio_tokens for p in count.parts]
         limits = [p.max_output_tokens for p in count.parts]
         choices = [p.output_choices or 1 for p in count.parts]
     else:
         repeat = requests or 1
         inputs = [count.input_tokens] * repeat
+        audio = [count.input_audio_tokens] * repeat
         limits = [count.max_output_tokens] * repeat
         choices = [count.output_choices or 1] * repeat
     # Requests grouped by the long-context tier their own input falls in:
-    # [requests, input tokens, expected output tokens, upper-bound output tokens].
-    groups: dict[PriceTier | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    # [requests, input tokens, expected output tokens, upper-bound output tokens, audio].
+    groups: dict[PriceTier | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     capped = 0
-    for tokens, limit, n in zip(inputs, limits, choices, strict=True):
+    for tokens, limit, n, heard in zip(inputs, limits, choices, audio, strict=True):
         # A request cannot produce more than its own limit, nor than the model's max output,
         # for each of its ``n`` choices (a request's limit here is already n x max_tokens).
         per_choice = limit // n if limit else model.max_output_tokens
@@ -173,12 +176,15 @@ def price_count(
         group[1] += tokens
         group[2] += min(output_tokens, bound)
         group[3] += bound
+        group[4] += heard
         capped += output_tokens > bound
     input_cost = output_cost = max_output_cost = ZERO
-    for tier, (_, tokens, expected, bound) in groups.items():
+    for tier, (_, tokens, expected, bound, heard) in groups.items():
         rates = rates_for(price, batch=through_batch, long_context=tier, **modifiers)
-        expected_costs = component_costs(_billed(tokens, expected), rates)
+        expected_costs = component_costs(_billed(tokens, expected, heard), rates)
+        # the input cost of a counted request includes its audio
         input_cost = MONEY.add(input_cost, expected_costs["input_cost"])
+        input_cost = MONEY.add(input_cost, expected_costs["audio_cost"])
         output_cost = MONEY.add(output_cost, expected_costs["output_cost"])
         max_output_cost = MONEY.add(
             max_output_cost, component_costs(_billed(0, bound), rates)["output_cost"]

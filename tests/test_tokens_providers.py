@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from costlab.errors import CostlabError
 from costlab.tokens import (
     count_anthropic,
+    count_batch,
     count_body,
     count_gemini,
     count_image,
@@ -390,3 +391,51 @@ def test_any_json_body_is_counted_or_one_clear_error(body: dict[str, object]) ->
                 count_body(body, model=CLAUDE)
         except CostlabError:
             pass
+
+
+def test_gemini_inline_audio_is_billed_at_the_audio_rate() -> None:
+    """30 s of WAV is 960 audio tokens [G-VISION]: on Gemini 2.5 Flash they bill at $1.00 per
+    1M, not the $0.30 text rate [G-PRICE]."""
+    from decimal import Decimal
+
+    from costlab.counted_cost import price_count
+    from costlab.prices import load_pricebook
+
+    audio = io.BytesIO()
+    with wave.open(audio, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(8000)
+        out.writeframes(b"\x80" * 8000 * 30)
+    part = {"inline_data": {"mime_type": "audio/wav", "data": _b64(audio.getvalue())}}
+    body = {"contents": [{"role": "user", "parts": [{"text": "Transcribe."}, part]}]}
+    count = count_body(body, model="gemini-2.5-flash")
+    assert count.input_audio_tokens == 960
+    text = count.input_tokens - 960
+    book = load_pricebook(use_env=False)
+    cost = price_count(count, book.resolve("gemini-2.5-flash"), requests=1000)
+    expected = (Decimal(text) * Decimal("0.30") + Decimal(960) * Decimal("1.00")) * 1000
+    assert cost.input_cost == expected / 1_000_000
+    batch = count_batch(json.dumps({"key": "r1", "request": body}) + "\n", model="gemini-2.5-flash")
+    assert batch.input_audio_tokens == 960 and batch.parts[0].audio_tokens == 960
+
+
+def test_a_batch_with_audio_counted_in_chunks_keeps_its_audio(tmp_path: Path) -> None:
+    from costlab.scale import count_batch_file
+
+    audio = io.BytesIO()
+    with wave.open(audio, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(8000)
+        out.writeframes(b"\x80" * 8000 * 2)  # 2 s: 64 tokens
+    part = {"inline_data": {"mime_type": "audio/wav", "data": _b64(audio.getvalue())}}
+    body = {"contents": [{"role": "user", "parts": [{"text": "Hi."}, part]}]}
+    path = tmp_path / "batch.jsonl"
+    path.write_text(
+        "".join(json.dumps({"key": f"r{i}", "request": body}) + "\n" for i in range(40))
+    )
+    whole = count_batch(path.read_text(), model=GEMINI)
+    chunked = count_batch_file(str(path), model=GEMINI, chunk_bytes=4096)
+    assert whole.input_audio_tokens == chunked.input_audio_tokens == 40 * 64
+    assert chunked.input_tokens == whole.input_tokens

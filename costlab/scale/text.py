@@ -221,6 +221,7 @@ def count_batch_file(
     return replace(
         first,
         input_tokens=sum(c.input_tokens for c in counts),
+        input_audio_tokens=sum(c.input_audio_tokens for c in counts),
         exact=all(c.exact for c in counts),
         requests=requests,
         max_output_tokens=sum(limits_set) if limits_set else None,

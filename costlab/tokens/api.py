@@ -443,6 +443,7 @@ def _count_body(
         model=chosen.id,
         encoding=tokenizer.encoding,
         input_tokens=total.input_tokens,
+        input_audio_tokens=total.audio_tokens,
         exact=tokenizer.exact and not tally.approximations,
         kind=kind,
         max_output_tokens=tally.max_output_tokens,

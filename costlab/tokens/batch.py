@@ -101,6 +101,7 @@ def count_batch(
             tally.max_output_tokens,
             number,
             tally.output_choices if tally.output_choices != 1 else None,
+            total.audio_tokens,
         )
         for (number, custom_id), tally, total in zip(kept, tallies, totals, strict=True)
     ]
@@ -158,6 +159,7 @@ def _result(
         model=model_id,
         encoding=tokenizer.encoding,
         input_tokens=sum(p.input_tokens for p in parts),
+        input_audio_tokens=sum(p.audio_tokens for p in parts),
         exact=tokenizer.exact and not approximations and bool(parts),
         kind="batch",
         requests=len(parts),

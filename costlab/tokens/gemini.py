@@ -201,6 +201,7 @@ def add_inline(
         except (wave.Error, EOFError, ZeroDivisionError, struct.error, ValueError):
             raise tally.error("unreadable WAV audio", at) from None
         part.model_fixed += audio_tokens(seconds)
+        part.audio += audio_tokens(seconds)
         tally.approximate(f"audio counted at {AUDIO_TOKENS_PER_SECOND} tokens a second")
         return
     tally.warn(

@@ -28,6 +28,8 @@ class PartCount:
     output_choices: int | None = None
     """a batch request's ``n`` when above 1: ``max_output_tokens`` is ``n`` times its limit,
     and the model's max output caps each of the ``n`` completions, not their sum"""
+    audio_tokens: int = 0
+    """a batch request's audio input tokens (part of ``input_tokens``)"""
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class TokenCount:
     """bad lines of a batch file (each names its line); the counts cover the good lines only"""
     source: str | None = None
     """the file counted (``-`` for stdin), when the count came from a file"""
+    input_audio_tokens: int = 0
+    """of the input tokens, audio (Gemini inline audio): billed at the model's audio rate"""
     flags: tuple[str, ...] = ()
     """why this model's row is incomplete, for a table of many models: ``no_image_rule`` (the
     price book has no image rule for the model, so the image is not counted)"""

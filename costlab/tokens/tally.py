@@ -49,6 +49,8 @@ class Part:
     model_fixed: int = 0
     """tokens already in the model's own units (a provider's image rule, a documented system
     prompt): never scaled by a tokenizer ratio"""
+    audio: int = 0
+    """of ``model_fixed``, audio tokens (billed at the model's audio rate where it has one)"""
 
 
 @dataclass

@@ -19,6 +19,8 @@ class BodyTotal:
 
     input_tokens: int
     parts: tuple[PartCount, ...]
+    audio_tokens: int = 0
+    """of the input, audio tokens"""
 
 
 def tally_texts(tallies: Sequence[Tally]) -> list[str]:
@@ -44,7 +46,8 @@ def finish(
         parts = tuple(
             PartCount(p.label, n + p.model_fixed) for p, n in zip(tally.parts, shares, strict=True)
         )
-        totals.append(BodyTotal(scaled + sum(p.model_fixed for p in tally.parts), parts))
+        audio = sum(p.audio for p in tally.parts)
+        totals.append(BodyTotal(scaled + sum(p.model_fixed for p in tally.parts), parts, audio))
     return totals
 
 
