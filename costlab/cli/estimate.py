@@ -282,13 +282,14 @@ def run_file(args: argparse.Namespace) -> int:
     from costlab.cli._common import pricebook
     from costlab.cli._models import export_rows, several
     from costlab.cli._models import run_file as run_models
+    from costlab.cli._training import run_training, training_text
     from costlab.cli.count import count_from_args, report
     from costlab.counted_cost import default_output_tokens, price_count
     from costlab.errors import CostlabError
     from costlab.tokens import TokenCount
     from costlab.usage import MEDIA_COLUMNS
 
-    training = _training_text(args)
+    training = training_text(args)
     if training is not None:
         return run_training(args, training)
     for name in (
@@ -410,81 +411,3 @@ def non_negative_decimal(text: str) -> object:
     if not value.is_finite() or value < 0:
         raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text!r}")
     return value
-
-
-def _training_text(args: argparse.Namespace) -> str | None:
-    """The text of PATH when it is a chat fine-tuning file (or fine-tuning options are given)."""
-    from costlab.errors import CostlabError
-    from costlab.finetune import looks_like_training_file
-    from costlab.tokens.files import decode, read_input
-
-    options = args.epochs is not None or args.validation or args.training_hours is not None
-    if args.path is None:
-        if options:
-            raise CostlabError("--epochs, --validation and --training-hours need PATH", "estimate")
-        return None
-    if not options and not str(args.path).endswith(".jsonl"):
-        return None
-    source = read_input(args.path)
-    text = decode(source)
-    if looks_like_training_file(text):
-        return text
-    if options:
-        raise CostlabError(
-            'not a chat fine-tuning file (JSONL of {"messages": [...]}) ', str(args.path)
-        )
-    return None
-
-
-def run_training(args: argparse.Namespace, text: str) -> int:
-    """``costlab estimate train.jsonl``: training tokens x epochs x the training price."""
-    import sys
-
-    from costlab import formats
-    from costlab.cli._common import pricebook
-    from costlab.finetune import count_training, price_training
-    from costlab.money import plain
-    from costlab.tokens.files import decode, read_input
-
-    book = pricebook(args)
-    training = count_training(text, model=args.model, book=book, source=str(args.path))
-    validation = None
-    if args.validation:
-        source = read_input(args.validation)
-        validation = count_training(
-            decode(source), model=training.model, book=book, source=args.validation
-        )
-    cost = price_training(
-        training,
-        book=book,
-        epochs=args.epochs,
-        hours=args.training_hours,
-        validation=validation,
-        on=args.date,
-    )
-    if args.json:
-        print_json({**cost.to_dict(), "price_book": book.fingerprint})
-    else:
-        print(
-            f"{args.path}: fine-tuning {cost.model.id} on {training.examples:,} "
-            f"example{'s' if training.examples != 1 else ''}, "
-            f"training price from {cost.model.fine_tuning.effective_from}"  # type: ignore[union-attr]
-        )
-        epochs = f"{cost.epochs} epoch{'s' if cost.epochs != 1 else ''}"
-        if cost.usd_per_mtok is not None:
-            print(
-                f"  training  {formats.tokens(training.tokens)} tokens x {epochs} = "
-                f"{formats.tokens(cost.training_tokens)} tokens x ${plain(cost.usd_per_mtok)}/1M = "
-                f"{formats.usd(cost.token_cost)}"
-            )
-        if cost.hours is not None and cost.usd_per_hour is not None:
-            print(
-                f"  hours     {plain(cost.hours)} h x ${plain(cost.usd_per_hour)}/h = "
-                f"{formats.usd(cost.hours_cost)}"
-            )
-        print(f"  total     {formats.usd(cost.total_cost)}")
-        for note in cost.notes:
-            print(f"  note      {note}")
-    for error in training.errors:
-        sys.stderr.write(f"costlab: error: {error}\n")
-    return 2 if training.errors else 0
