@@ -77,6 +77,10 @@ def build_parser(only: str | None = None) -> Parser:
                 continue  # a command not built yet in this checkout
             raise
         module.register(sub)
+    from costlab.cli._progress import add_quiet_option
+
+    for command in sub.choices.values():  # every command: --quiet silences the progress bar
+        add_quiet_option(command)
     return parser
 
 

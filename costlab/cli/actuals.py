@@ -107,7 +107,12 @@ def read_actuals(args: argparse.Namespace, book: Any) -> Any:
         return load_actuals(one, book=book)
     chunks = scale.plan_chunks(files, csv_header=True)
     prices = tuple(str(p) for p in args.prices or ())
-    parts = scale.run_chunks(scale.price_usage_chunk, chunks, prices, scheduler=scheduler)
+    from costlab.cli._progress import progress_bar
+
+    with progress_bar(args, "pricing", "chunk") as progress:
+        parts = scale.run_chunks(
+            scale.price_usage_chunk, chunks, prices, scheduler=scheduler, progress=progress
+        )
     source = one if len(files) == 1 else f"{len(files):,} files ({', '.join(args.usage)})"
     return scale.combine_usage(parts, source)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
 from costlab.cli._common import add_json_option, add_prices_option
 
@@ -96,27 +95,32 @@ def count_from_args(args: argparse.Namespace, book: object) -> object:
         path = "-"
     scheduler = getattr(args, "scheduler", None)
     paths = [path, *getattr(args, "more_paths", [])]
+    from costlab.cli._progress import progress_bar
+
     if size is None:
         from costlab import scale
 
         if scale.wants_batch_chunks(paths, scheduler):  # a big batch file: chunks of lines
-            return scale.count_batch_file(
-                path,
-                model=args.model,
-                book=book,  # type: ignore[arg-type]
-                prices=tuple(str(p) for p in getattr(args, "prices", None) or ()),
-                scheduler=scheduler,
-            )
+            with progress_bar(args, "counting", "chunk") as progress:
+                return scale.count_batch_file(
+                    path,
+                    model=args.model,
+                    book=book,  # type: ignore[arg-type]
+                    prices=tuple(str(p) for p in getattr(args, "prices", None) or ()),
+                    scheduler=scheduler,
+                    progress=progress,
+                )
         if scale.wants_scale(paths, scheduler):  # many files, a URL, or a big text: streamed
-            return scale.count_texts(
-                paths,
-                model=args.model,
-                book=book,  # type: ignore[arg-type]
-                scheduler=scheduler,
-                allow_special=getattr(args, "allow_special", False),
-            )
-    progress = _progress() if sys.stderr is not None and sys.stderr.isatty() else None
-    try:
+            with progress_bar(args, "counting", "B") as progress:
+                return scale.count_texts(
+                    paths,
+                    model=args.model,
+                    book=book,  # type: ignore[arg-type]
+                    scheduler=scheduler,
+                    allow_special=getattr(args, "allow_special", False),
+                    progress=progress,
+                )
+    with progress_bar(args, "counting", "") as progress:
         return count_path(
             path,
             model=args.model,
@@ -125,25 +129,6 @@ def count_from_args(args: argparse.Namespace, book: object) -> object:
             image_size=size,
             progress=progress,
         )
-    finally:
-        if progress is not None:
-            sys.stderr.write("\r\033[K")
-
-
-def _progress() -> Callable[[int, int], None]:
-    import sys
-    import time
-
-    last = [0.0]
-
-    def report(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last[0] >= 0.2:
-            last[0] = now
-            sys.stderr.write(f"\rcostlab: counting... {100 * done // max(total, 1)}%")
-            sys.stderr.flush()
-
-    return report
 
 
 def run(args: argparse.Namespace) -> int:

@@ -72,18 +72,22 @@ def run(args: argparse.Namespace) -> int:
     chunks = scale.plan_chunks(files, csv_header=False)
     prices = tuple(str(p) for p in args.prices or ())
     on = args.date.isoformat() if args.date else None
+    from costlab.cli._progress import progress_bar
+
     replays = []
     for model in models:
-        parts = scale.run_chunks(
-            scale.replay_chunk,
-            chunks,
-            model,
-            prices,
-            args.output_tokens,
-            args.batch,
-            on,
-            scheduler=scheduler,
-        )
+        with progress_bar(args, f"replaying on {model}", "chunk") as progress:
+            parts = scale.run_chunks(
+                scale.replay_chunk,
+                chunks,
+                model,
+                prices,
+                args.output_tokens,
+                args.batch,
+                on,
+                scheduler=scheduler,
+                progress=progress,
+            )
         replays.append(scale.combine_replay(parts, model))
     source = files[0] if len(files) == 1 else f"{len(files):,} files"
     if args.json:

@@ -274,12 +274,19 @@ def run_chunks(
     chunks: Sequence[Chunk],
     *args: Any,
     scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[R]:
     """``function(chunk, *args)`` for every chunk, in order: in this process when
     ``scheduler`` is None, on a local Dask scheduler (``"threads"``, ``"processes"``,
-    ``"sync"``), or on the cluster at an address (``tcp://host:8786``)."""
+    ``"sync"``), or on the cluster at an address (``tcp://host:8786``). In this process,
+    ``progress(done, total)`` is told the chunks done after each one."""
     if scheduler is None:
-        return [function(chunk, *args) for chunk in chunks]
+        out = []
+        for done, chunk in enumerate(chunks, start=1):
+            out.append(function(chunk, *args))
+            if progress is not None:
+                progress(done, len(chunks))
+        return out
     dask = _require("dask", "running on Dask")
     if scheduler in ("threads", "processes", "sync", "synchronous"):
         tasks = [dask.delayed(function, pure=True)(chunk, *args) for chunk in chunks]

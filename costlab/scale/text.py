@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -37,8 +37,14 @@ class TextPart:
     bytes: int
 
 
-def count_file_chunk(chunk: Chunk, encoding: str, allow_special: bool = False) -> TextPart:
-    """Tokens of one whole text file under ``encoding``, read in bounded blocks."""
+def count_file_chunk(
+    chunk: Chunk,
+    encoding: str,
+    allow_special: bool = False,
+    read: Callable[[int], None] | None = None,
+) -> TextPart:
+    """Tokens of one whole text file under ``encoding``, read in bounded blocks (``read(n)``:
+    the bytes read so far, for a progress bar in this process)."""
     from costlab.tokens.text import STREAM_BYTES, file_tokens, stream_tokens
 
     if is_url(chunk.path):
@@ -55,7 +61,7 @@ def count_file_chunk(chunk: Chunk, encoding: str, allow_special: bool = False) -
                 blocks(), encoding, allow_special=allow_special, where=chunk.path
             )
             return TextPart(chunk.path, tokens, size[0])
-    tokens = file_tokens(chunk.path, encoding, allow_special=allow_special)
+    tokens = file_tokens(chunk.path, encoding, allow_special=allow_special, read=read)
     return TextPart(chunk.path, tokens, os.stat(chunk.path).st_size)
 
 
@@ -116,6 +122,7 @@ def count_texts(
     book: PriceBook | None = None,
     scheduler: str | None = None,
     allow_special: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Any:
     """The input tokens of text files (paths, folders, globs, URLs), each read in bounded
     blocks, in this process or on Dask: a :class:`~costlab.tokens.TokenCount` of kind text,
@@ -133,13 +140,27 @@ def count_texts(
             bodies[0],
         )
     chunks = [Chunk(f) for f in files]
-    parts = run_chunks(
-        count_file_chunk,
-        chunks,
-        tokenizer.encoding,
-        allow_special,
-        scheduler=choose_scheduler(scheduler, files),
-    )
+    chosen_scheduler = choose_scheduler(scheduler, files)
+    if chosen_scheduler is None and progress is not None:
+        # in this process: bytes read over all files, block by block
+        total, before = sum(input_size(f) for f in files), [0]
+
+        def one(chunk: Chunk, encoding: str, special: bool) -> TextPart:
+            part = count_file_chunk(
+                chunk, encoding, special, read=lambda n: progress(before[0] + n, total)
+            )
+            before[0] += part.bytes
+            return part
+
+        parts = [one(chunk, tokenizer.encoding, allow_special) for chunk in chunks]
+    else:
+        parts = run_chunks(
+            count_file_chunk,
+            chunks,
+            tokenizer.encoding,
+            allow_special,
+            scheduler=chosen_scheduler,
+        )
     counted = [PartCount(p.source, tokenizer.scale(p.tokens)) for p in parts]
     return TokenCount(
         model=tokenizer.model.id,
@@ -190,6 +211,7 @@ def count_batch_file(
     prices: tuple[str, ...] = (),
     scheduler: str | None = None,
     chunk_bytes: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Any:
     """A Batch API file counted in chunks of lines (bounded memory, here or on Dask): the same
     input tokens, requests, parts and bad lines as :func:`costlab.tokens.batch.count_batch` of
@@ -204,7 +226,12 @@ def count_batch_file(
         model = _first_model(head)
     chosen = resolve_model(model, book).id
     counts = run_chunks(
-        batch_chunk, chunks, chosen, prices, scheduler=choose_scheduler(scheduler, [path])
+        batch_chunk,
+        chunks,
+        chosen,
+        prices,
+        scheduler=choose_scheduler(scheduler, [path]),
+        progress=progress,
     )
     size = input_size(path)
     limits_set = [c.max_output_tokens for c in counts if c.max_output_tokens is not None]

@@ -31,7 +31,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -150,17 +150,28 @@ def _last_safe_cut(text: str) -> int:
         end = newline
 
 
-def file_tokens(path: str, encoding: str = "o200k_base", *, allow_special: bool = False) -> int:
-    """Tokens of a text file, read :data:`STREAM_BYTES` at a time (devices and FIFOs refused)."""
+def file_tokens(
+    path: str,
+    encoding: str = "o200k_base",
+    *,
+    allow_special: bool = False,
+    read: Callable[[int], None] | None = None,
+) -> int:
+    """Tokens of a text file, read :data:`STREAM_BYTES` at a time (devices and FIFOs refused);
+    ``read(n)`` is told the bytes read so far after each block."""
     from costlab import limits
 
+    done = [0]
+
+    def blocks(stream: Any) -> Iterator[bytes]:
+        while block := stream.read(STREAM_BYTES):
+            done[0] += len(block)
+            if read is not None:
+                read(done[0])
+            yield block
+
     with limits.open_streaming(path, path) as stream:
-        return stream_tokens(
-            iter(lambda: stream.read(STREAM_BYTES), b""),
-            encoding,
-            allow_special=allow_special,
-            where=path,
-        )
+        return stream_tokens(blocks(stream), encoding, allow_special=allow_special, where=path)
 
 
 def text_tokens(
