@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, Inexact, Overflow
 from typing import Any
 
 from costlab.errors import CostlabError
@@ -123,6 +124,29 @@ def unused_media(month_totals: Callable[[str], Iterable[Any]]) -> tuple[str, ...
     """The audio, image and tool figures no month uses (left out of the tables, as cache
     writes are), from a lookup of a figure's monthly totals."""
     return tuple(n for n in MEDIA_FIGURES if not any(v != 0 for v in month_totals(n)))
+
+
+def hidden_figures(
+    scenario: Scenario, month_totals: Callable[[str], Iterable[Any]]
+) -> tuple[str, ...]:
+    """The figures a forecast's tables leave out: cache writes when no workload writes to the
+    cache, and the audio, image and tool figures no month uses (both engines use this)."""
+    cache = () if writes_cache(scenario) else CACHE_WRITE_FIGURES
+    return (*cache, *unused_media(month_totals))
+
+
+@contextmanager
+def scenario_errors(scenario: Scenario) -> Iterator[None]:
+    """Errors of pricing ``scenario`` name its file, and running out of exact digits is one
+    clear error (both engines use this)."""
+    try:
+        yield
+    except CostlabError as exc:
+        if scenario.source and (not exc.where or exc.where[0] != scenario.source):
+            raise exc.within(scenario.source) from None
+        raise
+    except (Inexact, Overflow):
+        raise too_many_digits(scenario) from None
 
 
 def writes_cache(scenario: Scenario) -> bool:

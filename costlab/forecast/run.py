@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Inexact, Overflow
-
-from costlab.errors import CostlabError
 from costlab.forecast.budget import _budget
 from costlab.forecast.engine import PricedSource, _drop, _price, _totals_frame
-from costlab.forecast.figures import (
-    CACHE_WRITE_FIGURES,
-    too_many_digits,
-    unused_media,
-    writes_cache,
-)
+from costlab.forecast.figures import hidden_figures, scenario_errors
 from costlab.forecast.lines import expand
 from costlab.forecast.result import Forecast
 from costlab.forecast.sensitivity import _empty_sensitivity, _ends, sensitivity
@@ -40,7 +32,7 @@ def forecast_scenario(
     book = book or load_pricebook()
     months = scenario.month_starts()
     ranged = scenario.has_ranges
-    try:
+    with scenario_errors(scenario):
         priced = {
             band: _price(
                 expand(scenario, book, band, _ends(scenario, band, months, book)), months, book
@@ -52,19 +44,11 @@ def forecast_scenario(
             if (ranged and sensitivity_table)
             else _empty_sensitivity()
         )
-    except CostlabError as exc:
-        if scenario.source and (not exc.where or exc.where[0] != scenario.source):
-            raise exc.within(scenario.source) from None
-        raise
-    except (Inexact, Overflow):
-        raise too_many_digits(scenario) from None
     base = priced.pop("base")
     totals = _totals_frame(base, priced)
-    # Cache-write columns appear only when a workload writes to the cache, so the tables of
+    # Cache-write, audio, image and tool columns appear only when used, so the tables of
     # every other scenario (and their exports) keep their columns.
-    drop: tuple[str, ...] = () if writes_cache(scenario) else CACHE_WRITE_FIGURES
-    # So do the audio, image and tool figures, each when no month uses it.
-    drop += unused_media(base.totals.__getitem__)
+    drop = hidden_figures(scenario, base.totals.__getitem__)
     totals = _drop(totals, drop)
     totals, budget = _budget(scenario, totals)
     return Forecast(

@@ -15,23 +15,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, Inexact, Overflow, localcontext
+from decimal import Decimal, localcontext
 from typing import Any
 
 from costlab.errors import CostlabError
 from costlab.exact import EXACT, ONE, ZERO, exact_sum, tidy
 from costlab.forecast.budget import budget_columns
 from costlab.forecast.figures import (
-    CACHE_WRITE_FIGURES,
     FIGURES,
     TOKEN_FIGURES,
     BudgetStatus,
     ForecastFlag,
     days_in_month,
+    hidden_figures,
     month_label,
-    too_many_digits,
-    unused_media,
-    writes_cache,
+    scenario_errors,
 )
 from costlab.forecast.lines import expand_rows
 from costlab.forecast.requests import _PARTS, request_costs
@@ -78,19 +76,12 @@ def small_forecast(scenario: Scenario, *, book: PriceBook) -> SmallForecast | No
     if scenario.has_ranges:
         return None
     months = scenario.month_starts()
-    try:
+    with scenario_errors(scenario):
         rows = expand_rows(scenario, book)
         if not rows or len(rows) * len(months) > MAX_CELLS:
             return None
         month_rows, workloads, flags = _price(rows, months, book)
-    except CostlabError as exc:
-        if scenario.source and (not exc.where or exc.where[0] != scenario.source):
-            raise exc.within(scenario.source) from None
-        raise
-    except (Inexact, Overflow):
-        raise too_many_digits(scenario) from None
-    figures = [] if writes_cache(scenario) else list(CACHE_WRITE_FIGURES)
-    figures += unused_media(lambda name: (r[name] for r in month_rows))
+    figures = hidden_figures(scenario, lambda name: (r[name] for r in month_rows))
     if figures:
         dropped = {f"{n}{s}" for n in figures for s in ("", "_low", "_high")}
         month_rows = [{k: v for k, v in r.items() if k not in dropped} for r in month_rows]
