@@ -270,7 +270,9 @@ def _rank(
                 "warnings": len(flags),
             }
         )
-    rows.sort(key=lambda r: (r["compared_cost"], r["candidate"]))
+    # A candidate that cannot serve the workload (a modality it lacks, a price it has not)
+    # ranks after every one that can, however little its priced part costs.
+    rows.sort(key=lambda r: (not r["can_serve"], r["compared_cost"], r["candidate"]))
     cheapest = rows[0]["compared_cost"] if rows else Decimal(0)
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank

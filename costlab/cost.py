@@ -349,6 +349,25 @@ def check_modalities(model: Model, usage: Usage | Callable[[str], Any]) -> None:
             raise CostlabError(f"the model does not {verb} {modality}", name).within(model.id)
 
 
+def check_per_unit(price: PriceEntry, count: Callable[[str], Any]) -> None:
+    """Refuse token counts for a model billed per character, minute or call only (whisper-1,
+    tts-1): they would otherwise bill at $0."""
+    if price.per_unit_only:
+        for name in ("input_tokens", "output_tokens"):
+            if count(name):
+                units = [
+                    c.label for c in COMPONENTS if c.unit != "tokens" and c.rate in _priced(price)
+                ]
+                raise CostlabError(
+                    f"the model is billed for {', '.join(units) or 'units'} only, not per token",
+                    name,
+                )
+
+
+def _priced(price: PriceEntry) -> set[str]:
+    return {c.rate for c in COMPONENTS if getattr(price, c.rate, None) is not None}
+
+
 def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
     """Price ``usage`` on ``model`` with the prices in force on ``on`` (default: today).
 
@@ -384,6 +403,7 @@ def price_usage(model: Model, usage: Usage, *, on: date | None = None) -> Cost:
         *reasoning_flags(model, usage.reasoning_tokens, usage.output_tokens),
     ]
     try:
+        check_per_unit(price, usage.count)
         costs = component_costs(billed, rates)
     except CostlabError as exc:
         raise exc.within(model.id) from None

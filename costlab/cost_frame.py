@@ -39,6 +39,7 @@ from costlab.usage import (
     FALSE_WORDS,
     INFO_COLUMNS,
     INPUT_PARTS,
+    OUTPUT_PARTS,
     TOKEN_COLUMNS,
     TRUE_WORDS,
     billed_tokens,
@@ -241,6 +242,15 @@ def price_frame(
             "cached and cache-write tokens exceed input_tokens",
             f"row {row + 1}",
             "cached_input_tokens",
+        )
+    out_parts = sum(tokens[p] for p in OUTPUT_PARTS)
+    over_out = out_parts > tokens["output_tokens"]
+    if over_out.any():
+        row = int(np.argmax(over_out))
+        raise CostlabError(
+            "audio and image output tokens exceed output_tokens",
+            f"row {row + 1}",
+            "output_audio_tokens" if tokens["output_audio_tokens"][row] else "output_image_tokens",
         )
     wrong = tokens["reasoning_tokens"] > tokens["output_tokens"]
     if wrong.any():

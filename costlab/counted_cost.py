@@ -16,7 +16,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from costlab.cost import Flag, component_costs, lifecycle_flags, limit_flags, price_flags
+from costlab.cost import (
+    Flag,
+    check_modalities,
+    component_costs,
+    lifecycle_flags,
+    limit_flags,
+    price_flags,
+)
 from costlab.errors import CostlabError
 from costlab.money import MONEY, ZERO, plain, quotient
 from costlab.prices import Model, PriceEntry, PriceTier, Rates, rates_for, tier_for
@@ -151,6 +158,8 @@ def price_count(
         rates_for(price, batch=through_batch, **modifiers)
     except CostlabError as exc:
         raise exc.within(model.id) from None
+    # audio in a body (Gemini inline WAV) for a model that neither takes nor prices audio
+    check_modalities(model, {"input_audio_tokens": count.input_audio_tokens}.get)
     if count.kind == "batch":
         inputs = [p.input_tokens for p in count.parts]
         audio = [p.audio_tokens for p in count.parts]

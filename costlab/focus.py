@@ -37,7 +37,7 @@ import pandas as pd
 from costlab.errors import CostlabError
 from costlab.export import atomic_write, safe_text
 from costlab.focus_columns import COLUMNS, WRITTEN, Column, DataType, Level  # noqa: F401
-from costlab.money import MTOK, ZERO, unit_cost
+from costlab.money import MONEY, MTOK, ZERO, unit_cost
 from costlab.prices import PriceBook, load_pricebook
 from costlab.prices.rates import rates_for, tier_for
 from costlab.tables import EXACT, exact_text, tidy
@@ -186,7 +186,8 @@ def focus_actuals(
                     "ListCost": list_cost,
                     "ListUnitPrice": tidy(list_rate),
                     "PricingCategory": "Standard",
-                    "PricingQuantity": tidy(EXACT.divide(Decimal(count), Decimal(component.per))),
+                    # minutes of seconds may not terminate: a quotient to 80 digits, like the cost
+                    "PricingQuantity": tidy(MONEY.divide(Decimal(count), Decimal(component.per))),
                     "PricingUnit": _PRICING_UNIT[(component.unit, component.per)],
                     "ProviderName": _provider_name(model.provider),
                     "PublisherName": _provider_name(model.provider),

@@ -398,3 +398,129 @@ def test_a_forecast_flags_a_workload_its_model_cannot_price(tmp_path: Path, book
     [flag] = [f for f in fc.flags if f.code == "modality"]
     assert flag.workload == "transcribe-calls" and flag.blocking
     assert "no transcribed audio price" in flag.message
+
+
+# --- found by red-teaming the new inputs ------------------------------------------------------
+
+
+def _wav(data_size: int, payload: bytes, *, fmt_size: int = 16, tag: int = 1) -> bytes:
+    import struct
+
+    fmt = struct.pack("<HHIIHH", tag, 1, 8000, 8000, 1, 8)
+    head = b"RIFF" + struct.pack("<I", 0) + b"WAVE" + b"fmt " + struct.pack("<I", fmt_size) + fmt
+    return head + b"data" + struct.pack("<I", data_size) + payload
+
+
+@pytest.mark.parametrize(
+    ("wav", "audio_tokens"),
+    [
+        (_wav(16000, bytes(16000)), 64),  # 2 s of 8 kHz 8-bit: 32 tokens a second
+        (_wav(0xFFFFFFFF, bytes(800)), 4),  # the header claims 4 GB; 0.1 s is there
+        (_wav(16000, bytes(16000), tag=3), 64),  # IEEE float: Python's wave refused it
+    ],
+)
+def test_a_wav_is_timed_by_the_bytes_it_has(wav: bytes, audio_tokens: int) -> None:
+    import base64
+
+    from costlab.tokens import count_body
+
+    part = {"inline_data": {"mime_type": "audio/wav", "data": base64.b64encode(wav).decode()}}
+    body = {"contents": [{"role": "user", "parts": [part]}]}
+    assert count_body(body, model="gemini-2.5-flash").input_audio_tokens == audio_tokens
+
+
+def test_a_wav_with_a_lying_fmt_chunk_is_one_line(cli, tmp_path: Path) -> None:
+    import base64
+    import json
+
+    wav = _wav(16000, bytes(16000), fmt_size=0xFFFFFFF0)  # crashed Python's wave module
+    part = {"inline_data": {"mime_type": "audio/wav", "data": base64.b64encode(wav).decode()}}
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps({"contents": [{"role": "user", "parts": [part]}]}))
+    result = cli("count", str(path))
+    assert result.code == 2
+    assert result.err == f"costlab: error: {path}: contents[0].parts[0]: unreadable WAV audio\n"
+
+
+def test_gemini_audio_for_a_model_without_audio_is_refused(cli, tmp_path: Path) -> None:
+    import base64
+    import json
+
+    part = {
+        "inline_data": {
+            "mime_type": "audio/wav",
+            "data": base64.b64encode(_wav(800, bytes(800))).decode(),
+        }
+    }
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps({"contents": [{"role": "user", "parts": [part]}]}))
+    result = cli("estimate", str(path), "--model", "gpt-4.1", "--output-tokens", "10")
+    assert result.code == 2
+    assert (
+        result.err == "costlab: error: gpt-4.1: input_audio_tokens: the model does not take audio\n"
+    )
+
+
+def test_a_model_billed_per_unit_only_refuses_tokens(book) -> None:
+    with pytest.raises(CostlabError, match="billed for transcribed audio only, not per token"):
+        costlab.estimate("whisper-1", input_tokens=1_000_000, output_tokens=1_000_000, book=book)
+
+
+def test_compare_ranks_the_candidates_that_cannot_serve_last(cli) -> None:
+    result = cli("compare", "examples/support-bot.yaml", "--models", "whisper-1,gpt-4.1-mini")
+    assert result.code == 0, result.err
+    ranks = [line.split()[:2] for line in result.out.splitlines() if line.strip()[:1].isdigit()]
+    assert ranks[:2] == [["1", "gpt-4.1-mini"], ["2", "whisper-1"]]
+    assert "not per token" in result.err
+
+
+def test_audio_output_over_the_output_total_is_a_problem_row_not_a_negative_cost(
+    cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "usage.csv"
+    path.write_text(
+        "date,model,input_tokens,output_tokens,output_audio_tokens\n"
+        "2027-01-01,gpt-realtime,100,10,50\n"
+        "2027-01-01,gpt-realtime,100,100,50\n"
+    )
+    result = cli("actuals", str(path))
+    assert result.code == 2
+    assert "$0.0044" in result.out  # 100 x $4 + 50 x $16 + 50 x $64, per 1M
+    assert "line 2: output_audio_tokens: audio and image output tokens exceed" in result.err
+
+
+def test_focus_rows_of_transcribed_seconds(tmp_path: Path, book) -> None:
+    """61 seconds is 1.0166... minutes: the FOCUS export failed on the inexact quantity."""
+    path = tmp_path / "usage.csv"
+    path.write_text(
+        "date,model,input_tokens,output_tokens,audio_seconds\n2027-01-01,whisper-1,0,0,61\n"
+    )
+    [row] = focus_actuals(load_actuals(path, book=book)).to_dict("records")
+    assert row["BilledCost"] == Decimal("0.0061") and row["PricingUnit"] == "Minutes"
+    assert abs(row["PricingQuantity"] * row["ContractedUnitPrice"] - row["BilledCost"]) < Decimal(
+        "1e-70"
+    )
+
+
+def test_closed_stderr_keeps_the_results_and_closed_stdout_is_an_error(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "costlab"
+    args = [str(script), "estimate", "--models", "gpt-4.1,whisper-1", "--audio-seconds", "5"]
+    shown = subprocess.run(
+        args, stdout=subprocess.PIPE, preexec_fn=lambda: os.close(2), timeout=120
+    )
+    assert shown.returncode == 0 and b"whisper-1" in shown.stdout  # the warning went nowhere
+    lost = subprocess.run(
+        [str(script), "count", "README.md"],
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),
+        timeout=120,
+    )
+    assert lost.returncode == 2
+    assert (
+        lost.stderr
+        == b"costlab: error: standard output is closed; costlab writes its results there\n"
+    )

@@ -182,6 +182,11 @@ def test_upstream_prices_match_genai_prices_own_calculator(book) -> None:
                 continue
             model = book.upstream.lookup_in(provider_id, info.id)
             assert model is not None, info.id
+            if model.current_price.per_unit_only:
+                # billed per character, minute or call only: tokens are refused, not $0
+                with pytest.raises(CostlabError, match="not per token"):
+                    price_usage(model, Usage(input_tokens=1_000))
+                continue
             batch_prices = model.current_price.batch_discount is not None
             for inp, batch in product((1_000, 300_000), (False, True)):
                 if batch and not batch_prices:

@@ -259,6 +259,14 @@ def _media_not_priced(
     from costlab.cost import check_modalities, unpriced_message
 
     bad = np.zeros(len(rows), dtype=bool)
+    if any(p.per_unit_only for p in model.prices):
+        tokens = mask & (
+            (rows["input_tokens"].to_numpy() > 0) | (rows["output_tokens"].to_numpy() > 0)
+        )
+        if tokens.any():
+            what = f"{model.id} is billed per character, minute or call only, not per token"
+            problems.append(_problem(rows, tokens, "input_tokens", what))
+            bad |= tokens
     for component in COMPONENTS:
         name = component.tokens
         if name not in MEDIA_COLUMNS or name not in rows:

@@ -60,7 +60,7 @@ from costlab.actuals.checks import _MORE_LINES as MORE_LINES
 from costlab.actuals.checks import Problem, _batch, _Checker, _dates, _labels, _service_tiers
 from costlab.errors import CostlabError
 from costlab.money import ZERO
-from costlab.usage import INFO_COLUMNS, INPUT_PARTS, TOKEN_COLUMNS
+from costlab.usage import INFO_COLUMNS, INPUT_PARTS, OUTPUT_PARTS, TOKEN_COLUMNS
 from costlab.yaml_reader import decode_text
 
 Format = Literal[
@@ -391,7 +391,14 @@ def _usage_rows(
     checker.flag(
         sum(columns[part] for part in INPUT_PARTS) > columns["input_tokens"],
         "cached_input_tokens" if not openai else "input_cached_tokens",
-        "cached tokens exceed input_tokens",
+        "cached tokens exceed input_tokens"
+        if not any(columns[part].any() for part in INPUT_PARTS[3:])
+        else "cached, cache-write, audio and image tokens exceed input_tokens",
+    )
+    checker.flag(
+        sum(columns[part] for part in OUTPUT_PARTS) > columns["output_tokens"],
+        "output_audio_tokens" if columns["output_audio_tokens"].any() else "output_image_tokens",
+        "audio and image output tokens exceed output_tokens (output includes them)",
     )
     checker.flag(
         columns["reasoning_tokens"] > columns["output_tokens"],

@@ -105,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit code (see the module docstring)."""
     debug = os.environ.get("COSTLAB_DEBUG", "").strip() not in ("", "0")
     command = None
+    if sys.stderr is None:  # started with stderr closed (2>&-): warnings go nowhere, safely
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    if sys.stdout is None:  # >&-: the results would be lost without a word
+        return _error("standard output is closed; costlab writes its results there")
     try:
         given = sys.argv[1:] if argv is None else list(argv)
         parser = build_parser(given[0] if given else None)

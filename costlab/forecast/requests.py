@@ -13,7 +13,14 @@ from costlab.errors import CostlabError
 from costlab.exact import ZERO, tidy
 from costlab.forecast.figures import ForecastFlag, days_in_month, month_label
 from costlab.prices import Model, PriceBook
-from costlab.usage import COST_COLUMNS, MEDIA_COLUMNS, TOKEN_COLUMNS, Usage
+from costlab.usage import (
+    COST_COLUMNS,
+    INPUT_PARTS,
+    MEDIA_COLUMNS,
+    OUTPUT_PARTS,
+    TOKEN_COLUMNS,
+    Usage,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -226,12 +233,17 @@ def _price_or_flag(model: Model, usage: Usage, day: date, flags: list[Flag]) -> 
     try:
         return price_usage(model, usage, on=day)
     except CostlabError as exc:
-        if not any(w in MEDIA_COLUMNS for w in exc.where):
+        tokens = ("input_tokens", "output_tokens")
+        if any(w in tokens for w in exc.where) and "not per token" in exc.what:
+            # a speech or transcription model asked for tokens: price its units only
+            zeros: dict[str, Any] = dict.fromkeys((*tokens, *INPUT_PARTS, *OUTPUT_PARTS), 0)
+            zeros.update(reasoning_tokens=0)
+        elif any(w in MEDIA_COLUMNS for w in exc.where):
+            zeros = dict.fromkeys(MEDIA_COLUMNS, 0)
+        else:
             raise
         flags.append(Flag("modality", f"{model.id}: {exc.what}; not priced"))
-        zeros: dict[str, Any] = dict.fromkeys(MEDIA_COLUMNS, 0)
-        without = dataclasses.replace(usage, **zeros)
-        return price_usage(model, without, on=day)
+        return _price_or_flag(model, dataclasses.replace(usage, **zeros), day, flags)
 
 
 def _entries(model: Model, months: Sequence[date], where: tuple[str, str]) -> list[int]:

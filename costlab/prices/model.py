@@ -109,6 +109,10 @@ class PriceEntry:
     output_image: Decimal | None = _usd("generated image tokens (else the output price)")
     characters: Decimal | None = _usd("characters of text to speak (text-to-speech)")
     audio_minute: Decimal | None = spec("USD per minute of audio transcribed", default=None, ge=0)
+    per_unit_only: bool = spec(
+        "true for a model billed per character, minute or call only: token counts are refused",
+        default=False,
+    )
     web_search: Decimal | None = spec("USD per 1,000 web-search calls", default=None, ge=0)
     file_search: Decimal | None = spec("USD per 1,000 file-search calls", default=None, ge=0)
     batch_discount: Decimal | None = spec(

@@ -332,6 +332,7 @@ def _price_entry(raw: Mapping[str, Any], source: str) -> PriceEntry:
         cache_write=dec("cache_write"),
         cache_write_1h=dec("cache_write_1h"),
         **{name: dec(name) for name in MEDIA_RATES if raw.get(name) is not None},
+        per_unit_only=bool(raw.get("per_unit_only", False)),
         batch_discount=dec("batch_discount"),
         batch=None if not batch else BatchPrices(**{k: Decimal(v) for k, v in batch.items()}),
         tiers=tuple(

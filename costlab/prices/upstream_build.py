@@ -377,11 +377,13 @@ def _price(
         if key not in _PRICE_KEYS and key not in _MEDIA_KEYS:
             notes.append(f"upstream price {key} not modelled")
     entry: dict[str, Any] = {"effective_from": day.isoformat()}
-    for key, name in (("input_mtok", "input"), ("output_mtok", "output")):
-        if key not in values:
-            # A model billed per character, minute or call: its tokens are not billed.
-            entry[name] = "0"
-            notes.append(f"no upstream {name} token price: {name} tokens bill at 0")
+    if "input_mtok" not in values:
+        # A model billed per character, minute or call only: token counts are refused.
+        entry.update(input="0", output="0", per_unit_only=True)
+        notes.append("billed per unit only (no token prices upstream): token counts refused")
+    elif "output_mtok" not in values:
+        entry["output"] = "0"  # embeddings: no output tokens
+        notes.append("no upstream output price: output tokens bill at 0")
     entry.update(media)
     starts: set[int] = set()
     for key, name in _PRICE_KEYS.items():

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 #: Bumped when the index's layout changes, so an old cache file is not read.
-INDEX_FORMAT = 12
+INDEX_FORMAT = 13
 
 #: Day given to upstream prices that have no start date (genai-prices dates only changes).
 UNDATED = date(2000, 1, 1)

@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 import json
 import math
 import struct
-import wave
 from collections.abc import Mapping
 from typing import Any
 
@@ -195,10 +193,8 @@ def add_inline(
         add_pages(tally, part, model, pages, at)
         return
     if mime in ("audio/wav", "audio/x-wav", "audio/wave"):
-        try:
-            with wave.open(io.BytesIO(raw)) as audio:
-                seconds = audio.getnframes() / audio.getframerate()
-        except (wave.Error, EOFError, ZeroDivisionError, struct.error, ValueError):
+        seconds = wav_seconds(raw)
+        if seconds is None:
             raise tally.error("unreadable WAV audio", at) from None
         part.model_fixed += audio_tokens(seconds)
         part.audio += audio_tokens(seconds)
@@ -209,6 +205,37 @@ def add_inline(
         f"(audio is {AUDIO_TOKENS_PER_SECOND} tokens a second, video {VIDEO_TOKENS_PER_SECOND})"
     )
     tally.approximate("inline media whose duration is unknown was not counted")
+
+
+def wav_seconds(raw: bytes) -> float | None:
+    """The duration of WAV audio from its RIFF chunks: the audio bytes present (never more
+    than the ``data`` chunk's size claims, nor than the bytes there are) over the ``fmt``
+    chunk's byte rate; any encoding (PCM, float, mu-law, extensible). None when unreadable.
+
+    >>> import struct
+    >>> fmt = struct.pack("<HHIIHH", 1, 1, 8000, 8000, 1, 8)
+    >>> wav = b"RIFF" + struct.pack("<I", 0) + b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt
+    >>> wav_seconds(wav + b"data" + struct.pack("<I", 16000) + bytes(16000))
+    2.0
+    >>> wav_seconds(wav + b"data" + struct.pack("<I", 0xFFFFFFFF) + bytes(800))  # header lies
+    0.1
+    """
+    if len(raw) < 12 or raw[:4] != b"RIFF" or raw[8:12] != b"WAVE":
+        return None
+    byte_rate = None
+    at = 12
+    while at + 8 <= len(raw):
+        kind, size = raw[at : at + 4], struct.unpack("<I", raw[at + 4 : at + 8])[0]
+        body = at + 8
+        if kind == b"fmt " and size >= 16 and body + 16 <= len(raw):
+            byte_rate = struct.unpack("<I", raw[body + 8 : body + 12])[0]
+        elif kind == b"data":
+            if not byte_rate:
+                return None
+            present = min(size, len(raw) - body)
+            return present / byte_rate
+        at = body + size + (size & 1)  # chunks are word-aligned
+    return None
 
 
 def _decode(payload: str, tally: Tally, at: str) -> bytes:
