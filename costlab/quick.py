@@ -35,11 +35,14 @@ def select_models(
     names: Sequence[str] = (),
     *,
     provider: str | None = None,
+    media: bool = False,
 ) -> list[Model]:
     """The models ``names`` ask for, in order, each once.
 
     A name may be a comma-separated list (``"a,b"``) and ``all`` means every model in the
     book; ``provider`` keeps only that provider's models (alone, it selects all of them).
+    With ``media`` (a usage of audio, images, speech, transcription or tool calls), ``all``
+    adds the speech, transcription, image and realtime models genai-prices prices.
     An unknown name or provider is a :class:`CostlabError`.
     """
     wanted = [part.strip() for name in names for part in name.split(",") if part.strip()]
@@ -55,6 +58,11 @@ def select_models(
         if name.lower() == "all":
             for model in book:
                 chosen.setdefault(model.id, model)
+            if media:
+                from datetime import date
+
+                for model_id in book.media_models(date.today()):
+                    chosen.setdefault(model_id, book.resolve(model_id))
         else:
             model = book.resolve(name)
             chosen.setdefault(model.id, model)

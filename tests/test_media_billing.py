@@ -524,3 +524,13 @@ def test_closed_stderr_keeps_the_results_and_closed_stdout_is_an_error(tmp_path:
         lost.stderr
         == b"costlab: error: standard output is closed; costlab writes its results there\n"
     )
+
+
+def test_a_provider_finds_its_transcription_models_and_sums_up_the_rest(cli) -> None:
+    """--provider openai --audio-seconds printed ~30 'left out' lines and found no model."""
+    result = cli("estimate", "--provider", "openai", "--audio-seconds", "60")
+    assert result.code == 0, result.err
+    assert "whisper-1" in result.out and "$0.006" in result.out
+    warnings = result.err.strip().splitlines()
+    assert len(warnings) == 1
+    assert "model(s) left out (" in warnings[0] and "no transcribed audio price" in warnings[0]

@@ -95,17 +95,40 @@ def several(args: argparse.Namespace) -> bool:
     )
 
 
-def chosen_models(args: argparse.Namespace, book: Any) -> list[Any]:
+def chosen_models(args: argparse.Namespace, book: Any, *, media: bool = False) -> list[Any]:
     from costlab.quick import select_models
 
     names = [*args.model_names, *([args.models] if args.models else [])]
-    return select_models(book, names, provider=args.provider)
+    return select_models(book, names, provider=args.provider, media=media)
 
 
-def _skip(model: Any, exc: Exception) -> None:
+def _skip(skipped: list[tuple[str, str]], model: Any, exc: Exception) -> None:
+    from costlab.errors import CostlabError
+
+    what = exc.what if isinstance(exc, CostlabError) else str(exc)
+    skipped.append((model.id, what))
+
+
+#: More models left out than this are summed up by reason, one line each.
+_NAMED_SKIPS = 3
+
+
+def _report_skipped(skipped: list[tuple[str, str]]) -> None:
+    """The models left out: each on a line when few, else one line per reason."""
     from costlab.cli._common import warn
 
-    warn(f"{model.id}: left out: {exc}")
+    if len(skipped) <= _NAMED_SKIPS:
+        for model_id, what in skipped:
+            warn(f"{model_id}: left out: {what}")
+        return
+    by_reason: dict[str, list[str]] = {}
+    for model_id, what in skipped:
+        by_reason.setdefault(what, []).append(model_id)
+    for what, ids in by_reason.items():
+        shown = ", ".join(ids[:_NAMED_SKIPS]) + (
+            f" and {len(ids) - _NAMED_SKIPS} more" if len(ids) > _NAMED_SKIPS else ""
+        )
+        warn(f"{len(ids)} model(s) left out ({shown}): {what}")
 
 
 def run_usage(args: argparse.Namespace, usage: Any) -> int:
@@ -118,11 +141,13 @@ def run_usage(args: argparse.Namespace, usage: Any) -> int:
 
     book = pricebook(args)
     costs = []
-    for model in chosen_models(args, book):
+    skipped: list[tuple[str, str]] = []
+    for model in chosen_models(args, book, media=bool(usage.media)):
         try:
             costs.append(price_usage(model, usage, on=args.date))
         except CostlabError as exc:
-            _skip(model, exc)
+            _skip(skipped, model, exc)
+    _report_skipped(skipped)
     if not costs:
         raise CostlabError("no model could be priced", "estimate")
     costs.sort(key=lambda c: (c.total_cost, c.model.id))
@@ -188,6 +213,7 @@ def run_file(
 
     book = pricebook(args)
     costs = []
+    skipped: list[tuple[str, str]] = []
     for model in chosen_models(args, book):
         one = copy.copy(args)
         one.model = model.id
@@ -206,7 +232,8 @@ def run_file(
         except CostlabError as exc:
             if getattr(exc, "where", ()) and exc.where[0] == args.path:
                 raise  # the file itself is bad: the same on every model
-            _skip(model, exc)
+            _skip(skipped, model, exc)
+    _report_skipped(skipped)
     if not costs:
         raise CostlabError("no model could count and price this input", args.command)
     costs.sort(key=lambda c: (c.total_cost, c.model.id))
