@@ -66,7 +66,7 @@ class Images:
 
 
 def _count(doc: str) -> Any:
-    return spec(doc + ", per request", default=Decimal(0), ge=0)
+    return spec(doc + ", per request (or a range)", default=Decimal(0), ge=0)
 
 
 @dataclass(frozen=True)
@@ -147,13 +147,13 @@ class Workload:
     data_residency: bool = spec("in a data-residency region, at its uplift", default=False)
     images: Images | None = spec("images sent with every request", default=None)
     # Media and per-unit counts per request (0 for plain chat), as in costlab.usage.
-    input_audio_tokens: Decimal = _count("of the input tokens, audio tokens")
-    output_audio_tokens: Decimal = _count("of the output tokens, generated speech tokens")
-    output_image_tokens: Decimal = _count("of the output tokens, generated image tokens")
-    input_characters: Decimal = _count("characters to speak (billed per 1M characters)")
-    audio_seconds: Decimal = _count("seconds of audio to transcribe (billed per minute)")
-    web_searches: Decimal = _count("web-search tool calls (billed per 1,000)")
-    file_searches: Decimal = _count("file-search tool calls (billed per 1,000)")
+    input_audio_tokens: Decimal | Range = _count("of the input tokens, audio tokens")
+    output_audio_tokens: Decimal | Range = _count("of the output tokens, generated speech tokens")
+    output_image_tokens: Decimal | Range = _count("of the output tokens, generated image tokens")
+    input_characters: Decimal | Range = _count("characters to speak (billed per 1M characters)")
+    audio_seconds: Decimal | Range = _count("seconds of audio to transcribe (billed per minute)")
+    web_searches: Decimal | Range = _count("web-search tool calls (billed per 1,000)")
+    file_searches: Decimal | Range = _count("file-search tool calls (billed per 1,000)")
     batch_share: Decimal | Range = spec(
         "share of the requests sent through the Batch API, 0..1", default=Decimal(0), ge=0, le=1
     )

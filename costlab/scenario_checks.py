@@ -75,17 +75,23 @@ def check_hit_rate(workload: Any) -> None:
 
 
 def check_media(workload: Any) -> None:
-    """Audio input is part of the input tokens, audio and image output part of the output."""
-    from decimal import Decimal
+    """Audio input is part of the input tokens, audio and image output part of the output
+    (every end of a range: the largest part within the smallest total)."""
 
-    if isinstance(workload.input_tokens, Decimal) and (
-        workload.input_audio_tokens > workload.input_tokens
+    def high(value: Any) -> Any:  # a range's high end, else the number (None stays None)
+        return getattr(value, "high", value)
+
+    def low(value: Any) -> Any:
+        return getattr(value, "low", value)
+
+    if workload.input_tokens is not None and (
+        high(workload.input_audio_tokens) > low(workload.input_tokens)
     ):
         raise CostlabError(
             "exceeds input_tokens (the input tokens include the audio)", "input_audio_tokens"
         )
-    media_out = workload.output_audio_tokens + workload.output_image_tokens
-    if isinstance(workload.output_tokens, Decimal) and media_out > workload.output_tokens:
+    media_out = high(workload.output_audio_tokens) + high(workload.output_image_tokens)
+    if media_out > low(workload.output_tokens):
         raise CostlabError(
             "audio and image output exceed output_tokens (the output tokens include them)",
             "output_audio_tokens" if workload.output_audio_tokens else "output_image_tokens",

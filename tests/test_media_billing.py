@@ -534,3 +534,24 @@ def test_a_provider_finds_its_transcription_models_and_sums_up_the_rest(cli) -> 
     warnings = result.err.strip().splitlines()
     assert len(warnings) == 1
     assert "model(s) left out (" in warnings[0] and "no transcribed audio price" in warnings[0]
+
+
+def test_media_counts_take_ranges_like_every_number(tmp_path: Path, book) -> None:
+    path = tmp_path / "voice.yaml"
+    path.write_text(
+        VOICE.replace("audio_seconds: 240", "audio_seconds: {low: 120, base: 240, high: 300}")
+    )
+    fc = forecast_scenario(load_scenario(path), book=book)
+    january = fc.months.iloc[0]
+    # 31,000 transcriptions at $0.0001 a second: 120 / 240 / 300 seconds each
+    assert january["audio_cost"] - january["audio_cost_low"] == Decimal(31_000 * 120) / 10_000
+    assert january["audio_cost_high"] - january["audio_cost"] == Decimal(31_000 * 60) / 10_000
+    assert any(a.label == "transcribe-calls: audio_seconds" for a in fc.scenario.ranges())
+    path.write_text(
+        VOICE.replace(
+            "    input_tokens: 0\n    audio_seconds: 240",
+            "    input_tokens: 100\n    input_audio_tokens: {low: 50, base: 80, high: 120}",
+        )
+    )
+    with pytest.raises(CostlabError, match="input_audio_tokens: exceeds input_tokens"):
+        load_scenario(path)

@@ -265,7 +265,7 @@ def request_tokens(
         "output_tokens": tidy(EXACT.add(base_number(workload.output_tokens), reasoning)),
         "reasoning_tokens": tidy(reasoning),
         "images": images,
-        **{name: tidy(getattr(workload, name, ZERO)) for name in MEDIA_COLUMNS},
+        **{name: tidy(base_number(getattr(workload, name, ZERO))) for name in MEDIA_COLUMNS},
     }
 
 
