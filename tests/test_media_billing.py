@@ -555,3 +555,28 @@ def test_media_counts_take_ranges_like_every_number(tmp_path: Path, book) -> Non
     )
     with pytest.raises(CostlabError, match="input_audio_tokens: exceeds input_tokens"):
         load_scenario(path)
+
+
+def test_the_variance_of_a_transcription_workload_is_explained_by_volume(
+    cli, tmp_path: Path
+) -> None:
+    """--explain modelled tokens only, so a whisper-1 variance came out as -$1,116 of volume
+    and $36 unexplained; audio, image and tool costs are now a per-request part of it."""
+    scenario = tmp_path / "vt.yaml"
+    scenario.write_text(
+        "name: vt\nstart: 2027-01\nmonths: 1\nworkloads:\n  - name: transcribe\n"
+        "    model: whisper-1\n    requests_per_day: 2000\n    input_tokens: 0\n"
+        "    audio_seconds: 180\n"
+    )
+    usage = tmp_path / "usage.csv"
+    usage.write_text(
+        "date,model,input_tokens,output_tokens,requests,audio_seconds\n"
+        "2027-01-01,whisper-1,0,0,2000,360000\n"
+    )
+    result = cli("actuals", str(usage), "--scenario", str(scenario), "--explain", "--json")
+    assert result.code == 0, result.err
+    import json
+
+    total = json.loads(result.out)["explain"]["months"][-1]
+    # forecast 62,000 x 3 min x $0.006 = $1,116; actual 2,000 x 3 min x $0.006 = $36
+    assert total["volume_usd"] == "-1080.00" and total["unexplained_usd"] == "0.00"

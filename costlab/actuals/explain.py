@@ -49,6 +49,7 @@ from costlab.money import MONEY, ZERO
 from costlab.prices import PriceBook, load_pricebook
 from costlab.prices.rates import rates_for
 from costlab.tables import EXACT, column, exact_sum, records, tidy
+from costlab.usage import INPUT_PARTS, MEDIA_COST_COLUMNS, OUTPUT_PARTS
 
 #: The effects, in the order they are applied; each is a column ``<effect>_usd``.
 EFFECTS: tuple[str, ...] = (
@@ -96,6 +97,8 @@ class _Cell:
     write_share: Fraction
     rates: Mapping[str, Fraction]
     """USD per 1M tokens of each of :data:`_COMPONENTS`"""
+    media: Fraction = Fraction(0)
+    """USD per request of audio, images and tool calls (a part of the request's profile)"""
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ class _State:
                 + i * cell.write_share * cell.rates["write"]
                 + (cell.output + cell.reasoning) * cell.rates["output"]
             )
-            total += q * per_request / _MTOK
+            total += q * (per_request / _MTOK + cell.media)
         return total
 
 
@@ -317,20 +320,8 @@ def _state(
         for kind, amount in _tokens_by_kind(r).items():
             kinds[kind] += amount
         acc = sums.setdefault(key, {})
-        for name in (
-            "requests",
-            "input_tokens",
-            "cached_input_tokens",
-            "cache_write_tokens",
-            "cache_write_1h_tokens",
-            "output_tokens",
-            "reasoning_tokens",
-            "input_cost",
-            "cached_input_cost",
-            "cache_write_cost",
-            "output_cost",
-        ):
-            acc[name] = acc.get(name, Fraction(0)) + _fraction(r.get(name))
+        for name, amount in _text_figures(r).items():
+            acc[name] = acc.get(name, Fraction(0)) + amount
     total = sum((s["requests"] for s in sums.values()), Fraction(0))
     per_model: dict[str, Fraction] = {}
     batched: dict[str, Fraction] = {}
@@ -362,11 +353,12 @@ def _state(
                     base.reasoning,
                     base.cached_share,
                     base.write_share,
+                    base.media,
                 )
             else:
-                profile = (Fraction(0),) * 5
+                profile = (Fraction(0),) * 6
             rates = _rates(own, base, book, model, is_batch, first_day)
-            cells[key] = _Cell(*profile, rates=rates)
+            cells[key] = _Cell(*profile[:5], rates=rates, media=profile[5])
     tier_rates = None
     if fallback is not None:
         tier_rates = {
@@ -376,15 +368,33 @@ def _state(
     return _State(total, shares, batch, cells, tier_rates)
 
 
+#: The figures of a row the explanation adds up (tokens, then their costs).
+_SUMMED: tuple[str, ...] = ("requests", "input_tokens", "cached_input_tokens", "cache_write_tokens")
+_SUMMED += ("cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "input_cost")
+_SUMMED += ("cached_input_cost", "cache_write_cost", "output_cost")
+
+
+def _text_figures(row: Mapping[str, Any]) -> dict[str, Fraction]:
+    """A row's figures as the explanation models them: text tokens (audio and image parts
+    taken out of the input and output) and their costs, and ``media_cost`` (the audio, image
+    and tool costs, a per-request part of the profile)."""
+    out = {name: _fraction(row.get(name)) for name in _SUMMED}
+    out["input_tokens"] -= sum((_fraction(row.get(n)) for n in INPUT_PARTS[3:]), Fraction(0))
+    out["output_tokens"] -= sum((_fraction(row.get(n)) for n in OUTPUT_PARTS), Fraction(0))
+    out["media_cost"] = sum((_fraction(row.get(c)) for c in MEDIA_COST_COLUMNS), Fraction(0))
+    return out
+
+
 def _tokens_by_kind(row: Mapping[str, Any]) -> dict[str, Fraction]:
-    """A row's tokens of each billed kind (the uncached input is what the others leave)."""
-    writes = _fraction(row.get("cache_write_tokens")) + _fraction(row.get("cache_write_1h_tokens"))
-    cached = _fraction(row.get("cached_input_tokens"))
+    """A row's text tokens of each billed kind (the uncached input is what the others leave)."""
+    text = _text_figures(row)
+    writes = text["cache_write_tokens"] + text["cache_write_1h_tokens"]
+    cached = text["cached_input_tokens"]
     return {
-        "input": _fraction(row.get("input_tokens")) - cached - writes,
+        "input": text["input_tokens"] - cached - writes,
         "cached": cached,
         "write": writes,
-        "output": _fraction(row.get("output_tokens")),
+        "output": text["output_tokens"],
     }
 
 
@@ -422,7 +432,7 @@ def _tier_scaled(
 
 def _profile(
     s: Mapping[str, Fraction], with_reasoning: bool, base: _Cell | None
-) -> tuple[Fraction, Fraction, Fraction, Fraction, Fraction]:
+) -> tuple[Fraction, Fraction, Fraction, Fraction, Fraction, Fraction]:
     n = s["requests"]
     inputs = s["input_tokens"]
     writes = s["cache_write_tokens"] + s["cache_write_1h_tokens"]
@@ -434,6 +444,7 @@ def _profile(
         reasoning,
         s["cached_input_tokens"] / inputs if inputs else Fraction(0),
         writes / inputs if inputs else Fraction(0),
+        s["media_cost"] / n,
     )
 
 
