@@ -580,3 +580,19 @@ def test_the_variance_of_a_transcription_workload_is_explained_by_volume(
     total = json.loads(result.out)["explain"]["months"][-1]
     # forecast 62,000 x 3 min x $0.006 = $1,116; actual 2,000 x 3 min x $0.006 = $36
     assert total["volume_usd"] == "-1080.00" and total["unexplained_usd"] == "0.00"
+
+
+def test_check_refuses_to_pass_a_budget_with_unpriced_cost(cli, tmp_path: Path) -> None:
+    """check exited 0 on a forecast that left web-search calls unpriced."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "name: s\nstart: 2027-01\nmonths: 2\nbudget: {monthly: 1000}\nworkloads:\n"
+        "  - name: t\n    model: gpt-4.1\n    requests_per_day: 10\n    input_tokens: 100\n"
+        "    web_searches: 1\n"
+    )
+    result = cli("check", str(path))
+    assert result.code == 2
+    assert result.err.startswith(
+        f"costlab: error: {path}: workload t: gpt-4.1: the model has no web"
+    )
+    assert result.err.rstrip().endswith("with that cost left out, the budget cannot be checked")

@@ -83,6 +83,15 @@ def run(args: argparse.Namespace) -> int:
             monthly=args.budget,
             total=args.total,
         )
+    unpriced = [f for f in fc.flags if f.code == "modality"]
+    if unpriced:
+        # a budget gate must not pass on a forecast that leaves part of the cost unpriced
+        what = unpriced[0].message.removesuffix("; not priced")
+        raise CostlabError(
+            f"{what}; with that cost left out, the budget cannot be checked",
+            scenario.label,
+            f"workload {unpriced[0].workload}",
+        )
     if args.actuals is not None:
         return _gate_on_actuals(args, fc, book)
     b = fc.budget
