@@ -596,3 +596,21 @@ def test_check_refuses_to_pass_a_budget_with_unpriced_cost(cli, tmp_path: Path) 
         f"costlab: error: {path}: workload t: gpt-4.1: the model has no web"
     )
     assert result.err.rstrip().endswith("with that cost left out, the budget cannot be checked")
+
+
+def test_search_fees_stay_flat_through_batch_and_tiers(book) -> None:
+    """The Batch discount and tier prices are stated for tokens; a fee per call is flat."""
+    usage = {"input_tokens": 1000, "web_searches": 1000, "book": book}
+    assert costlab.estimate("o3-deep-research", **usage).tool_cost == 10
+    assert costlab.estimate("o3-deep-research", batch=True, **usage).tool_cost == 10
+
+
+def test_image_options_without_images_are_refused(cli) -> None:
+    result = cli(
+        "estimate", "--model", "gpt-4.1", "--input-tokens", "5", "--image-quality", "ultra"
+    )
+    assert result.code == 2
+    assert (
+        result.err
+        == "costlab: error: --image-quality: is for generated images: give --images N too\n"
+    )

@@ -40,13 +40,13 @@ def add_media_options(parser: argparse.ArgumentParser) -> None:
     )
     media.add_argument(
         "--image-quality",
-        default="medium",
+        default=None,
         metavar="Q",
         help="quality of generated images: low, medium (default), high",
     )
     media.add_argument(
         "--output-size",
-        default="1024x1024",
+        default=None,
         metavar="WxH",
         help="size of generated images: 1024x1024 (default), 1024x1536, 1536x1024",
     )
@@ -59,13 +59,20 @@ def media_counts(args: argparse.Namespace) -> dict[str, int]:
     from costlab.usage import MEDIA_COLUMNS
 
     counts = {name: getattr(args, name) for name in MEDIA_COLUMNS if getattr(args, name, 0)}
+    for option in ("image_quality", "output_size"):
+        if getattr(args, option, None) is not None and not getattr(args, "images", 0):
+            raise CostlabError(
+                "is for generated images: give --images N too", "--" + option.replace("_", "-")
+            )
     if getattr(args, "images", 0):
         from costlab.tokens.generated_images import image_output_tokens
 
         if not args.model or several(args):
             raise CostlabError("--images needs one --model (its tokens per image)", "--images")
         per_image = image_output_tokens(
-            _model_id(args), args.output_size, args.image_quality.strip().lower()
+            _model_id(args),
+            args.output_size or "1024x1024",
+            (args.image_quality or "medium").strip().lower(),
         )
         generated = per_image * args.images
         counts["output_image_tokens"] = counts.get("output_image_tokens", 0) + generated

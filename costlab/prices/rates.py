@@ -23,7 +23,9 @@ Rules, each from the price book's sources:
 * **Media and per-unit rates** (audio and image tokens, speech characters, transcribed
   minutes, search calls) are the entry's own; audio and image tokens without one bill at the
   related text rate [GP]; a per-unit component without one is refused, never billed at 0.
-  Service tiers, data residency and the Batch API treat them like every other component.
+  Service tiers, data residency and the Batch API treat them like every other component,
+  except fees per call (web and file searches), which stay flat: the providers state those
+  discounts and uplifts for tokens.
 * **Batch**: ``batch_discount`` comes off every component [OAI-BATCH]; an explicit ``batch:``
   price overrides the discount for its component (scaled like the tier scales input).
 """
@@ -35,7 +37,18 @@ from decimal import Decimal
 
 from costlab.errors import CostlabError
 from costlab.prices.model import PriceEntry, PriceTier, ServiceTierPrice
-from costlab.usage import BY_RATE, CORE_RATES, RATE_NAMES, SERVICE_TIERS, service_tier_name
+from costlab.usage import (
+    BY_RATE,
+    COMPONENTS,
+    CORE_RATES,
+    RATE_NAMES,
+    SERVICE_TIERS,
+    service_tier_name,
+)
+
+#: Rates charged per call (web and file searches): flat fees that the Batch API discount,
+#: service tiers and data-residency uplifts, which the providers state for tokens, leave alone.
+FLAT = frozenset(c.rate for c in COMPONENTS if c.unit == "calls")
 
 
 class Rates(Mapping[str, Decimal]):
@@ -159,6 +172,9 @@ def _apply_service_tier(
         default = Decimal(1)
     out = {}
     for name in values:
+        if name in FLAT:
+            out[name] = values[name]  # a fee per call is the same on every tier
+            continue
         given: Decimal | None = getattr(offered, name, None)
         if given is None:
             out[name] = values[name] * default
@@ -211,11 +227,11 @@ def rates_for(
         if price.data_residency_uplift is None:
             raise CostlabError("no published data-residency price for this model", "data_residency")
         keep_up = 1 + price.data_residency_uplift
-        values = _tidy({name: value * keep_up for name, value in values.items()})
+        values = _tidy({n: v if n in FLAT else v * keep_up for n, v in values.items()})
     if not batch or price.batch_discount is None:
         return Rates(values)
     keep = 1 - price.batch_discount
-    discounted = {name: value * keep for name, value in values.items()}
+    discounted = {n: v if n in FLAT else v * keep for n, v in values.items()}
     if price.batch is not None:
         scale = (
             long_context.input / price.input
