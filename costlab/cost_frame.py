@@ -39,6 +39,7 @@ from costlab.usage import (
     FALSE_WORDS,
     INFO_COLUMNS,
     INPUT_PARTS,
+    MEDIA_COLUMNS,
     OUTPUT_PARTS,
     TOKEN_COLUMNS,
     TRUE_WORDS,
@@ -232,9 +233,12 @@ def price_frame(
             f"no token column; give one or more of {', '.join(TOKEN_COLUMNS)}", "usage"
         )
     n = len(frame)
-    tokens = {c: _int_column(frame, c) for c in (*TOKEN_COLUMNS, *INFO_COLUMNS)}
+    # Media and per-unit columns a file does not have stay out of the per-row arrays (1M rows
+    # x 9 zero columns was 170 MB); they are 0 in the groups.
+    counted = [c for c in (*TOKEN_COLUMNS, *INFO_COLUMNS) if c in frame or c not in MEDIA_COLUMNS]
+    tokens = {c: _int_column(frame, c) for c in counted}
     requests = _int_column(frame, "requests") if "requests" in frame else np.ones(n, np.int64)
-    parts = sum(tokens[p] for p in INPUT_PARTS)
+    parts = sum(tokens[p] for p in INPUT_PARTS if p in tokens)
     over = parts > tokens["input_tokens"]
     if over.any():
         row = int(np.argmax(over))
@@ -243,14 +247,14 @@ def price_frame(
             f"row {row + 1}",
             "cached_input_tokens",
         )
-    out_parts = sum(tokens[p] for p in OUTPUT_PARTS)
+    out_parts = sum((tokens[p] for p in OUTPUT_PARTS if p in tokens), np.zeros(n, np.int64))
     over_out = out_parts > tokens["output_tokens"]
     if over_out.any():
         row = int(np.argmax(over_out))
         raise CostlabError(
             "audio and image output tokens exceed output_tokens",
             f"row {row + 1}",
-            "output_audio_tokens" if tokens["output_audio_tokens"][row] else "output_image_tokens",
+            "output_audio_tokens" if "output_audio_tokens" in tokens else "output_image_tokens",
         )
     wrong = tokens["reasoning_tokens"] > tokens["output_tokens"]
     if wrong.any():
@@ -347,7 +351,10 @@ def price_frame(
     sums = pd.DataFrame(columns)
     group_keys = ["_model", "_entry", "_batch", "_tier", "_service", *by]
     grouped = pd.concat([keys, sums], axis=1).groupby(group_keys, sort=False, dropna=False)
-    summed = grouped[["requests", *TOKEN_COLUMNS, *INFO_COLUMNS]].sum().reset_index()
+    summed = grouped[["requests", *counted]].sum().reset_index()
+    for c in TOKEN_COLUMNS:
+        if c not in summed:
+            summed[c] = 0
 
     records: list[dict[str, Any]] = []
     rate_cache: dict[tuple[int, int, bool, int, int], Any] = {}

@@ -42,9 +42,12 @@ def add_row_costs(
         model_codes, entry_codes, batch.astype(np.int64), tier_codes, service_codes
     ]
     billed = billed_tokens(tokens.get)
-    amounts: dict[str, np.ndarray] = {
-        # a count of 0 costs 0 even where the model has no such rate (NaN)
+    amounts: dict[str, np.ndarray | float] = {
+        # a count of 0 costs 0 even where the model has no such rate (NaN); a column the rows
+        # do not have is a scalar 0, never an array of zeros
         c.rate: np.where(billed[c.rate] == 0, 0.0, billed[c.rate] * rates_by_row[:, i] / c.per)
+        if isinstance(billed[c.rate], np.ndarray)
+        else 0.0
         for i, c in enumerate(COMPONENTS)
     }
     zero = np.zeros(len(rows))

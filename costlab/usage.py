@@ -214,12 +214,17 @@ def billed_tokens(count: Callable[[str], T]) -> dict[str, T]:
     >>> billed_tokens({"input_tokens": 1200, "cached_input_tokens": 600}.get)["input"]
     600
     """
-    uncached: Any = count("input_tokens") or 0
+
+    def get(name: str) -> Any:  # an absent count is 0 (never `or 0`: arrays have no truth)
+        value = count(name)
+        return 0 if value is None else value
+
+    uncached: Any = get("input_tokens")
     for part in INPUT_PARTS:
-        uncached = uncached - (count(part) or 0)
-    text_output: Any = count("output_tokens") or 0
+        uncached = uncached - get(part)
+    text_output: Any = get("output_tokens")
     for part in OUTPUT_PARTS:
-        text_output = text_output - (count(part) or 0)
+        text_output = text_output - get(part)
     out: dict[str, Any] = {}
     for component in COMPONENTS:
         if component.rate == "input":
@@ -227,7 +232,7 @@ def billed_tokens(count: Callable[[str], T]) -> dict[str, T]:
         elif component.rate == "output":
             out["output"] = text_output
         else:
-            out[component.rate] = count(component.tokens) or 0
+            out[component.rate] = get(component.tokens)
     return out
 
 

@@ -614,3 +614,23 @@ def test_image_options_without_images_are_refused(cli) -> None:
         result.err
         == "costlab: error: --image-quality: is for generated images: give --images N too\n"
     )
+
+
+def test_row_costs_of_many_rows_with_and_without_media_columns(book) -> None:
+    """The per-row float view of a multi-row frame ('array or 0' had no truth value)."""
+    import pandas as pd
+
+    from costlab.cost_frame import price_frame
+
+    frame = pd.DataFrame(
+        {
+            "model": ["gpt-4.1-mini", "whisper-1", "gpt-4.1-mini"],
+            "input_tokens": [1_000_000, 0, 2_000_000],
+            "output_tokens": [0, 0, 0],
+            "audio_seconds": [0, 600, 0],
+        }
+    )
+    priced = price_frame(frame, book=book, row_costs=True)
+    assert list(priced.rows["total_cost"].round(6)) == [0.4, 0.06, 0.8]
+    plain = price_frame(frame.drop(columns="audio_seconds").iloc[[0, 2]], book=book, row_costs=True)
+    assert list(plain.rows["total_cost"].round(6)) == [0.4, 0.8]
