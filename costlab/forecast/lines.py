@@ -265,7 +265,11 @@ def request_tokens(
         "output_tokens": tidy(EXACT.add(base_number(workload.output_tokens), reasoning)),
         "reasoning_tokens": tidy(reasoning),
         "images": images,
-        **{name: tidy(base_number(getattr(workload, name, ZERO))) for name in MEDIA_COLUMNS},
+        # 0 for chat (most lines): no tidy of a zero per line and figure
+        **{
+            name: tidy(base_number(value)) if (value := getattr(workload, name, ZERO)) else ZERO
+            for name in MEDIA_COLUMNS
+        },
     }
 
 
