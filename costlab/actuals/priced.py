@@ -135,7 +135,7 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
             "date": good["date"].to_numpy(),
             "month": months,
             "model": good["model"].to_numpy(),
-            **{c: good[c].to_numpy(dtype=np.int64) for c in COUNT_COLUMNS},
+            **{c: good[c].to_numpy(dtype=np.int64) for c in COUNT_COLUMNS if c in good},
             "batch": good["batch"].to_numpy(dtype=bool),
             "service_tier": _tier_column(good),
             **({"long_context": good["long_context"].to_numpy()} if "long_context" in good else {}),

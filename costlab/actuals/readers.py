@@ -60,7 +60,7 @@ from costlab.actuals.checks import _MORE_LINES as MORE_LINES
 from costlab.actuals.checks import Problem, _batch, _Checker, _dates, _labels, _service_tiers
 from costlab.errors import CostlabError
 from costlab.money import ZERO
-from costlab.usage import INFO_COLUMNS, INPUT_PARTS, OUTPUT_PARTS, TOKEN_COLUMNS
+from costlab.usage import INFO_COLUMNS, INPUT_PARTS, MEDIA_COLUMNS, OUTPUT_PARTS, TOKEN_COLUMNS
 from costlab.yaml_reader import decode_text
 
 Format = Literal[
@@ -359,17 +359,19 @@ def _usage_rows(
             columns[name] = checker.whole_numbers(frame[raw], raw, default=default)
         elif name in ("input_tokens", "output_tokens"):
             raise CostlabError(f"missing column {raw}", source)
-        else:
+        elif name not in MEDIA_COLUMNS:  # absent media columns stay absent: no arrays of zeros
             columns[name] = np.full(n, 1 if name == "requests" else 0, dtype=np.int64)
+
+    def col(name: str) -> Any:
+        return columns.get(name, 0)
+
     if openai and any(a in frame for a in _AUDIO):
         # OpenAI's usage export counts text in input_tokens / output_tokens and audio in
         # input_audio_tokens / output_audio_tokens [OAI-USAGE-API]; costlab's input and output
         # totals include the audio, billed at the audio rates.
-        columns["input_tokens"] = columns["input_tokens"] + columns["input_audio_tokens"]
-        columns["output_tokens"] = columns["output_tokens"] + columns["output_audio_tokens"]
-        with_audio = int(
-            ((columns["input_audio_tokens"] + columns["output_audio_tokens"]) > 0).sum()
-        )
+        columns["input_tokens"] = columns["input_tokens"] + col("input_audio_tokens")
+        columns["output_tokens"] = columns["output_tokens"] + col("output_audio_tokens")
+        with_audio = int(np.sum((col("input_audio_tokens") + col("output_audio_tokens")) > 0))
         if with_audio:
             notes.append(
                 f"{with_audio:,} row(s) have audio tokens: added to the text token totals and "
@@ -389,15 +391,15 @@ def _usage_rows(
         "missing model" + (" (export the usage grouped by model)" if openai else ""),
     )
     checker.flag(
-        sum(columns[part] for part in INPUT_PARTS) > columns["input_tokens"],
+        sum(col(part) for part in INPUT_PARTS) > columns["input_tokens"],
         "cached_input_tokens" if not openai else "input_cached_tokens",
         "cached tokens exceed input_tokens"
-        if not any(columns[part].any() for part in INPUT_PARTS[3:])
+        if not any(np.any(col(part)) for part in INPUT_PARTS[3:])
         else "cached, cache-write, audio and image tokens exceed input_tokens",
     )
     checker.flag(
-        sum(columns[part] for part in OUTPUT_PARTS) > columns["output_tokens"],
-        "output_audio_tokens" if columns["output_audio_tokens"].any() else "output_image_tokens",
+        sum((col(part) for part in OUTPUT_PARTS), np.zeros(n, np.int64)) > columns["output_tokens"],
+        "output_audio_tokens" if np.any(col("output_audio_tokens")) else "output_image_tokens",
         "audio and image output tokens exceed output_tokens (output includes them)",
     )
     checker.flag(
@@ -412,7 +414,7 @@ def _usage_rows(
         {
             "date": days[good],
             "model": model_names[model_codes[good]],
-            **{c: columns[c][good] for c in COUNT_COLUMNS},
+            **{c: columns[c][good] for c in COUNT_COLUMNS if c in columns},
             "batch": batch[good],
             "service_tier": service_tier[good],
             **({"long_context": _long_context(frame)[good]} if "long_context" in frame else {}),
