@@ -93,6 +93,11 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
     keep = np.ones(len(rows), dtype=bool)
     if len(rows):
         codes, names = pd.factorize(rows["model"], sort=False)
+        converted = (
+            _tier_column(rows),
+            rows["date"].to_numpy().astype("datetime64[D]"),
+            rows["batch"].to_numpy(dtype=bool),
+        )
         for i, name in enumerate(names):
             mask = codes == i
             try:
@@ -103,7 +108,7 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
                 keep &= ~mask
                 continue
             first = np.datetime64(model.prices[0].effective_from, "D")
-            keep &= ~_tiers_not_offered(rows, mask, model, problems)
+            keep &= ~_tiers_not_offered(rows, mask, model, problems, converted)
             keep &= ~_media_not_priced(rows, mask, model, problems)
             if model.reasoning is False and "reasoning_tokens" in rows:
                 reasoned = mask & keep & (rows["reasoning_tokens"].to_numpy() > 0)
@@ -117,7 +122,7 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
                         )
                     )
                     keep &= ~reasoned
-            early = mask & (rows["date"].to_numpy() < first)
+            early = mask & (converted[1] < first)
             if early.any():
                 problems.append(
                     _problem(
@@ -210,14 +215,21 @@ def _tier_column(rows: pd.DataFrame) -> np.ndarray:
 
 
 def _tiers_not_offered(
-    rows: pd.DataFrame, mask: np.ndarray, model: Any, problems: list[Problem]
+    rows: pd.DataFrame,
+    mask: np.ndarray,
+    model: Any,
+    problems: list[Problem],
+    columns: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> np.ndarray:
     """Rows of ``model`` whose service tier its price on the row's day does not offer: each
-    tier one problem naming the tiers the model offers; never priced at the standard rate."""
+    tier one problem naming the tiers the model offers; never priced at the standard rate.
+    ``columns`` are the rows' tiers, days and batch flags, converted once for all models."""
     bad = np.zeros(len(rows), dtype=bool)
-    tiers = _tier_column(rows)
-    days = rows["date"].to_numpy().astype("datetime64[D]")
-    for name in sorted(set(tiers[mask]) - {"standard"}):
+    tiers, days, batch = columns
+    tiered = mask & (tiers != "standard")
+    if not tiered.any():  # the usual file: every row standard, nothing to check
+        return bad
+    for name in sorted(set(tiers[tiered])):
         these = mask & (tiers == name)
         missing = np.zeros(len(rows), dtype=bool)
         offers: list[str] = []
@@ -242,7 +254,7 @@ def _tiers_not_offered(
                 )
             )
             bad |= missing
-    batched = mask & (tiers != "standard") & rows["batch"].to_numpy(dtype=bool) & ~bad
+    batched = tiered & batch & ~bad
     if batched.any():
         problems.append(
             _problem(rows, batched, "service_tier", "the Batch API has no service tier")
