@@ -25,15 +25,11 @@ from typing import Any, Literal
 
 from costlab import limits
 from costlab.errors import CostlabError
+from costlab.one_off import OneOff
 from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
-from costlab.scenario_checks import (
-    check_hit_rate,
-    check_media,
-    reasoning_problem,
-    tier_problem,
-)
+from costlab.scenario_checks import check_hit_rate, check_media, reasoning_problem, tier_problem
 from costlab.usage import service_tier_name
 from costlab.validation import build, line_at, spec
 from costlab.yaml_reader import load_yaml, read_text
@@ -241,6 +237,7 @@ class Scenario:
     months: int = spec("horizon in calendar months", ge=1, le=MAX_MONTHS)
     workloads: tuple[Workload, ...] = spec("the kinds of request forecast", min_items=1)
     budget: Budget | None = spec("spending limits to check the forecast against", default=None)
+    one_off: tuple[OneOff, ...] = spec("costs charged once (a fine-tuning run)", default=())
     description: str | None = spec("free-text note", default=None)
     source: str = spec("file the scenario was read from", default="", internal=True)
     base_dir: str = spec("folder that relative sample paths start from", default="", internal=True)

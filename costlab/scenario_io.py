@@ -46,7 +46,9 @@ MAX_JSON_BYTES = 1_000_000
 MAX_DEPTH = 32
 
 #: Fields whose values are text even when they look like numbers ("name: 2027").
-TEXT_FIELDS = frozenset({"name", "start", "model", "sample", "description", "detail", "id"})
+TEXT_FIELDS = frozenset(
+    {"name", "start", "model", "sample", "description", "detail", "id", "month", "training"}
+)
 
 _HEADER = "# costlab scenario file: see the Scenario files section of costlab's README\n"
 

@@ -118,6 +118,7 @@ def _flag_text(flag: object) -> str:
 
 #: Month-table headers of the audio, image and tool cost columns (shown when used).
 _MEDIA_HEADERS = {"audio_cost": "audio", "image_cost": "images", "tool_cost": "tools"}
+_HEADERS = {**_MEDIA_HEADERS, "one_off_cost": "one-off"}
 
 
 def print_forecast(fc: Any) -> None:
@@ -139,8 +140,8 @@ def print_forecast(fc: Any) -> None:
     writes = "cache_write_cost" in months[0]
     headers = ["month", "requests", "input tokens", "cached input"]
     headers += ["cache writes"] if writes else []
-    media = [c for c in ("audio_cost", "image_cost", "tool_cost") if c in months[0]]
-    headers += ["output tokens", *(_MEDIA_HEADERS[c] for c in media), "cost"]
+    media = [c for c in (*_MEDIA_HEADERS, "one_off_cost") if c in months[0]]
+    headers += ["output tokens", *(_HEADERS[c] for c in media), "cost"]
     if ranged:
         headers += ["low", "high"]
     headers.append("cumulative")

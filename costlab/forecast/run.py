@@ -50,6 +50,16 @@ def forecast_scenario(
     # every other scenario (and their exports) keep their columns.
     drop = hidden_figures(scenario, base.totals.__getitem__)
     totals = _drop(totals, drop)
+    if scenario.one_off:  # costs charged once: in their month's total and all after
+        import pandas as pd
+
+        from costlab.one_off import one_off_costs, with_one_offs
+
+        with scenario_errors(scenario):
+            amounts = one_off_costs(scenario, book)
+        records = [{str(k): v for k, v in r.items()} for r in totals.to_dict("records")]
+        rows = with_one_offs(records, amounts)
+        totals = pd.DataFrame(rows, columns=list(rows[0]))
     totals, budget = _budget(scenario, totals)
     return Forecast(
         scenario=scenario,

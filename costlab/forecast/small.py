@@ -85,6 +85,11 @@ def small_forecast(scenario: Scenario, *, book: PriceBook) -> SmallForecast | No
     if figures:
         dropped = {f"{n}{s}" for n in figures for s in ("", "_low", "_high")}
         month_rows = [{k: v for k, v in r.items() if k not in dropped} for r in month_rows]
+    if scenario.one_off:
+        from costlab.one_off import one_off_costs, with_one_offs
+
+        with scenario_errors(scenario):
+            month_rows = with_one_offs(month_rows, one_off_costs(scenario, book))
     added, status = budget_columns(
         scenario,
         [r["month"] for r in month_rows],

@@ -1,0 +1,113 @@
+"""One-off costs of a scenario: a fine-tuning run, a migration, anything billed once.
+
+A one-off is a fixed amount (``cost``) or the training cost of a chat fine-tuning file
+(``training``: its tokens x epochs x the model's training price [CB-FT], as
+``costlab estimate FILE`` prices it), charged in one month (default: the first). It adds to
+that month's total and everything after it (cumulative cost, budget), never to a workload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from costlab.errors import CostlabError
+from costlab.validation import spec
+
+if TYPE_CHECKING:
+    from costlab.prices import PriceBook
+
+
+@dataclass(frozen=True)
+class OneOff:
+    """A cost charged once, in one month."""
+
+    name: str = spec("label shown in reports", pattern=r"\S.*")
+    month: str | None = spec(
+        "month charged, YYYY-MM (default: the first)", default=None, pattern=r"\d{4}-\d{2}"
+    )
+    cost: Decimal | None = spec("USD, exact (or give training)", default=None, ge=0)
+    training: str | None = spec(
+        "a chat fine-tuning JSONL file (path relative to the scenario file) whose training "
+        "cost is charged: tokens x epochs x the model's training price",
+        default=None,
+    )
+    model: str | None = spec("the model the training fine-tunes", default=None, pattern=r"\S.*")
+    epochs: int | None = spec(
+        "training epochs (default: OpenAI's rule for the file's size)", default=None, ge=1
+    )
+
+    def __post_init__(self) -> None:
+        if (self.cost is None) == (self.training is None):
+            raise CostlabError("give cost or training, one of them", "cost")
+        if self.training is not None and self.model is None:
+            raise CostlabError("required with training (the model fine-tuned)", "model")
+
+
+def one_off_costs(scenario: Any, book: PriceBook | None = None) -> dict[str, Decimal]:
+    """USD charged in each month label (``2027-01``) by the scenario's one-offs."""
+    from costlab.forecast.figures import month_label
+
+    months = [month_label(m) for m in scenario.month_starts()]
+    out: dict[str, Decimal] = {}
+    for i, item in enumerate(scenario.one_off):
+        where = (scenario.source or scenario.label, f"one_off[{i}] ({item.name})")
+        month = item.month or months[0]
+        if month not in months:
+            raise CostlabError(
+                f"{month} is outside the forecast ({months[0]} to {months[-1]})", *where, "month"
+            )
+        amount = item.cost if item.cost is not None else _training_cost(scenario, item, book, where)
+        out[month] = out.get(month, Decimal(0)) + amount
+    return out
+
+
+def _training_cost(
+    scenario: Any, item: OneOff, book: PriceBook | None, where: tuple[str, ...]
+) -> Decimal:
+    from costlab.finetune import count_training, price_training
+    from costlab.tokens.files import decode, read_input
+
+    assert item.training is not None and item.model is not None
+    path = Path(scenario.base_dir or ".") / item.training
+    try:
+        text = decode(read_input(path))
+        counted = count_training(text, model=item.model, book=book, source=str(path))
+        priced = price_training(
+            counted, book=book, epochs=item.epochs, on=_first_day(scenario, item)
+        )
+    except CostlabError as exc:
+        raise exc.within(*where, "training") from None
+    return priced.total_cost
+
+
+def _first_day(scenario: Any, item: OneOff) -> date:
+    year, month = (item.month or scenario.start).split("-")
+    return date(int(year), int(month), 1)
+
+
+def with_one_offs(rows: list[dict[str, Any]], amounts: dict[str, Decimal]) -> list[dict[str, Any]]:
+    """Month rows with ``one_off_cost`` added to each total (base and bands) and the running
+    totals recomputed; rows unchanged when there are no one-offs."""
+    if not amounts:
+        return rows
+    out = []
+    running: dict[str, Decimal] = {}
+    for row in rows:
+        amount = amounts.get(str(row["month"]), Decimal(0))
+        new: dict[str, Any] = {}
+        for key, value in row.items():
+            if key == "total_cost":
+                new["one_off_cost"] = amount
+            new[key] = value
+        for band in ("", "_low", "_high"):
+            if f"total_cost{band}" in new:
+                new[f"total_cost{band}"] = new[f"total_cost{band}"] + amount
+                running[band] = running.get(band, Decimal(0)) + new[f"total_cost{band}"]
+                if f"cumulative_cost{band}" in new:
+                    new[f"cumulative_cost{band}"] = running[band]
+        out.append(new)
+    return out

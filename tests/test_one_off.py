@@ -1,0 +1,99 @@
+"""One-off costs in a scenario: a fine-tuning run or any amount charged once, in one month."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from costlab.errors import CostlabError
+from costlab.finetune import count_training, price_training
+from costlab.forecast import forecast_scenario
+from costlab.forecast.small import small_forecast
+from costlab.scenario import load_scenario
+
+SCENARIO = """\
+name: tuned-support
+start: 2027-01
+months: 3
+budget: {monthly: 1200}
+one_off:
+ONE_OFF
+workloads:
+  - name: answer
+    model: gpt-4.1-mini
+    requests_per_day: 20000
+    input_tokens: 1200
+    output_tokens: 150
+"""
+
+
+def _scenario(tmp_path: Path, one_off: str) -> Path:
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO.replace("ONE_OFF", one_off))
+    return path
+
+
+def test_a_fixed_one_off_lands_in_its_month_on_both_engines(tmp_path: Path, book) -> None:
+    path = _scenario(tmp_path, "  - {name: fine-tune, cost: 250, month: 2027-02}")
+    scenario = load_scenario(path)
+    fc = forecast_scenario(scenario, book=book)
+    small = small_forecast(scenario, book=book)
+    assert small is not None
+    # February: 28 days x 20,000 x (1,200 x $0.40 + 150 x $1.60) / 1M = $403.20, + $250
+    months = fc.months.to_dict("records")
+    assert [m["one_off_cost"] for m in months] == [0, 250, 0]
+    assert months[1]["total_cost"] == Decimal("403.20") + 250
+    assert months[2]["cumulative_cost"] == Decimal("446.40") * 2 + Decimal("653.20")
+    assert fc.total_cost == small.total_cost == Decimal("1546.00")
+    assert [r["total_cost"] for r in small.months] == [m["total_cost"] for m in months]
+    assert months[1]["headroom"] == Decimal(1200) - Decimal("653.20")
+
+
+def test_a_training_file_is_charged_what_estimate_prices_it(tmp_path: Path, book) -> None:
+    examples = [
+        {"messages": [{"role": "user", "content": f"Ticket {i}: my order is late"},
+                      {"role": "assistant", "content": "Sorry! It ships tomorrow."}]}
+        for i in range(20)
+    ]  # fmt: skip
+    (tmp_path / "train.jsonl").write_text("".join(json.dumps(e) + "\n" for e in examples))
+    path = _scenario(tmp_path, "  - {name: tune, training: train.jsonl, model: gpt-4.1-mini}")
+    fc = forecast_scenario(load_scenario(path), book=book)
+    text = (tmp_path / "train.jsonl").read_text()
+    expected = price_training(
+        count_training(text, model="gpt-4.1-mini", book=book),
+        book=book,
+        on=fc.scenario.month_starts()[0],
+    ).total_cost
+    assert expected > 0
+    assert fc.months["one_off_cost"].iloc[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("one_off", "message"),
+    [
+        (
+            "  - {name: x, cost: 5, month: 2028-01}",
+            "one_off[0] (x): month: 2028-01 is outside the forecast",
+        ),
+        ("  - {name: x, cost: 5, training: t.jsonl, model: gpt-4.1}", "give cost or training"),
+        ("  - {name: x, training: t.jsonl}", "model: required with training"),
+        ("  - {name: x, training: missing.jsonl, model: gpt-4.1-mini}", "one_off[0] (x): training"),
+        ("  - {name: x, cost: -1}", "must be >= 0"),
+    ],
+)
+def test_bad_one_offs_are_one_line(tmp_path: Path, book, one_off: str, message: str) -> None:
+    path = _scenario(tmp_path, one_off)
+    with pytest.raises(CostlabError) as caught:
+        forecast_scenario(load_scenario(path), book=book)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_cli_shows_a_one_off_column(cli, tmp_path: Path) -> None:
+    path = _scenario(tmp_path, "  - {name: fine-tune, cost: 250, month: 2027-02}")
+    result = cli("forecast", str(path))
+    assert result.code == 0, result.err
+    assert "one-off" in result.out.splitlines()[2] and "$250.00" in result.out
