@@ -49,9 +49,7 @@ class OneOff:
 
 def one_off_costs(scenario: Any, book: PriceBook | None = None) -> dict[str, Decimal]:
     """USD charged in each month label (``2027-01``) by the scenario's one-offs."""
-    from costlab.forecast.figures import month_label
-
-    months = [month_label(m) for m in scenario.month_starts()]
+    months = [f"{m.year:04d}-{m.month:02d}" for m in scenario.month_starts()]
     out: dict[str, Decimal] = {}
     for i, item in enumerate(scenario.one_off):
         where = (scenario.source or scenario.label, f"one_off[{i}] ({item.name})")
