@@ -318,12 +318,14 @@ def reasoning_flags(model: Model, reasoning_tokens: Tokens, output_tokens: Token
 
 
 #: Media counts and the modality a model must take (or produce) for them, with the direction.
+#: Media counts: the modality a model must take (input) or produce (output) for them, and the
+#: rate that prices them when it does not (a model with that rate accepts them).
 _MODALITY_OF = {
-    "input_audio_tokens": ("audio", "input"),
-    "cached_input_audio_tokens": ("audio", "input"),
-    "output_audio_tokens": ("audio", "output"),
-    "input_image_tokens": ("image", "input"),
-    "output_image_tokens": ("image", "output"),
+    "input_audio_tokens": ("audio", "input", "input_audio"),
+    "cached_input_audio_tokens": ("audio", "input", "input_audio"),
+    "output_audio_tokens": ("audio", "output", "output_audio"),
+    "input_image_tokens": ("image", "input", "input_image"),
+    "output_image_tokens": ("image", "output", "output_image"),
 }
 
 
@@ -332,18 +334,11 @@ def check_modalities(model: Model, usage: Usage | Callable[[str], Any]) -> None:
     nor has a price for it: they would otherwise bill silently at its text rate. ``usage`` is
     a :class:`Usage` or a lookup of counts by name."""
     count = usage.count if isinstance(usage, Usage) else usage
-    price_names = {
-        "input_audio_tokens": "input_audio",
-        "cached_input_audio_tokens": "input_audio",
-        "output_audio_tokens": "output_audio",
-        "input_image_tokens": "input_image",
-        "output_image_tokens": "output_image",
-    }
-    for name, (modality, direction) in _MODALITY_OF.items():
+    for name, (modality, direction, rate) in _MODALITY_OF.items():
         if not count(name):
             continue
         offered = model.input_modalities if direction == "input" else model.output_modalities
-        priced = any(getattr(p, price_names[name], None) is not None for p in model.prices)
+        priced = any(getattr(p, rate, None) is not None for p in model.prices)
         if modality not in offered and not priced:
             verb = "take" if direction == "input" else "produce"
             raise CostlabError(f"the model does not {verb} {modality}", name).within(model.id)
