@@ -31,6 +31,7 @@ from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
 from costlab.scenario_checks import check_hit_rate, check_media, reasoning_problem, tier_problem
 from costlab.usage import service_tier_name
+from costlab.validated_copy import build_kept
 from costlab.validation import build, line_at, spec
 from costlab.yaml_reader import load_yaml, read_text
 
@@ -403,13 +404,14 @@ _WORKLOAD_PATH = re.compile(r"workloads\[(\d+)\](?:\.(.*))?")
 
 
 def parse_scenario(
-    data: Any, where: str, *, book: PriceBook | None = None, base_dir: str = ""
+    data: Any, where: str, *, book: PriceBook | None = None, base_dir: str = "", keep: bool = False
 ) -> Scenario:
-    """Build and check a scenario from parsed YAML/JSON ``data`` read from ``where``."""
+    """Build and check a scenario from parsed YAML/JSON ``data`` read from ``where``; ``keep``
+    reads and keeps a validated copy (:mod:`costlab.validated_copy`)."""
     if not isinstance(data, Mapping):
         raise CostlabError("a scenario is a mapping with name, start, months and workloads", where)
     try:
-        scenario = build(Scenario, data)
+        scenario = build_kept(Scenario, data, kind="scenario") if keep else build(Scenario, data)
     except CostlabError as exc:
         raise _locate(exc, data, where) from None
     scenario = dataclasses.replace(scenario, source=where, base_dir=base_dir)
@@ -417,12 +419,14 @@ def parse_scenario(
     return scenario
 
 
-def load_scenario(path: str | Path, *, book: PriceBook | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path, *, book: PriceBook | None = None, keep: bool = False
+) -> Scenario:
     """Read, validate and check a scenario file; errors name file, workload, field and line."""
     file = Path(path)
     where = _display(file)
     data = load_yaml(read_text(file, "scenario file"), where)
-    return parse_scenario(data, where, book=book, base_dir=str(file.parent))
+    return parse_scenario(data, where, book=book, base_dir=str(file.parent), keep=keep)
 
 
 def _display(path: Path) -> str:

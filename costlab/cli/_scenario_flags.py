@@ -109,7 +109,7 @@ def load_from_args(args: argparse.Namespace, book: Any) -> Any:
                 f"give a scenario file or describe a workload with flags, not both ({flags})",
                 args.command,
             )
-        return load_scenario(args.scenario, book=book)
+        return load_scenario(args.scenario, book=book, keep=True)
     missing = [f for f in ("model", "requests_per_day", "input_tokens") if getattr(args, f) is None]
     if missing:
         need = ", ".join("--" + f.replace("_", "-") for f in missing)

@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
         from costlab.scenario import load_scenario
 
         fc = forecast_scenario(
-            load_scenario(args.scenario, book=book), book=book, sensitivity_table=False
+            load_scenario(args.scenario, book=book, keep=True), book=book, sensitivity_table=False
         )
     elif args.explain:
         from costlab.cli._common import fail

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from costlab.scenario import load_scenario
 
     book = pricebook(args)
-    scenario = load_scenario(args.scenario, book=book)
+    scenario = load_scenario(args.scenario, book=book, keep=True)
     models = [m.strip() for m in (args.models or "").split(",") if m.strip()]
     if args.models is not None and not models:
         raise CostlabError(

@@ -29,13 +29,12 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import MISSING, Field, fields, is_dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from dataclasses import is_dataclass
 from pathlib import Path
-from typing import Any
 
 import costlab.prices.model as _model
+from costlab.frozen_json import cache_dir, decoder, encode, trusted
+from costlab.frozen_json import sha256 as _sha256
 from costlab.prices.model import Model, UpstreamPatch
 
 FORMAT = 1
@@ -46,6 +45,8 @@ FORMAT = 1
 SOURCES = (
     "prices/*.py",
     "validation.py",
+    "frozen_json.py",
+    "pydantic_types.py",
     "yaml_reader.py",
     "usage.py",
     "limits.py",
@@ -55,15 +56,10 @@ SOURCES = (
 
 Patches = dict[str, tuple[UpstreamPatch, str]]
 
-# hashlib loads OpenSSL (~3 ms, a twentieth of a whole `costlab estimate`); CPython's own
-# SHA-256 module gives the same digest.
-try:
-    from _sha2 import sha256 as _sha256  # type: ignore[import-not-found,unused-ignore]
-except ImportError:
-    try:
-        from _sha256 import sha256 as _sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
-    except ImportError:  # pragma: no cover - a Python without them
-        from hashlib import sha256 as _sha256  # type: ignore[assignment,unused-ignore]
+#: The classes a copy may name: the price model's dataclasses.
+_CLASSES = {
+    name: cls for name, cls in vars(_model).items() if isinstance(cls, type) and is_dataclass(cls)
+}
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -89,8 +85,6 @@ def cache_key(files: Sequence[Path], shown_as: Sequence[str]) -> str:
 
 
 def cache_file(key: str) -> Path:
-    from costlab.prices.upstream import cache_dir
-
     return cache_dir() / f"curated-book-{key[:32]}.json"
 
 
@@ -99,9 +93,9 @@ def load(key: str) -> tuple[list[Model], Patches] | None:
     path = cache_file(key)
     try:
         with open(path, "rb") as handle:
-            if not _trusted(os.fstat(handle.fileno())):
+            if not trusted(os.fstat(handle.fileno())):
                 return None
-            raw = json.loads(handle.read(), object_hook=_decode)
+            raw = json.loads(handle.read(), object_hook=decoder(_CLASSES))
         if raw["format"] != FORMAT or raw["key"] != key:
             return None
         models = list(raw["models"])
@@ -122,78 +116,14 @@ def store(key: str, models: Sequence[Model], patches: Patches) -> None:
             {
                 "format": FORMAT,
                 "key": key,
-                "models": [_encode(m) for m in models],
-                "patches": [[k, _encode(p), where] for k, (p, where) in patches.items()],
+                "models": [encode(m, _CLASSES) for m in models],
+                "patches": [[k, encode(p, _CLASSES), where] for k, (p, where) in patches.items()],
             },
             separators=(",", ":"),
         )
     except (TypeError, ValueError):
         return  # a field type this format does not know: no copy, every run reads the YAML
-    from costlab.prices.upstream import _write_atomically
+    from costlab.prices.upstream import _write_atomically  # a test makes it a full disk
 
     with contextlib.suppress(OSError):
         _write_atomically(cache_file(key), text)
-
-
-def _trusted(st: os.stat_result) -> bool:
-    """Only a file this user owns and nobody else can write (a shared cache folder is not
-    a place to take prices from)."""
-    getuid = getattr(os, "getuid", None)
-    if getuid is None:  # pragma: no cover - Windows: the profile folder is the user's
-        return True
-    return st.st_uid == getuid() and not st.st_mode & 0o022
-
-
-def _encode(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, Decimal):
-        return {"d": str(value)}
-    if isinstance(value, datetime):
-        raise TypeError("datetime")
-    if isinstance(value, date):
-        return {"t": value.isoformat()}
-    if isinstance(value, tuple):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        return {"m": {k: _encode(v) for k, v in value.items()}}
-    if is_dataclass(value) and getattr(_model, type(value).__name__, None) is type(value):
-        return {
-            "c": type(value).__name__,
-            "f": {
-                f.name: _encode(getattr(value, f.name))
-                for f in fields(value)
-                if not _is_default(f, getattr(value, f.name))
-            },
-        }
-    raise TypeError(f"cannot compile a {type(value).__name__}")
-
-
-def _is_default(f: Field[Any], value: Any) -> bool:
-    """A field left at its plain default (None, (), "", False...): left out of the file, the
-    constructor gives it back (a third of the file, and of the time to read it)."""
-    default = f.default
-    if default is MISSING or isinstance(value, Decimal) or type(value) is not type(default):
-        return False
-    return bool(value == default)
-
-
-def _decode(value: dict[str, Any]) -> Any:
-    """The ``object_hook`` of :func:`json.loads`: each tagged object, innermost first."""
-    if "d" in value:
-        return Decimal(value["d"])
-    if "t" in value:
-        return date.fromisoformat(value["t"])
-    if "m" in value:
-        return {k: _tuples(v) for k, v in value["m"].items()}
-    if "c" in value:
-        cls = getattr(_model, value["c"])
-        if not is_dataclass(cls) or not isinstance(cls, type):
-            raise TypeError(value["c"])
-        return cls(**{k: _tuples(v) for k, v in value["f"].items()})
-    return value
-
-
-def _tuples(value: Any) -> Any:
-    """JSON arrays back to the tuples they were."""
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value

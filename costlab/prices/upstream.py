@@ -17,7 +17,6 @@ as notes on the model.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from costlab.frozen_json import cache_dir
+from costlab.frozen_json import write_atomically as _write_atomically
 from costlab.prices.model import (
     BatchPrices,
     Lifecycle,
@@ -52,27 +53,8 @@ MEDIA_RATES = tuple(name for name in RATE_NAMES if name not in CORE_RATES)
 # --- the cache file -----------------------------------------------------------------------------
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "costlab"
-
-
 def cache_path(version: str) -> Path:
     return cache_dir() / f"genai-prices-{version}-index{INDEX_FORMAT}.json"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 _lock = threading.Lock()

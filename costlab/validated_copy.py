@@ -1,0 +1,155 @@
+"""A validated file kept as tagged JSON, so the next run on the same input skips pydantic.
+
+Validating a scenario with pydantic costs about 150 ms on 2 cores (importing pydantic about
+100 ms, building the scenario's validator about 55 ms): more than the rest of ``costlab
+forecast``. The result depends only on the parsed data and on the code that declares and reads
+it, so :func:`build_kept` keys a copy by a SHA-256 of both: the data as canonical JSON, the source
+of every module that defines a class the result can hold, of the validation modules, of this
+module and of the installed pydantic's version file, plus the format and the Python version.
+A change to any of them is a new key; a stale copy is never read.
+
+Like the compiled price book (:mod:`costlab.prices.compiled`), a copy is a cache, never a source
+of truth: a missing, damaged, foreign or group-writable copy is ignored; one that cannot be
+written is skipped; only successes are kept (a refusal is always recomputed, with its line);
+at most :data:`KEEP` copies of a kind are kept (the oldest go); ``COSTLAB_NO_CACHE=1`` turns
+copies off. The CLI keeps scenario files this way; the dashboard, a long-lived process, does not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import sys
+import typing
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar, get_args
+
+from costlab.frozen_json import cache_dir, decoder, encode, sha256, trusted, write_atomically
+from costlab.validation import build
+
+T = TypeVar("T")
+
+FORMAT = 1
+
+#: Copies kept per kind; writing one more removes the oldest.
+KEEP = 64
+
+_PACKAGE = Path(__file__).resolve().parent
+_READERS = ("validation.py", "pydantic_types.py", "limits.py", "errors.py", "frozen_json.py")
+
+
+def enabled() -> bool:
+    return os.environ.get("COSTLAB_NO_CACHE", "").strip() in ("", "0")
+
+
+def build_kept(cls: type[T], data: Any, *, kind: str) -> T:
+    """``validation.build(cls, data)``, read from a kept copy when one matches the input."""
+    if not enabled():
+        return build(cls, data)
+    classes = reachable(typing.cast(Any, cls))
+    key = cache_key(cls, data, classes)
+    if key is None:
+        return build(cls, data)
+    path = cache_dir() / f"{kind}-{key[:32]}.json"
+    found = _load(path, key, cls, classes)
+    if found is not None:
+        return found
+    value = build(cls, data)
+    _store(path, key, value, classes)
+    return value
+
+
+@cache
+def reachable(cls: type) -> dict[str, type]:
+    """Every dataclass a ``cls`` value can hold, by name (``cls`` included)."""
+    found: dict[str, type] = {}
+
+    def visit(tp: Any) -> None:
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            if found.get(tp.__name__) is tp:
+                return
+            found[tp.__name__] = tp
+            for hint in typing.get_type_hints(tp).values():
+                visit(hint)
+        for arg in get_args(tp):
+            visit(arg)
+
+    visit(cls)
+    return found
+
+
+def cache_key(cls: type, data: Any, classes: dict[str, type]) -> str | None:
+    """The SHA-256 of the data, the code and the versions; None when the data has no canonical
+    JSON (then nothing is kept)."""
+    try:
+        text = json.dumps(data, sort_keys=True, default=_canonical, allow_nan=True)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    digest = sha256(f"{FORMAT}\0{sys.implementation.cache_tag}\0{cls.__qualname__}\0".encode())
+    for path in _code_files(tuple(classes.values())):
+        digest.update(f"{path.name}\0".encode())
+        digest.update(sha256(path.read_bytes()).digest())
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return str(digest.hexdigest())
+
+
+def _canonical(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"d:{value}"
+    if isinstance(value, date):
+        return f"t:{value.isoformat()}"
+    raise TypeError(type(value).__name__)
+
+
+@cache
+def _code_files(classes: tuple[type, ...]) -> tuple[Path, ...]:
+    files = {Path(__file__).resolve()} | {_PACKAGE / name for name in _READERS}
+    files |= {Path(str(sys.modules[c.__module__].__file__)).resolve() for c in classes}
+    found = _pydantic_version_file()
+    return tuple(sorted(files | ({found} if found else set())))
+
+
+def _pydantic_version_file() -> Path | None:
+    """pydantic's ``version.py``, found without importing pydantic (that is what is saved)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pydantic")
+    locations = list(spec.submodule_search_locations or ()) if spec else []
+    return Path(locations[0]) / "version.py" if locations else None
+
+
+def _load(path: Path, key: str, cls: type[T], classes: dict[str, type]) -> T | None:
+    try:
+        with open(path, "rb") as handle:
+            if not trusted(os.fstat(handle.fileno())):
+                return None
+            raw = json.loads(handle.read(), object_hook=decoder(classes))
+        if raw["format"] != FORMAT or raw["key"] != key or not isinstance(raw["value"], cls):
+            return None
+        return typing.cast(T, raw["value"])
+    except Exception:  # any damage means: validate the data instead
+        return None
+
+
+def _store(path: Path, key: str, value: Any, classes: dict[str, type]) -> None:
+    try:
+        text = json.dumps({"format": FORMAT, "key": key, "value": encode(value, classes)})
+    except (TypeError, ValueError):
+        return
+    with contextlib.suppress(OSError):
+        write_atomically(path, text)
+        kept = sorted(path.parent.glob(path.name.split("-")[0] + "-*.json"), key=_age)
+        for old in kept[:-KEEP]:
+            old.unlink(missing_ok=True)
+
+
+def _age(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
