@@ -347,11 +347,67 @@ def focus_forecast(fc: Any, *, account: str = "forecast") -> pd.DataFrame:
                         "x_Conformance": "non-conformant: forecast",
                     }
                 )
+        rows.extend(_one_off_rows(fc, band, account))
     return pd.DataFrame(rows, columns=[*WRITTEN, *_X_FORECAST])
 
 
+def _one_off_rows(fc: Any, band: str, account: str) -> list[dict[str, Any]]:
+    """The scenario's one-off costs, in every band alike, as one-time charges: a fine-tuning
+    run as usage of training tokens (with its quantity and unit price), a fixed amount as a
+    purchase whose provider the scenario does not say ("unspecified")."""
+    rows = []
+    for charge in fc.one_offs:
+        start, end = _month_bounds(charge.month)
+        provider = _provider_name(charge.provider) if charge.provider else "unspecified"
+        tokens = charge.training_tokens
+        priced = tokens is not None and charge.usd_per_mtok is not None
+        rows.append(
+            {
+                "BilledCost": charge.cost,
+                "BillingAccountId": account,
+                "BillingAccountName": None,
+                "BillingCurrency": "USD",
+                "BillingPeriodEnd": _timestamp(end),
+                "BillingPeriodStart": _timestamp(start),
+                "ChargeCategory": "Usage" if charge.model else "Purchase",
+                "ChargeClass": None,
+                "ChargeDescription": f"forecast: one-off {charge.name}",
+                "ChargeFrequency": "One-Time",
+                "ChargePeriodEnd": _timestamp(end),
+                "ChargePeriodStart": _timestamp(start),
+                "ConsumedQuantity": tokens,
+                "ConsumedUnit": "Tokens" if tokens is not None else None,
+                "ContractedCost": charge.cost,
+                "ContractedUnitPrice": charge.usd_per_mtok if priced else None,
+                "EffectiveCost": charge.cost,
+                "InvoiceIssuerName": provider,
+                "ListCost": charge.cost,
+                "ListUnitPrice": charge.usd_per_mtok if priced else None,
+                "PricingCategory": "Standard",
+                "PricingQuantity": tidy(EXACT.divide(Decimal(tokens), MTOK)) if priced else None,
+                "PricingUnit": PRICING_UNIT if priced else None,
+                "ProviderName": provider,
+                "PublisherName": provider,
+                "ServiceCategory": SERVICE_CATEGORY,
+                "ServiceName": _service_name(charge.provider) if charge.provider else "unspecified",
+                "SkuId": f"{charge.model}/fine-tuning"
+                if charge.model
+                else f"one-off/{charge.name}",
+                "SkuMeter": "Training Tokens" if charge.model else "One-Time",
+                "SkuPriceId": None,
+                "x_Model": charge.model,
+                "x_Batch": False,
+                "x_Scenario": fc.scenario.name,
+                "x_Band": band,
+                "x_Conformance": "non-conformant: forecast",
+            }
+        )
+    return rows
+
+
 def _cell(value: Any) -> str:
-    if value is None:
+    # pandas 3 reads a text column as its string dtype, where None becomes NaN: null either way
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -18,6 +18,7 @@ from costlab.errors import CostlabError
 from costlab.validation import spec
 
 if TYPE_CHECKING:
+    from costlab.finetune import TrainingCost
     from costlab.prices import PriceBook
 
 
@@ -47,10 +48,23 @@ class OneOff:
             raise CostlabError("required with training (the model fine-tuned)", "model")
 
 
-def one_off_costs(scenario: Any, book: PriceBook | None = None) -> dict[str, Decimal]:
-    """USD charged in each month label (``2027-01``) by the scenario's one-offs."""
+@dataclass(frozen=True)
+class OneOffCharge:
+    """One one-off as charged: its month, exact USD and, for a training run, what was billed."""
+
+    name: str
+    month: str
+    cost: Decimal
+    model: str | None = None
+    provider: str | None = None
+    training_tokens: int | None = None
+    usd_per_mtok: Decimal | None = None
+
+
+def one_off_charges(scenario: Any, book: PriceBook | None = None) -> tuple[OneOffCharge, ...]:
+    """Every one-off of the scenario, priced, in the order written."""
     months = [f"{m.year:04d}-{m.month:02d}" for m in scenario.month_starts()]
-    out: dict[str, Decimal] = {}
+    out: list[OneOffCharge] = []
     for i, item in enumerate(scenario.one_off):
         where = (scenario.source or scenario.label, f"one_off[{i}] ({item.name})")
         month = item.month or months[0]
@@ -58,14 +72,37 @@ def one_off_costs(scenario: Any, book: PriceBook | None = None) -> dict[str, Dec
             raise CostlabError(
                 f"{month} is outside the forecast ({months[0]} to {months[-1]})", *where, "month"
             )
-        amount = item.cost if item.cost is not None else _training_cost(scenario, item, book, where)
-        out[month] = out.get(month, Decimal(0)) + amount
+        if item.cost is not None:
+            out.append(OneOffCharge(item.name, month, item.cost))
+            continue
+        priced = _training_cost(scenario, item, book, where)
+        out.append(
+            OneOffCharge(
+                item.name,
+                month,
+                priced.total_cost,
+                model=priced.model.id,
+                provider=priced.model.provider,
+                training_tokens=priced.training_tokens,
+                usd_per_mtok=priced.usd_per_mtok
+                if priced.total_cost == priced.token_cost
+                else None,
+            )
+        )
+    return tuple(out)
+
+
+def one_off_costs(scenario: Any, book: PriceBook | None = None) -> dict[str, Decimal]:
+    """USD charged in each month label (``2027-01``) by the scenario's one-offs."""
+    out: dict[str, Decimal] = {}
+    for charge in one_off_charges(scenario, book):
+        out[charge.month] = out.get(charge.month, Decimal(0)) + charge.cost
     return out
 
 
 def _training_cost(
     scenario: Any, item: OneOff, book: PriceBook | None, where: tuple[str, ...]
-) -> Decimal:
+) -> TrainingCost:
     from costlab.finetune import count_training, price_training
     from costlab.tokens.files import decode, read_input
 
@@ -79,7 +116,7 @@ def _training_cost(
         )
     except CostlabError as exc:
         raise exc.within(*where, "training") from None
-    return priced.total_cost
+    return priced
 
 
 def _first_day(scenario: Any, item: OneOff) -> date:

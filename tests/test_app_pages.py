@@ -195,7 +195,9 @@ def test_forecast_page_bands_and_exports() -> None:
         k: float(v.strip("$").replace(",", "")) for k, v in metrics(at).items() if v.startswith("$")
     }
     assert m["Low band total"] < m["Total, 12 months"] < m["High band total"]
-    assert len(at.get("download_button")) == 4  # the scenario YAML and three exports
+    buttons = at.get("download_button")
+    assert len(buttons) == 5  # the scenario YAML and four exports
+    assert "FOCUS-shaped CSV" in [b.proto.label for b in buttons]
 
 
 def test_forecast_page_samples_p10_p50_p90_for_ranges() -> None:

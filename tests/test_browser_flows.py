@@ -320,3 +320,25 @@ def test_a_transcription_workload_stacks_its_audio_cost_in_the_chart(
         "texts => texts.map(t => t.textContent)"
     )
     assert "audio" in legend
+
+
+def test_the_forecast_page_downloads_focus_rows_built_on_click(page: Any, app: Any) -> None:
+    """The FOCUS-shaped CSV is made by a callable when clicked (in another thread than the
+    page script), so only a real download shows it works."""
+    import csv
+    from decimal import Decimal
+
+    _, url = app
+    page.goto(f"{url}/forecast")
+    wait_rendered(page, "FOCUS-shaped CSV")
+    button = page.get_by_role("button", name="FOCUS-shaped CSV")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    assert download.value.suggested_filename == "support-bot-focus.csv"
+    with open(download.value.path(), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["x_Conformance"] for r in rows} == {"non-conformant: forecast"}
+    total = sum(Decimal(r["BilledCost"]) for r in rows)
+    assert f"${total:,.2f}" == "$7,392.93"  # the support bot's 12 months, as the CLI prints
+    _no_exception(page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -89,7 +90,13 @@ def check_focus_file(path: Path) -> list[dict[str, str]]:
         assert row["BillingPeriodStart"] <= row["ChargePeriodStart"]
         assert row["ChargePeriodEnd"] <= row["BillingPeriodEnd"]
         assert row["ServiceCategory"] == "AI and Machine Learning"
-        assert row["ConsumedUnit"] == "Tokens" and row["PricingUnit"] == "1000000 Tokens"
+        # Tokens where a quantity is known; audio, image, tool and fixed one-off costs carry none
+        assert row["ConsumedUnit"] in ("Tokens", "") and row["PricingUnit"] in (
+            "1000000 Tokens",
+            "",
+        )
+        assert (row["ConsumedUnit"] == "") == (row["ConsumedQuantity"] == "")
+        assert "nan" not in row.values(), row  # a null is an empty cell, never the text nan
         # The specification: PricingQuantity x ContractedUnitPrice = ContractedCost.
         if row["ContractedUnitPrice"]:
             quantity, price = Decimal(row["PricingQuantity"]), Decimal(row["ContractedUnitPrice"])
@@ -185,3 +192,71 @@ def test_every_billed_component_has_a_focus_meter() -> None:
     from costlab.usage import COMPONENTS
 
     assert [(m[0], m[1]) for m in focus._METERS] == [(c.rate, c.tokens) for c in COMPONENTS]
+
+
+ONE_OFF_SCENARIO = """\
+name: tuned-support
+start: 2027-01
+months: 3
+one_off:
+  - {name: setup, cost: 250, month: 2027-02}
+  - {name: tune, training: train.jsonl, model: gpt-4.1-mini}
+workloads:
+  - name: answer
+    model: gpt-4.1-mini
+    requests_per_day: 20000
+    input_tokens: {low: 1000, base: 1200, high: 1500}
+    output_tokens: 150
+"""
+
+
+def _tuned(tmp_path: Path) -> Path:
+    examples = [
+        {"messages": [{"role": "user", "content": f"Ticket {i}: my order is late"},
+                      {"role": "assistant", "content": "Sorry! It ships tomorrow."}]}
+        for i in range(20)
+    ]  # fmt: skip
+    (tmp_path / "train.jsonl").write_text("".join(json.dumps(e) + "\n" for e in examples))
+    path = tmp_path / "tuned.yaml"
+    path.write_text(ONE_OFF_SCENARIO)
+    return path
+
+
+def test_a_forecasts_one_offs_are_one_time_rows_in_every_band(tmp_path: Path, book) -> None:
+    fc = forecast_scenario(load_scenario(_tuned(tmp_path)), book=book)
+    rows = check_focus_file(write_focus(focus_forecast(fc), tmp_path / "fc.csv"))
+    for band, total in (("base", fc.total_cost), ("low", fc.total_cost_low)):
+        assert exact_sum(Decimal(r["BilledCost"]) for r in rows if r["x_Band"] == band) == total
+    once = [r for r in rows if r["ChargeFrequency"] == "One-Time" and r["x_Band"] == "base"]
+    setup, tune = sorted(once, key=lambda r: r["SkuMeter"])
+    assert (setup["SkuMeter"], setup["ChargeCategory"], setup["BilledCost"]) == (
+        "One-Time", "Purchase", "250"
+    )  # fmt: skip
+    assert setup["ChargePeriodStart"].startswith("2027-02-01")
+    assert setup["ProviderName"] == "unspecified" and setup["ConsumedQuantity"] == ""
+    # The training run: tokens x epochs at gpt-4.1-mini's training price, in the first month.
+    (charge,) = [c for c in fc.one_offs if c.model]
+    assert tune["SkuMeter"] == "Training Tokens" and tune["ChargeCategory"] == "Usage"
+    assert tune["ConsumedQuantity"] == str(charge.training_tokens)
+    assert tune["ChargePeriodStart"].startswith("2027-01-01") and tune["ProviderName"] == "OpenAI"
+    quantity, price = Decimal(tune["PricingQuantity"]), Decimal(tune["ContractedUnitPrice"])
+    assert quantity * price == Decimal(tune["BilledCost"]) == charge.cost > 0
+
+
+def test_the_forecast_command_writes_focus_rows(tmp_path: Path, cli) -> None:
+    out = tmp_path / "fc.csv"
+    result = cli("forecast", str(_tuned(tmp_path)), "--focus", str(out))
+    assert result.code == 0, result.err
+    assert "not a FOCUS dataset" in result.out
+    rows = check_focus_file(out)
+    assert {r["x_Conformance"] for r in rows} == {"non-conformant: forecast"}
+    assert sum(r["ChargeFrequency"] == "One-Time" for r in rows) == 6  # 2 one-offs x 3 bands
+
+
+def test_media_forecast_rows_have_empty_cells_not_nan(tmp_path: Path, cli) -> None:
+    """pandas 3 turned the None of a text column into NaN, written as the text 'nan'."""
+    out = tmp_path / "voice.csv"
+    result = cli("forecast", str(ROOT / "examples" / "voice.yaml"), "--focus", str(out))
+    assert result.code == 0, result.err
+    rows = check_focus_file(out)
+    assert any(r["SkuMeter"] == "Audio" for r in rows)

@@ -13,6 +13,7 @@ EXAMPLE = """examples:
   costlab forecast examples/launch-ranges.yaml --json
   costlab forecast examples/router.yaml --csv --table routes > routes.csv
   costlab forecast examples/router.yaml --xlsx forecast.xlsx
+  costlab forecast examples/launch-ranges.yaml --focus forecast-focus.csv
   costlab forecast --model gpt-4.1-mini --requests-per-day 20000 --input-tokens 1200 \\
       --output-tokens 150 --cached-share 0.5 --growth 0.10 --start 2027-01 --budget 400 \\
       --save support.yaml                    # one workload, no file needed"""
@@ -42,6 +43,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     output.add_argument(
         "--xlsx", metavar="OUT", help="write every table to a workbook, a sheet each"
     )
+    output.add_argument(
+        "--focus",
+        metavar="OUT.csv",
+        help="write the forecast in FinOps FOCUS 1.2's shape, one-off costs included (.csv, or "
+        ".parquet with pyarrow): rows per month, model and token kind, per band; marked "
+        "non-conformant, since nothing was charged",
+    )
     parser.add_argument(
         "--table",
         choices=TABLES,
@@ -61,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
     book = pricebook(args)
     scenario = load_from_args(args, book)
-    if not (args.json or args.csv or args.xlsx or getattr(args, "samples", None)):
+    if not (args.json or args.csv or args.xlsx or args.focus or getattr(args, "samples", None)):
         # A table on the terminal of a small scenario: plain Python, no pandas (~0.4 s).
         from costlab.forecast.budget import budgeted
         from costlab.forecast.small import small_forecast
@@ -95,6 +103,12 @@ def run(args: argparse.Namespace) -> int:
         tables = fc.tables()
         write_xlsx(tables, args.xlsx)
         print(f"wrote {args.xlsx}: sheets {', '.join(tables)}")
+    elif args.focus:
+        from costlab.focus import focus_forecast, write_focus
+
+        rows = focus_forecast(fc)
+        path = write_focus(rows, args.focus)
+        print(f"wrote {path}: {len(rows):,} FOCUS-shaped forecast row(s), not a FOCUS dataset")
     else:
         print_forecast(fc)
         print_simulation(simulation)

@@ -22,6 +22,7 @@ from costlab.forecast.figures import ForecastFlag as ForecastFlag
 from costlab.forecast.figures import days_in_month as days_in_month
 from costlab.forecast.figures import month_label as month_label
 from costlab.money import MONEY, plain, quotient
+from costlab.one_off import OneOffCharge
 from costlab.ranges import Band
 from costlab.scenario import (
     Scenario,
@@ -94,6 +95,8 @@ class Forecast:
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
     price_book: str = ""
     """the fingerprint of the price book that priced it (its layers and their versions)"""
+    one_offs: tuple[OneOffCharge, ...] = ()
+    """the scenario's one-off costs as charged (in ``months``' ``one_off_cost`` and totals)"""
     source: LineSource | None = field(default=None, repr=False, compare=False)
     """the priced lines, from which ``lines`` and ``horizon_lines`` are built when asked"""
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from costlab.forecast.budget import _budget
 from costlab.forecast.engine import PricedSource, _drop, _price, _totals_frame
 from costlab.forecast.figures import hidden_figures, scenario_errors
@@ -50,13 +53,17 @@ def forecast_scenario(
     # every other scenario (and their exports) keep their columns.
     drop = hidden_figures(scenario, base.totals.__getitem__)
     totals = _drop(totals, drop)
+    charges: tuple[Any, ...] = ()
     if scenario.one_off:  # costs charged once: in their month's total and all after
         import pandas as pd
 
-        from costlab.one_off import one_off_costs, with_one_offs
+        from costlab.one_off import one_off_charges, with_one_offs
 
         with scenario_errors(scenario):
-            amounts = one_off_costs(scenario, book)
+            charges = one_off_charges(scenario, book)
+        amounts: dict[str, Decimal] = {}
+        for charge in charges:
+            amounts[charge.month] = amounts.get(charge.month, Decimal(0)) + charge.cost
         records = [{str(k): v for k, v in r.items()} for r in totals.to_dict("records")]
         rows = with_one_offs(records, amounts)
         totals = pd.DataFrame(rows, columns=list(rows[0]))
@@ -69,4 +76,5 @@ def forecast_scenario(
         flags=base.flags,
         sensitivity=table,
         price_book=book.fingerprint,
+        one_offs=charges,
     )

@@ -22,6 +22,7 @@ from costlab.app.shared import (
 )
 from costlab.errors import CostlabError
 from costlab.export import csv_text, json_data, xlsx_bytes
+from costlab.focus import focus_csv, focus_forecast
 from costlab.forecast import Forecast
 from costlab.forecast.simulate import Simulation, simulate
 from costlab.formats import count, percent, usd
@@ -226,7 +227,7 @@ def _table(fc: Forecast) -> Any:
 def _exports(fc: Forecast) -> None:
     tables = fc.tables()
     name = fc.scenario.name
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
     c1.download_button(
         "CSV (months)",
         csv_text(tables["months"]),
@@ -247,6 +248,15 @@ def _exports(fc: Forecast) -> None:
         file_name=f"{name}.json",
         mime="application/json",
         width="stretch",
+    )
+    c4.download_button(
+        "FOCUS-shaped CSV",
+        lambda: focus_csv(focus_forecast(fc)),  # built when clicked, not on every rerun
+        file_name=f"{name}-focus.csv",
+        mime="text/csv",
+        width="stretch",
+        help="The forecast in FinOps FOCUS 1.2's columns, per month, model and token kind, one-off "
+        "costs as one-time charges; marked non-conformant (nothing was charged)",
     )
     st.caption(
         "Exports carry exact figures (unrounded); XLSX cells are numbers with currency formats."
