@@ -97,3 +97,15 @@ def test_the_cli_shows_a_one_off_column(cli, tmp_path: Path) -> None:
     result = cli("forecast", str(path))
     assert result.code == 0, result.err
     assert "one-off" in result.out.splitlines()[2] and "$250.00" in result.out
+
+
+def test_compare_ranks_the_workloads_and_names_the_one_offs(cli, tmp_path: Path) -> None:
+    path = _scenario(tmp_path, "  - {name: fine-tune, cost: 250, month: 2027-02}")
+    result = cli("compare", str(path), "--models", "gpt-4.1-mini,gpt-4.1-nano")
+    assert result.code == 0, result.err
+    # gpt-4.1-mini: $446.40 + $403.20 + $446.40 for the workload; the one-off is not ranked
+    assert "$1,296.00" in result.out
+    assert "plus one-off costs of $250.00 on every candidate" in result.out
+    data = json.loads(cli("compare", str(path), "--models", "gpt-4.1-mini", "--json").out)
+    (row,) = data["ranking"]
+    assert Decimal(row["total_cost"]) - Decimal(row["compared_cost"]) == 250

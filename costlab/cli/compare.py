@@ -135,6 +135,16 @@ def print_comparison(result: Any) -> None:
     print(table(rows, headers, right=right))
     if result.workload and len(s.workloads) > 1:
         notes.append("cost is the compared workload's; the other workloads are unchanged")
+    ranking = rows_of(result.ranking)
+    if s.one_off and ranking and not result.workload:
+        # total_cost is the whole scenario: the compared workloads plus its one-off costs,
+        # which no candidate changes
+        first = ranking[0]
+        once = first["total_cost"] - first["compared_cost"]
+        notes.append(
+            f"plus one-off costs of {usd(once)} on every candidate (not ranked; "
+            f"{usd(first['total_cost'])} in all for {first['candidate']})"
+        )
     if notes:
         print()
         print("\n".join(notes))
