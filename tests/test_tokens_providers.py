@@ -221,6 +221,37 @@ def test_gemini_function_declarations_counted_and_builtin_named() -> None:
     assert any("googleSearch" in w for w in count.warnings)
 
 
+def test_other_providers_tools_on_an_openai_model_are_its_function_definitions() -> None:
+    """The same tool in an Anthropic or Gemini body, counted for GPT-4.1 mini, costs what it
+    costs as a Chat Completions function (the cookbook's method), with no Claude prompt."""
+    function = {
+        "name": WEATHER["name"],
+        "description": WEATHER["description"],
+        "parameters": WEATHER["input_schema"],
+    }
+    chat = {
+        "messages": [{"role": "user", "content": "What is the weather in Paris?"}],
+        "tools": [{"type": "function", "function": function}],
+    }
+    expected = _part(count_body(chat, model="gpt-4.1-mini"), "tools")
+    server = {"type": "web_search_20250305", "name": "web_search"}
+    anthropic = count_anthropic(_anthropic(tools=[WEATHER, server]), model="gpt-4.1-mini")
+    assert _part(anthropic, "tools") == expected
+    assert not [p for p in anthropic.parts if p.label.startswith("tool-use system prompt")]
+    assert any("no OpenAI equivalent" in w for w in anthropic.warnings)
+    upper = json.loads(json.dumps(WEATHER["input_schema"]).replace('"object"', '"OBJECT"'))
+    upper = json.loads(json.dumps(upper).replace('"string"', '"STRING"'))  # Gemini's spelling
+    declaration = {"name": function["name"], "description": function["description"]}
+    gemini = {
+        "contents": [{"parts": [{"text": "What is the weather in Paris?"}]}],
+        "tools": [{"functionDeclarations": [{**declaration, "parameters": upper}]}],
+    }
+    assert _part(count_gemini(gemini, model="gpt-4.1-mini"), "tools") == expected
+    # On their own providers' models the tools keep those providers' rules
+    claude = count_anthropic(_anthropic(tools=[WEATHER]), model=CLAUDE)
+    assert any(p.label.startswith("tool-use system prompt") for p in claude.parts)
+
+
 @pytest.mark.parametrize(
     ("body", "kind"),
     [

@@ -30,7 +30,9 @@ from costlab.tokens.tally import (
     ImageOptions,
     Part,
     Tally,
+    add_functions,
     add_image,
+    as_function,
     as_list,
     as_mapping,
     as_text,
@@ -246,6 +248,20 @@ def add_tools(tally: Tally, body: Mapping[str, Any], model: Model) -> None:
     prompt; server tools (web search, code execution, ...) are named but not counted."""
     tools = as_list(body.get("tools") or [], tally, "tools")
     if not tools:
+        return
+    if model.tokenizer is not None:
+        # A model with a public tokenizer (OpenAI's) reads these tools as the function
+        # definitions of its own API: counted by its published method, without Claude's
+        # tool-use system prompt.
+        functions = [
+            (f"tools[{index}]", as_function(tool, "input_schema"))
+            for index, raw in enumerate(tools)
+            if not _is_server_tool(tool := as_mapping(raw, tally, f"tools[{index}]"))
+        ]
+        if len(functions) < len(tools):
+            tally.warn("Anthropic server tools have no OpenAI equivalent; not counted")
+        add_functions(tally, functions, model.tokenizer)
+        tally.warn(f"{model.id}: the Anthropic tools are counted as its function definitions")
         return
     part = tally.part(f"tools ({len(tools)})")
     for index, raw in enumerate(tools):

@@ -33,7 +33,9 @@ from costlab.tokens.tally import (
     ImageOptions,
     Part,
     Tally,
+    add_functions,
     add_image,
+    as_function,
     as_list,
     as_mapping,
     as_text,
@@ -118,7 +120,7 @@ def tally_gemini(
             part = tally.part(f"{at} {role}", TOKENS_PER_MESSAGE)
             part.texts.append(str(role))
             add_parts(tally, part, content.get("parts") or [], model, images, at)
-    add_tools(tally, body)
+    add_tools(tally, body, model)
     config = _get(body, "generationConfig")
     if isinstance(config, Mapping):
         limit = _get(config, "maxOutputTokens")
@@ -245,11 +247,28 @@ def _decode(payload: str, tally: Tally, at: str) -> bytes:
         raise tally.error("inline data is not valid base64", at) from None
 
 
-def add_tools(tally: Tally, body: Mapping[str, Any]) -> None:
+def add_tools(tally: Tally, body: Mapping[str, Any], model: Model) -> None:
     """Function declarations: name, description and parameters as JSON texts; built-in tools
-    (Google Search, code execution) are named, not counted."""
+    (Google Search, code execution) are named, not counted. For a model with a public
+    tokenizer (OpenAI's), the declarations are counted as its own function definitions."""
     tools = as_list(body.get("tools") or [], tally, "tools")
     if not tools:
+        return
+    if model.tokenizer is not None:
+        functions = []
+        for index, raw in enumerate(tools):
+            declarations = _get(as_mapping(raw, tally, f"tools[{index}]"), "functionDeclarations")
+            if declarations is None:
+                tally.warn(f"tools[{index}]: a built-in Gemini tool has no OpenAI equivalent")
+                continue
+            listed = as_list(declarations, tally, f"tools[{index}].functionDeclarations")
+            for number, declaration in enumerate(listed):
+                at = f"tools[{index}].functionDeclarations[{number}]"
+                functions.append(
+                    (at, as_function(as_mapping(declaration, tally, at), "parameters"))
+                )
+        add_functions(tally, functions, model.tokenizer)
+        tally.warn(f"{model.id}: the Gemini function declarations are counted as its functions")
         return
     part = tally.part(f"tools ({len(tools)})")
     for index, raw in enumerate(tools):

@@ -250,6 +250,29 @@ def add_functions(
     part.fixed += FUNC_END
 
 
+def as_function(tool: Mapping[str, Any], schema_key: str) -> dict[str, Any]:
+    """Another API's function tool (Anthropic's ``input_schema``, Gemini's ``parameters`` with
+    upper-case OpenAPI types) as an OpenAI function definition, for :func:`add_functions`."""
+    return {
+        "name": tool.get("name"),
+        "description": tool.get("description"),
+        "parameters": _lower_types(tool.get(schema_key) or {}),
+    }
+
+
+def _lower_types(schema: Any, depth: int = 0) -> Any:
+    if depth > limits.MAX_NESTING_DEPTH:  # deeper is refused before parsing; stop anyway
+        return schema
+    if isinstance(schema, Mapping):
+        return {
+            k: v.lower() if k == "type" and isinstance(v, str) else _lower_types(v, depth + 1)
+            for k, v in schema.items()
+        }
+    if isinstance(schema, list):
+        return [_lower_types(v, depth + 1) for v in schema]
+    return schema
+
+
 def _strip_period(text: Any) -> str:
     text = text if isinstance(text, str) else str(text)
     return text[:-1] if text.endswith(".") else text
