@@ -130,6 +130,12 @@ def test_dask_local_cluster_equals_this_process_to_the_last_digit(tmp_path: Path
     assert counted[0].tokens == text_tokens(text.read_text())
     threaded, _ = _actuals([str(path)], chunk_bytes=4096, scheduler="threads")
     _same(threaded, local)
+    # the default for inputs over the scale threshold: a pool of local processes, each
+    # reading its own chunks and pickling its exact sums back
+    processed, _ = _actuals([str(path)], chunk_bytes=4096, scheduler="processes")
+    _same(processed, local)
+    pooled = scale.run_chunks(scale.replay_chunk, chunks, "gpt-4.1-nano", scheduler="processes")
+    assert scale.combine_replay(pooled).total_cost == scale.combine_replay(here).total_cost
 
 
 def _log(path: Path, lines: int) -> Path:
