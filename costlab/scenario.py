@@ -26,13 +26,13 @@ from typing import Any, Literal
 from costlab import limits
 from costlab.errors import CostlabError
 from costlab.one_off import OneOff
-from costlab.prices import Model, PriceBook, load_pricebook
+from costlab.prices import PriceBook, load_pricebook
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
-from costlab.scenario_checks import check_hit_rate, check_media, reasoning_problem, tier_problem
+from costlab.scenario_checks import check_hit_rate, check_media, check_models
 from costlab.usage import service_tier_name
 from costlab.validated_copy import build_kept
-from costlab.validation import build, line_at, spec
+from costlab.validation import build, spec
 from costlab.yaml_reader import load_yaml, read_text
 
 #: Longest horizon a scenario may forecast, in months (``COSTLAB_MAX_MONTHS``).
@@ -147,6 +147,8 @@ class Workload:
     input_audio_tokens: Decimal | Range = _count("of the input tokens, audio tokens")
     output_audio_tokens: Decimal | Range = _count("of the output tokens, generated speech tokens")
     output_image_tokens: Decimal | Range = _count("of the output tokens, generated image tokens")
+    input_audio_seconds: Decimal | Range = _count("seconds of audio in: audio tokens by the model")
+    output_audio_seconds: Decimal | Range = _count("seconds of speech out: audio tokens by model")
     input_characters: Decimal | Range = _count("characters to speak (billed per 1M characters)")
     audio_seconds: Decimal | Range = _count("seconds of audio to transcribe (billed per minute)")
     web_searches: Decimal | Range = _count("web-search tool calls (billed per 1,000)")
@@ -455,44 +457,6 @@ def _workload_label(data: Mapping[str, Any], index: int) -> str:
         if isinstance(entry, Mapping) and isinstance(entry.get("name"), str):
             name = entry["name"]
     return f"workloads[{index}] ({name})" if name else f"workloads[{index}]"
-
-
-def check_models(
-    scenario: Scenario, book: PriceBook, data: Mapping[str, Any] | None = None
-) -> dict[str, Model]:
-    """Resolve every model the scenario names; an unknown one is an error naming its field."""
-    resolved: dict[str, Model] = {}
-    for i, workload in enumerate(scenario.workloads):
-        for route in workload.routes:
-            try:
-                resolved[route.model] = book.resolve(route.model)
-            except CostlabError as exc:
-                where = (f"workloads[{i}].{route.field}",)
-                line = line_at(data, where) if data is not None else None
-                what = exc.what
-                if what.startswith("unknown model"):
-                    what = what.replace("unknown model", f"unknown model '{route.model}'", 1)
-                else:
-                    what = f"{what} ('{route.model}')"
-                if line:
-                    what = f"{what} (line {line})"
-                raise CostlabError(
-                    what, scenario.source or None, scenario.workload_where(i), route.field
-                ) from None
-            model = resolved[route.model]
-            problem = tier_problem(workload, model, scenario.first_month) or reasoning_problem(
-                workload, model
-            )
-            if problem is not None:
-                field, what = problem
-                line = line_at(data, (f"workloads[{i}].{field}",)) if data is not None else None
-                raise CostlabError(
-                    what + (f" (line {line})" if line else ""),
-                    scenario.source or None,
-                    scenario.workload_where(i),
-                    field,
-                )
-    return resolved
 
 
 def base_number(value: Number | None) -> Decimal:

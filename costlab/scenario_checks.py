@@ -1,19 +1,23 @@
 """What a workload asks of a model that the price book says it cannot give: a service tier it
 does not offer, reasoning from a model that does not reason, an effort without effort levels.
 
-Each check returns ``(field, what)`` or None; :func:`costlab.scenario.check_models` turns a
-problem into one line naming the file, workload, field and YAML line.
+Each check returns ``(field, what)`` or None; :func:`check_models` resolves every model a
+scenario names and turns a problem into one line naming the file, workload, field and line.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from costlab.errors import CostlabError
-from costlab.prices import Model, service_tier_price
+from costlab.prices import Model, PriceBook, service_tier_price
+from costlab.validation import line_at
 
-#: A scenario workload (:class:`costlab.scenario.Workload`; not imported: it imports this).
+#: A scenario and its workload (:class:`costlab.scenario.Scenario`, ``Workload``; not
+#: imported: that module imports this one).
+Scenario = Any
 Workload = Any
 
 
@@ -96,3 +100,41 @@ def check_media(workload: Any) -> None:
             "audio and image output exceed output_tokens (the output tokens include them)",
             "output_audio_tokens" if workload.output_audio_tokens else "output_image_tokens",
         )
+
+
+def check_models(
+    scenario: Scenario, book: PriceBook, data: Mapping[str, Any] | None = None
+) -> dict[str, Model]:
+    """Resolve every model the scenario names; an unknown one is an error naming its field."""
+    resolved: dict[str, Model] = {}
+    for i, workload in enumerate(scenario.workloads):
+        for route in workload.routes:
+            try:
+                resolved[route.model] = book.resolve(route.model)
+            except CostlabError as exc:
+                where = (f"workloads[{i}].{route.field}",)
+                line = line_at(data, where) if data is not None else None
+                what = exc.what
+                if what.startswith("unknown model"):
+                    what = what.replace("unknown model", f"unknown model '{route.model}'", 1)
+                else:
+                    what = f"{what} ('{route.model}')"
+                if line:
+                    what = f"{what} (line {line})"
+                raise CostlabError(
+                    what, scenario.source or None, scenario.workload_where(i), route.field
+                ) from None
+            model = resolved[route.model]
+            problem = tier_problem(workload, model, scenario.first_month) or reasoning_problem(
+                workload, model
+            )
+            if problem is not None:
+                field, what = problem
+                line = line_at(data, (f"workloads[{i}].{field}",)) if data is not None else None
+                raise CostlabError(
+                    what + (f" (line {line})" if line else ""),
+                    scenario.source or None,
+                    scenario.workload_where(i),
+                    field,
+                )
+    return resolved

@@ -159,6 +159,7 @@ def test_the_shipped_examples_load(book) -> None:
             "input_tokens, output_tokens, reasoning_tokens, reasoning_effort, cached_input_share, "
             "cache_write_share, cache_write_ttl, cacheable_prefix_tokens, cache_hit_rate, service_tier, "
             "data_residency, images, input_audio_tokens, output_audio_tokens, output_image_tokens, "
+            "input_audio_seconds, output_audio_seconds, "
             "input_characters, audio_seconds, web_searches, file_searches, "
             "batch_share, retry_rate, growth, sample, on_retire (line 12)",
         ),

@@ -59,6 +59,21 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+def non_negative_number(text: str) -> Decimal:
+    """A measured amount (seconds of audio): a number 0 .. ``MAX_COUNT``, exact, refused before
+    any arithmetic when its digits or exponent are absurd (``1e999999999``)."""
+    from costlab import limits
+
+    try:
+        value = limits.parse_number(text.replace("_", "").replace(",", "").strip())
+        limits.check_number(value, "number")
+    except CostlabError as exc:
+        raise argparse.ArgumentTypeError(exc.what) from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {_short(text)}")
+    return value
+
+
 def positive_int(text: str) -> int:
     value = non_negative_int(text)
     if value == 0:

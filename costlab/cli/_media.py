@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from costlab.cli._common import non_negative_int
+from costlab.cli._common import non_negative_int, non_negative_number
 
 
 def add_media_options(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +29,17 @@ def add_media_options(parser: argparse.ArgumentParser) -> None:
             default=0,
             metavar="N",
             help=help_text,
+        )
+    for direction, help_text in (
+        ("input", "seconds of audio sent per request: audio tokens by the model's published rate"),
+        ("output", "seconds of speech per request: audio tokens by the model's published rate"),
+    ):
+        media.add_argument(
+            f"--{direction}-audio-seconds",
+            type=non_negative_number,
+            default=None,
+            metavar="S",
+            help=help_text + " (one --model; rounded up to a whole token)",
         )
     media.add_argument(
         "--images",
@@ -64,6 +75,7 @@ def media_counts(args: argparse.Namespace) -> dict[str, int]:
             raise CostlabError(
                 "is for generated images: give --images N too", "--" + option.replace("_", "-")
             )
+    _audio_seconds(args, counts)
     if getattr(args, "images", 0):
         from costlab.tokens.generated_images import image_output_tokens
 
@@ -78,6 +90,35 @@ def media_counts(args: argparse.Namespace) -> dict[str, int]:
         counts["output_image_tokens"] = counts.get("output_image_tokens", 0) + generated
         args.output_tokens = (args.output_tokens or 0) + generated
     return counts
+
+
+def _audio_seconds(args: argparse.Namespace, counts: dict[str, int]) -> None:
+    """``--input-audio-seconds`` / ``--output-audio-seconds`` as the model's audio tokens, added
+    to the input or output tokens and to their audio part."""
+    import math
+
+    from costlab.cli._common import pricebook
+    from costlab.errors import CostlabError
+
+    for direction in ("input", "output"):
+        seconds = getattr(args, f"{direction}_audio_seconds", None)
+        if not seconds:
+            continue
+        option = f"--{direction}-audio-seconds"
+        if not args.model or several(args):
+            raise CostlabError("needs one --model (its audio tokens per second)", option)
+        model = pricebook(args).resolve(args.model)
+        tokens = model.audio.tokens(seconds, direction) if model.audio is not None else None
+        if tokens is None:
+            raise CostlabError(
+                f"{model.id}: the price book has no published rule turning seconds of audio "
+                f"into its audio tokens; give --{direction}-audio-tokens",
+                option,
+            )
+        whole = math.ceil(tokens)
+        counts[f"{direction}_audio_tokens"] = counts.get(f"{direction}_audio_tokens", 0) + whole
+        total = f"{direction}_tokens"
+        setattr(args, total, (getattr(args, total) or 0) + whole)
 
 
 def _model_id(args: argparse.Namespace) -> str:

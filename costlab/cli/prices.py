@@ -226,6 +226,7 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
     from costlab import formats
     from costlab.money import plain
     from costlab.prices import Model, rates_for
+    from costlab.usage import COMPONENTS, CORE_RATES
 
     assert isinstance(model, Model)
     if as_json:
@@ -273,6 +274,18 @@ def _show_model(book: Any, model: object, day: date, as_json: bool) -> int:
         value = getattr(p, name)
         if value is not None:
             lines.append(f"    {name:<16} ${value}")
+    lines += [  # audio, image, speech and tool rates, each in its own unit
+        f"    {c.rate:<16} ${value} per {c.price_unit}"
+        for c in COMPONENTS
+        if c.rate not in CORE_RATES and (value := getattr(p, c.rate, None)) is not None
+    ]
+    if model.audio is not None:
+        out = model.audio.output_per_second
+        lines.append(
+            f"  audio tokens       {model.audio.input_per_second} a second in"
+            + (f", {out} a second out" if out is not None else "")
+            + f" (source: {model.audio.source})"
+        )
     if p.batch_discount is not None or p.batch is not None:
         r = rates_for(p, batch=True)
         lines.append(
@@ -334,6 +347,7 @@ _FIELDS = (
     "price",
     "fine_tuning",
     "images",
+    "audio",
     "benchmarks",
 )
 

@@ -8,20 +8,15 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from costlab.errors import CostlabError
 from costlab.exact import EXACT, ONE, ZERO, tidy
 from costlab.money import MONEY
 from costlab.prices import Model, PriceBook
 from costlab.ranges import Band
-from costlab.scenario import (
-    NumberPath,
-    Scenario,
-    Workload,
-    base_number,
-    check_models,
-)
+from costlab.scenario import NumberPath, Scenario, Workload, base_number
+from costlab.scenario_checks import check_models
 from costlab.usage import MEDIA_COLUMNS
 
 if TYPE_CHECKING:
@@ -213,6 +208,12 @@ def _growth_rates(workload: Workload, months: int) -> tuple[Decimal, ...]:
     return (base_number(workload.growth),) * (months - 1)
 
 
+_AUDIO_PARTS: tuple[tuple[Literal["input", "output"], str], ...] = (
+    ("input", "input_audio_tokens"),
+    ("output", "output_audio_tokens"),
+)
+
+
 def request_tokens(
     scenario: Scenario,
     index: int,
@@ -243,6 +244,28 @@ def request_tokens(
             model.images, workload.images.width, workload.images.height, workload.images.detail
         )
         input_tokens = EXACT.add(input_tokens, EXACT.multiply(images, Decimal(per_image)))
+    media = {
+        name: tidy(base_number(value)) if (value := getattr(workload, name, ZERO)) else ZERO
+        for name in MEDIA_COLUMNS
+    }
+    output = base_number(workload.output_tokens)
+    # Audio given as a duration: the model's audio tokens per second (an estimate of its
+    # billing), added to the input (after the cache shares) or output and to their audio part. Without a rule (or a
+    # voice, for output) the seconds stay unpriced and the line is flagged (forecast.requests).
+    unruled = heard = ZERO
+    for direction, part in _AUDIO_PARTS:
+        seconds = base_number(getattr(workload, f"{direction}_audio_seconds"))
+        if not seconds:
+            continue
+        audio = model.audio.tokens(seconds, direction) if model.audio is not None else None
+        if audio is None:
+            unruled = EXACT.add(unruled, seconds)
+            continue
+        media[part] = tidy(EXACT.add(media[part], audio))
+        if direction == "input":
+            heard = EXACT.add(heard, audio)
+        else:
+            output = EXACT.add(output, audio)
     reasoning = base_number(workload.reasoning_tokens)
     if workload.reasoning_effort is not None and model.reasoning_effort is not None:
         # the book's assumption for the model at that effort (checked by check_models)
@@ -256,20 +279,19 @@ def request_tokens(
         hit = base_number(workload.cache_hit_rate)
         cached = EXACT.multiply(prefix, hit)
         written = EXACT.multiply(prefix, EXACT.subtract(ONE, hit))
+    # the cache shares are of the text (and image) input; heard audio is uncached audio input
+    input_tokens = EXACT.add(input_tokens, heard)
     one_hour = workload.cache_write_ttl == "1h"
     return {
         "input_tokens": tidy(input_tokens),
         "cached_input_tokens": tidy(cached),
         "cache_write_tokens": ZERO if one_hour else tidy(written),
         "cache_write_1h_tokens": tidy(written) if one_hour else ZERO,
-        "output_tokens": tidy(EXACT.add(base_number(workload.output_tokens), reasoning)),
+        "output_tokens": tidy(EXACT.add(output, reasoning)),
         "reasoning_tokens": tidy(reasoning),
         "images": images,
-        # 0 for chat (most lines): no tidy of a zero per line and figure
-        **{
-            name: tidy(base_number(value)) if (value := getattr(workload, name, ZERO)) else ZERO
-            for name in MEDIA_COLUMNS
-        },
+        "unruled_audio_seconds": unruled,
+        **media,  # 0 for chat (most lines): no tidy of a zero per line and figure
     }
 
 

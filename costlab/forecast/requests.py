@@ -179,6 +179,7 @@ def request_costs(
     windows = col("window", (0, n_months))
     notes = col("retire_note", None)
     images = col("images", ZERO)
+    unruled_audio = col("unruled_audio_seconds", ZERO)
     workloads = col("workload", "")
     for i in range(n_lines):
         m = line_model[i]
@@ -194,6 +195,16 @@ def request_costs(
                     "no_image_rule",
                     f"{model.id}: the price book has no image-token rule for this model; "
                     "its images are not priced",
+                )
+            )
+        if unruled_audio[i] > 0:
+            found_flags.append(
+                ForecastFlag(
+                    workload,
+                    model.id,
+                    "modality",
+                    f"{model.id}: no published rule turns seconds of audio into its audio "
+                    "tokens (or it does not speak); give the audio as tokens. Not priced",
                 )
             )
         if images[i] > 0 and "image" not in model.input_modalities:

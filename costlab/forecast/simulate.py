@@ -36,7 +36,8 @@ from costlab.forecast.result import days_in_month, month_label
 from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.prices.rates import rates_for
 from costlab.ranges import Range
-from costlab.scenario import NumberPath, Scenario, Workload, base_number, check_models
+from costlab.scenario import NumberPath, Scenario, Workload, base_number
+from costlab.scenario_checks import check_models
 
 #: The quantiles reported, as fractions.
 QUANTILES = (0.1, 0.5, 0.9)

@@ -15,8 +15,38 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from costlab.errors import CostlabError
+from costlab.prices.model_rules import (
+    AudioRule,
+    Benchmark,
+    Effort,
+    ExtendedContext,
+    ImageRule,
+    ReasoningEffort,
+    TokenEstimate,
+)
 from costlab.usage import STANDARD_TIER_NAMES
 from costlab.validation import spec
+
+__all__ = [
+    "AudioRule",
+    "BatchPrices",
+    "Benchmark",
+    "Effort",
+    "ExtendedContext",
+    "FineTuning",
+    "ImageRule",
+    "Lifecycle",
+    "Modality",
+    "Model",
+    "PriceEntry",
+    "PriceFile",
+    "PriceTier",
+    "ReasoningEffort",
+    "ServiceTierPrice",
+    "Status",
+    "TokenEstimate",
+    "UpstreamPatch",
+]
 
 Modality = Literal["text", "image", "audio", "video", "pdf"]
 Status = Literal["active", "deprecated", "retired"]
@@ -219,105 +249,6 @@ class Lifecycle:
 
 
 @dataclass(frozen=True)
-class ImageRule:
-    """How an image input is turned into tokens for this model."""
-
-    method: Literal["patch", "tile", "area", "gemini"] = spec(
-        "patch: 32-px patches x multiplier; tile: base + per 512-px tile; area: width x height / "
-        "pixels_per_token (Anthropic); gemini: base_tokens up to small_side, else per tile (Google)"
-    )
-    source: str = spec("where the rule comes from", pattern=r"\S.*")
-    multiplier: Decimal | None = spec("patch: tokens per 32-px patch", default=None, gt=0)
-    patch_budget: int | None = spec(
-        "patch: most patches before the image is scaled down; omit when there is no budget",
-        default=None,
-        gt=0,
-    )
-    max_dimension: int | None = spec("patch, area: longest side in px", default=None, gt=0)
-    base_tokens: int | None = spec("tile, gemini: tokens of any image", default=None, ge=0)
-    tile_tokens: int | None = spec("tile, gemini: tokens per tile", default=None, ge=0)
-    pixels_per_token: int | None = spec("area: pixels per token (750)", default=None, gt=0)
-    max_tokens: int | None = spec("area: larger images are scaled to this", default=None, gt=0)
-    small_side: int | None = spec("gemini: sides <= this px cost base_tokens", default=None, gt=0)
-    tile_px: int | None = spec("gemini: tile edge in px for larger images", default=None, gt=0)
-    page_tokens: int | None = spec("tokens per PDF page billed as an image", default=None, ge=0)
-    note: str | None = spec("free-text remark", default=None)
-
-    def __post_init__(self) -> None:
-        needed = {
-            "patch": ("multiplier",),
-            "tile": ("base_tokens", "tile_tokens"),
-            "area": ("pixels_per_token", "max_dimension"),
-            "gemini": ("base_tokens", "tile_tokens", "small_side", "tile_px"),
-        }[self.method]
-        for name in needed:
-            if getattr(self, name) is None:
-                raise CostlabError(f"required for method {self.method}", name)
-
-
-@dataclass(frozen=True)
-class TokenEstimate:
-    """How to estimate tokens for a model without a public tokenizer."""
-
-    encoding: str = spec(
-        "tiktoken encoding whose count is scaled", pattern=r"o200k_base|cl100k_base"
-    )
-    ratio: Decimal = spec("model tokens per token of `encoding`", gt=0)
-    source: str = spec("where the ratio comes from", pattern=r"\S.*")
-
-
-@dataclass(frozen=True)
-class Benchmark:
-    """A published benchmark score, shown with its name and source, never as one 'quality'."""
-
-    name: str = spec("benchmark name, e.g. MMLU")
-    score: Decimal = spec("score in percent", ge=0, le=100)
-    source: str = spec("where the score was published", pattern=r"\S.*")
-
-
-@dataclass(frozen=True)
-class ExtendedContext:
-    """A larger context window served on request (a beta header, a usage tier): a request
-    beyond ``context_window`` but within this one is servable, with ``requirement`` shown as a
-    note; its input above a long-context tier's threshold bills at that tier."""
-
-    context_window: int = spec("tokens of input plus output one request may hold with it", gt=0)
-    requirement: str = spec(
-        "what a request needs to use it, e.g. a beta header and a usage tier", pattern=r"\S.*"
-    )
-    source: str = spec("where the window and its requirement come from", pattern=r"\S.*")
-    until: date | None = spec(
-        "first day the provider no longer serves it (omit while it is served)", default=None
-    )
-
-    def served_on(self, day: date | None) -> bool:
-        return self.until is None or day is None or day < self.until
-
-
-Effort = Literal["none", "low", "medium", "high"]
-
-
-@dataclass(frozen=True)
-class ReasoningEffort:
-    """Hidden reasoning tokens per request assumed at each effort level, for forecasts that
-    give an effort instead of a token count. Providers publish budgets and limits, not typical
-    counts: ``source`` says which figures are costlab's assumption."""
-
-    low: int = spec("reasoning tokens per request at low effort", ge=0)
-    medium: int = spec("reasoning tokens per request at medium effort", ge=0)
-    high: int = spec("reasoning tokens per request at high effort", ge=0)
-    source: str = spec("where the figures come from, or that they are costlab's assumption")
-    default: Effort = spec(
-        "the effort the API uses when a request names none (none: reasoning is off unless asked)",
-        default="medium",
-    )
-
-    def tokens(self, effort: Effort) -> int:
-        """Reasoning tokens per request at ``effort`` (0 for none)."""
-        return 0 if effort == "none" else int(getattr(self, effort))
-
-
-@dataclass(frozen=True)
 class Model:
     """One model: limits, tokenizer, lifecycle and dated prices."""
 
@@ -357,6 +288,7 @@ class Model:
     lifecycle: Lifecycle | None = spec("release, deprecation and retirement dates", default=None)
     fine_tuning: FineTuning | None = spec("fine-tuning prices, where offered", default=None)
     images: ImageRule | None = spec("how image inputs become tokens", default=None)
+    audio: AudioRule | None = spec("how a duration of audio becomes audio tokens", default=None)
     benchmarks: tuple[Benchmark, ...] = spec("published benchmark scores", default=())
     extended_context: ExtendedContext | None = spec(
         "a larger context window served on request (Claude Sonnet 4/4.5's 1M beta)", default=None
@@ -473,6 +405,7 @@ class UpstreamPatch:
     reasoning_effort: ReasoningEffort | None = spec(
         "reasoning tokens per request assumed at each effort level", default=None
     )
+    audio: AudioRule | None = spec("how a duration of audio becomes audio tokens", default=None)
 
     def given(self) -> dict[str, Any]:
         """The fields this patch sets (every one but ``id``), keyed as in files."""

@@ -252,6 +252,14 @@ def _media_models(today: Any) -> list[str]:
 MEDIA_FIELDS: dict[str, tuple[str, str]] = {
     "audio_seconds": ("Seconds transcribed", "transcription models, billed per minute"),
     "input_characters": ("Characters spoken", "text-to-speech, billed per 1M characters"),
+    "input_audio_seconds": (
+        "Seconds of audio in",
+        "heard as the model's audio tokens (realtime 10 a second, Gemini 32), added to the input",
+    ),
+    "output_audio_seconds": (
+        "Seconds of speech out",
+        "spoken as the model's audio tokens (realtime 20 a second), added to the output",
+    ),
     "input_audio_tokens": ("Audio input tokens", "of the input tokens (realtime, Gemini)"),
     "output_audio_tokens": ("Audio output tokens", "of the output tokens (speech)"),
     "output_image_tokens": (
