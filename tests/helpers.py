@@ -84,3 +84,14 @@ workloads:
     retry_rate: 0.05
     growth: 0.10
 """
+
+
+def training_file(path: Path, examples: int = 20) -> Path:
+    """A small chat fine-tuning JSONL file of support-ticket examples."""
+    rows = [
+        {"messages": [{"role": "user", "content": f"Ticket {i}: my order is late"},
+                      {"role": "assistant", "content": "Sorry! It ships tomorrow."}]}
+        for i in range(examples)
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path

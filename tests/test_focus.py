@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-import json
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import training_file
 
 from costlab.actuals import load_actuals
 from costlab.focus import focus_actuals, focus_forecast, write_focus
@@ -211,12 +211,7 @@ workloads:
 
 
 def _tuned(tmp_path: Path) -> Path:
-    examples = [
-        {"messages": [{"role": "user", "content": f"Ticket {i}: my order is late"},
-                      {"role": "assistant", "content": "Sorry! It ships tomorrow."}]}
-        for i in range(20)
-    ]  # fmt: skip
-    (tmp_path / "train.jsonl").write_text("".join(json.dumps(e) + "\n" for e in examples))
+    training_file(tmp_path / "train.jsonl")
     path = tmp_path / "tuned.yaml"
     path.write_text(ONE_OFF_SCENARIO)
     return path

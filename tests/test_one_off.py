@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import training_file
 
 from costlab.errors import CostlabError
 from costlab.finetune import count_training, price_training
@@ -53,12 +54,7 @@ def test_a_fixed_one_off_lands_in_its_month_on_both_engines(tmp_path: Path, book
 
 
 def test_a_training_file_is_charged_what_estimate_prices_it(tmp_path: Path, book) -> None:
-    examples = [
-        {"messages": [{"role": "user", "content": f"Ticket {i}: my order is late"},
-                      {"role": "assistant", "content": "Sorry! It ships tomorrow."}]}
-        for i in range(20)
-    ]  # fmt: skip
-    (tmp_path / "train.jsonl").write_text("".join(json.dumps(e) + "\n" for e in examples))
+    training_file(tmp_path / "train.jsonl")
     path = _scenario(tmp_path, "  - {name: tune, training: train.jsonl, model: gpt-4.1-mini}")
     fc = forecast_scenario(load_scenario(path), book=book)
     text = (tmp_path / "train.jsonl").read_text()
