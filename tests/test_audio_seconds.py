@@ -164,3 +164,11 @@ def test_cache_shares_are_of_the_text_and_heard_audio_is_uncached(tmp_path: Path
     # 100 of the 200 text tokens cached ($0.40/1M instead of $4): $0.36 less than $31.20
     assert month["cached_input_tokens"] == 100_000 and month["input_tokens"] == 500_000
     assert month["total_cost"] == Decimal("31.20") - Decimal("0.36")
+
+
+def test_a_text_model_is_told_it_takes_no_audio(tmp_path: Path, book) -> None:
+    fc = forecast_scenario(load_scenario(_scenario(tmp_path, "gpt-4.1-mini")), book=book)
+    (flag,) = [f for f in fc.flags if f.code == "modality"]
+    assert flag.blocking and "takes text" in flag.message and "no audio" in flag.message
+    # the text is still priced: 200 in x $0.40 + 100 out x $1.60 per 1M, 1,000 requests
+    assert fc.months.to_dict("records")[0]["total_cost"] == Decimal("0.24")

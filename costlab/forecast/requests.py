@@ -198,14 +198,15 @@ def request_costs(
                 )
             )
         if unruled_audio[i] > 0:
+            audio = "audio" in (*model.input_modalities, *model.output_modalities)
+            why = (
+                "no published rule turns seconds of audio into its audio tokens (or it does "
+                "not speak); give the audio as tokens"
+                if audio
+                else f"takes {', '.join(model.input_modalities)} and no audio"
+            )
             found_flags.append(
-                ForecastFlag(
-                    workload,
-                    model.id,
-                    "modality",
-                    f"{model.id}: no published rule turns seconds of audio into its audio "
-                    "tokens (or it does not speak); give the audio as tokens. Not priced",
-                )
+                ForecastFlag(workload, model.id, "modality", f"{model.id}: {why}. Not priced")
             )
         if images[i] > 0 and "image" not in model.input_modalities:
             accepted = ", ".join(model.input_modalities)
