@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from costlab.errors import CostlabError
+from costlab.exact import EXACT
 from costlab.validation import spec
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def one_off_costs(scenario: Any, book: PriceBook | None = None) -> dict[str, Dec
     """USD charged in each month label (``2027-01``) by the scenario's one-offs."""
     out: dict[str, Decimal] = {}
     for charge in one_off_charges(scenario, book):
-        out[charge.month] = out.get(charge.month, Decimal(0)) + charge.cost
+        out[charge.month] = EXACT.add(out.get(charge.month, Decimal(0)), charge.cost)
     return out
 
 
@@ -140,8 +141,9 @@ def with_one_offs(rows: list[dict[str, Any]], amounts: dict[str, Decimal]) -> li
             new[key] = value
         for band in ("", "_low", "_high"):
             if f"total_cost{band}" in new:
-                new[f"total_cost{band}"] = new[f"total_cost{band}"] + amount
-                running[band] = running.get(band, Decimal(0)) + new[f"total_cost{band}"]
+                # exact: the default context would round a 30-digit total to 28 digits
+                new[f"total_cost{band}"] = EXACT.add(new[f"total_cost{band}"], amount)
+                running[band] = EXACT.add(running.get(band, Decimal(0)), new[f"total_cost{band}"])
                 if f"cumulative_cost{band}" in new:
                     new[f"cumulative_cost{band}"] = running[band]
         out.append(new)

@@ -105,3 +105,27 @@ def test_compare_ranks_the_workloads_and_names_the_one_offs(cli, tmp_path: Path)
     data = json.loads(cli("compare", str(path), "--models", "gpt-4.1-mini", "--json").out)
     (row,) = data["ranking"]
     assert Decimal(row["total_cost"]) - Decimal(row["compared_cost"]) == 250
+
+
+def test_a_one_off_keeps_a_long_total_exact(tmp_path: Path, book) -> None:
+    """Adding the one-off in Python's default context rounded a 30-digit total to 28 digits,
+    so the months no longer added up to the FOCUS rows (found by a red team)."""
+    from costlab.focus import focus_forecast
+    from costlab.tables import exact_sum
+
+    path = tmp_path / "prec.yaml"
+    path.write_text(
+        "name: prec\nstart: 2027-01\nmonths: 24\n"
+        "workloads:\n  - {name: a, model: gpt-4.1-mini, requests_per_day: 12345.6789,\n"
+        "     input_tokens: 1234.56789, cached_input_share: 0.3333333, output_tokens: 77.7777,\n"
+        "     retry_rate: 0.0123456, growth: {low: 0.0123457, base: 0.0345678, high: 0.0987654}}\n"
+        "one_off: [{name: x, cost: 0.000000001, month: 2027-05}]\n"
+    )
+    scenario = load_scenario(path)
+    fc = forecast_scenario(scenario, book=book)
+    rows = focus_forecast(fc).to_dict("records")
+    for band, total in (("base", fc.total_cost), ("low", fc.total_cost_low)):
+        assert exact_sum(r["BilledCost"] for r in rows if r["x_Band"] == band) == total
+    assert len(str(fc.total_cost).replace(".", "")) > 28
+    small = small_forecast(scenario, book=book)
+    assert small is None or small.total_cost == fc.total_cost

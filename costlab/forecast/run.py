@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from costlab.exact import EXACT
 from costlab.forecast.budget import _budget
 from costlab.forecast.engine import PricedSource, _drop, _price, _totals_frame
 from costlab.forecast.figures import hidden_figures, scenario_errors
@@ -63,7 +64,7 @@ def forecast_scenario(
             charges = one_off_charges(scenario, book)
         amounts: dict[str, Decimal] = {}
         for charge in charges:
-            amounts[charge.month] = amounts.get(charge.month, Decimal(0)) + charge.cost
+            amounts[charge.month] = EXACT.add(amounts.get(charge.month, Decimal(0)), charge.cost)
         records = [{str(k): v for k, v in r.items()} for r in totals.to_dict("records")]
         rows = with_one_offs(records, amounts)
         totals = pd.DataFrame(rows, columns=list(rows[0]))
