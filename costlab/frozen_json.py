@@ -9,7 +9,9 @@ user owns it and nobody else can write it.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, Field, fields, is_dataclass
 from datetime import date, datetime
@@ -31,8 +33,11 @@ except ImportError:
 
 
 def cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/costlab`` (``~/.cache/costlab``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    """``$XDG_CACHE_HOME/costlab`` (``~/.cache/costlab``); a relative ``XDG_CACHE_HOME`` is
+    ignored, as the XDG specification says."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):
+        base = str(Path.home() / ".cache")
     return Path(base) / "costlab"
 
 
@@ -58,6 +63,48 @@ def trusted(st: os.stat_result) -> bool:
     if getuid is None:  # pragma: no cover - Windows: the profile folder is the user's
         return True
     return st.st_uid == getuid() and not st.st_mode & 0o022
+
+
+#: The largest cache file read (the compiled book is about 100 KB, the genai-prices index a
+#: few MB): anything bigger is not one of ours.
+MAX_COPY_BYTES = 64 * 1024 * 1024
+
+
+def read_copy(path: Path, max_bytes: int = MAX_COPY_BYTES) -> bytes | None:
+    """The bytes of a cache file that may be trusted, else None: a regular file (never a FIFO,
+    device or symlink, so reading cannot block or run on), owned by this user, writable by
+    nobody else, and at most ``max_bytes``."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        if not stat.S_ISREG(st.st_mode) or not trusted(st) or st.st_size > max_bytes:
+            return None
+        data = handle.read(max_bytes + 1)
+    return data if len(data) <= max_bytes else None
+
+
+def prune(folder: Path, pattern: str, keep: int) -> None:
+    """Remove all but the ``keep`` newest files matching ``pattern`` (errors ignored)."""
+
+    def age(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    for old in sorted(folder.glob(pattern), key=age)[:-keep]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def digest(text: str) -> str:
+    """The SHA-256 of a copy's value, stored beside it: a copy changed since it was written
+    (truncated, edited, bit-flipped) no longer matches and is not read."""
+    return str(sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
 
 
 def encode(value: Any, classes: Classes) -> Any:

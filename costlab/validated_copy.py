@@ -3,13 +3,16 @@
 Validating a scenario with pydantic costs about 150 ms on 2 cores (importing pydantic about
 100 ms, building the scenario's validator about 55 ms): more than the rest of ``costlab
 forecast``. The result depends only on the parsed data and on the code that declares and reads
-it, so :func:`build_kept` keys a copy by a SHA-256 of both: the data as canonical JSON, the source
+it, so :func:`build_kept` keys a copy by a SHA-256 of both: the data in a canonical form that tags
+every value with its type (the text ``"0.10"`` never shares a key with the number), the source
 of every module that defines a class the result can hold, of the validation modules, of this
 module and of the installed pydantic's version file, plus the format and the Python version.
 A change to any of them is a new key; a stale copy is never read.
 
 Like the compiled price book (:mod:`costlab.prices.compiled`), a copy is a cache, never a source
-of truth: a missing, damaged, foreign or group-writable copy is ignored; one that cannot be
+of truth: a missing, damaged, foreign or group-writable copy is ignored, as is one that is not
+a regular file (a FIFO, a device, a symlink), is oversized, or no longer matches the SHA-256 of
+its value stored beside it; one that cannot be
 written is skipped; only successes are kept (a refusal is always recomputed, with its line);
 at most :data:`KEEP` copies of a kind are kept (the oldest go); ``COSTLAB_NO_CACHE=1`` turns
 copies off. The CLI keeps scenario files this way; the dashboard, a long-lived process, does not.
@@ -23,18 +26,28 @@ import json
 import os
 import sys
 import typing
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
-from costlab.frozen_json import cache_dir, decoder, encode, sha256, trusted, write_atomically
+from costlab.frozen_json import (
+    cache_dir,
+    decoder,
+    digest,
+    encode,
+    prune,
+    read_copy,
+    sha256,
+    write_atomically,
+)
 from costlab.validation import build
 
 T = TypeVar("T")
 
-FORMAT = 1
+FORMAT = 2
 
 #: Copies kept per kind; writing one more removes the oldest.
 KEEP = 64
@@ -84,10 +97,10 @@ def reachable(cls: type) -> dict[str, type]:
 
 
 def cache_key(cls: type, data: Any, classes: dict[str, type]) -> str | None:
-    """The SHA-256 of the data, the code and the versions; None when the data has no canonical
-    JSON (then nothing is kept)."""
+    """The SHA-256 of the data, the code and the versions; None when the data holds a value
+    with no canonical form (then nothing is kept)."""
     try:
-        text = json.dumps(data, sort_keys=True, default=_canonical, allow_nan=True)
+        text = json.dumps(_canonical(data), separators=(",", ":"), allow_nan=True)
     except (TypeError, ValueError, RecursionError):
         return None
     digest = sha256(f"{FORMAT}\0{sys.implementation.cache_tag}\0{cls.__qualname__}\0".encode())
@@ -98,11 +111,21 @@ def cache_key(cls: type, data: Any, classes: dict[str, type]) -> str | None:
     return str(digest.hexdigest())
 
 
-def _canonical(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return f"d:{value}"
-    if isinstance(value, date):
-        return f"t:{value.isoformat()}"
+def _canonical(value: Any) -> Any:
+    """``value`` with every scalar tagged by its type, so no two inputs that validate
+    differently share a key (the text ``"0.10"`` is not the number 0.10, nor ``1`` ``true``)."""
+    if isinstance(value, Mapping):
+        items = [[_canonical(k), _canonical(v)] for k, v in value.items()]
+        return ["m", sorted(items, key=lambda kv: json.dumps(kv[0]))]
+    if isinstance(value, list | tuple):
+        return ["l", [_canonical(v) for v in value]]
+    for kind, tag in ((bool, "b"), (int, "i"), (str, "s"), (Decimal, "d"), (float, "f")):
+        if isinstance(value, kind):
+            return [tag, value if kind in (bool, str) else repr(value)]
+    if isinstance(value, datetime | date):
+        return ["t" if type(value) is date else "dt", value.isoformat()]
+    if value is None:
+        return ["n"]
     raise TypeError(type(value).__name__)
 
 
@@ -124,32 +147,26 @@ def _pydantic_version_file() -> Path | None:
 
 
 def _load(path: Path, key: str, cls: type[T], classes: dict[str, type]) -> T | None:
+    raw = read_copy(path)
+    if raw is None:
+        return None
     try:
-        with open(path, "rb") as handle:
-            if not trusted(os.fstat(handle.fileno())):
-                return None
-            raw = json.loads(handle.read(), object_hook=decoder(classes))
-        if raw["format"] != FORMAT or raw["key"] != key or not isinstance(raw["value"], cls):
+        copy = json.loads(raw)
+        value = copy["value"]
+        if copy["format"] != FORMAT or copy["key"] != key or copy["digest"] != digest(value):
             return None
-        return typing.cast(T, raw["value"])
+        built = json.loads(value, object_hook=decoder(classes))
+        return typing.cast(T, built) if isinstance(built, cls) else None
     except Exception:  # any damage means: validate the data instead
         return None
 
 
 def _store(path: Path, key: str, value: Any, classes: dict[str, type]) -> None:
     try:
-        text = json.dumps({"format": FORMAT, "key": key, "value": encode(value, classes)})
+        text = json.dumps(encode(value, classes), separators=(",", ":"))
     except (TypeError, ValueError):
         return
+    copy = json.dumps({"format": FORMAT, "key": key, "digest": digest(text), "value": text})
     with contextlib.suppress(OSError):
-        write_atomically(path, text)
-        kept = sorted(path.parent.glob(path.name.split("-")[0] + "-*.json"), key=_age)
-        for old in kept[:-KEEP]:
-            old.unlink(missing_ok=True)
-
-
-def _age(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
+        write_atomically(path, copy)
+        prune(path.parent, path.name.split("-")[0] + "-*.json", KEEP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from costlab import validated_copy
 from costlab.errors import CostlabError
+from costlab.frozen_json import digest
 from costlab.scenario import Scenario, load_scenario
 from costlab.validation import build
 
@@ -116,7 +118,10 @@ def test_a_copy_others_can_write_is_not_trusted(
     load_scenario(path, keep=True)
     (copy,) = kept(cache_home)
     raw = json.loads(copy.read_text(encoding="utf-8"))
-    raw["value"]["f"]["name"] = "planted"
+    value = json.loads(raw["value"])
+    value["f"]["name"] = "planted"
+    raw["value"] = json.dumps(value)
+    raw["digest"] = digest(raw["value"])  # a consistent copy: only its owner can write one
     copy.write_text(json.dumps(raw), encoding="utf-8")
     assert load_scenario(path, keep=True).name == "planted"  # the copy is read when trusted...
     os.chmod(copy, 0o666)
@@ -159,3 +164,54 @@ def test_data_without_canonical_json_is_validated_every_time(cache_home: Path) -
     assert kept(cache_home) == []
     with pytest.raises(CostlabError):
         build(Scenario, data)
+
+
+def test_a_copy_changed_after_it_was_written_is_not_read(cache_home: Path) -> None:
+    """An edit that leaves the stored digest behind (a red team set requests_per_day to
+    -20000 and got a total of -$7,392.93, or a string and got a traceback)."""
+    path = ROOT / "examples" / "support-bot.yaml"
+    fresh = load_scenario(path, keep=True)
+    (copy,) = kept(cache_home)
+    for planted in ({"d": "-20000"}, {"d": "NaN"}, "abc"):
+        raw = json.loads(copy.read_text(encoding="utf-8"))
+        value = json.loads(raw["value"])
+        value["f"]["workloads"][0]["f"]["requests_per_day"] = planted
+        raw["value"] = json.dumps(value)
+        copy.write_text(json.dumps(raw), encoding="utf-8")
+        assert load_scenario(path, keep=True) == fresh
+        copy.write_text(json.dumps({**raw, "digest": "0" * 64}), encoding="utf-8")
+
+
+def test_text_that_looks_like_a_tagged_number_is_its_own_key(tmp_path: Path, cli) -> None:
+    """The key once wrote 0.10 as the text "d:0.10": a file with that text then read the
+    valid file's copy and was forecast instead of refused."""
+    text = (ROOT / "examples" / "support-bot.yaml").read_text(encoding="utf-8")
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(text, encoding="utf-8")
+    bad.write_text(re.sub(r"growth: 0.10.*", 'growth: "d:0.10"', text), encoding="utf-8")
+    assert cli("forecast", str(good)).code == 0
+    for _ in range(2):
+        result = cli("forecast", str(bad))
+        assert result.code == 2 and "growth: must be a number" in result.err, result.err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "big", "symlink"])
+def test_a_copy_that_is_no_plain_small_file_is_not_read(tmp_path: Path, kind: str) -> None:
+    """A FIFO in the copy's place hung every run; a 3 GB file took 15 s and 3.9 GB."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "COSTLAB_NO_CACHE": ""}
+    scenario = str(ROOT / "examples" / "support-bot.yaml")
+    run = [sys.executable, "-m", "costlab.cli", "forecast", scenario]
+    assert subprocess.run(run, env=env, capture_output=True, timeout=120).returncode == 0
+    folder = tmp_path / "costlab"
+    for copy in [*folder.glob("scenario-*.json"), *folder.glob("curated-book-*.json")]:
+        copy.unlink()
+        if kind == "fifo":
+            os.mkfifo(copy, 0o600)
+        elif kind == "big":
+            with open(copy, "wb") as handle:
+                handle.truncate(65 * 1024 * 1024)  # sparse: over the 64 MiB cap
+            os.chmod(copy, 0o600)
+        else:
+            copy.symlink_to("/dev/stdin")
+    done = subprocess.run(run, env=env, capture_output=True, timeout=60, stdin=subprocess.PIPE)
+    assert done.returncode == 0, done.stderr

@@ -33,11 +33,14 @@ from dataclasses import is_dataclass
 from pathlib import Path
 
 import costlab.prices.model as _model
-from costlab.frozen_json import cache_dir, decoder, encode, trusted
+from costlab.frozen_json import cache_dir, decoder, digest, encode, prune, read_copy
 from costlab.frozen_json import sha256 as _sha256
 from costlab.prices.model import Model, UpstreamPatch
 
-FORMAT = 1
+FORMAT = 2
+
+#: Compiled books kept (one per price-file or code version); writing one more removes the oldest.
+KEEP = 16
 
 #: The modules whose code decides what the curated book holds (relative to the package):
 #: every module of :mod:`costlab.prices` and the readers and vocabulary they build on. A test
@@ -90,16 +93,20 @@ def cache_file(key: str) -> Path:
 
 def load(key: str) -> tuple[list[Model], Patches] | None:
     """The models and patches stored under ``key``, or None (missing, foreign or damaged)."""
-    path = cache_file(key)
+    raw = read_copy(cache_file(key))
+    if raw is None:
+        return None
     try:
-        with open(path, "rb") as handle:
-            if not trusted(os.fstat(handle.fileno())):
-                return None
-            raw = json.loads(handle.read(), object_hook=decoder(_CLASSES))
-        if raw["format"] != FORMAT or raw["key"] != key:
+        copy = json.loads(raw)
+        if (
+            copy["format"] != FORMAT
+            or copy["key"] != key
+            or copy["digest"] != digest(copy["value"])
+        ):
             return None
-        models = list(raw["models"])
-        patches = {str(k): (p, str(where)) for k, p, where in raw["patches"]}
+        data = json.loads(copy["value"], object_hook=decoder(_CLASSES))
+        models = list(data["models"])
+        patches = {str(k): (p, str(where)) for k, p, where in data["patches"]}
         if not all(isinstance(m, Model) for m in models) or not all(
             isinstance(p, UpstreamPatch) for p, _ in patches.values()
         ):
@@ -112,10 +119,8 @@ def load(key: str) -> tuple[list[Model], Patches] | None:
 def store(key: str, models: Sequence[Model], patches: Patches) -> None:
     """Write the compiled book; silently skipped when it cannot be encoded or written."""
     try:
-        text = json.dumps(
+        value = json.dumps(
             {
-                "format": FORMAT,
-                "key": key,
                 "models": [encode(m, _CLASSES) for m in models],
                 "patches": [[k, encode(p, _CLASSES), where] for k, (p, where) in patches.items()],
             },
@@ -123,7 +128,9 @@ def store(key: str, models: Sequence[Model], patches: Patches) -> None:
         )
     except (TypeError, ValueError):
         return  # a field type this format does not know: no copy, every run reads the YAML
+    text = json.dumps({"format": FORMAT, "key": key, "digest": digest(value), "value": value})
     from costlab.prices.upstream import _write_atomically  # a test makes it a full disk
 
     with contextlib.suppress(OSError):
         _write_atomically(cache_file(key), text)
+        prune(cache_file(key).parent, "curated-book-*.json", KEEP)

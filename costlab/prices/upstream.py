@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from costlab.frozen_json import cache_dir
+from costlab.frozen_json import cache_dir, read_copy
 from costlab.frozen_json import write_atomically as _write_atomically
 from costlab.prices.model import (
     BatchPrices,
@@ -74,11 +74,16 @@ def load_upstream() -> UpstreamIndex | None:
             return _loaded[version]
         path = cache_path(version)
         raw: dict[str, Any] | None = None
+        data = read_copy(path)  # a regular file of this user's, writable by nobody else
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            if raw.get("format") != INDEX_FORMAT or raw.get("version") != version:
+            raw = json.loads(data) if data is not None else None
+            if (
+                not isinstance(raw, dict)
+                or raw.get("format") != INDEX_FORMAT
+                or raw.get("version") != version
+            ):
                 raw = None
-        except (OSError, ValueError):
+        except ValueError:
             raw = None
         if raw is None:
             from costlab.prices.upstream_build import build_index
