@@ -405,9 +405,13 @@ def _one_off_rows(fc: Any, band: str, account: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _null(value: Any) -> bool:
+    """None, or the NaN / NA pandas 3 puts for a None in a text column (its string dtype)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
 def _cell(value: Any) -> str:
-    # pandas 3 reads a text column as its string dtype, where None becomes NaN: null either way
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if _null(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -476,10 +480,9 @@ def _write_parquet(rows: pd.DataFrame, target: Path) -> Path:
             arrays[str(name)] = pa.array(values, type=pa.bool_())
         else:
             arrays[str(name)] = pa.array(
-                [None if v is None else str(v) for v in values], type=pa.string()
+                [None if _null(v) else str(v) for v in values], type=pa.string()
             )
-    try:
-        pq.write_table(pa.table(arrays), target)
-    except OSError as exc:
-        raise CostlabError(f"cannot write: {exc}", str(target)) from None
+    table = pa.table(arrays)
+    # written whole or not at all, and never into a FIFO or device in the target's place
+    atomic_write(target, lambda temporary: pq.write_table(table, temporary))
     return target

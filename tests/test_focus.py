@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -255,3 +256,18 @@ def test_media_forecast_rows_have_empty_cells_not_nan(tmp_path: Path, cli) -> No
     assert result.code == 0, result.err
     rows = check_focus_file(out)
     assert any(r["SkuMeter"] == "Audio" for r in rows)
+
+
+def test_parquet_is_written_whole_with_nulls_and_never_into_a_fifo(tmp_path: Path, book) -> None:
+    """Parquet was written in place (a FIFO there hung the run) and wrote pandas 3's NaN of an
+    empty text cell as the text 'nan' (both found by a red team)."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    fc = forecast_scenario(load_scenario(ROOT / "examples" / "voice.yaml"), book=book)
+    path = write_focus(focus_forecast(fc), tmp_path / "f.parquet")
+    table = pq.read_table(path).to_pylist()
+    assert all("nan" not in (v for v in row.values() if isinstance(v, str)) for row in table)
+    assert any(row["ConsumedUnit"] is None for row in table)
+    fifo = tmp_path / "p.parquet"
+    os.mkfifo(fifo)
+    write_focus(focus_forecast(fc), fifo)  # replaced by a file, not written into
+    assert fifo.is_file() and pq.read_table(fifo).num_rows == len(table)

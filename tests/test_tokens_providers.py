@@ -470,3 +470,39 @@ def test_a_batch_with_audio_counted_in_chunks_keeps_its_audio(tmp_path: Path) ->
     chunked = count_batch_file(str(path), model=GEMINI, chunk_bytes=4096)
     assert whole.input_audio_tokens == chunked.input_audio_tokens == 40 * 64
     assert chunked.input_tokens == whole.input_tokens
+
+
+@pytest.mark.parametrize("kind", [None, 5, True, 1.5, [1]])
+def test_a_parameter_type_that_is_not_a_type_name_is_one_error(kind: object) -> None:
+    """A null or numeric `type` crashed the function method with a TypeError (red team)."""
+    schema = {"type": "object", "properties": {"a": {"type": kind}}}
+    bodies = [
+        (_anthropic(tools=[{"name": "f", "input_schema": schema}]), "tools[0].parameters"),
+        (
+            {
+                "contents": [{"parts": [{"text": "hi"}]}],
+                "tools": [{"functionDeclarations": [{"name": "f", "parameters": schema}]}],
+            },
+            "functionDeclarations[0].parameters",
+        ),
+        (
+            {
+                "messages": [{"role": "user", "content": "hi"}],
+                "tools": [{"type": "function", "function": {"name": "f", "parameters": schema}}],
+            },
+            "tools[0].function.parameters",
+        ),
+    ]
+    for body, where in bodies:
+        with pytest.raises(
+            CostlabError, match=r"properties\.a\.type: must be a JSON Schema type"
+        ) as raised:
+            count_body(body, model="gpt-4.1-mini")
+        assert where in str(raised.value)
+
+
+def test_a_falsy_schema_that_is_not_an_object_is_refused() -> None:
+    for schema in (False, 0, []):
+        body = _anthropic(tools=[{"name": "f", "input_schema": schema}])
+        with pytest.raises(CostlabError, match=r"input_schema|parameters"):
+            count_body(body, model=CLAUDE)

@@ -277,7 +277,8 @@ def add_tools(tally: Tally, body: Mapping[str, Any], model: Model) -> None:
         description = tool.get("description")
         if isinstance(description, str):
             part.texts.append(description)
-        schema = as_mapping(tool.get("input_schema") or {}, tally, f"tools[{index}].input_schema")
+        given = tool.get("input_schema")
+        schema = as_mapping({} if given is None else given, tally, f"tools[{index}].input_schema")
         part.texts.append(json.dumps(schema, ensure_ascii=False))
     choice = body.get("tool_choice")
     kind = "auto"

@@ -218,7 +218,8 @@ def add_functions(
         description = _strip_period(function.get("description") or "")
         part.fixed += func_init
         part.texts.append(f"{name}:{description}")
-        parameters = function.get("parameters") or {}
+        parameters = function.get("parameters")
+        parameters = {} if parameters is None else parameters
         parameters = as_mapping(parameters, tally, f"{at}.parameters")
         properties = as_mapping(
             parameters.get("properties") or {}, tally, f"{at}.parameters.properties"
@@ -244,7 +245,13 @@ def add_functions(
             if set(schema) & {"properties", "items", "anyOf", "oneOf", "allOf", "$ref"}:
                 tally.approximate("nested parameter schemas are not in the published method")
             kind = schema.get("type", "")
-            kind = kind if isinstance(kind, str) else "|".join(map(str, kind))
+            if isinstance(kind, list) and all(isinstance(k, str) for k in kind):
+                kind = "|".join(kind)
+            elif not isinstance(kind, str):
+                raise tally.error(
+                    "must be a JSON Schema type name or a list of them",
+                    f"{at}.parameters.properties.{key}.type",
+                )
             description = _strip_period(schema.get("description") or "")
             part.texts.append(f"{key}:{kind}:{description}")
     part.fixed += FUNC_END
@@ -256,7 +263,7 @@ def as_function(tool: Mapping[str, Any], schema_key: str) -> dict[str, Any]:
     return {
         "name": tool.get("name"),
         "description": tool.get("description"),
-        "parameters": _lower_types(tool.get(schema_key) or {}),
+        "parameters": {} if tool.get(schema_key) is None else _lower_types(tool[schema_key]),
     }
 
 
