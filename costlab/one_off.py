@@ -29,7 +29,7 @@ class OneOff:
 
     name: str = spec("label shown in reports", pattern=r"\S.*")
     month: str | None = spec(
-        "month charged, YYYY-MM (default: the first)", default=None, pattern=r"\d{4}-\d{2}"
+        "month charged, YYYY-MM (default: the first)", default=None, pattern=r"[0-9]{4}-[0-9]{2}"
     )
     cost: Decimal | None = spec("USD, exact (or give training)", default=None, ge=0)
     training: str | None = spec(

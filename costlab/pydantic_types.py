@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -104,10 +105,18 @@ def _to_bool(data: Any) -> bool:
     return data
 
 
+_GROUPED = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _to_text(data: Any) -> str:
     if isinstance(data, bool) or data is None or isinstance(data, Mapping | list):
         raise Refused(f"must be text, got {describe(data)}")
-    return str(data)
+    text = str(data)
+    found = _CONTROL.search(text)
+    if found:  # a terminal escape in a name would act on the screen that prints it
+        raise Refused(f"must not hold control characters (found {found.group()!r})")
+    return text
 
 
 def _to_date(data: Any) -> date:
@@ -126,8 +135,12 @@ def _to_date(data: Any) -> date:
 def _parse_text(data: str, kind: str) -> Decimal:
     """A number written as text, refused fast past the digit and exponent limits
     (``Decimal("1e999999999")`` is instant, but ``int()`` of it spins for minutes)."""
+    text = data.strip().replace("_", "")
+    if not text.isascii() or ("," in text and not _GROUPED.fullmatch(text)):
+        # a decimal comma (1,5) would read as 15, and \d matches every script's digits
+        raise Refused(f"must be {kind} in ASCII digits, commas only between groups of three")
     try:
-        return limits.parse_number(data.strip().replace("_", "").replace(",", ""))
+        return limits.parse_number(text.replace(",", ""))
     except CostlabError as exc:
         nan = exc.what.startswith("not a number")
         raise Refused(f"must be {kind}, got {describe(data)}" if nan else exc.what) from None

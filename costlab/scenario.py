@@ -236,7 +236,7 @@ class Scenario:
     """Workloads forecast month by month from ``start`` over ``months`` calendar months."""
 
     name: str = spec("scenario name, shown in reports", pattern=r"\S.*")
-    start: str = spec("first month forecast, YYYY-MM", pattern=r"\d{4}-\d{2}")
+    start: str = spec("first month forecast, YYYY-MM", pattern=r"[0-9]{4}-[0-9]{2}")
     months: int = spec("horizon in calendar months", ge=1, le=MAX_MONTHS)
     workloads: tuple[Workload, ...] = spec("the kinds of request forecast", min_items=1)
     budget: Budget | None = spec("spending limits to check the forecast against", default=None)

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,7 +62,16 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
         raise CostlabError(
             limits.over("MAX_DIGITS", f"a whole number of {digits:,} digits"), _line(node)
         )
-    return int(loader.construct_yaml_int(node))
+    # YAML 1.1's other spellings read silently as another number: 1:30 as 90 (base 60),
+    # 010 as 8 (octal), 0x0c and 0b1100. Only plain decimal digits are a number here.
+    if not _PLAIN_INT.fullmatch(text):
+        raise CostlabError(
+            f"write {text!r} as a plain decimal number, or quote it to mean text", _line(node)
+        )
+    return int(text)
+
+
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 
 
 def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:

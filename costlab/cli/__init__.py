@@ -20,6 +20,7 @@ import argparse
 import errno
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -46,7 +47,7 @@ class Parser(argparse.ArgumentParser):
     """argparse with a one-line error (and the hint where help is), exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        _write_error(f"costlab: error: {message} (see '{self.prog} --help')\n")
+        _write_error(f"costlab: error: {one_line(message)} (see '{self.prog} --help')\n")
         raise SystemExit(2)
 
     def _print_message(self, message: str, file: Any = None) -> None:
@@ -206,8 +207,21 @@ def _drop(stream: object) -> None:
 
 
 def _error(message: str) -> int:
-    _write_error(f"costlab: error: {message}\n")
+    _write_error(f"costlab: error: {one_line(message)}\n")
     return 2
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def one_line(message: str) -> str:
+    """An error as one line of plain text: a newline or terminal control character from the
+    input (a name, a YAML parser's second line) is shown escaped, never acted on.
+
+    >>> one_line("workloads[0] (tri\\nage): bad\\x1b[2J")
+    'workloads[0] (tri\\\\nage): bad\\\\x1b[2J'
+    """
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
 
 
 def _write_error(text: str) -> None:

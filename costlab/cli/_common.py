@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -41,11 +42,28 @@ def parse_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
+_GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def number_text(text: str) -> str:
+    """An option's number as Python reads it: ASCII only, and commas only between groups of
+    three digits (``20,000``), so a decimal comma (``1,5``) is refused, not read as 15."""
+    cleaned = text.strip()
+    if not cleaned.isascii():
+        raise argparse.ArgumentTypeError(f"not a number (ASCII digits only): {_short(text)}")
+    if "," in cleaned and not _GROUPED.fullmatch(cleaned.replace("_", "")):
+        raise argparse.ArgumentTypeError(
+            f"not a number: {_short(text)} (commas go between groups of three digits; "
+            "the decimal point is '.')"
+        )
+    return cleaned.replace("_", "").replace(",", "")
+
+
 def non_negative_int(text: str) -> int:
     """A count option (tokens, requests): a whole number 0 .. ``MAX_COUNT`` (1e15)."""
     from costlab import limits
 
-    digits = text.replace("_", "").replace(",", "").strip()
+    digits = number_text(text)
     if len(digits.lstrip("+-").lstrip("0")) > limits.MAX_DIGITS:  # before int(): no 5,000-digit
         raise argparse.ArgumentTypeError(limits.over("MAX_DIGITS", "a number that long"))
     try:
@@ -65,7 +83,7 @@ def non_negative_number(text: str) -> Decimal:
     from costlab import limits
 
     try:
-        value = limits.parse_number(text.replace("_", "").replace(",", "").strip())
+        value = limits.parse_number(number_text(text))
         limits.check_number(value, "number")
     except CostlabError as exc:
         raise argparse.ArgumentTypeError(exc.what) from None
@@ -86,7 +104,7 @@ def money_amount(text: str) -> Decimal:
     when its digits or exponent are absurd (``1e999999999``)."""
     from costlab import limits
 
-    cleaned = text.replace("_", "").replace(",", "").strip().lstrip("$")
+    cleaned = number_text(text.strip().lstrip("$"))
     try:
         value = Decimal(cleaned)
     except ArithmeticError:

@@ -27,8 +27,10 @@ FLAGS = (
 def _decimal(text: str) -> Any:
     from decimal import Decimal, InvalidOperation
 
+    from costlab.cli._common import number_text
+
     try:
-        value = Decimal(text.replace("_", "").replace(",", ""))
+        value = Decimal(number_text(text))
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not value.is_finite():

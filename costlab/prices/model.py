@@ -275,7 +275,7 @@ class Model:
     knowledge_cutoff: date | str | None = spec(
         "training-data cutoff: YYYY-MM-DD, or YYYY-MM when only the month is known",
         default=None,
-        pattern=r"\d{4}-\d{2}(-\d{2})?",
+        pattern=r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?",
     )
     tokenizer: str | None = spec(
         "tiktoken encoding that counts this model's tokens exactly; null when none is public",
@@ -395,7 +395,9 @@ class UpstreamPatch:
         "most input tokens one request may hold", default=None, gt=0
     )
     knowledge_cutoff: date | str | None = spec(
-        "training-data cutoff: YYYY-MM-DD or YYYY-MM", default=None, pattern=r"\d{4}-\d{2}(-\d{2})?"
+        "training-data cutoff: YYYY-MM-DD or YYYY-MM",
+        default=None,
+        pattern=r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?",
     )
     input_modalities: tuple[Modality, ...] | None = spec("what the model accepts", default=None)
     output_modalities: tuple[Modality, ...] | None = spec("what the model produces", default=None)
