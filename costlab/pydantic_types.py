@@ -275,7 +275,7 @@ def _typed_dict(cls: type, inherited: _Bounds) -> Any:
     """A ``TypedDict`` of the keys a file may give for ``cls``, each with its constraints."""
     from typing import NotRequired, Required
 
-    from pydantic import ConfigDict, Field
+    from pydantic import BeforeValidator, ConfigDict, Field
     from typing_extensions import TypedDict
 
     hints = typing.get_type_hints(cls)
@@ -288,6 +288,8 @@ def _typed_dict(cls: type, inherited: _Bounds) -> Any:
             tp = _Annotated[tp, Field(min_length=meta["min_items"])]
         if meta.get("one_or_many"):
             tp = _one_or_many(get_args(hints[f.name])[0], tp, bounds)
+        if meta.get("max_items"):
+            tp = _Annotated[tp, BeforeValidator(_at_most(meta["max_items"]))]
         info: dict[str, Any] = {"description": meta.get("doc", "")}
         required = f.default is _MISSING and f.default_factory is _MISSING
         wrap = Required if required else NotRequired
@@ -318,6 +320,15 @@ def _one_or_many(item: Any, many: Any, bounds: _Bounds) -> Any:
         Discriminator(choose),
         AfterValidator(lambda value: value if isinstance(value, tuple) else (value,)),
     ]
+
+
+def _at_most(count: int) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if isinstance(value, list | tuple) and len(value) > count:
+            raise Refused(f"lists {len(value):,} items; at most {count:,}")
+        return value
+
+    return check
 
 
 def _one_of(choices: tuple[Any, ...]) -> Callable[[Any], Any]:

@@ -166,6 +166,7 @@ class Workload:
         "or a list of rates, one per month from the second",
         default=Decimal(0),
         gt=-1,
+        max_items=limits.MAX_MONTHS,
     )
     sample: str | None = spec(
         "a prompt file, request JSON or batch JSONL whose measured input tokens per request "

@@ -51,6 +51,7 @@ def spec(
     yaml_name: str | None = None,
     one_or_many: bool = False,
     min_items: int | None = None,
+    max_items: int | None = None,
     internal: bool = False,
 ) -> Any:
     """A dataclass field with its documentation and constraints.
@@ -70,6 +71,7 @@ def spec(
         "yaml_name": yaml_name,
         "one_or_many": one_or_many,
         "min_items": min_items,
+        "max_items": max_items,
         "internal": internal,
     }
     if default_factory is not _MISSING:

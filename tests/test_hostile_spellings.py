@@ -68,3 +68,13 @@ def test_control_characters_in_names_are_refused_and_errors_stay_one_line(
     newline = _forecast(cli, tmp_path, "name: triage", 'name: "tri\\nage"')
     assert newline.code == 2 and len(newline.err.strip().splitlines()) == 1
     assert "tri\\nage" in newline.err  # shown escaped, on one line
+
+
+def test_a_long_list_is_refused_by_its_length(cli, tmp_path: Path) -> None:
+    """990,000 growth rates (2 MB, under the byte limit) parsed for 35 s before the error."""
+    many = ", ".join(["0.01"] * 300)
+    result = _forecast(cli, tmp_path, "growth: 0.10", f"growth: [{many}]")
+    assert result.code == 2 and "growth: lists 300 items; at most 120" in result.err
+    huge = ", ".join(["1"] * 200_001)
+    result = _forecast(cli, tmp_path, "growth: 0.10", f"growth: [{huge}]")
+    assert result.code == 2 and "COSTLAB_MAX_YAML_NODES" in result.err
