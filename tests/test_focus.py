@@ -271,3 +271,8 @@ def test_parquet_is_written_whole_with_nulls_and_never_into_a_fifo(tmp_path: Pat
     os.mkfifo(fifo)
     write_focus(focus_forecast(fc), fifo)  # replaced by a file, not written into
     assert fifo.is_file() and pq.read_table(fifo).num_rows == len(table)
+
+
+def test_an_empty_focus_path_is_an_error_not_ignored(cli) -> None:
+    result = cli("forecast", str(ROOT / "examples" / "support-bot.yaml"), "--focus", "")
+    assert result.code == 2 and "--focus: needs a file name" in result.err

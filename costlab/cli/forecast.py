@@ -69,7 +69,12 @@ def run(args: argparse.Namespace) -> int:
 
     book = pricebook(args)
     scenario = load_from_args(args, book)
-    if not (args.json or args.csv or args.xlsx or args.focus or getattr(args, "samples", None)):
+    focus = args.focus is not None
+    if focus and not args.focus.strip():
+        from costlab.errors import CostlabError
+
+        raise CostlabError("needs a file name, .csv or .parquet", "--focus")
+    if not (args.json or args.csv or args.xlsx or focus or getattr(args, "samples", None)):
         # A table on the terminal of a small scenario: plain Python, no pandas (~0.4 s).
         from costlab.forecast.budget import budgeted
         from costlab.forecast.small import small_forecast
@@ -103,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         tables = fc.tables()
         write_xlsx(tables, args.xlsx)
         print(f"wrote {args.xlsx}: sheets {', '.join(tables)}")
-    elif args.focus:
+    elif focus:
         from costlab.focus import focus_forecast, write_focus
 
         rows = focus_forecast(fc)
