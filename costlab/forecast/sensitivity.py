@@ -50,13 +50,32 @@ def sensitivity(scenario: Scenario, *, book: PriceBook | None = None) -> pd.Data
     """
     book = book or load_pricebook()
     months = scenario.month_starts()
+
+    def total(variant: Scenario) -> Decimal:
+        return exact_sum(_price(expand(variant, book), months, book).totals["total_cost"])
+
+    # A workload's number moves only that workload's cost: the total at an end is the base
+    # total with that workload re-priced alone, so the table costs one forecast per ranged
+    # number's workload, not one of the whole scenario (100 ranged workloads took 10.7 s,
+    # 300 took 55 s). Exact either way: the totals are exact sums of the same line costs.
+    base_total: Decimal | None = None
+    alone: dict[int, Decimal] = {}
     rows: list[dict[str, Any]] = []
     for assumption in scenario.ranges():
         totals = []
+        index = assumption.path[1] if assumption.path[0] == "workloads" else None
         for value in (assumption.range.low, assumption.range.high):
-            variant = scenario.with_number(assumption.path, value)
-            priced = _price(expand(variant, book), months, book)
-            totals.append(exact_sum(priced.totals["total_cost"]))
+            if not isinstance(index, int) or len(scenario.workloads) == 1:
+                totals.append(total(scenario.with_number(assumption.path, value)))
+                continue
+            if base_total is None:
+                base_total = total(scenario)
+            if index not in alone:
+                alone[index] = total(_only(scenario, index))
+            # the number set on the workload alone (its path's index is then 0)
+            path = ("workloads", 0, *assumption.path[2:])
+            moved = total(_only(scenario, index).with_number(path, value))
+            totals.append(EXACT.add(base_total, EXACT.subtract(moved, alone[index])))
         rows.append(
             {
                 "assumption": assumption.label,
@@ -72,6 +91,13 @@ def sensitivity(scenario: Scenario, *, book: PriceBook | None = None) -> pd.Data
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
     return pd.DataFrame(rows, columns=_empty_sensitivity().columns)
+
+
+def _only(scenario: Scenario, index: int) -> Scenario:
+    """The scenario with its ``index``-th workload alone (and no one-off costs)."""
+    import dataclasses
+
+    return dataclasses.replace(scenario, workloads=(scenario.workloads[index],), one_off=())
 
 
 def _ends(
