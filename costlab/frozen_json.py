@@ -10,6 +10,7 @@ user owns it and nobody else can write it.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 from collections.abc import Callable, Mapping
@@ -105,6 +106,27 @@ def digest(text: str) -> str:
     """The SHA-256 of a copy's value, stored beside it: a copy changed since it was written
     (truncated, edited, bit-flipped) no longer matches and is not read."""
     return str(sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+
+
+def read_envelope(path: Path, key: str, fmt: int, classes: Classes) -> Any:
+    """The decoded value of a copy written by :func:`envelope`, or None when the file is not
+    trusted (:func:`read_copy`), is of another format or key, or no longer matches its digest.
+    Raises on a damaged value: callers treat any exception as a miss."""
+    raw = read_copy(path)
+    if raw is None:
+        return None
+    copy = json.loads(raw)
+    value = copy["value"]
+    if copy["format"] != fmt or copy["key"] != key or copy["digest"] != digest(value):
+        return None
+    return json.loads(value, object_hook=decoder(classes))
+
+
+def envelope(key: str, fmt: int, value: Any, classes: Classes) -> str:
+    """A copy's file text: ``value`` encoded, with its format, key and digest. Raises
+    ``TypeError``/``ValueError`` for a value the format does not know."""
+    text = json.dumps(encode(value, classes), separators=(",", ":"))
+    return json.dumps({"format": fmt, "key": key, "digest": digest(text), "value": text})
 
 
 def encode(value: Any, classes: Classes) -> Any:

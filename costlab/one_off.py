@@ -95,8 +95,13 @@ def one_off_charges(scenario: Any, book: PriceBook | None = None) -> tuple[OneOf
 
 def one_off_costs(scenario: Any, book: PriceBook | None = None) -> dict[str, Decimal]:
     """USD charged in each month label (``2027-01``) by the scenario's one-offs."""
+    return by_month(one_off_charges(scenario, book))
+
+
+def by_month(charges: tuple[OneOffCharge, ...]) -> dict[str, Decimal]:
+    """The charges' exact USD per month label."""
     out: dict[str, Decimal] = {}
-    for charge in one_off_charges(scenario, book):
+    for charge in charges:
         out[charge.month] = EXACT.add(out.get(charge.month, Decimal(0)), charge.cost)
     return out
 

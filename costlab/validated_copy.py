@@ -35,11 +35,9 @@ from typing import Any, TypeVar, get_args
 
 from costlab.frozen_json import (
     cache_dir,
-    decoder,
-    digest,
-    encode,
+    envelope,
     prune,
-    read_copy,
+    read_envelope,
     sha256,
     write_atomically,
 )
@@ -147,26 +145,18 @@ def _pydantic_version_file() -> Path | None:
 
 
 def _load(path: Path, key: str, cls: type[T], classes: dict[str, type]) -> T | None:
-    raw = read_copy(path)
-    if raw is None:
-        return None
     try:
-        copy = json.loads(raw)
-        value = copy["value"]
-        if copy["format"] != FORMAT or copy["key"] != key or copy["digest"] != digest(value):
-            return None
-        built = json.loads(value, object_hook=decoder(classes))
-        return typing.cast(T, built) if isinstance(built, cls) else None
+        built = read_envelope(path, key, FORMAT, classes)
     except Exception:  # any damage means: validate the data instead
         return None
+    return typing.cast(T, built) if isinstance(built, cls) else None
 
 
 def _store(path: Path, key: str, value: Any, classes: dict[str, type]) -> None:
     try:
-        text = json.dumps(encode(value, classes), separators=(",", ":"))
+        text = envelope(key, FORMAT, value, classes)
     except (TypeError, ValueError):
         return
-    copy = json.dumps({"format": FORMAT, "key": key, "digest": digest(text), "value": text})
     with contextlib.suppress(OSError):
-        write_atomically(path, copy)
+        write_atomically(path, text)
         prune(path.parent, path.name.split("-")[0] + "-*.json", KEEP)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from costlab.exact import EXACT
 from costlab.forecast.budget import _budget
 from costlab.forecast.engine import PricedSource, _drop, _price, _totals_frame
 from costlab.forecast.figures import hidden_figures, scenario_errors
@@ -58,15 +56,12 @@ def forecast_scenario(
     if scenario.one_off:  # costs charged once: in their month's total and all after
         import pandas as pd
 
-        from costlab.one_off import one_off_charges, with_one_offs
+        from costlab.one_off import by_month, one_off_charges, with_one_offs
 
         with scenario_errors(scenario):
             charges = one_off_charges(scenario, book)
-        amounts: dict[str, Decimal] = {}
-        for charge in charges:
-            amounts[charge.month] = EXACT.add(amounts.get(charge.month, Decimal(0)), charge.cost)
         records = [{str(k): v for k, v in r.items()} for r in totals.to_dict("records")]
-        rows = with_one_offs(records, amounts)
+        rows = with_one_offs(records, by_month(charges))
         totals = pd.DataFrame(rows, columns=list(rows[0]))
     totals, budget = _budget(scenario, totals)
     return Forecast(

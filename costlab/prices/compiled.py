@@ -25,7 +25,6 @@ cache, never a source of truth:
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -33,7 +32,7 @@ from dataclasses import is_dataclass
 from pathlib import Path
 
 import costlab.prices.model as _model
-from costlab.frozen_json import cache_dir, decoder, digest, encode, prune, read_copy
+from costlab.frozen_json import cache_dir, envelope, prune, read_envelope
 from costlab.frozen_json import sha256 as _sha256
 from costlab.prices.model import Model, UpstreamPatch
 
@@ -93,18 +92,10 @@ def cache_file(key: str) -> Path:
 
 def load(key: str) -> tuple[list[Model], Patches] | None:
     """The models and patches stored under ``key``, or None (missing, foreign or damaged)."""
-    raw = read_copy(cache_file(key))
-    if raw is None:
-        return None
     try:
-        copy = json.loads(raw)
-        if (
-            copy["format"] != FORMAT
-            or copy["key"] != key
-            or copy["digest"] != digest(copy["value"])
-        ):
+        data = read_envelope(cache_file(key), key, FORMAT, _CLASSES)
+        if data is None:
             return None
-        data = json.loads(copy["value"], object_hook=decoder(_CLASSES))
         models = list(data["models"])
         patches = {str(k): (p, str(where)) for k, p, where in data["patches"]}
         if not all(isinstance(m, Model) for m in models) or not all(
@@ -118,17 +109,11 @@ def load(key: str) -> tuple[list[Model], Patches] | None:
 
 def store(key: str, models: Sequence[Model], patches: Patches) -> None:
     """Write the compiled book; silently skipped when it cannot be encoded or written."""
+    value = {"models": tuple(models), "patches": tuple((k, p, w) for k, (p, w) in patches.items())}
     try:
-        value = json.dumps(
-            {
-                "models": [encode(m, _CLASSES) for m in models],
-                "patches": [[k, encode(p, _CLASSES), where] for k, (p, where) in patches.items()],
-            },
-            separators=(",", ":"),
-        )
+        text = envelope(key, FORMAT, value, _CLASSES)
     except (TypeError, ValueError):
         return  # a field type this format does not know: no copy, every run reads the YAML
-    text = json.dumps({"format": FORMAT, "key": key, "digest": digest(value), "value": value})
     from costlab.prices.upstream import _write_atomically  # a test makes it a full disk
 
     with contextlib.suppress(OSError):
