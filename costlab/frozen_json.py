@@ -173,10 +173,14 @@ def decoder(classes: Classes) -> Callable[[dict[str, Any]], Any]:
         if "t" in value:
             return date.fromisoformat(value["t"])
         if "m" in value:
-            return {k: _tuples(v) for k, v in value["m"].items()}
+            return {k: _tuples(v) if v.__class__ is list else v for k, v in value["m"].items()}
         if "c" in value:
             cls = classes[value["c"]]
-            return cls(**{k: _tuples(v) for k, v in value["f"].items()})
+            given = value["f"]
+            for k, v in given.items():
+                if v.__class__ is list:
+                    given[k] = _tuples(v)
+            return cls(**given)
         return value
 
     return decode
@@ -184,4 +188,5 @@ def decoder(classes: Classes) -> Callable[[dict[str, Any]], Any]:
 
 def _tuples(value: Any) -> Any:
     """JSON arrays back to the tuples they were."""
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+    # Called for lists only (the hot loop of reading a copy: no generator, no isinstance).
+    return tuple([_tuples(v) if v.__class__ is list else v for v in value])
