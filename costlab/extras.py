@@ -3,8 +3,8 @@
 ``pip install costlab`` is the library and the CLI. Reading images, PDF and DOCX files needs
 ``costlab[files]`` (Pillow, pypdf, python-docx); the dashboard needs ``costlab[app]``
 (Streamlit, Plotly); many files, Parquet and Dask clusters ``costlab[scale]`` (Dask, fsspec,
-pyarrow); the faster exact tokenizer ``costlab[fast]`` (bpe-openai). Code that needs an optional package imports it through :func:`require`,
-so a missing one is one clear line, not an ``ImportError`` traceback.
+pyarrow); the faster exact tokenizer ``costlab[fast]`` (splintr). Code that needs an optional package
+imports it through :func:`require`, so a missing one is one clear line, not an ``ImportError`` traceback.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ EXTRA_OF = {
     "distributed": "scale",
     "fsspec": "scale",
     "pyarrow": "scale",
-    "bpe_openai": "fast",
+    "splintr": "fast",
 }
 
 

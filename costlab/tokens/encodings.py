@@ -140,33 +140,39 @@ def _build(name: str) -> tiktoken.Encoding:
     return tiktoken.Encoding(**params)
 
 
-#: Text (characters) a call must hold before the faster tokenizer is loaded: building
-#: bpe-openai's o200k tables takes about 1.3 s, repaid only on inputs of several MB.
-FAST_MIN_CHARS = 8 * 2**20
+#: Text (characters) a call must hold before the faster tokenizer is used: loading splintr's
+#: tables and checking them against tiktoken takes about 0.1 s, repaid from about 1 MB of text.
+FAST_MIN_CHARS = 2**20
+
+#: The encodings the faster tokenizer has (its ``from_pretrained`` names).
+FAST_ENCODINGS = ("o200k_base", "cl100k_base")
 
 #: A probe the faster tokenizer must encode exactly as tiktoken before it is trusted: prose,
-#: code, CJK, emoji, special-token text, a lone surrogate, whitespace and digit runs.
+#: code, CJK, emoji, special-token text, whitespace and digit runs.
 _PROBE = (
     "Hello, world! It's 12345678 tokens' worth\n\tdef f(x):\r\n    return x  \n\n"
     "日本語のテキストと中文文本，한국어 텍스트。🙂👍🏽👨‍👩‍👧‍👦 <|endoftext|> <|fim_prefix|>"
-    " a\ud800b  \u00a0\u3000" + " " * 300 + "end"
+    " ab  \u00a0\u3000" + " " * 300 + "end"
 )
+
+#: Ids whose bytes must be tiktoken's too (every 97th of the ordinary vocabulary, ~2,000).
+_VOCAB_STRIDE = 97
 
 _fast: dict[str, Any] = {}
 _fast_lock = threading.Lock()  # not _lock: loading calls get_encoding, which takes _lock
 
 
 def fast_encoding(name: str) -> Any | None:
-    """bpe-openai's encoding ``name`` (``costlab[fast]``) when ``COSTLAB_TOKENIZER=bpe-openai``
-    asks for it, or None: not asked for, not installed, an encoding it lacks, or a probe it encodes otherwise
-    than tiktoken. Its ids are tiktoken's (a differential test in tests/test_fast_tokenizer.py
-    runs in ``make test``); callers fall back to tiktoken on any error it raises (it refuses
-    pieces over 200,000 tokens)."""
+    """splintr's encoding ``name`` (``costlab[fast]``, a Rust BPE) or None: turned off with
+    ``COSTLAB_TOKENIZER=tiktoken``, not installed, an encoding it lacks, or tables that do not
+    give tiktoken's ids and bytes on a probe. A differential test (tests/test_fast_tokenizer.py,
+    in ``make test``) compares ids on an adversarial corpus; callers fall back to tiktoken on any
+    error it raises (it refuses text with lone surrogates)."""
     import os
 
-    # Opt-in: measured here, building its tables (~1 s) ate the gain on a 40 MB text (a whole
-    # `costlab count` took 5.1 s with it, 3.1 s without); it pays only on inputs of hundreds of MB.
-    if os.environ.get("COSTLAB_TOKENIZER", "").strip().lower() not in ("bpe-openai", "fast"):
+    if os.environ.get("COSTLAB_TOKENIZER", "").strip().lower() == "tiktoken":
+        return None
+    if name not in FAST_ENCODINGS:
         return None
     if name in _fast:
         return _fast[name]
@@ -178,16 +184,18 @@ def fast_encoding(name: str) -> Any | None:
 
 def _load_fast(name: str) -> Any | None:
     try:
-        import bpe_openai
+        import splintr
     except ImportError:
         return None
     try:
-        fast = bpe_openai.get_encoding(name)
+        fast = splintr.Tokenizer.from_pretrained(name)
         reference = get_encoding(name)
-        if fast.n_vocab != reference.n_vocab or fast.encode_ordinary(
-            _PROBE
-        ) != reference.encode_ordinary(_PROBE):
+        if fast.encode_ordinary(_PROBE) != reference.encode_ordinary(_PROBE):
             return None
+        ordinary = min(map(reference.encode_single_token, reference.special_tokens_set))
+        for rank in range(0, ordinary, _VOCAB_STRIDE):
+            if fast.decode_token_bytes(rank) != reference.decode_single_token_bytes(rank):
+                return None
     except Exception:  # any failure of an optional accelerator means: use tiktoken
         return None
     return fast

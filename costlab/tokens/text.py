@@ -302,17 +302,15 @@ def _count_ordinary(
 def _count_fast(
     enc: tiktoken.Encoding, fast: Any, parts: list[str], size: int, progress: Progress | None
 ) -> int:
-    """The chunks counted with the faster exact tokenizer, each falling back to tiktoken when
-    it refuses one (a piece over its 200,000-token limit, a long whitespace run)."""
+    """The chunks counted with the faster exact tokenizer (long runs included: it has no
+    regex-engine limit on them), each falling back to tiktoken when it refuses one (text with a
+    lone surrogate, which it cannot take as UTF-8)."""
     total = done = 0
     for part in parts:
-        if _has_long_run(part):
+        try:
+            total += len(fast.encode_ordinary(part))
+        except Exception:  # an accelerator's refusal: tiktoken counts it
             total += _count_chunk(enc, part)
-        else:
-            try:
-                total += len(fast.encode_ordinary(part))
-            except Exception:  # an accelerator's refusal: tiktoken counts it
-                total += _count_chunk(enc, part)
         done += len(part)
         if progress is not None:
             progress(done, size)
