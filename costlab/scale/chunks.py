@@ -95,13 +95,18 @@ def expand_inputs(inputs: Sequence[str], *, suffixes: Sequence[str] = DATA_SUFFI
 
 def _expand_url(url: str, suffixes: Sequence[str]) -> list[str]:
     fsspec = _require("fsspec", "reading an fsspec URL")
-    fs, _, paths = fsspec.core.get_fs_token_paths(url)
     found: list[str] = []
-    for path in paths:
-        if fs.isdir(path):
-            found.extend(p for p in sorted(fs.find(path)) if p.lower().endswith(tuple(suffixes)))
-        else:
-            found.append(path)
+    try:
+        fs, _, paths = fsspec.core.get_fs_token_paths(url)
+        for path in paths:
+            if fs.isdir(path):
+                found.extend(
+                    p for p in sorted(fs.find(path)) if p.lower().endswith(tuple(suffixes))
+                )
+            else:
+                found.append(path)
+    except Exception as exc:  # the remote store's failure (or a URL fsspec cannot parse)
+        raise url_failure(exc, url) from None
     if not found:
         raise CostlabError("no file at this URL", url)
     return [fs.unstrip_protocol(p) for p in found]
@@ -113,6 +118,35 @@ def _require(module: str, purpose: str) -> Any:
     return require(module, purpose)
 
 
+def url_failure(exc: BaseException, url: str) -> CostlabError:
+    """One error naming ``url`` for a remote store's failure to list, open or read it (missing,
+    refused, a broken connection), whichever library raised it: fsspec, aiohttp, botocore..."""
+    if isinstance(exc, CostlabError):
+        return exc
+    reason = "no such file" if isinstance(exc, FileNotFoundError) else type(exc).__name__
+    detail = " ".join(str(exc).split())[:200]
+    if detail and not isinstance(exc, FileNotFoundError):
+        reason += f": {detail}"
+    return CostlabError(f"cannot read this URL ({reason})", url)
+
+
+def _read_url(path: str, start: int, end: int | None) -> bytes:
+    """Bytes ``start:end`` of a URL (``end`` None: to the end, at most the input-size limit)."""
+    from costlab import limits
+
+    fsspec = _require("fsspec", "reading an fsspec URL")
+    most = limits.current("MAX_INPUT_BYTES")
+    try:
+        with fsspec.open(path, "rb") as stream:
+            stream.seek(start)
+            data = stream.read(most + 1 if end is None else end - start)
+    except Exception as exc:  # the remote store's failure, not costlab's
+        raise url_failure(exc, path) from None
+    if end is None and len(data) > most:
+        raise CostlabError(limits.over("MAX_INPUT_BYTES", "the file's size"), path)
+    return data
+
+
 def input_size(path: str) -> int:
     """Bytes of one input (0 when a URL's size is not known)."""
     if is_url(path):
@@ -120,7 +154,7 @@ def input_size(path: str) -> int:
         try:
             with fsspec.open(path, "rb") as stream:
                 return int(getattr(stream, "size", 0) or 0)
-        except OSError:
+        except Exception:  # unknown here; reading it names the failure
             return 0
     try:
         return os.stat(path).st_size
@@ -181,10 +215,7 @@ def _split_lines(path: str, size: int, has_header: bool) -> list[Chunk]:
 def read_chunk(chunk: Chunk) -> bytes:
     """The bytes of a chunk (its CSV header first when it starts after the header)."""
     if is_url(chunk.path):
-        fsspec = _require("fsspec", "reading an fsspec URL")
-        with fsspec.open(chunk.path, "rb") as stream:
-            stream.seek(chunk.start)
-            data = stream.read() if chunk.end is None else stream.read(chunk.end - chunk.start)
+        data = _read_url(chunk.path, chunk.start, chunk.end)
     else:
         from costlab import limits
 

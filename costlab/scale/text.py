@@ -20,6 +20,7 @@ from costlab.scale.chunks import (
     plan_chunks,
     read_chunk,
     run_chunks,
+    url_failure,
 )
 
 if TYPE_CHECKING:
@@ -49,18 +50,21 @@ def count_file_chunk(
 
     if is_url(chunk.path):
         fsspec = _require("fsspec", "reading an fsspec URL")
-        with fsspec.open(chunk.path, "rb") as stream:
-            size = [0]
+        size = [0]
 
-            def blocks() -> Any:
-                while block := stream.read(STREAM_BYTES):
-                    size[0] += len(block)
-                    yield block
+        def blocks() -> Any:
+            try:
+                with fsspec.open(chunk.path, "rb") as stream:
+                    while block := stream.read(STREAM_BYTES):
+                        size[0] += len(block)
+                        yield block
+            except GeneratorExit:
+                raise
+            except Exception as exc:  # the remote store's failure, not costlab's
+                raise url_failure(exc, chunk.path) from None
 
-            tokens = stream_tokens(
-                blocks(), encoding, allow_special=allow_special, where=chunk.path
-            )
-            return TextPart(chunk.path, tokens, size[0])
+        tokens = stream_tokens(blocks(), encoding, allow_special=allow_special, where=chunk.path)
+        return TextPart(chunk.path, tokens, size[0])
     tokens = file_tokens(chunk.path, encoding, allow_special=allow_special, read=read)
     return TextPart(chunk.path, tokens, os.stat(chunk.path).st_size)
 
