@@ -3,6 +3,8 @@
 Runs fresh processes, interleaved (a slow moment of a shared machine hits every command alike):
 
 * ``bare python``: ``python -c pass``, the floor no command can go below;
+* ``stdlib imports``: the standard library modules ``estimate`` needs (typing, dataclasses,
+  pathlib, argparse, decimal, json, datetime, re, hashlib), the floor under costlab's own code;
 * ``estimate``: ``costlab estimate --model gpt-4.1-mini --input-tokens 1200 --output-tokens 150``;
 * ``forecast``: ``costlab forecast examples/support-bot.yaml``;
 * ``... (--before)``: the same two commands run from another checkout (e.g. main), when
@@ -38,6 +40,13 @@ ESTIMATE = [
     "150",
 ]
 FORECAST = ["forecast", str(ROOT / "examples" / "support-bot.yaml")]
+#: The standard library modules `estimate` imports (dataclasses brings inspect, ast and dis;
+#: pathlib brings urllib.parse; argparse brings gettext), with one frozen dataclass defined.
+STDLIB = (
+    "import argparse, dataclasses, datetime, decimal, hashlib, json, pathlib, re, typing; "
+    "dataclasses.dataclass(frozen=True)(type('A', (), {'__annotations__': {'x': int}})); "
+    "argparse.ArgumentParser().parse_args([])"
+)
 
 
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -76,6 +85,9 @@ def main() -> None:
         costlab = [sys.executable, "-m", "costlab.cli"]
         commands: dict[str, tuple[list[str], dict[str, str]]] = {
             "bare python": ([sys.executable, "-c", "pass"], env),
+            # What any typed, exact, argparse CLI of this shape imports before it does anything:
+            # the floor under `estimate` that costlab's own code cannot remove.
+            "stdlib imports": ([sys.executable, "-c", STDLIB], env),
             "estimate": ([*costlab, *ESTIMATE], env),
             "forecast": ([*costlab, *FORECAST], env),
         }
