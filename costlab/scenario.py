@@ -31,7 +31,7 @@ from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
 from costlab.scenario_checks import check_hit_rate, check_media, check_models
 from costlab.usage import service_tier_name
-from costlab.validated_copy import build_kept
+from costlab.validated_copy import build_kept, find_kept
 from costlab.validation import build, spec
 from costlab.yaml_reader import load_yaml, read_text
 
@@ -407,14 +407,24 @@ _WORKLOAD_PATH = re.compile(r"workloads\[(\d+)\](?:\.(.*))?")
 
 
 def parse_scenario(
-    data: Any, where: str, *, book: PriceBook | None = None, base_dir: str = "", keep: bool = False
+    data: Any,
+    where: str,
+    *,
+    book: PriceBook | None = None,
+    base_dir: str = "",
+    keep: bool = False,
+    text: str | None = None,
 ) -> Scenario:
     """Build and check a scenario from parsed YAML/JSON ``data`` read from ``where``; ``keep``
-    reads and keeps a validated copy (:mod:`costlab.validated_copy`)."""
+    reads and keeps a validated copy (:mod:`costlab.validated_copy`), keyed by the file
+    ``text`` the data was parsed from when given."""
     if not isinstance(data, Mapping):
         raise CostlabError("a scenario is a mapping with name, start, months and workloads", where)
     try:
-        scenario = build_kept(Scenario, data, kind="scenario") if keep else build(Scenario, data)
+        if keep:
+            scenario = build_kept(Scenario, data, kind="scenario", text=text)
+        else:
+            scenario = build(Scenario, data)
     except CostlabError as exc:
         raise _locate(exc, data, where) from None
     scenario = dataclasses.replace(scenario, source=where, base_dir=base_dir)
@@ -428,8 +438,20 @@ def load_scenario(
     """Read, validate and check a scenario file; errors name file, workload, field and line."""
     file = Path(path)
     where = _display(file)
-    data = load_yaml(read_text(file, "scenario file"), where)
-    return parse_scenario(data, where, book=book, base_dir=str(file.parent), keep=keep)
+    text = read_text(file, "scenario file")
+    if keep:  # an unchanged file: its kept copy, without parsing or validating it again
+        found = find_kept(Scenario, text, kind="scenario")
+        if found is not None:
+            scenario = dataclasses.replace(found, source=where, base_dir=str(file.parent))
+            try:
+                check_models(scenario, book or load_pricebook())
+                return scenario
+            except CostlabError:
+                pass  # e.g. a model the price book no longer has: read the file for its line
+    data = load_yaml(text, where)
+    return parse_scenario(
+        data, where, book=book, base_dir=str(file.parent), keep=keep, text=text if keep else None
+    )
 
 
 def _display(path: Path) -> str:

@@ -15,7 +15,9 @@ a regular file (a FIFO, a device, a symlink), is oversized, or no longer matches
 its value stored beside it; one that cannot be
 written is skipped; only successes are kept (a refusal is always recomputed, with its line);
 at most :data:`KEEP` copies of a kind are kept (the oldest go); ``COSTLAB_NO_CACHE=1`` turns
-copies off. The CLI keeps scenario files this way; the dashboard, a long-lived process, does not.
+copies off. The CLI keeps scenario files this way, keyed by the file's text
+(:func:`find_kept`), so an unchanged file is not even parsed; the dashboard, a long-lived
+process, keeps nothing.
 """
 
 from __future__ import annotations
@@ -58,12 +60,13 @@ def enabled() -> bool:
     return os.environ.get("COSTLAB_NO_CACHE", "").strip() in ("", "0")
 
 
-def build_kept(cls: type[T], data: Any, *, kind: str) -> T:
-    """``validation.build(cls, data)``, read from a kept copy when one matches the input."""
+def build_kept(cls: type[T], data: Any, *, kind: str, text: str | None = None) -> T:
+    """``validation.build(cls, data)``, read from a kept copy when one matches the input: the
+    file ``text`` the data was parsed from when given (see :func:`find_kept`), else the data."""
     if not enabled():
         return build(cls, data)
     classes = reachable(typing.cast(Any, cls))
-    key = cache_key(cls, data, classes)
+    key = cache_key(cls, data, classes) if text is None else text_key(cls, text, classes)
     if key is None:
         return build(cls, data)
     path = cache_dir() / f"{kind}-{key[:32]}.json"
@@ -73,6 +76,33 @@ def build_kept(cls: type[T], data: Any, *, kind: str) -> T:
     value = build(cls, data)
     _store(path, key, value, classes)
     return value
+
+
+def find_kept(cls: type[T], text: str, *, kind: str) -> T | None:
+    """The copy kept by ``build_kept(..., text=text)`` for exactly this file text, or None.
+
+    Looked up before the text is parsed, so an unchanged file skips YAML as well as pydantic
+    (importing PyYAML and parsing cost about 30 ms of a 150 ms ``costlab forecast``)."""
+    if not enabled():
+        return None
+    classes = reachable(typing.cast(Any, cls))
+    key = text_key(cls, text, classes)
+    return _load(cache_dir() / f"{kind}-{key[:32]}.json", key, cls, classes)
+
+
+def text_key(cls: type, text: str, classes: dict[str, type]) -> str:
+    """The SHA-256 of a file's text, the code that parses and validates it and the versions
+    (PyYAML's too: the same text must parse to the same data)."""
+    digest = sha256(
+        f"{FORMAT}\0{sys.implementation.cache_tag}\0{cls.__qualname__}\0text\0".encode()
+    )
+    yaml_version = _version_file("yaml", "__init__.py")
+    extra = (_PACKAGE / "yaml_reader.py", *((yaml_version,) if yaml_version else ()))
+    for path in (*_code_files(tuple(classes.values())), *extra):
+        digest.update(f"{path.name}\0".encode())
+        digest.update(sha256(path.read_bytes()).digest())
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return str(digest.hexdigest())
 
 
 @cache
@@ -131,17 +161,19 @@ def _canonical(value: Any) -> Any:
 def _code_files(classes: tuple[type, ...]) -> tuple[Path, ...]:
     files = {Path(__file__).resolve()} | {_PACKAGE / name for name in _READERS}
     files |= {Path(str(sys.modules[c.__module__].__file__)).resolve() for c in classes}
-    found = _pydantic_version_file()
+    found = _version_file("pydantic", "version.py")
     return tuple(sorted(files | ({found} if found else set())))
 
 
-def _pydantic_version_file() -> Path | None:
-    """pydantic's ``version.py``, found without importing pydantic (that is what is saved)."""
+@cache
+def _version_file(package: str, name: str) -> Path | None:
+    """The file of ``package`` that holds its version (pydantic's ``version.py``), found
+    without importing the package (that is what is saved)."""
     import importlib.util
 
-    spec = importlib.util.find_spec("pydantic")
+    spec = importlib.util.find_spec(package)
     locations = list(spec.submodule_search_locations or ()) if spec else []
-    return Path(locations[0]) / "version.py" if locations else None
+    return Path(locations[0]) / name if locations else None
 
 
 def _load(path: Path, key: str, cls: type[T], classes: dict[str, type]) -> T | None:

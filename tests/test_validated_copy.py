@@ -52,18 +52,46 @@ def test_a_kept_copy_equals_a_fresh_validation_field_by_field(
     assert repr(again) == repr(fresh)  # exact Decimal text, tuples, dates and all
 
 
-def test_a_second_cli_run_does_not_import_pydantic(cache_home: Path) -> None:
+def test_a_second_cli_run_imports_neither_pydantic_nor_yaml(cache_home: Path) -> None:
     code = (
         "import sys; from costlab.scenario import load_scenario; "
         f"load_scenario({str(ROOT / 'examples' / 'support-bot.yaml')!r}, keep=True); "
-        "print('pydantic' in sys.modules)"
+        "print('pydantic' in sys.modules, 'yaml' in sys.modules)"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(cache_home.parent)}
     runs = [
         subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
         for _ in range(2)
     ]
-    assert [r.stdout.strip() for r in runs] == ["True", "False"], [r.stderr for r in runs]
+    assert [r.stdout.strip() for r in runs] == ["True True", "False False"], [
+        r.stderr for r in runs
+    ]
+
+
+def test_a_kept_scenario_whose_model_left_the_book_is_read_again_for_its_line(
+    cache_home: Path, tmp_path: Path
+) -> None:
+    from costlab.prices import load_pricebook
+
+    prices = tmp_path / "mine.yaml"
+    prices.write_text(
+        "provider: acme\nmodels:\n  - id: acme-small\n    name: Acme small\n"
+        "    context_window: 100000\n    max_output_tokens: 8000\n"
+        "    input_modalities: [text]\n    output_modalities: [text]\n    price:\n"
+        "      - {effective_from: 2024-01-01, source: https://acme.example/p, input: 1.00,"
+        " output: 2.00}\n",
+        encoding="utf-8",
+    )
+    text = (ROOT / "examples" / "support-bot.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(re.sub(r"model: \S+", "model: acme-small", text), encoding="utf-8")
+    with_it = load_pricebook(prices)
+    assert {w.model for w in load_scenario(path, book=with_it, keep=True).workloads} == {
+        "acme-small"
+    }
+    assert len(kept(cache_home)) == 1
+    with pytest.raises(CostlabError, match=r"acme-small.*\(line \d+\)"):
+        load_scenario(path, keep=True)  # the kept copy is valid, but the book has no such model
 
 
 def test_a_refusal_is_never_kept_and_keeps_its_line(cache_home: Path, tmp_path: Path) -> None:
