@@ -55,12 +55,15 @@ ESTIMATE_NOTE = (
 )
 
 
-def _get(value: Mapping[str, Any], camel: str) -> Any:
-    """A field in either spelling: ``inlineData`` or ``inline_data``."""
-    if camel in value:
-        return value[camel]
+def _get(value: Mapping[str, Any], camel: str, tally: Tally, at: str) -> Any:
+    """A field in either spelling, ``inlineData`` or ``inline_data``: the one that is not null;
+    both with a value is refused, since the API would read only one of them."""
     snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in camel)
-    return value.get(snake)
+    first, second = value.get(camel), value.get(snake)
+    if first is not None and second is not None and camel != snake:
+        where = f"{at}.{camel}" if at else camel
+        raise tally.error(f"`{camel}` and `{snake}` both have a value; keep one", where)
+    return second if first is None else first
 
 
 def audio_tokens(seconds: float) -> int:
@@ -97,7 +100,7 @@ def tally_gemini(
     name = body.get("model")
     tally.model_name = name.removeprefix("models/") if isinstance(name, str) else None
     tally.approximate(ESTIMATE_NOTE)
-    system = _get(body, "systemInstruction")
+    system = _get(body, "systemInstruction", tally, "")
     if system is not None:
         part = tally.part("systemInstruction", TOKENS_PER_MESSAGE)
         if isinstance(system, str):
@@ -121,9 +124,9 @@ def tally_gemini(
             part.texts.append(str(role))
             add_parts(tally, part, content.get("parts") or [], model, images, at)
     add_tools(tally, body, model)
-    config = _get(body, "generationConfig")
+    config = _get(body, "generationConfig", tally, "")
     if isinstance(config, Mapping):
-        limit = _get(config, "maxOutputTokens")
+        limit = _get(config, "maxOutputTokens", tally, "generationConfig")
         if limit is not None:
             if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
                 raise tally.error(
@@ -146,13 +149,18 @@ def add_parts(
         item = as_mapping(raw, tally, here)
         if "text" in item:
             part.texts.append(as_text(item["text"], tally, f"{here}.text"))
-        elif _get(item, "inlineData") is not None:
+        elif _get(item, "inlineData", tally, here) is not None:
             add_inline(
-                tally, part, as_mapping(_get(item, "inlineData"), tally, here), model, images, here
+                tally,
+                part,
+                as_mapping(_get(item, "inlineData", tally, here), tally, here),
+                model,
+                images,
+                here,
             )
-        elif _get(item, "fileData") is not None:
-            data = as_mapping(_get(item, "fileData"), tally, here)
-            mime = str(_get(data, "mimeType") or "")
+        elif _get(item, "fileData", tally, here) is not None:
+            data = as_mapping(_get(item, "fileData", tally, here), tally, here)
+            mime = str(_get(data, "mimeType", tally, here) or "")
             if mime.startswith("image/"):
                 add_image(tally, part, model, None, "auto", images, here)
             else:
@@ -160,12 +168,12 @@ def add_parts(
                     f"{here}: a {mime or 'file'} given by URI cannot be read offline; not counted"
                 )
                 tally.approximate("a file given by URI was not counted")
-        elif _get(item, "functionCall") is not None:
-            call = as_mapping(_get(item, "functionCall"), tally, here)
+        elif _get(item, "functionCall", tally, here) is not None:
+            call = as_mapping(_get(item, "functionCall", tally, here), tally, here)
             part.texts.append(str(call.get("name") or ""))
             part.texts.append(json.dumps(call.get("args") or {}, ensure_ascii=False))
-        elif _get(item, "functionResponse") is not None:
-            response = as_mapping(_get(item, "functionResponse"), tally, here)
+        elif _get(item, "functionResponse", tally, here) is not None:
+            response = as_mapping(_get(item, "functionResponse", tally, here), tally, here)
             part.texts.append(str(response.get("name") or ""))
             part.texts.append(json.dumps(response.get("response") or {}, ensure_ascii=False))
         else:
@@ -182,7 +190,7 @@ def add_inline(
 ) -> None:
     """Inline base64 data by its MIME type: image, PDF, WAV audio; other audio and video need a
     duration costlab cannot read offline."""
-    mime = str(_get(data, "mimeType") or "")
+    mime = str(_get(data, "mimeType", tally, at) or "")
     payload = str(data.get("data") or "")
     if mime.startswith("image/"):
         add_image(tally, part, model, f"data:{mime};base64,{payload}", "auto", images, at)
@@ -257,7 +265,8 @@ def add_tools(tally: Tally, body: Mapping[str, Any], model: Model) -> None:
     if model.tokenizer is not None:
         functions = []
         for index, raw in enumerate(tools):
-            declarations = _get(as_mapping(raw, tally, f"tools[{index}]"), "functionDeclarations")
+            at = f"tools[{index}]"
+            declarations = _get(as_mapping(raw, tally, at), "functionDeclarations", tally, at)
             if declarations is None:
                 tally.warn(f"tools[{index}]: a built-in Gemini tool has no OpenAI equivalent")
                 continue
@@ -273,7 +282,7 @@ def add_tools(tally: Tally, body: Mapping[str, Any], model: Model) -> None:
     part = tally.part(f"tools ({len(tools)})")
     for index, raw in enumerate(tools):
         tool = as_mapping(raw, tally, f"tools[{index}]")
-        declarations = _get(tool, "functionDeclarations")
+        declarations = _get(tool, "functionDeclarations", tally, f"tools[{index}]")
         if declarations is None:
             kinds = ", ".join(sorted(tool)) or "empty"
             tally.warn(f"tools[{index}]: the built-in tool {kinds!r} is not counted")
