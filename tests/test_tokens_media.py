@@ -127,6 +127,17 @@ def test_inline_audio_and_video_in_a_gemini_body(tmp_path: Path) -> None:
     assert not count.warnings
 
 
+def test_damaged_inline_audio_is_one_line_naming_the_part(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    damaged = (MEDIA / "tone-2s.ogg").read_bytes()[:60]
+    part = {"inline_data": {"mime_type": "audio/ogg", "data": base64.b64encode(damaged).decode()}}
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps({"contents": [{"role": "user", "parts": [part]}]}))
+    result = cli("count", str(path))
+    assert result.code == 2
+    assert result.err.startswith(f"costlab: error: {path}: contents[0].parts[0]: unreadable Ogg: ")
+    assert result.err.count("\n") == 1
+
+
 def _mp4_claiming(seconds: int) -> bytes:
     """An MP4 whose movie header (mvhd, version 1) says ``seconds`` at a timescale of 1."""
     body = bytes([1, 0, 0, 0]) + bytes(16) + struct.pack(">IQ", 1, seconds) + bytes(80)

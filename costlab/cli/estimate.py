@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="price token counts (or a file) on a model",
         description="Price a usage on a model. Token counts are per request; --requests multiplies "
         "them. With PATH, the input is counted from the file (text, a request body, a batch "
-        "file, an image, PDF, DOCX) and priced; a batch file is priced at the batch rate, its "
+        "file, an image, PDF, DOCX, audio or video by its duration) and priced; a batch file is priced at the batch rate, its "
         "output both as expected (--output-tokens) and at the requests' max-token limits.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
