@@ -59,6 +59,10 @@ class CountCost:
     flags: tuple[Flag, ...]
     service_tier: str = "standard"
     """the service tier priced (standard, flex, priority, ...)"""
+    input_audio_tokens: int = 0
+    """of ``input_tokens``, audio (an audio file, Gemini inline audio), over all requests"""
+    input_audio_cost: Decimal = ZERO
+    """of ``input_cost``, the audio's cost at the model's audio rate"""
 
     @property
     def total_cost(self) -> Decimal:
@@ -112,7 +116,20 @@ class CountCost:
             "rates_usd_per_mtok": {
                 "input": plain(self.rates.input),
                 "output": plain(self.rates.output),
+                **(
+                    {"input_audio": plain(self.rates["input_audio"])}
+                    if self.input_audio_tokens
+                    else {}
+                ),
             },
+            **(
+                {
+                    "input_audio_tokens_total": self.input_audio_tokens,
+                    "input_audio_cost": plain(self.input_audio_cost),
+                }
+                if self.input_audio_tokens
+                else {}
+            ),
             "tiered_requests": self.tiered_requests,
             "price_effective_from": self.price.effective_from.isoformat(),
             "price_source": self.price.source,
@@ -187,13 +204,14 @@ def price_count(
         group[3] += bound
         group[4] += heard
         capped += output_tokens > bound
-    input_cost = output_cost = max_output_cost = ZERO
+    input_cost = output_cost = max_output_cost = audio_cost = ZERO
     for tier, (_, tokens, expected, bound, heard) in groups.items():
         rates = rates_for(price, batch=through_batch, long_context=tier, **modifiers)
         expected_costs = component_costs(_billed(tokens, expected, heard), rates)
         # the input cost of a counted request includes its audio
         input_cost = MONEY.add(input_cost, expected_costs["input_cost"])
         input_cost = MONEY.add(input_cost, expected_costs["audio_cost"])
+        audio_cost = MONEY.add(audio_cost, expected_costs["audio_cost"])
         output_cost = MONEY.add(output_cost, expected_costs["output_cost"])
         max_output_cost = MONEY.add(
             max_output_cost, component_costs(_billed(0, bound), rates)["output_cost"]
@@ -243,6 +261,8 @@ def price_count(
         tiered_requests=sum(g[0] for t, g in groups.items() if t is not None),
         service_tier=service_tier_name(service_tier),
         flags=tuple(flags),
+        input_audio_tokens=sum(g[4] for g in groups.values()),
+        input_audio_cost=audio_cost,
     )
 
 

@@ -1,7 +1,8 @@
 """Optional parts of costlab and the one message that says which extra to install.
 
 ``pip install costlab`` is the library and the CLI. Reading images, PDF and DOCX files needs
-``costlab[files]`` (Pillow, pypdf, python-docx); the dashboard needs ``costlab[app]``
+``costlab[files]`` (Pillow, pypdf, python-docx), and so does reading the duration of audio
+and video files (mutagen); the dashboard needs ``costlab[app]``
 (Streamlit, Plotly); many files, Parquet and Dask clusters ``costlab[scale]`` (Dask, fsspec,
 pyarrow); the faster exact tokenizer ``costlab[fast]`` (splintr). Code that needs an optional package
 imports it through :func:`require`, so a missing one is one clear line, not an ``ImportError`` traceback.
@@ -19,6 +20,7 @@ EXTRA_OF = {
     "PIL": "files",
     "pypdf": "files",
     "docx": "files",
+    "mutagen": "files",
     "streamlit": "app",
     "plotly": "app",
     "dask": "scale",

@@ -76,6 +76,9 @@ MAX_YAML_BYTES = _env_int("COSTLAB_MAX_YAML_BYTES", 4 * 2**20)
 #: to 10^9 nodes; the whole shipped price book is about 5,000, a 1,000-workload scenario about
 #: 20,000. The parser takes about 30 us a node here (a 990,000-item list took 31 s).
 MAX_YAML_NODES = _env_int("COSTLAB_MAX_YAML_NODES", 200_000)
+#: Seconds of one audio or video file or inline part, as its header claims (a day): no API takes
+#: a day of media in one request, and a header is believed without decoding the media.
+MAX_MEDIA_SECONDS = _env_int("COSTLAB_MAX_MEDIA_SECONDS", 86_400)
 #: Months a forecast may cover (ten years); also bounds calendar arithmetic on month starts.
 MAX_MONTHS = _env_int("COSTLAB_MAX_MONTHS", 120)
 #: Characters of a shared dashboard link's scenario token, checked before decompressing it.
@@ -96,6 +99,7 @@ ENV_NAMES = {
     "MAX_PDF_PAGES": "COSTLAB_MAX_PDF_PAGES",
     "MAX_YAML_BYTES": "COSTLAB_MAX_YAML_BYTES",
     "MAX_YAML_NODES": "COSTLAB_MAX_YAML_NODES",
+    "MAX_MEDIA_SECONDS": "COSTLAB_MAX_MEDIA_SECONDS",
     "MAX_MONTHS": "COSTLAB_MAX_MONTHS",
     "MAX_LINK_CHARS": "COSTLAB_MAX_LINK_CHARS",
     "MAX_LINK_BYTES": "COSTLAB_MAX_LINK_BYTES",

@@ -97,7 +97,7 @@ def test_no_module_is_over_500_lines() -> None:
 
 
 #: Run code with the optional packages made unimportable, as on `pip install costlab`.
-BLOCKED = ("streamlit", "plotly", "pypdf", "docx", "PIL")
+BLOCKED = ("streamlit", "plotly", "pypdf", "docx", "PIL", "mutagen")
 _BLOCKER = f"""
 import importlib.abc, sys
 class _Blocked(importlib.abc.MetaPathFinder):
@@ -142,6 +142,24 @@ def test_a_missing_extra_is_one_line_naming_it(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1
     assert "pip install 'costlab[files]'" in run.stderr
+
+
+def test_audio_durations_without_the_files_extra_are_one_line_naming_it() -> None:
+    media = ROOT / "tests" / "data" / "media"
+    run = _without_extras(
+        "from costlab.cli import main\n"
+        f"sys.exit(main(['count', {str(media / 'tone-2s.mp3')!r}, '--model', 'gpt-realtime']))\n"
+    )
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1
+    assert "reading audio and video durations needs the optional package 'mutagen'" in run.stderr
+    assert "pip install 'costlab[files]'" in run.stderr
+    # WebM and WAV are read without it
+    webm = _without_extras(
+        "from costlab.cli import main\n"
+        f"sys.exit(main(['count', {str(media / 'tone-2s.webm')!r}, '--model', 'gpt-realtime']))\n"
+    )
+    assert webm.returncode == 0, webm.stderr
 
 
 def test_costlab_app_without_the_app_extra_is_one_line_naming_it(tmp_path: Path) -> None:

@@ -95,8 +95,6 @@ def media_counts(args: argparse.Namespace) -> dict[str, int]:
 def _audio_seconds(args: argparse.Namespace, counts: dict[str, int]) -> None:
     """``--input-audio-seconds`` / ``--output-audio-seconds`` as the model's audio tokens, added
     to the input or output tokens and to their audio part."""
-    import math
-
     from costlab.cli._common import pricebook
     from costlab.errors import CostlabError
 
@@ -108,14 +106,13 @@ def _audio_seconds(args: argparse.Namespace, counts: dict[str, int]) -> None:
         if not args.model or several(args):
             raise CostlabError("needs one --model (its audio tokens per second)", option)
         model = pricebook(args).resolve(args.model)
-        tokens = model.audio.tokens(seconds, direction) if model.audio is not None else None
-        if tokens is None:
+        whole = model.audio.whole_tokens(seconds, direction) if model.audio is not None else None
+        if whole is None:
             raise CostlabError(
                 f"{model.id}: the price book has no published rule turning seconds of audio "
                 f"into its audio tokens; give --{direction}-audio-tokens",
                 option,
             )
-        whole = math.ceil(tokens)
         counts[f"{direction}_audio_tokens"] = counts.get(f"{direction}_audio_tokens", 0) + whole
         total = f"{direction}_tokens"
         setattr(args, total, (getattr(args, total) or 0) + whole)

@@ -1,4 +1,5 @@
-"""``costlab count``: the input tokens of a file or stdin (text, request JSON, batch JSONL, image, PDF, DOCX)."""
+"""``costlab count``: the input tokens of a file or stdin (text, request JSON, batch JSONL, image,
+PDF, DOCX, audio, video)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ EXAMPLE = """examples:
   costlab count request.json                    # a Chat Completions / Responses body, on its model
   costlab count batch.jsonl --json              # every request of a Batch API file
   costlab count photo.png --model gpt-4o --detail low
+  costlab count call.mp3 --model gpt-realtime     # audio by its duration (costlab[files])
   costlab count --image-size 1024x1024 --model gpt-4o
   pbpaste | costlab count - --model claude-sonnet-4-5
   costlab count docs/ 'notes/*.md' --model gpt-4.1-mini   # many text files, added up
@@ -215,6 +217,8 @@ def print_count(count: object, *, breakdown: bool) -> None:
         "image": "image",
         "pdf": "PDF text",
         "docx": "DOCX text",
+        "audio": "audio",
+        "video": "video",
     }[count.kind]
     origin = f"{count.source}: " if count.source else ""
     print(f"{origin}{what} on {count.model} ({count.encoding})")

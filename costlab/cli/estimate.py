@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="price token counts (or a file) on a model",
         description="Price a usage on a model. Token counts are per request; --requests multiplies "
         "them. With PATH, the input is counted from the file (text, a request body, a batch "
-        "file, an image, PDF, DOCX) and priced; a batch file is priced at the batch rate, its "
+        "file, an image, PDF, DOCX, audio or video by its duration) and priced; a batch file is priced at the batch rate, its "
         "output both as expected (--output-tokens) and at the requests' max-token limits.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -354,7 +354,7 @@ def print_count_cost(cost: object, *, output_note: str = "expected") -> None:
     """The human-readable price of a counted file."""
     from costlab import formats
     from costlab.counted_cost import CountCost
-    from costlab.money import plain
+    from costlab.money import MONEY, plain
 
     assert isinstance(cost, CountCost)
     count = cost.count
@@ -366,8 +366,20 @@ def print_count_cost(cost: object, *, output_note: str = "expected") -> None:
         f"({cost.model.provider}), {mode} price {_since(cost.price)}"
     )
     label = "counted exactly" if count.exact else "estimated"
+    heard = cost.input_audio_tokens  # shown on its own row, at the audio rate
+    text_tokens = cost.input_tokens - heard
+    text_cost = MONEY.subtract(cost.input_cost, cost.input_audio_cost)
     rows = [
-        ("input", cost.input_tokens, cost.rates.input, cost.input_cost, label),
+        *(
+            [("input", text_tokens, cost.rates.input, text_cost, label)]
+            if text_tokens or not heard
+            else []
+        ),
+        *(
+            [("audio in", heard, cost.rates["input_audio"], cost.input_audio_cost, label)]
+            if heard
+            else []
+        ),
         (
             "output",
             cost.output_tokens,

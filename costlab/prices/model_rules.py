@@ -6,6 +6,7 @@ request, and assumed reasoning tokens per effort level. Each is a field of
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -130,3 +131,8 @@ class AudioRule:
         """Audio tokens of ``seconds`` of audio (None when the model does not speak)."""
         rate = self.input_per_second if direction == "input" else self.output_per_second
         return None if rate is None else seconds * rate
+
+    def whole_tokens(self, seconds: Decimal, direction: Literal["input", "output"]) -> int | None:
+        """:meth:`tokens` rounded up to a whole token, as one request is billed."""
+        tokens = self.tokens(seconds, direction)
+        return None if tokens is None else math.ceil(tokens)

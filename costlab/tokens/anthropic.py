@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from costlab.prices import Model
-from costlab.tokens.chat import TOKENS_PER_MESSAGE
+from costlab.tokens.chat import REPLY_PRIMING, TOKENS_PER_MESSAGE
 from costlab.tokens.tally import (
     ImageOptions,
     Part,
@@ -133,6 +133,10 @@ def tally_anthropic(
         else:
             for number, block in enumerate(as_list(content, tally, f"{at}.content")):
                 add_block(tally, part, block, model, images, f"{at}.content[{number}]")
+    if model.tokenizer is not None:
+        # On a model with a public tokenizer (OpenAI's) the body is the equivalent Chat
+        # Completions request, whose reply is primed with 3 tokens. [CB] section 6
+        tally.part("reply priming", REPLY_PRIMING)
     add_tools(tally, body, model)
     tally.max_output_tokens = output_limit(body, tally, ("max_tokens",))
     return tally

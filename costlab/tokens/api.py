@@ -31,6 +31,7 @@ from costlab.tokens.images import (
     image_tokens,
     read_size,
 )
+from costlab.tokens.media import count_media, sniff_media
 from costlab.tokens.responses import tally_responses
 from costlab.tokens.result import Kind, PartCount, TokenCount
 from costlab.tokens.tally import ImageOptions, Tally
@@ -108,7 +109,11 @@ def count_for_models(
             )
             for chosen in (resolve_model(name, book) for name in models)
         ]
-    if sniff_binary(source.data) is None and source.suffix not in IMAGE_SUFFIXES:
+    if (
+        sniff_binary(source.data) is None
+        and source.suffix not in IMAGE_SUFFIXES
+        and sniff_media(source.data, source.suffix) is None
+    ):
         text = decode(source)
         shape, _ = text_shape(source, text)
         if shape == "text":
@@ -319,7 +324,7 @@ def count_path(
     progress: Progress | None = None,
 ) -> TokenCount:
     """Count a file (or stdin for ``-``), whatever it holds: text, a request body, a batch file,
-    an image, a PDF or a DOCX.
+    an image, a PDF, a DOCX, or audio or video (by its duration).
 
     ``input_tokens / requests`` is the mean input of one request. A request body's ``model`` is
     the default model; ``model`` overrides it. Bad batch lines land in ``errors`` (the count
@@ -342,6 +347,9 @@ def count_input(
 ) -> TokenCount:
     """:func:`count_path` on bytes already read."""
     binary = sniff_binary(source.data)
+    media = sniff_media(source.data, source.suffix) if binary is None else None
+    if media is not None:
+        return count_media(source.data, source.name, media, resolve_model(model, book))
     if binary == "image":
         chosen = resolve_model(model, book)
         width, height = read_size(source.data, source.name)

@@ -7,8 +7,8 @@ and every count is an estimate; Google's ``countTokens`` endpoint gives the bill
 * images by the price book's ``gemini`` rule (258 tokens up to 384 px a side, else 258 per
   768-px tile);
 * PDF pages at the rule's ``page_tokens`` (258) each;
-* audio at 32 tokens a second and video at 263 a second, where the duration can be read
-  offline (WAV audio) or is given (``seconds`` in :class:`MediaOptions`).
+* audio at 32 tokens a second and video at 263 a second, for a duration read from the
+  data's header (:mod:`costlab.tokens.media`).
 
 Framing (roles, turns) is not published: each content is counted like a Chat Completions
 message (3 tokens and its role, [CB]). Both the REST spelling (``inlineData``, ``mimeType``)
@@ -21,14 +21,16 @@ import base64
 import binascii
 import json
 import math
-import struct
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from costlab import limits
+from costlab.errors import CostlabError
 from costlab.prices import Model
 from costlab.tokens.anthropic import add_pages, pdf_text_and_pages
 from costlab.tokens.chat import TOKENS_PER_MESSAGE
+from costlab.tokens.media import VIDEO_TOKENS_PER_SECOND, read_media, sniff_media, video_tokens
 from costlab.tokens.tally import (
     ImageOptions,
     Part,
@@ -43,7 +45,6 @@ from costlab.tokens.tally import (
 from costlab.tokens.tokenizer import Tokenizer
 
 AUDIO_TOKENS_PER_SECOND = 32  # [G-VISION]
-VIDEO_TOKENS_PER_SECOND = 263  # [G-VISION]: frames at 258 per frame plus audio, per second
 
 #: Model a Gemini body is counted on when neither the caller nor the body names one (the
 #: generateContent URL names it, not the body).
@@ -55,30 +56,24 @@ ESTIMATE_NOTE = (
 )
 
 
-def _get(value: Mapping[str, Any], camel: str) -> Any:
-    """A field in either spelling: ``inlineData`` or ``inline_data``."""
-    if camel in value:
-        return value[camel]
+def _get(value: Mapping[str, Any], camel: str, tally: Tally, at: str) -> Any:
+    """A field in either spelling, ``inlineData`` or ``inline_data``: the one that is not null;
+    both with a value is refused, since the API would read only one of them."""
     snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in camel)
-    return value.get(snake)
+    first, second = value.get(camel), value.get(snake)
+    if first is not None and second is not None and camel != snake:
+        where = f"{at}.{camel}" if at else camel
+        raise tally.error(f"`{camel}` and `{snake}` both have a value; keep one", where)
+    return second if first is None else first
 
 
-def audio_tokens(seconds: float) -> int:
+def audio_tokens(seconds: Decimal | float) -> int:
     """Gemini audio input tokens: 32 a second, rounded up. [G-VISION]
 
     >>> audio_tokens(30)
     960
     """
     return math.ceil(seconds * AUDIO_TOKENS_PER_SECOND)
-
-
-def video_tokens(seconds: float) -> int:
-    """Gemini video input tokens: 263 a second, rounded up. [G-VISION]
-
-    >>> video_tokens(10)
-    2630
-    """
-    return math.ceil(seconds * VIDEO_TOKENS_PER_SECOND)
 
 
 def tally_gemini(
@@ -97,7 +92,7 @@ def tally_gemini(
     name = body.get("model")
     tally.model_name = name.removeprefix("models/") if isinstance(name, str) else None
     tally.approximate(ESTIMATE_NOTE)
-    system = _get(body, "systemInstruction")
+    system = _get(body, "systemInstruction", tally, "")
     if system is not None:
         part = tally.part("systemInstruction", TOKENS_PER_MESSAGE)
         if isinstance(system, str):
@@ -121,9 +116,9 @@ def tally_gemini(
             part.texts.append(str(role))
             add_parts(tally, part, content.get("parts") or [], model, images, at)
     add_tools(tally, body, model)
-    config = _get(body, "generationConfig")
+    config = _get(body, "generationConfig", tally, "")
     if isinstance(config, Mapping):
-        limit = _get(config, "maxOutputTokens")
+        limit = _get(config, "maxOutputTokens", tally, "generationConfig")
         if limit is not None:
             if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
                 raise tally.error(
@@ -146,13 +141,18 @@ def add_parts(
         item = as_mapping(raw, tally, here)
         if "text" in item:
             part.texts.append(as_text(item["text"], tally, f"{here}.text"))
-        elif _get(item, "inlineData") is not None:
+        elif _get(item, "inlineData", tally, here) is not None:
             add_inline(
-                tally, part, as_mapping(_get(item, "inlineData"), tally, here), model, images, here
+                tally,
+                part,
+                as_mapping(_get(item, "inlineData", tally, here), tally, here),
+                model,
+                images,
+                here,
             )
-        elif _get(item, "fileData") is not None:
-            data = as_mapping(_get(item, "fileData"), tally, here)
-            mime = str(_get(data, "mimeType") or "")
+        elif _get(item, "fileData", tally, here) is not None:
+            data = as_mapping(_get(item, "fileData", tally, here), tally, here)
+            mime = str(_get(data, "mimeType", tally, here) or "")
             if mime.startswith("image/"):
                 add_image(tally, part, model, None, "auto", images, here)
             else:
@@ -160,12 +160,12 @@ def add_parts(
                     f"{here}: a {mime or 'file'} given by URI cannot be read offline; not counted"
                 )
                 tally.approximate("a file given by URI was not counted")
-        elif _get(item, "functionCall") is not None:
-            call = as_mapping(_get(item, "functionCall"), tally, here)
+        elif _get(item, "functionCall", tally, here) is not None:
+            call = as_mapping(_get(item, "functionCall", tally, here), tally, here)
             part.texts.append(str(call.get("name") or ""))
             part.texts.append(json.dumps(call.get("args") or {}, ensure_ascii=False))
-        elif _get(item, "functionResponse") is not None:
-            response = as_mapping(_get(item, "functionResponse"), tally, here)
+        elif _get(item, "functionResponse", tally, here) is not None:
+            response = as_mapping(_get(item, "functionResponse", tally, here), tally, here)
             part.texts.append(str(response.get("name") or ""))
             part.texts.append(json.dumps(response.get("response") or {}, ensure_ascii=False))
         else:
@@ -180,9 +180,9 @@ def add_inline(
     images: ImageOptions,
     at: str,
 ) -> None:
-    """Inline base64 data by its MIME type: image, PDF, WAV audio; other audio and video need a
-    duration costlab cannot read offline."""
-    mime = str(_get(data, "mimeType") or "")
+    """Inline base64 data by its MIME type: image, PDF, audio and video whose duration its
+    header gives (WAV, MP3, AAC, FLAC, Ogg, MP4/MOV, WebM; :mod:`costlab.tokens.media`)."""
+    mime = str(_get(data, "mimeType", tally, at) or "")
     payload = str(data.get("data") or "")
     if mime.startswith("image/"):
         add_image(tally, part, model, f"data:{mime};base64,{payload}", "auto", images, at)
@@ -194,50 +194,26 @@ def add_inline(
         del text
         add_pages(tally, part, model, pages, at)
         return
-    if mime in ("audio/wav", "audio/x-wav", "audio/wave"):
-        seconds = wav_seconds(raw)
-        if seconds is None:
-            raise tally.error("unreadable WAV audio", at) from None
-        part.model_fixed += audio_tokens(seconds)
-        part.audio += audio_tokens(seconds)
-        tally.approximate(f"audio counted at {AUDIO_TOKENS_PER_SECOND} tokens a second")
-        return
+    if mime.startswith(("audio/", "video/")):
+        fmt = sniff_media(raw)
+        if fmt is not None:
+            try:
+                media = read_media(raw, at, fmt)
+            except CostlabError as exc:
+                raise tally.error(exc.what, at) from None
+            if mime.startswith("video/"):
+                part.model_fixed += video_tokens(media.seconds)
+                tally.approximate(f"video counted at {VIDEO_TOKENS_PER_SECOND} tokens a second")
+            else:
+                part.model_fixed += audio_tokens(media.seconds)
+                part.audio += audio_tokens(media.seconds)
+                tally.approximate(f"audio counted at {AUDIO_TOKENS_PER_SECOND} tokens a second")
+            return
     tally.warn(
         f"{at}: {mime or 'data'}: its duration cannot be read offline; not counted "
         f"(audio is {AUDIO_TOKENS_PER_SECOND} tokens a second, video {VIDEO_TOKENS_PER_SECOND})"
     )
     tally.approximate("inline media whose duration is unknown was not counted")
-
-
-def wav_seconds(raw: bytes) -> float | None:
-    """The duration of WAV audio from its RIFF chunks: the audio bytes present (never more
-    than the ``data`` chunk's size claims, nor than the bytes there are) over the ``fmt``
-    chunk's byte rate; any encoding (PCM, float, mu-law, extensible). None when unreadable.
-
-    >>> import struct
-    >>> fmt = struct.pack("<HHIIHH", 1, 1, 8000, 8000, 1, 8)
-    >>> wav = b"RIFF" + struct.pack("<I", 0) + b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt
-    >>> wav_seconds(wav + b"data" + struct.pack("<I", 16000) + bytes(16000))
-    2.0
-    >>> wav_seconds(wav + b"data" + struct.pack("<I", 0xFFFFFFFF) + bytes(800))  # header lies
-    0.1
-    """
-    if len(raw) < 12 or raw[:4] != b"RIFF" or raw[8:12] != b"WAVE":
-        return None
-    byte_rate = None
-    at = 12
-    while at + 8 <= len(raw):
-        kind, size = raw[at : at + 4], struct.unpack("<I", raw[at + 4 : at + 8])[0]
-        body = at + 8
-        if kind == b"fmt " and size >= 16 and body + 16 <= len(raw):
-            byte_rate = struct.unpack("<I", raw[body + 8 : body + 12])[0]
-        elif kind == b"data":
-            if not byte_rate:
-                return None
-            present = min(size, len(raw) - body)
-            return present / byte_rate
-        at = body + size + (size & 1)  # chunks are word-aligned
-    return None
 
 
 def _decode(payload: str, tally: Tally, at: str) -> bytes:
@@ -257,7 +233,8 @@ def add_tools(tally: Tally, body: Mapping[str, Any], model: Model) -> None:
     if model.tokenizer is not None:
         functions = []
         for index, raw in enumerate(tools):
-            declarations = _get(as_mapping(raw, tally, f"tools[{index}]"), "functionDeclarations")
+            at = f"tools[{index}]"
+            declarations = _get(as_mapping(raw, tally, at), "functionDeclarations", tally, at)
             if declarations is None:
                 tally.warn(f"tools[{index}]: a built-in Gemini tool has no OpenAI equivalent")
                 continue
@@ -273,7 +250,7 @@ def add_tools(tally: Tally, body: Mapping[str, Any], model: Model) -> None:
     part = tally.part(f"tools ({len(tools)})")
     for index, raw in enumerate(tools):
         tool = as_mapping(raw, tally, f"tools[{index}]")
-        declarations = _get(tool, "functionDeclarations")
+        declarations = _get(tool, "functionDeclarations", tally, f"tools[{index}]")
         if declarations is None:
             kinds = ", ".join(sorted(tool)) or "empty"
             tally.warn(f"tools[{index}]: the built-in tool {kinds!r} is not counted")

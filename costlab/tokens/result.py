@@ -9,7 +9,19 @@ from typing import Any, Literal
 from costlab.errors import CostlabError
 
 #: What was counted.
-Kind = Literal["text", "chat", "responses", "anthropic", "gemini", "batch", "image", "pdf", "docx"]
+Kind = Literal[
+    "text",
+    "chat",
+    "responses",
+    "anthropic",
+    "gemini",
+    "batch",
+    "image",
+    "pdf",
+    "docx",
+    "audio",
+    "video",
+]
 
 
 @dataclass(frozen=True)
@@ -51,7 +63,7 @@ class TokenCount:
     exact: bool
     """whether the count is what the provider bills, by a method validated against its numbers"""
     kind: Kind
-    """what was counted: text, chat, responses, batch, image, pdf or docx"""
+    """what was counted: text, chat, responses, batch, image, pdf, docx, audio or video"""
     requests: int = 1
     """requests counted: 1, or the good lines of a batch file"""
     max_output_tokens: int | None = None
@@ -73,7 +85,8 @@ class TokenCount:
     source: str | None = None
     """the file counted (``-`` for stdin), when the count came from a file"""
     input_audio_tokens: int = 0
-    """of the input tokens, audio (Gemini inline audio): billed at the model's audio rate"""
+    """of the input tokens, audio (an audio file, Gemini inline audio): billed at the model's
+    audio rate"""
     flags: tuple[str, ...] = ()
     """why this model's row is incomplete, for a table of many models: ``no_image_rule`` (the
     price book has no image rule for the model, so the image is not counted)"""

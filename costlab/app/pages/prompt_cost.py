@@ -236,6 +236,8 @@ DESCRIBED = {
     "image": "image",
     "pdf": "PDF (extracted text)",
     "docx": "DOCX (extracted text)",
+    "audio": "audio (by its duration)",
+    "video": "video (by its duration)",
 }
 
 

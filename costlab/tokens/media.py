@@ -1,0 +1,369 @@
+"""Audio and video files: their format from the first bytes, their duration from the header,
+and the tokens a model bills for that long.
+
+Durations are read offline, from the bytes already read (at most
+:data:`~costlab.limits.MAX_INPUT_BYTES`): WAV from its RIFF chunks, MP3, AAC, FLAC, Ogg
+(Vorbis, Opus, FLAC, Speex, Theora) and MP4 / M4A / MOV with mutagen (``costlab[files]``),
+WebM / Matroska from its EBML ``Info`` element. Nothing is decoded: a header that lies is
+believed up to :data:`~costlab.limits.MAX_MEDIA_SECONDS`, and refused above it.
+
+Tokens: audio by the model's published ``audio`` rule in the price book (OpenAI's Realtime
+models hear 10 tokens a second [OAI-RT-COSTS], Gemini 32 [G-VISION]); video on Gemini at 263
+tokens a second [G-VISION]. Every such count is an estimate: the providers say billed counts
+vary a little from the rate.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from costlab import limits
+from costlab.errors import CostlabError
+from costlab.extras import require
+from costlab.prices import Model
+from costlab.tokens.result import PartCount, TokenCount
+
+VIDEO_TOKENS_PER_SECOND = 263  # [G-VISION]: Gemini video, frames and sound, per second
+
+#: Container formats by their first bytes, with the name shown to users.
+FORMAT_NAMES = {
+    "wav": "WAV",
+    "mp3": "MP3",
+    "aac": "AAC",
+    "flac": "FLAC",
+    "ogg": "Ogg",
+    "mp4": "MP4/MOV",
+    "webm": "WebM",
+}
+
+#: File extensions read as audio or video even when the bytes do not say so (an empty or
+#: damaged file is then one error naming the format, not "not UTF-8 text").
+MEDIA_SUFFIXES = {
+    ".wav": "wav",
+    ".mp3": "mp3",
+    ".aac": "aac",
+    ".flac": "flac",
+    ".ogg": "ogg",
+    ".oga": "ogg",
+    ".ogv": "ogg",
+    ".opus": "ogg",
+    ".m4a": "mp4",
+    ".mp4": "mp4",
+    ".m4v": "mp4",
+    ".mov": "mp4",
+    ".webm": "webm",
+    ".mkv": "webm",
+}
+
+#: ISO base media brands of still images (HEIF, AVIF): an ``ftyp`` box alone is not video.
+_IMAGE_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"mif1", b"msf1", b"avif", b"avis")
+_EBML = b"\x1a\x45\xdf\xa3"
+
+
+@dataclass(frozen=True)
+class Media:
+    """What an audio or video file's header says."""
+
+    format: str
+    """container: ``wav``, ``mp3``, ``aac``, ``flac``, ``ogg``, ``mp4`` or ``webm``"""
+    seconds: Decimal
+    """duration in seconds, as the header gives it"""
+    video: bool
+    """whether it holds a video track (else audio only)"""
+
+    @property
+    def label(self) -> str:
+        """``MP3 audio, 2.088 s``"""
+        kind = "video" if self.video else "audio"
+        return f"{FORMAT_NAMES[self.format]} {kind}, {self.seconds:.3f} s"
+
+
+def sniff_media(data: bytes, suffix: str = "") -> str | None:
+    """The container format from the first bytes, else from the file extension; None when
+    neither says audio or video.
+
+    >>> sniff_media(b"fLaC" + bytes(40))
+    'flac'
+    >>> sniff_media(b"", ".mp3")
+    'mp3'
+    """
+    head = data[:16]
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
+    if head.startswith(b"ID3"):
+        return "mp3"
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xF0 == 0xF0:  # frame sync
+        return "aac" if head[1] & 0x06 == 0 else "mp3"  # ADTS has layer 00
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06:
+        return "mp3"  # MPEG 2.5
+    if head.startswith(b"fLaC"):
+        return "flac"
+    if head.startswith(b"OggS"):
+        return "ogg"
+    if head[4:8] == b"ftyp" and head[8:12] not in _IMAGE_BRANDS:
+        return "mp4"
+    if head[4:8] in (b"moov", b"wide", b"mdat", b"free", b"skip") and suffix in (".mov", ".mp4"):
+        return "mp4"  # QuickTime files without ftyp
+    if head.startswith(_EBML):
+        return "webm"
+    return MEDIA_SUFFIXES.get(suffix)
+
+
+def read_media(data: bytes, where: str, fmt: str) -> Media:
+    """The duration (and whether there is video) of ``data``, a file of format ``fmt``.
+
+    Unreadable, empty or damaged data, a header without a duration, and a duration above
+    :data:`~costlab.limits.MAX_MEDIA_SECONDS` are each one :class:`CostlabError` at ``where``.
+    """
+    name = FORMAT_NAMES[fmt]
+    if not data:
+        raise CostlabError(f"unreadable {name}: the file is empty", where)
+    try:
+        if fmt == "wav":
+            seconds, video = _wav(data), False
+        elif fmt == "webm":
+            seconds, video = _ebml(data)
+        else:
+            seconds, video = _with_mutagen(data, fmt)
+    except CostlabError as exc:
+        raise CostlabError(exc.what, where) from None
+    except RecursionError:
+        raise CostlabError(f"unreadable {name}: nested too deep", where) from None
+    except (ValueError, KeyError, IndexError, struct.error, OverflowError, EOFError) as exc:
+        reason = str(exc).split("\n")[0] or type(exc).__name__
+        raise CostlabError(f"unreadable {name}: {reason}", where) from None
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0:
+        raise CostlabError(f"unreadable {name}: the header gives no duration", where)
+    if seconds > limits.MAX_MEDIA_SECONDS:
+        shown = f"a duration of {seconds:,.0f} seconds"
+        raise CostlabError(limits.over("MAX_MEDIA_SECONDS", shown), where)
+    return Media(fmt, Decimal(repr(float(seconds))), video)
+
+
+def video_tokens(seconds: Decimal | float) -> int:
+    """Gemini video input tokens: 263 a second, rounded up. [G-VISION]
+
+    >>> video_tokens(10)
+    2630
+    """
+    return math.ceil(Decimal(str(seconds)) * VIDEO_TOKENS_PER_SECOND)
+
+
+def wav_seconds(raw: bytes) -> float | None:
+    """The duration of WAV audio from its RIFF chunks: the audio bytes present (never more
+    than the ``data`` chunk's size claims, nor than the bytes there are) over the ``fmt``
+    chunk's byte rate; any encoding (PCM, float, mu-law, extensible). None when unreadable.
+
+    >>> import struct
+    >>> fmt = struct.pack("<HHIIHH", 1, 1, 8000, 8000, 1, 8)
+    >>> wav = b"RIFF" + struct.pack("<I", 0) + b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt
+    >>> wav_seconds(wav + b"data" + struct.pack("<I", 16000) + bytes(16000))
+    2.0
+    >>> wav_seconds(wav + b"data" + struct.pack("<I", 0xFFFFFFFF) + bytes(800))  # header lies
+    0.1
+    """
+    if len(raw) < 12 or raw[:4] != b"RIFF" or raw[8:12] != b"WAVE":
+        return None
+    byte_rate = None
+    at = 12
+    while at + 8 <= len(raw):
+        kind, size = raw[at : at + 4], struct.unpack("<I", raw[at + 4 : at + 8])[0]
+        body = at + 8
+        if kind == b"fmt " and size >= 16 and body + 16 <= len(raw):
+            byte_rate = struct.unpack("<I", raw[body + 8 : body + 12])[0]
+        elif kind == b"data":
+            if not byte_rate:
+                return None
+            present = min(size, len(raw) - body)
+            return present / byte_rate
+        at = body + size + (size & 1)  # chunks are word-aligned
+    return None
+
+
+def _wav(data: bytes) -> float | None:
+    seconds = wav_seconds(data)
+    if seconds is None:
+        raise CostlabError("unreadable WAV audio")
+    return seconds
+
+
+def _with_mutagen(data: bytes, fmt: str) -> tuple[float | None, bool]:
+    """Duration by mutagen; MP4 from the movie header (``mvhd``), video from a ``vide`` track."""
+    require("mutagen", "reading audio and video durations")
+    import mutagen
+    from mutagen.aac import AAC
+    from mutagen.flac import FLAC
+    from mutagen.mp3 import MP3
+    from mutagen.ogg import OggFileType
+    from mutagen.oggflac import OggFLAC
+    from mutagen.oggopus import OggOpus
+    from mutagen.oggspeex import OggSpeex
+    from mutagen.oggtheora import OggTheora
+    from mutagen.oggvorbis import OggVorbis
+
+    stream = io.BytesIO(data)
+    try:
+        if fmt == "mp4":
+            return _mp4(stream)
+        if fmt == "ogg":
+            kinds: list[type[OggFileType]] = [OggVorbis, OggOpus, OggFLAC, OggSpeex, OggTheora]
+            found: Any = mutagen.File(stream, options=kinds)
+            if found is None:
+                raise CostlabError("unreadable Ogg: no Vorbis, Opus, FLAC, Speex or Theora stream")
+            return found.info.length, isinstance(found, OggTheora)
+        kind: Any = {"mp3": MP3, "aac": AAC, "flac": FLAC}[fmt]
+        return kind(stream).info.length, False
+    except mutagen.MutagenError as exc:
+        reason = str(exc).split("\n")[0] or type(exc).__name__
+        raise CostlabError(f"unreadable {FORMAT_NAMES[fmt]}: {reason}") from None
+
+
+def _mp4(stream: io.BytesIO) -> tuple[float | None, bool]:
+    from mutagen.mp4._atom import Atoms
+
+    atoms = Atoms(stream)
+    try:
+        moov = atoms[b"moov"]
+        ok, header = moov[b"mvhd",].read(stream)
+    except KeyError:
+        raise CostlabError("unreadable MP4/MOV: no movie header (moov/mvhd)") from None
+    if not ok or len(header) < 4:
+        raise CostlabError("unreadable MP4/MOV: truncated movie header")
+    if header[0] == 1:
+        timescale, duration = struct.unpack(">IQ", header[20:32])
+    else:
+        timescale, duration = struct.unpack(">II", header[12:20])
+    if timescale == 0:
+        raise CostlabError("unreadable MP4/MOV: the movie header's timescale is 0")
+    video = False
+    for trak in moov.findall(b"trak"):
+        try:
+            ok, handler = trak[b"mdia", b"hdlr"].read(stream)
+        except KeyError:
+            continue
+        video = video or (ok and handler[8:12] == b"vide")
+    return duration / timescale, video
+
+
+# Matroska / WebM element ids (EBML ids, as the Matroska specification numbers them)
+_SEGMENT, _INFO, _TIMESCALE, _DURATION = 0x18538067, 0x1549A966, 0x2AD7B1, 0x4489
+_TRACKS, _TRACK_ENTRY, _TRACK_TYPE, _CLUSTER = 0x1654AE6B, 0xAE, 0x83, 0x1F43B675
+_UNKNOWN = -1
+#: Elements read before giving up: a WebM header holds a few dozen before its first Cluster,
+#: and a file of millions of tiny elements must not cost millions of Python steps.
+_MAX_ELEMENTS = 10_000
+
+
+def _vint(data: bytes, at: int, *, marker: bool) -> tuple[int, int]:
+    """An EBML variable-length integer at ``at``: (value, its length); ``marker`` keeps the
+    length bit (element ids) or drops it (sizes; all ones is an unknown size)."""
+    if at >= len(data) or data[at] == 0:
+        raise CostlabError("unreadable WebM: a bad element header")
+    first = data[at]
+    length = 8 - first.bit_length() + 1
+    if at + length > len(data):
+        raise CostlabError("unreadable WebM: truncated")
+    value = int.from_bytes(data[at : at + length], "big")
+    if marker:
+        return value, length
+    value &= (1 << (7 * length)) - 1
+    return (_UNKNOWN if value == (1 << (7 * length)) - 1 else value), length
+
+
+def _elements(data: bytes, start: int, end: int, budget: list[int]) -> Any:
+    """(id, start of data, end of data) of each element in ``data[start:end]``; every step
+    moves forward and spends one of ``budget``, so a hostile file costs a bounded time."""
+    at = start
+    while at < end:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise CostlabError("unreadable WebM: too many elements before the duration")
+        ident, size_at = _vint(data, at, marker=True)
+        size, size_len = _vint(data, at + size_at, marker=False)
+        body = at + size_at + size_len
+        stop = end if size == _UNKNOWN else min(body + size, end)
+        yield ident, body, stop
+        at = stop
+
+
+def _ebml(data: bytes) -> tuple[float | None, bool]:
+    """WebM / Matroska: ``Segment/Info/Duration`` x ``TimecodeScale`` (ns), video when a
+    ``TrackEntry`` has ``TrackType`` 1."""
+    if not data.startswith(_EBML):
+        raise CostlabError("unreadable WebM: no EBML header")
+    duration = None
+    scale = 1_000_000  # the default TimecodeScale: 1 ms
+    video = False
+    budget = [_MAX_ELEMENTS]
+    for ident, body, stop in _elements(data, 0, len(data), budget):
+        if ident != _SEGMENT:
+            continue
+        for child, start, end in _elements(data, body, stop, budget):
+            if child == _INFO:
+                for field, value_at, value_end in _elements(data, start, end, budget):
+                    raw = data[value_at:value_end]
+                    if field == _TIMESCALE and raw:
+                        scale = int.from_bytes(raw, "big")
+                    elif field == _DURATION and len(raw) in (4, 8):
+                        duration = struct.unpack(">f" if len(raw) == 4 else ">d", raw)[0]
+            elif child == _TRACKS:
+                for entry, entry_at, entry_end in _elements(data, start, end, budget):
+                    if entry != _TRACK_ENTRY:
+                        continue
+                    for field, value_at, value_end in _elements(data, entry_at, entry_end, budget):
+                        if field == _TRACK_TYPE and data[value_at:value_end] == b"\x01":
+                            video = True
+            elif child == _CLUSTER:
+                break  # the media data: headers come before it
+        break
+    if duration is None:
+        return None, video
+    return duration * scale / 1e9, video
+
+
+def count_media(data: bytes, where: str, fmt: str, model: Model) -> TokenCount:
+    """Input tokens of one audio or video file on ``model``: its duration (:func:`read_media`)
+    by the model's published rate. Audio needs the model's ``audio`` rule in the price book
+    (the one ``--input-audio-seconds`` uses); video is Gemini's 263 tokens a second."""
+    media = read_media(data, where, fmt)
+    # no text is encoded: a model without a tokenizer (gpt-realtime) is counted all the same
+    estimate = model.token_estimate
+    encoding = model.tokenizer or (estimate.encoding if estimate is not None else "-")
+    if media.video:
+        if model.images is None or model.images.method != "gemini":
+            raise CostlabError(
+                "no published rule turns seconds of video into its tokens (Gemini's does: "
+                f"{VIDEO_TOKENS_PER_SECOND} a second); count it on a Gemini model",
+                f"model '{model.id}'",  # the model, not the file: other models may count it
+            )
+        tokens, audio = video_tokens(media.seconds), 0
+        rule = f"Gemini video at {VIDEO_TOKENS_PER_SECOND} tokens a second [G-VISION]"
+    else:
+        whole = model.audio.whole_tokens(media.seconds, "input") if model.audio else None
+        if whole is None or model.audio is None:
+            raise CostlabError(
+                "the price book has no published rule turning seconds of audio into its audio "
+                "tokens (costlab prices --model M shows a model's rule: gpt-realtime, "
+                "gemini-2.5-flash ...)",
+                f"model '{model.id}'",  # the model, not the file: other models may count it
+            )
+        tokens = audio = whole
+        cited = model.audio.source.split(" ", 1)[0]  # the source key, "[OAI-RT-COSTS]"
+        rule = f"audio at {model.audio.input_per_second} tokens a second {cited}"
+    return TokenCount(
+        model=model.id,
+        encoding=encoding,
+        input_tokens=tokens,
+        input_audio_tokens=audio,
+        exact=False,
+        kind="video" if media.video else "audio",
+        estimate_source=f"the duration in the file's header, {rule}; the provider's billed "
+        "count may differ a little from the rate",
+        parts=(PartCount(media.label, tokens),),
+        source=where,
+    )

@@ -1,0 +1,230 @@
+"""Audio and video files: durations read from their headers, priced by the model's rate.
+
+The fixtures in tests/data/media/ were made with ffmpeg 5.1 (a 440 Hz tone or silence, a 16x16
+blue picture at 1 frame a second); the durations below are ffprobe's, read independently of
+costlab: 2.088 s for the MP3 (LAME pads to whole frames), 2.008 / 3.008 s for the WebM files,
+3.000 s for the MP4 and MOV, 2.000 s for the rest. The Opus file's 2.0 s is its last granule
+position less the 312-sample pre-skip (ffprobe's 2.0065 s includes the pre-skip).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import struct
+import time
+from pathlib import Path
+
+import pytest
+
+from costlab import limits
+from costlab.tokens import count_body, count_path
+
+MEDIA = Path(__file__).parent / "data" / "media"
+
+#: file -> (kind, seconds by ffprobe); Gemini bills audio at 32 tokens a second and video at
+#: 263 [G-VISION], OpenAI's Realtime models hear 10 audio tokens a second [OAI-RT-COSTS].
+FIXTURES = {
+    "tone-2s.mp3": ("audio", 2.088),
+    "silence-2s.flac": ("audio", 2.0),
+    "tone-2s.ogg": ("audio", 2.0),
+    "tone-2s.opus": ("audio", 2.0),
+    "tone-2s.m4a": ("audio", 2.0),
+    "tone-2s.webm": ("audio", 2.008),
+    "clip-3s.mp4": ("video", 3.0),
+    "clip-3s.mov": ("video", 3.0),
+    "clip-3s.webm": ("video", 3.008),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_gemini_counts_each_format_by_its_duration(cli, name: str) -> None:  # type: ignore[no-untyped-def]
+    kind, seconds = FIXTURES[name]
+    rate = 32 if kind == "audio" else 263
+    result = cli("count", str(MEDIA / name), "--model", "gemini-2.5-flash", "--json")
+    assert result.code == 0, result.err
+    count = json.loads(result.out)
+    assert count["kind"] == kind
+    assert count["exact"] is False
+    assert count["input_tokens"] == math.ceil(round(seconds * rate, 6))
+    assert f"{seconds:.3f} s" in count["parts"][0]["label"]
+
+
+def test_the_hand_counts() -> None:
+    """The figures above, by hand: 2.088 s x 32 = 66.8 -> 67; 3.008 s x 263 = 791.1 -> 792."""
+    assert count_path(MEDIA / "tone-2s.mp3", model="gemini-2.5-flash").input_tokens == 67
+    assert count_path(MEDIA / "clip-3s.webm", model="gemini-2.5-flash").input_tokens == 792
+    assert count_path(MEDIA / "clip-3s.mp4", model="gemini-2.5-flash").input_tokens == 789
+
+
+def test_an_audio_file_on_gpt_realtime_is_priced_at_its_audio_rate(cli) -> None:  # type: ignore[no-untyped-def]
+    """2.088 s x 10 tokens a second = 20.9 -> 21 audio tokens, x $32 per 1M = $0.000672."""
+    path = str(MEDIA / "tone-2s.mp3")
+    args = ("--model", "gpt-realtime", "--output-tokens", "100", "--date", "2026-11-26")
+    result = cli("estimate", path, *args, "--json")
+    assert result.code == 0, result.err
+    cost = json.loads(result.out)
+    assert cost["input_tokens"] == cost["input_audio_tokens_total"] == 21
+    assert cost["input_audio_cost"] == cost["input_cost"] == "0.000672"
+    assert cost["rates_usd_per_mtok"]["input_audio"] == "32.00"
+    assert cost["total_cost"] == "0.002272"  # + 100 output tokens x $16 per 1M
+    shown = cli("estimate", path, *args)
+    assert "  audio in  21 tokens x $32.00/1M = $0.000672  (estimated)" in shown.out
+    assert "  input " not in shown.out  # no text tokens: no input row at the text rate
+
+
+def test_the_same_audio_rule_as_input_audio_seconds(cli) -> None:  # type: ignore[no-untyped-def]
+    """A file of 2.088 s costs what --input-audio-seconds 2.088 costs: one rule, one rounding."""
+    common = ("--model", "gpt-realtime", "--date", "2026-11-26", "--json")
+    from_file = cli("estimate", str(MEDIA / "tone-2s.mp3"), "--output-tokens", "0", *common)
+    from_flag = cli("estimate", "--input-audio-seconds", "2.088", *common)
+    assert from_file.code == from_flag.code == 0, from_file.err + from_flag.err
+    flag_cost = json.loads(from_flag.out)
+    assert json.loads(from_file.out)["total_cost"] == flag_cost["total_cost"] == "0.000672"
+
+
+@pytest.mark.parametrize(
+    ("name", "model", "message"),
+    [
+        ("tone-2s.ogg", "gpt-4.1-mini", "no published rule turning seconds of audio"),
+        ("clip-3s.mp4", "gpt-realtime", "no published rule turns seconds of video"),
+        ("tone-2s.m4a", "claude-sonnet-4-5", "no published rule turning seconds of audio"),
+    ],
+)
+def test_a_model_without_a_rule_is_refused_in_one_line(
+    cli, name: str, model: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    result = cli("count", str(MEDIA / name), "--model", model)
+    assert result.code == 2
+    assert result.err.startswith(f"costlab: error: model '{model}")
+    assert message in result.err and result.err.count("\n") == 1
+
+
+def test_several_models_leave_out_the_one_without_a_rule(cli) -> None:  # type: ignore[no-untyped-def]
+    models = "gpt-realtime,gemini-2.5-flash,gpt-4.1-mini"
+    result = cli("count", str(MEDIA / "tone-2s.mp3"), "--models", models, "--json")
+    assert result.code == 0, result.err
+    rows = {row["model"]: row["input_tokens"] for row in json.loads(result.out)}
+    assert rows == {"gpt-realtime": 21, "gemini-2.5-flash": 67}
+    assert "gpt-4.1-mini" in result.err
+
+
+def test_inline_audio_and_video_in_a_gemini_body(tmp_path: Path) -> None:
+    def inline(name: str, mime: str) -> dict[str, object]:
+        data = base64.b64encode((MEDIA / name).read_bytes()).decode()
+        return {"inlineData": {"mimeType": mime, "data": data}}
+
+    parts = [
+        {"text": "Summarise both."},
+        inline("tone-2s.mp3", "audio/mp3"),
+        inline("clip-3s.mp4", "video/mp4"),
+    ]
+    count = count_body({"contents": [{"role": "user", "parts": parts}]})
+    text_only = count_body({"contents": [{"role": "user", "parts": parts[:1]}]})
+    assert count.input_audio_tokens == 67
+    assert count.input_tokens - text_only.input_tokens == 67 + 789
+    assert not count.warnings
+
+
+def test_damaged_inline_audio_is_one_line_naming_the_part(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    damaged = (MEDIA / "tone-2s.ogg").read_bytes()[:60]
+    part = {"inline_data": {"mime_type": "audio/ogg", "data": base64.b64encode(damaged).decode()}}
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps({"contents": [{"role": "user", "parts": [part]}]}))
+    result = cli("count", str(path))
+    assert result.code == 2
+    assert result.err.startswith(f"costlab: error: {path}: contents[0].parts[0]: unreadable Ogg: ")
+    assert result.err.count("\n") == 1
+
+
+def _mp4_claiming(seconds: int) -> bytes:
+    """An MP4 whose movie header (mvhd, version 1) says ``seconds`` at a timescale of 1."""
+    body = bytes([1, 0, 0, 0]) + bytes(16) + struct.pack(">IQ", 1, seconds) + bytes(80)
+    mvhd = struct.pack(">I", 8 + len(body)) + b"mvhd" + body
+    moov = struct.pack(">I", 8 + len(mvhd)) + b"moov" + mvhd
+    return struct.pack(">I", 16) + b"ftypisom" + bytes(4) + moov
+
+
+def _flac_claiming_the_most() -> bytes:
+    """The FLAC fixture with STREAMINFO at 1 Hz and 2^36 - 1 samples: 68,719,476,735 s."""
+    data = bytearray((MEDIA / "silence-2s.flac").read_bytes())
+    at = 8 + 10  # "fLaC", the block header, then min/max block and frame sizes
+    bits = int.from_bytes(data[at : at + 8], "big")
+    bits = (1 << 44) | (bits & ((1 << 44) - 1) & ~((1 << 36) - 1)) | ((1 << 36) - 1)
+    data[at : at + 8] = bits.to_bytes(8, "big")
+    return bytes(data)
+
+
+def _webm_claiming(seconds: float) -> bytes:
+    info = b"\x2a\xd7\xb1\x83\x0f\x42\x40" + b"\x44\x89\x88" + struct.pack(">d", seconds * 1000)
+    segment = b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff"  # unknown size, as live
+    return (
+        b"\x1a\x45\xdf\xa3\x80" + segment + b"\x15\x49\xa9\x66" + bytes([0x80 | len(info)]) + info
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.mp3", b"", "unreadable MP3: the file is empty"),
+        ("empty.webm", b"", "unreadable WebM: the file is empty"),
+        ("noise.mp3", b"\x00\x01" * 5000, "unreadable MP3: "),
+        ("cut.flac", (MEDIA / "silence-2s.flac").read_bytes()[:30], "unreadable FLAC: "),
+        ("cut.ogg", (MEDIA / "tone-2s.ogg").read_bytes()[:60], "unreadable Ogg: "),
+        ("cut.mp4", (MEDIA / "clip-3s.mp4").read_bytes()[:100], "unreadable MP4/MOV: "),
+        ("cut.webm", (MEDIA / "clip-3s.webm").read_bytes()[:50], "unreadable WebM: "),
+        ("long.mp4", _mp4_claiming(10**12), "a duration of 1,000,000,000,000 seconds is above"),
+        ("long.flac", _flac_claiming_the_most(), "a duration of 68,719,476,735 seconds is above"),
+        ("long.webm", _webm_claiming(1e12), "a duration of 1,000,000,000,000 seconds is above"),
+        (
+            "deep.mp4",
+            b"\0\0\0\x10ftypisom\0\0\0\0"
+            + b"".join(struct.pack(">I", 8 * (20_000 - k)) + b"moov" for k in range(20_000)),
+            "unreadable MP4/MOV: nested too deep",
+        ),
+        ("tiny.webm", b"\x1a\x45\xdf\xa3\x80" + b"\xec\x80" * 500_000, "too many elements"),
+    ],
+)
+def test_hostile_media_is_one_line(
+    cli, tmp_path: Path, name: str, data: bytes, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_bytes(data)
+    started = time.perf_counter()
+    result = cli("count", str(path), "--model", "gemini-2.5-flash")
+    assert time.perf_counter() - started < 10
+    assert result.code == 2, result.out
+    assert result.err.startswith(f"costlab: error: {path}: ")
+    assert message in result.err and result.err.count("\n") == 1, result.err
+    if "above" in message:
+        assert "(COSTLAB_MAX_MEDIA_SECONDS)" in result.err
+
+
+def test_a_huge_file_is_refused_before_it_is_read(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 4096)
+    path = tmp_path / "big.mp3"
+    with path.open("wb") as stream:  # sparse: 2 GB claimed, nothing written
+        stream.truncate(2 * 2**30)
+    result = cli("count", str(path), "--model", "gemini-2.5-flash")
+    assert result.code == 2
+    assert "(COSTLAB_MAX_INPUT_BYTES)" in result.err and result.err.count("\n") == 1
+
+
+def test_megabytes_of_noise_named_mp3_fail_fast(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "noise.mp3"
+    path.write_bytes(b"\xff\xfb\x00\x00" * (16 * 2**20))  # 64 MB of broken frame headers
+    started = time.perf_counter()
+    result = cli("count", str(path), "--model", "gemini-2.5-flash")
+    assert time.perf_counter() - started < 10
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+
+
+def test_the_media_limit_can_be_raised(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "long.mp4"
+    path.write_bytes(_mp4_claiming(100_000))
+    assert cli("count", str(path), "--model", "gemini-2.5-flash").code == 2
+    monkeypatch.setattr(limits, "MAX_MEDIA_SECONDS", 200_000)
+    result = cli("count", str(path), "--model", "gemini-2.5-flash", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["input_tokens"] == 100_000 * 32
