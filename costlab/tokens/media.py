@@ -362,8 +362,8 @@ def count_media(data: bytes, where: str, fmt: str, model: Model) -> TokenCount:
         input_audio_tokens=audio,
         exact=False,
         kind="video" if media.video else "audio",
-        estimate_source=f"the duration in the file's header, {rule}; the provider's billed "
-        "count may differ a little from the rate",
+        estimate_source=f"tokens from the duration in the file's header, {rule}; the "
+        "provider's billed count may differ a little from the rate",
         parts=(PartCount(media.label, tokens),),
         source=where,
     )
