@@ -84,6 +84,20 @@ def test_the_same_audio_rule_as_input_audio_seconds(cli) -> None:  # type: ignor
     assert json.loads(from_file.out)["total_cost"] == flag_cost["total_cost"] == "0.000672"
 
 
+def test_an_audio_file_on_a_transcription_model_is_billed_by_its_seconds(cli) -> None:  # type: ignore[no-untyped-def]
+    """whisper-1 bills $0.006 a minute by the second: 2.088 s is 3 s; 1,000 of them 3,000 s,
+    50 minutes, $0.30 (hand-checked), the same as --audio-seconds 3."""
+    common = ("--model", "whisper-1", "--requests", "1000", "--date", "2026-11-26")
+    shown = cli("estimate", str(MEDIA / "tone-2s.mp3"), *common)
+    assert shown.code == 0, shown.err
+    assert shown.out.startswith(f"{MEDIA / 'tone-2s.mp3'}: MP3 audio, 2.088 s, billed as 3 second")
+    assert "transcribed audio 3,000 seconds x $0.006/minute = $0.30" in shown.out
+    from_file = cli("estimate", str(MEDIA / "tone-2s.mp3"), *common, "--json")
+    from_flag = cli("estimate", "--audio-seconds", "3", *common, "--json")
+    assert json.loads(from_file.out) == json.loads(from_flag.out)
+    assert json.loads(from_file.out)["total_cost"] == "0.30"
+
+
 @pytest.mark.parametrize(
     ("name", "model", "message"),
     [

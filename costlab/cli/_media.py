@@ -128,3 +128,33 @@ def several(args: argparse.Namespace) -> bool:
     from costlab.cli._models import several as several_models
 
     return bool(several_models(args))
+
+
+def transcribed_seconds(args: argparse.Namespace) -> tuple[str, int] | None:
+    """For ``costlab estimate FILE`` of an audio or video file on one model billed per minute of
+    audio transcribed (whisper-1, gpt-4o-transcribe...): the file's description and its duration
+    in whole seconds, rounded up (billed by the second). None for any other file or model: a
+    model with an audio-token rule (gpt-realtime, Gemini) counts the file's tokens instead."""
+    import math
+    from datetime import date
+    from pathlib import Path
+
+    from costlab import limits
+    from costlab.cli._common import pricebook
+    from costlab.tokens.media import read_media, sniff_media
+
+    if args.path in (None, "-") or not args.model or several(args):
+        return None
+    path = Path(args.path)
+    if not path.is_file():
+        return None  # the count names what is wrong with it
+    model = pricebook(args).resolve(args.model)
+    if model.audio is not None or model.price_on(args.date or date.today()).audio_minute is None:
+        return None
+    with path.open("rb") as stream:
+        head = stream.read(16)
+    fmt = sniff_media(head, path.suffix.lower())
+    if fmt is None:
+        return None
+    media = read_media(limits.read_bounded(path, args.path), args.path, fmt)
+    return media.label, math.ceil(media.seconds)

@@ -308,6 +308,15 @@ def run_file(args: argparse.Namespace) -> int:
             )
     if several(args):
         return run_models(args, count_from_args, output_tokens=args.output_tokens or 0)
+    from costlab.cli._media import transcribed_seconds
+
+    transcribed = transcribed_seconds(args)
+    if transcribed is not None:  # whisper-1 and co: the file's duration, billed per minute
+        label, seconds = transcribed
+        if not args.json:
+            print(f"{args.path}: {label}, billed as {seconds:,} second(s) of transcription")
+        args.path, args.audio_seconds = None, seconds
+        return run(args)
     book = pricebook(args)
     count = count_from_args(args, book)
     assert isinstance(count, TokenCount)
