@@ -303,11 +303,14 @@ def _price(
         other = price_count(count, model, output_tokens=output_tokens, batch=not batch, on=on)
         at_batch, at_standard = (chosen, other) if batch else (other, chosen)
         return chosen, at_batch.total_cost, at_standard.total_cost
-    cached_tokens = int((Decimal(count.input_tokens) * cached_share).to_integral_value())
+    # The cached share is of the text: an audio file's tokens are billed at the audio rate.
+    text = count.input_tokens - count.input_audio_tokens
+    cached_tokens = int((Decimal(text) * cached_share).to_integral_value())
     usage = Usage(
         input_tokens=count.input_tokens,
         cached_input_tokens=cached_tokens,
         output_tokens=output_tokens,
+        input_audio_tokens=count.input_audio_tokens,
         batch=batch,
     )
     return price_usage(model, usage, on=on), None, None

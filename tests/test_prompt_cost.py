@@ -101,3 +101,18 @@ def test_typed_counts_are_priced_and_checked() -> None:
     assert all(r.exact for r in result.rows)
     with pytest.raises(CostlabError, match="cached input tokens: 5 is more than the 4 input"):
         price_token_counts(["gpt-4.1-mini"], input_tokens=4, cached_input_tokens=5)
+
+
+def test_an_audio_file_is_priced_at_the_models_audio_rate() -> None:
+    # Gemini 2.5 Flash hears the 2.088 s MP3 as 67 tokens (32 a second, rounded up), billed at
+    # its $1.00 audio rate, not the $0.30 text rate: 67 x $1.00 / 1M = $0.000067 (by hand).
+    data = (Path(__file__).parent / "data" / "media" / "tone-2s.mp3").read_bytes()
+    result = price_prompt(
+        Input("tone.mp3", data, ".mp3"),
+        ["gemini-2.5-flash", "gpt-4.1-mini"],
+        cached_share=Decimal("0.5"),  # of the text, and there is none
+    )
+    gemini, mini = result.rows
+    assert gemini.count is not None and gemini.count.input_audio_tokens == 67
+    assert gemini.cost_per_call == Decimal("0.000067")
+    assert mini.cost is None and "seconds of audio" in mini.flags[0]
