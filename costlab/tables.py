@@ -8,7 +8,6 @@ and every presentation (CLI, app, exports) share to build and read them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from decimal import (
     Decimal,
 )
@@ -24,7 +23,9 @@ from costlab.exact import ZERO as ZERO
 from costlab.exact import exact_sum as exact_sum
 from costlab.exact import exact_text as exact_text
 from costlab.exact import tidy as tidy
-from costlab.money import plain
+from costlab.json_rows import MONEY_COLUMNS as MONEY_COLUMNS
+from costlab.json_rows import is_money as is_money
+from costlab.json_rows import json_value
 
 
 def column(values: Iterable[Any]) -> np.ndarray:
@@ -39,47 +40,16 @@ def column(values: Iterable[Any]) -> np.ndarray:
 tidy_all = np.frompyfunc(lambda v: tidy(v), 1, 1)
 
 
-#: Money columns that do not end in ``_cost`` or ``_usd`` or start with ``cost_per`` (those
-#: are money too).
-MONEY_COLUMNS = frozenset(
-    {
-        "monthly_budget",
-        "total_budget",
-        "headroom",
-        "budget_remaining",
-        "swing",
-        "total_at_low",
-        "total_at_high",
-        "variance_usd",
-        "vs_cheapest",
-    }
-)
-
-
-def is_money(column_name: str) -> bool:
-    """Whether a table column holds USD (for formats: $ in tables, currency in XLSX)."""
-    stem = column_name.removesuffix("_low").removesuffix("_high")
-    return stem.endswith(("_cost", "_usd")) or stem.startswith("cost_per") or stem in MONEY_COLUMNS
-
-
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts: Decimals as exact strings, numpy scalars as Python ones."""
-    out = []
-    for row in frame.to_dict("records"):
-        clean: dict[str, Any] = {}
-        for key, value in row.items():
-            if isinstance(value, Decimal):
-                clean[str(key)] = plain(value) if is_money(str(key)) else exact_text(value)
-            elif isinstance(value, np.generic):
-                clean[str(key)] = value.item()
-            elif isinstance(value, date):
-                clean[str(key)] = value.isoformat()
-            elif value is None or (isinstance(value, float) and np.isnan(value)):
-                clean[str(key)] = None
-            else:
-                clean[str(key)] = value
-        out.append(clean)
-    return out
+    """Rows as JSON-ready dicts: Decimals as exact strings, numpy scalars as Python ones
+    (cells as :func:`~costlab.json_rows.json_value` writes them)."""
+    return [
+        {
+            str(key): value.item() if isinstance(value, np.generic) else json_value(str(key), value)
+            for key, value in row.items()
+        }
+        for row in frame.to_dict("records")
+    ]
 
 
 def as_floats(frame: pd.DataFrame) -> pd.DataFrame:

@@ -74,15 +74,18 @@ def run(args: argparse.Namespace) -> int:
         from costlab.errors import CostlabError
 
         raise CostlabError("needs a file name, .csv or .parquet", "--focus")
-    if not (args.json or args.csv or args.xlsx or focus or getattr(args, "samples", None)):
-        # A table on the terminal of a small scenario: plain Python, no pandas (~0.4 s).
+    if not (args.csv or args.xlsx or focus or getattr(args, "samples", None)):
+        # The table or the JSON of a small scenario: plain Python, no pandas (~0.4 s).
         from costlab.forecast.budget import budgeted
         from costlab.forecast.small import small_forecast
 
         budget = args.budget if args.scenario is not None else None
         small = small_forecast(budgeted(scenario, monthly=budget), book=book)
         if small is not None:
-            print_forecast(small)
+            if args.json:
+                print_json(small.to_dict())
+            else:
+                print_forecast(small)
             warn_all(_flag_text(f) for f in small.flags)
             return 0
     from costlab.forecast import forecast_scenario, with_budget

@@ -13,12 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, Inexact, Overflow
-from typing import Any
+from typing import Any, Protocol
 
 from costlab.errors import CostlabError
-from costlab.exact import EXACT
-from costlab.money import plain
-from costlab.ranges import Range
+from costlab.exact import EXACT, exact_text, tidy
+from costlab.money import MONEY, Quotient, plain, quotient
+from costlab.ranges import Band, Range
 from costlab.scenario import Scenario
 from costlab.usage import (
     COST_COLUMNS,
@@ -170,3 +170,70 @@ def too_many_digits(scenario: Scenario) -> CostlabError:
 def rows_of(table: Any) -> list[dict[str, Any]]:
     """A table's rows as dicts: a DataFrame's records, or a small forecast's plain rows."""
     return table if isinstance(table, list) else table.to_dict("records")
+
+
+def unit_costs(cost: Decimal, requests: Decimal, tasks: Decimal) -> dict[str, Quotient | None]:
+    """``cost_per_1k_requests`` and ``cost_per_task`` of a cost (USD): ratios, rounded to 80
+    significant digits; None without requests or tasks. The unit-cost columns of the workload,
+    route and ranking tables (every engine uses this)."""
+    thousand = MONEY.multiply(cost, Decimal(1000))
+    return {
+        "cost_per_1k_requests": quotient(tidy(MONEY.divide(thousand, requests)))
+        if requests
+        else None,
+        "cost_per_task": quotient(tidy(MONEY.divide(cost, tasks))) if tasks else None,
+    }
+
+
+class Reported(Protocol):
+    """What :func:`forecast_json` reads of a forecast (the table engine's or the small one)."""
+
+    @property
+    def scenario(self) -> Scenario: ...
+
+    @property
+    def price_book(self) -> str: ...
+
+    @property
+    def budget(self) -> BudgetStatus: ...
+
+    @property
+    def flags(self) -> tuple[ForecastFlag, ...]: ...
+
+    def total(self, figure: str, band: Band = "base") -> Decimal: ...
+
+
+JsonRows = list[dict[str, Any]]
+
+
+def forecast_json(
+    fc: Reported,
+    *,
+    months: JsonRows,
+    workloads: JsonRows,
+    routes: JsonRows,
+    lines: JsonRows | None,
+    sensitivity: JsonRows,
+) -> dict[str, Any]:
+    """A forecast as ``costlab forecast --json`` prints it, from its tables as JSON-ready rows
+    (``lines`` left out when None). Both engines use this, so their JSON cannot drift apart."""
+    s = fc.scenario
+    return {
+        "scenario": s.name,
+        "source": s.source or None,
+        "price_book": fc.price_book,
+        "start": s.start,
+        "months_count": s.months,
+        "total_cost": plain(fc.total("total_cost")),
+        "total_cost_low": plain(fc.total("total_cost", "low")),
+        "total_cost_high": plain(fc.total("total_cost", "high")),
+        "total_requests": exact_text(fc.total("requests")),
+        "total_tasks": exact_text(fc.total("tasks")),
+        "budget": fc.budget.to_dict(),
+        "months": months,
+        "workloads": workloads,
+        "routes": routes,
+        **({"lines": lines} if lines is not None else {}),
+        "sensitivity": sensitivity,
+        "flags": [f.to_dict() for f in fc.flags],
+    }

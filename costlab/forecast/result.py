@@ -20,8 +20,9 @@ from costlab.forecast.figures import TOKEN_FIGURES as TOKEN_FIGURES
 from costlab.forecast.figures import BudgetStatus as BudgetStatus
 from costlab.forecast.figures import ForecastFlag as ForecastFlag
 from costlab.forecast.figures import days_in_month as days_in_month
+from costlab.forecast.figures import forecast_json, unit_costs
 from costlab.forecast.figures import month_label as month_label
-from costlab.money import MONEY, plain, quotient
+from costlab.money import MONEY
 from costlab.one_off import OneOffCharge
 from costlab.ranges import Band
 from costlab.scenario import (
@@ -31,9 +32,7 @@ from costlab.tables import (
     EXACT,
     column,
     exact_sum,
-    exact_text,
     records,
-    tidy,
     tidy_all,
 )
 
@@ -205,30 +204,14 @@ class Forecast:
 
     def to_dict(self, *, lines: bool = True) -> dict[str, Any]:
         """JSON-ready: money and expected counts as exact decimal strings."""
-        s = self.scenario
-        return {
-            "scenario": s.name,
-            "source": s.source or None,
-            "price_book": self.price_book,
-            "start": s.start,
-            "months_count": s.months,
-            "total_cost": plain(self.total_cost),
-            "total_cost_low": plain(self.total_cost_low),
-            "total_cost_high": plain(self.total_cost_high),
-            "total_requests": _text(self.total("requests")),
-            "total_tasks": _text(self.total("tasks")),
-            "budget": self.budget.to_dict(),
-            "months": records(self.months),
-            "workloads": records(self.workloads),
-            "routes": records(self.routes),
-            **({"lines": records(self.lines)} if lines else {}),
-            "sensitivity": records(self.sensitivity),
-            "flags": [f.to_dict() for f in self.flags],
-        }
-
-
-def _text(value: Any) -> Any:
-    return exact_text(value) if isinstance(value, Decimal) else value
+        return forecast_json(
+            self,
+            months=records(self.months),
+            workloads=records(self.workloads),
+            routes=records(self.routes),
+            lines=records(self.lines) if lines else None,
+            sensitivity=records(self.sensitivity),
+        )
 
 
 def _figure_columns(frame: pd.DataFrame, bands: bool) -> list[str]:
@@ -298,12 +281,10 @@ def regroup(frame: pd.DataFrame, keys: Sequence[str], *, bands: bool = True) -> 
 def _with_unit_costs(table: pd.DataFrame) -> pd.DataFrame:
     """Add cost per 1,000 requests and per task (ratios, rounded to 80 significant digits)."""
     out = table.copy()
-    out["cost_per_1k_requests"] = column(
-        quotient(tidy(MONEY.divide(MONEY.multiply(c, Decimal(1000)), r))) if r else None
-        for c, r in zip(out["total_cost"], out["requests"], strict=True)
-    )
-    out["cost_per_task"] = column(
-        quotient(tidy(MONEY.divide(c, t))) if t else None
-        for c, t in zip(out["total_cost"], out["tasks"], strict=True)
-    )
+    units = [
+        unit_costs(c, r, t)
+        for c, r, t in zip(out["total_cost"], out["requests"], out["tasks"], strict=True)
+    ]
+    for name in ("cost_per_1k_requests", "cost_per_task"):
+        out[name] = column(u[name] for u in units)
     return out
