@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from costlab.errors import CostlabError
 from costlab.exact import exact_sum, tidy
-from costlab.money import MONEY, quotient
+from costlab.forecast.figures import unit_costs
 from costlab.prices import PriceBook, load_pricebook
 from costlab.routing import describe
 from costlab.scenario import Scenario
@@ -85,15 +85,7 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         from costlab.tables import records
 
-        return {
-            "scenario": self.scenario.name,
-            "workload": self.workload,
-            "months": self.scenario.months,
-            "start": self.scenario.start,
-            "ranking": records(self.ranking),
-            "warnings": records(self.warnings),
-            "benchmarks": records(self.benchmarks),
-        }
+        return _json(self, records(self.ranking), records(self.warnings), records(self.benchmarks))
 
 
 def compare_scenario(
@@ -147,6 +139,32 @@ class SmallComparison:
     ranking: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
     benchmarks: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, as :meth:`Comparison.to_dict` gives it for the same scenario."""
+        from costlab.json_rows import json_rows
+
+        return _json(
+            self, json_rows(self.ranking), json_rows(self.warnings), json_rows(self.benchmarks)
+        )
+
+
+def _json(
+    result: Comparison | SmallComparison,
+    ranking: list[dict[str, Any]],
+    warnings: list[dict[str, Any]],
+    benchmarks: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """A comparison as ``costlab compare --json`` prints it, from its tables as JSON rows."""
+    return {
+        "scenario": result.scenario.name,
+        "workload": result.workload,
+        "months": result.scenario.months,
+        "start": result.scenario.start,
+        "ranking": ranking,
+        "warnings": warnings,
+        "benchmarks": benchmarks,
+    }
 
 
 def compare_small(
@@ -260,12 +278,7 @@ def _rank(
                 "requests": requests,
                 "tasks": tasks,
                 # ratios: rounded to 80 significant digits (totals stay exact)
-                "cost_per_1k_requests": quotient(
-                    tidy(MONEY.divide(MONEY.multiply(cost, Decimal(1000)), requests))
-                )
-                if requests
-                else None,
-                "cost_per_task": quotient(tidy(MONEY.divide(cost, tasks))) if tasks else None,
+                **unit_costs(cost, requests, tasks),
                 "can_serve": not any(f.blocking for f in flags),
                 "warnings": len(flags),
             }

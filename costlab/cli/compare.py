@@ -58,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
     cascade = target is not None and target.routing is not None and bool(target.routing.cascade)
     try:
         result: Any = None
-        if not (args.json or getattr(args, "export", None) or cascade):
-            # A ranking on the terminal of a small scenario: plain Python, no pandas (~0.4 s).
+        if not (getattr(args, "export", None) or cascade):
+            # The ranking or the JSON of a small scenario: plain Python, no pandas (~0.4 s).
             from costlab.comparison import compare_small
 
             result = compare_small(scenario, models or None, workload=args.workload, book=book)
