@@ -34,10 +34,10 @@ def test_every_month_and_total_equals_the_table_engine(book, path: Path) -> None
     fc = forecast_scenario(scenario, book=book)
     assert texts(small.months) == texts(fc.months.to_dict("records"))
     assert list(small.months[0]) == list(fc.months.columns)
-    columns = list(small.workloads[0])
-    assert texts(small.workloads) == texts(
-        [{k: r[k] for k in columns} for r in fc.workloads.to_dict("records")]
-    )
+    assert texts(small.workloads) == texts(fc.workloads.to_dict("records"))
+    assert texts(small.routes) == texts(fc.routes.to_dict("records"))
+    # the same numbers (a line's Decimals may be written with other trailing zeros)
+    assert small.lines == fc.lines.to_dict("records")
     for figure in ("requests", "tasks", "input_tokens", "output_tokens", "total_cost"):
         assert str(small.total(figure)) == str(fc.total(figure))
     assert str(small.total_cost) == str(fc.total_cost)
@@ -102,10 +102,8 @@ def test_cache_writes_price_changes_and_retirements_match_too(book) -> None:
     assert small is not None
     assert "cache_write_cost" in small.months[0]
     assert texts(small.months) == texts(fc.months.to_dict("records"))
-    columns = list(small.workloads[0])
-    assert texts(small.workloads) == texts(
-        [{k: r[k] for k in columns} for r in fc.workloads.to_dict("records")]
-    )
+    assert texts(small.workloads) == texts(fc.workloads.to_dict("records"))
+    assert texts(small.routes) == texts(fc.routes.to_dict("records"))
     assert small.workloads[2]["models"] == "gpt-3.5-turbo, gpt-4.1-mini"
     assert {"retired", "retires", "on_retire"} <= {f.code for f in small.flags}
     assert small.flags == fc.flags
@@ -129,6 +127,9 @@ def test_a_large_scenario_goes_to_the_table_engine(book) -> None:
         ["forecast", "examples/router.yaml"],
         ["check", "examples/support-bot.yaml", "--budget", "500"],
         ["compare", "examples/support-bot.yaml", "--models", "gpt-4.1-nano,gpt-4.1,o3"],
+        ["forecast", "examples/support-bot.yaml", "--json"],
+        ["forecast", "examples/router.yaml", "--json", "--budget", "100"],
+        ["compare", "examples/router.yaml", "--json"],
         [
             "forecast",
             "--model",
@@ -144,7 +145,17 @@ def test_a_large_scenario_goes_to_the_table_engine(book) -> None:
         ],
         ["estimate", "--model", "gpt-4.1-mini", "--input-tokens", "1200", "--output-tokens", "150"],
     ],
-    ids=["forecast", "forecast-router", "check", "compare", "forecast-flags", "estimate"],
+    ids=[
+        "forecast",
+        "forecast-router",
+        "check",
+        "compare",
+        "forecast-json",
+        "forecast-router-json",
+        "compare-json",
+        "forecast-flags",
+        "estimate",
+    ],
 )
 def test_small_commands_never_import_pandas_or_numpy(command: list[str], tmp_path: Path) -> None:
     script = (
