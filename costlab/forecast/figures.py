@@ -202,21 +202,28 @@ class Reported(Protocol):
 
     def total(self, figure: str, band: Band = "base") -> Decimal: ...
 
+    # its tables: DataFrames, or plain rows
+    @property
+    def months(self) -> Any: ...
 
-JsonRows = list[dict[str, Any]]
+    @property
+    def workloads(self) -> Any: ...
+
+    @property
+    def routes(self) -> Any: ...
+
+    @property
+    def lines(self) -> Any: ...
+
+    @property
+    def sensitivity(self) -> Any: ...
 
 
 def forecast_json(
-    fc: Reported,
-    *,
-    months: JsonRows,
-    workloads: JsonRows,
-    routes: JsonRows,
-    lines: JsonRows | None,
-    sensitivity: JsonRows,
+    fc: Reported, rows: Callable[[Any], list[dict[str, Any]]], *, lines: bool = True
 ) -> dict[str, Any]:
-    """A forecast as ``costlab forecast --json`` prints it, from its tables as JSON-ready rows
-    (``lines`` left out when None). Both engines use this, so their JSON cannot drift apart."""
+    """A forecast as ``costlab forecast --json`` prints it, its tables written by ``rows``
+    (``lines`` left out when False). Both engines use this, so their JSON cannot drift apart."""
     s = fc.scenario
     return {
         "scenario": s.name,
@@ -230,10 +237,10 @@ def forecast_json(
         "total_requests": exact_text(fc.total("requests")),
         "total_tasks": exact_text(fc.total("tasks")),
         "budget": fc.budget.to_dict(),
-        "months": months,
-        "workloads": workloads,
-        "routes": routes,
-        **({"lines": lines} if lines is not None else {}),
-        "sensitivity": sensitivity,
+        "months": rows(fc.months),
+        "workloads": rows(fc.workloads),
+        "routes": rows(fc.routes),
+        **({"lines": rows(fc.lines)} if lines else {}),
+        "sensitivity": rows(fc.sensitivity),
         "flags": [f.to_dict() for f in fc.flags],
     }

@@ -204,14 +204,7 @@ class Forecast:
 
     def to_dict(self, *, lines: bool = True) -> dict[str, Any]:
         """JSON-ready: money and expected counts as exact decimal strings."""
-        return forecast_json(
-            self,
-            months=records(self.months),
-            workloads=records(self.workloads),
-            routes=records(self.routes),
-            lines=records(self.lines) if lines else None,
-            sensitivity=records(self.sensitivity),
-        )
+        return forecast_json(self, records, lines=lines)
 
 
 def _figure_columns(frame: pd.DataFrame, bands: bool) -> list[str]:

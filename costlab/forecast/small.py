@@ -87,6 +87,11 @@ class SmallForecast:
     def blocking_flags(self) -> list[ForecastFlag]:
         return [f for f in self.flags if f.blocking]
 
+    @property
+    def sensitivity(self) -> list[dict[str, Any]]:
+        """No rows: a small scenario has no ranges."""
+        return []
+
     @cached_property
     def shown(self) -> tuple[str, ...]:
         """The figures the tables show, in order."""
@@ -158,14 +163,7 @@ class SmallForecast:
     def to_dict(self, *, lines: bool = True) -> dict[str, Any]:
         """JSON-ready, as :meth:`Forecast.to_dict <costlab.forecast.Forecast.to_dict>` gives
         it for the same scenario, to the byte once printed."""
-        return forecast_json(
-            self,
-            months=json_rows(self.months),
-            workloads=json_rows(self.workloads),
-            routes=json_rows(self.routes),
-            lines=json_rows(self.lines) if lines else None,
-            sensitivity=[],  # a small scenario has no ranges
-        )
+        return forecast_json(self, json_rows, lines=lines)
 
 
 def _with_bands(row: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
