@@ -53,6 +53,8 @@ class PricedLine:
 
     labels: dict[str, Any]
     months: list[dict[str, Decimal]]
+    live: tuple[str, ...]
+    """the figures not zero in every month (a chat line has no audio, images or tools)"""
 
 
 @dataclass(frozen=True)
@@ -115,13 +117,19 @@ class SmallForecast:
     @cached_property
     def horizon_lines(self) -> list[dict[str, Any]]:
         """One row per line with its figures summed over the horizon."""
-        return [
-            {
-                **line.labels,
-                **{name: exact_sum(cell[name] for cell in line.months) for name in self.shown},
-            }
-            for line in self.priced
-        ]
+        with localcontext(EXACT):  # sum() is exact in it, and a C loop
+            return [
+                {
+                    **line.labels,
+                    **{
+                        name: sum((cell[name] for cell in line.months), ZERO)
+                        if name in line.live
+                        else ZERO
+                        for name in self.shown
+                    },
+                }
+                for line in self.priced
+            ]
 
     @cached_property
     def workloads(self) -> list[dict[str, Any]]:
@@ -266,9 +274,9 @@ def _price(
             model = models[line_model[i]]
             time = time_factors(row["per_day"], row["growth"], row["window"], months)
             per_request = {name: costs[name][line_shape[i]] for name in _PARTS}
-            cells = _line_months(row, time, per_request, entry[line_model[i]])
+            cells, live = _line_months(row, time, per_request, entry[line_model[i]])
             for m, cell in enumerate(cells):
-                for name in FIGURES:
+                for name in live:
                     totals[name][m] += cell[name]
             labels = {
                 "workload": row["workload"],
@@ -279,7 +287,7 @@ def _price(
                 "batch": bool(row["batch"]),
                 "service_tier": row["service_tier"],
             }
-            priced.append(PricedLine(labels, cells))
+            priced.append(PricedLine(labels, cells, live))
         tidied = {name: [tidy(v) for v in values] for name, values in totals.items()}
         running: list[Decimal] = []
         for cost in tidied["total_cost"]:
@@ -303,21 +311,25 @@ def _line_months(
     time: Sequence[Decimal],
     per_request: dict[str, list[Decimal]],
     schedule: Sequence[int],
-) -> list[dict[str, Decimal]]:
+) -> tuple[list[dict[str, Decimal]], tuple[str, ...]]:
     """A line's figures (:data:`FIGURES`) in each month: its tasks and requests, their tokens,
-    and their cost by part under the price entry in force (call inside the EXACT context)."""
+    and their cost by part under the price entry in force (call inside the EXACT context);
+    and the figures that are not zero throughout (the others are all :data:`ZERO`)."""
     tasks = row["volume"] * row["task_share"]
     requests = row["volume"] * row["attempts"] * row["share"]
+    tokens = [name for name in TOKEN_FIGURES if row[name]]
+    parts = [name for name in _PARTS if any(per_request[name])]
     out = []
     for m, t in enumerate(time):
         month_requests = t * requests
-        cell = {"tasks": t * tasks, "requests": month_requests}
-        for name in TOKEN_FIGURES:
+        cell = dict.fromkeys(FIGURES, ZERO)
+        cell["tasks"], cell["requests"] = t * tasks, month_requests
+        for name in tokens:
             cell[name] = month_requests * row[name]
         total = ZERO
-        for name in _PARTS:
+        for name in parts:
             cost = cell[name] = month_requests * per_request[name][schedule[m]]
             total += cost
         cell["total_cost"] = total
         out.append(cell)
-    return out
+    return out, ("tasks", "requests", *tokens, *parts, "total_cost")
