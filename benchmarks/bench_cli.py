@@ -7,7 +7,8 @@ Runs fresh processes, interleaved (a slow moment of a shared machine hits every 
   pathlib, argparse, decimal, json, datetime, re, hashlib), the floor under costlab's own code;
 * ``estimate``: ``costlab estimate --model gpt-4.1-mini --input-tokens 1200 --output-tokens 150``;
 * ``forecast``: ``costlab forecast examples/support-bot.yaml``;
-* ``... (--before)``: the same two commands run from another checkout (e.g. main), when
+* ``forecast --json``: the same with ``--json`` (the tables as JSON, lines included);
+* ``... (--before)``: the same commands run from another checkout (e.g. main), when
   ``--before DIR`` is given.
 
 Prints min and median wall seconds and the peak RSS of each. Goals (issue 15): estimate under
@@ -40,6 +41,7 @@ ESTIMATE = [
     "150",
 ]
 FORECAST = ["forecast", str(ROOT / "examples" / "support-bot.yaml")]
+FORECAST_JSON = [*FORECAST, "--json"]
 #: The standard library modules `estimate` imports (dataclasses brings inspect, ast and dis;
 #: pathlib brings urllib.parse; argparse brings gettext), with one frozen dataclass defined.
 STDLIB = (
@@ -90,11 +92,13 @@ def main() -> None:
             "stdlib imports": ([sys.executable, "-c", STDLIB], env),
             "estimate": ([*costlab, *ESTIMATE], env),
             "forecast": ([*costlab, *FORECAST], env),
+            "forecast --json": ([*costlab, *FORECAST_JSON], env),
         }
         if args.before:
             before = {**env, "PYTHONPATH": str(args.before)}
             commands["estimate (before)"] = ([*costlab, *ESTIMATE], before)
             commands["forecast (before)"] = ([*costlab, *FORECAST], before)
+            commands["forecast --json (before)"] = ([*costlab, *FORECAST_JSON], before)
         for argv, command_env in commands.values():
             run_once(argv, command_env)  # warm: bytecode, the compiled price book, the page cache
         times: dict[str, list[float]] = {name: [] for name in commands}
@@ -108,7 +112,7 @@ def main() -> None:
     floor = min(times["bare python"])
     for name, values in times.items():
         print(
-            f"  {name:<18} min {min(values):.3f}  median {statistics.median(values):.3f}  "
+            f"  {name:<24} min {min(values):.3f}  median {statistics.median(values):.3f}  "
             f"(+{(min(values) - floor) * 1000:.0f} ms over bare min)  {rss[name]:.0f} MB"
         )
 
