@@ -37,11 +37,57 @@ def test_audio_seconds_over_the_count_limit_name_the_seconds(
 
 
 @pytest.mark.parametrize("direction", ["input", "output"])
-def test_audio_seconds_options_over_the_count_limit_name_the_option(
-    cli, direction: str
-) -> None:
+def test_audio_seconds_options_over_the_count_limit_name_the_option(cli, direction: str) -> None:
     option = f"--{direction}-audio-seconds"
     result = cli("estimate", "-m", "gpt-realtime", option, "1e15")
     assert result.code == 2
     assert result.err.startswith(f"costlab: error: {option}: 1,000,000,000,000,000 seconds")
     assert len(result.err.strip().splitlines()) == 1
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SUPPORT = str(ROOT / "examples" / "support-bot.yaml")
+USAGE = str(ROOT / "tests" / "data" / "usage-generic.csv")
+QUICK = ("--model", "gpt-4.1-mini", "--requests-per-day", "10", "--input-tokens", "10")
+
+
+@pytest.mark.parametrize(
+    ("args", "given"),
+    [
+        (("forecast", SUPPORT, "--focus"), "f.csv/"),
+        (("forecast", SUPPORT, "--focus"), "f.csv/."),
+        (("forecast", SUPPORT, "--focus"), "f.parquet/"),
+        (("forecast", SUPPORT, "--xlsx"), "f.xlsx/"),
+        (("forecast", *QUICK, "--save"), "f.yaml/"),
+        (("actuals", USAGE, "--focus"), "f.csv/"),
+        (("actuals", USAGE, "--export"), "f.csv/"),
+        (("actuals", USAGE, "--export"), "f.json/"),
+    ],
+)
+def test_an_output_path_ending_in_a_separator_is_refused(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], given: str
+) -> None:
+    # Path("f.csv/") is Path("f.csv"): the file used to be written where a folder was named
+    monkeypatch.chdir(tmp_path)
+    result = cli(*args, given)
+    assert result.code == 2
+    assert f"costlab: error: {given}: names a folder" in result.err
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_output_path_naming_a_folder_is_refused_and_the_folder_kept(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "f.csv"
+    folder.mkdir()
+    (folder / "keep").write_text("x")
+    result = cli("forecast", SUPPORT, "--focus", str(folder))
+    assert result.code == 2 and f"{folder}: is a folder: give a file name" in result.err
+    assert [p.name for p in folder.iterdir()] == ["keep"]
+
+
+def test_an_export_folder_may_be_named_with_a_dot_when_it_ends_in_a_separator(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("actuals", USAGE, "--export", "reports.v2/", "--quiet")
+    assert "wrote reports.v2/" in result.err
+    assert (tmp_path / "reports.v2" / "actual_months.csv").is_file()

@@ -127,10 +127,12 @@ def load_from_args(args: argparse.Namespace, book: Any) -> Any:
     except CostlabError as exc:
         raise _as_flag_error(exc, args.command) from None
     if args.save:
-        from pathlib import Path
-
-        Path(args.save).write_text(quick.yaml_text, encoding="utf-8")
         import sys
+
+        from costlab.output_files import atomic_write
+
+        text = quick.yaml_text
+        atomic_write(args.save, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
         sys.stderr.write(f"costlab: wrote {args.save}\n")
     return quick.scenario
