@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from costlab.errors import CostlabError
 from costlab.exact import EXACT
+from costlab.pydantic_types import MODEL_ID
 from costlab.validation import spec
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class OneOff:
         "cost is charged: tokens x epochs x the model's training price",
         default=None,
     )
-    model: str | None = spec("the model the training fine-tunes", default=None, pattern=r"\S.*")
+    model: str | None = spec("the model the training fine-tunes", default=None, pattern=MODEL_ID)
     epochs: int | None = spec(
         "training epochs (default: OpenAI's rule for the file's size)", default=None, ge=1
     )

@@ -27,6 +27,7 @@ from costlab import limits
 from costlab.errors import CostlabError
 from costlab.one_off import OneOff
 from costlab.prices import PriceBook, load_pricebook
+from costlab.pydantic_types import MODEL_ID
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
 from costlab.scenario_checks import check_hit_rate, check_media, check_models
@@ -72,7 +73,7 @@ class Workload:
 
     name: str = spec("label shown in tables, unique within the scenario", pattern=r"\S.*")
     model: str | None = spec(
-        "model id or alias (give this or routing)", default=None, pattern=r"\S.*"
+        "model id or alias (give this or routing)", default=None, pattern=MODEL_ID
     )
     routing: Routing | None = spec(
         "traffic split across models with an optional escalation (give this or model)",

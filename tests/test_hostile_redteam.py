@@ -91,3 +91,40 @@ def test_an_export_folder_may_be_named_with_a_dot_when_it_ends_in_a_separator(
     result = cli("actuals", USAGE, "--export", "reports.v2/", "--quiet")
     assert "wrote reports.v2/" in result.err
     assert (tmp_path / "reports.v2" / "actual_months.csv").is_file()
+
+
+SPACED = "' gpt-4.1 ' has spaces around it; write 'gpt-4.1'"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("estimate", "--model", " gpt-4.1 ", "--input-tokens", "10"),
+        ("prices", "--model", " gpt-4.1 "),
+        ("forecast", "--model", " gpt-4.1 ", "--requests-per-day", "1", "--input-tokens", "1"),
+    ],
+)
+def test_a_model_option_with_spaces_around_it_is_refused(cli, args: tuple[str, ...]) -> None:
+    # the options used to accept it (the price book strips), while a scenario file refused it
+    result = cli(*args)
+    assert result.code == 2 and SPACED in result.err
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "line"),
+    [
+        ("model: ' gpt-4.1 '", "model", 6),
+        ("model: 'gpt-4.1 '", "model", 6),  # a trailing space used to be read as gpt-4.1
+        ("routing: {legs: [{model: 'gpt-4.1 ', share: 1}]}", "routing.legs[0].model", 6),
+    ],
+)
+def test_a_model_in_a_scenario_with_spaces_around_it_is_refused_alike(
+    cli, tmp_path: Path, model: str, field: str, line: int
+) -> None:
+    text = VOICE.replace("model: gpt-realtime", model).replace("    FIELD: VALUE\n", "")
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("forecast", str(path))
+    assert result.code == 2
+    shown = SPACED.replace("' gpt-4.1 '", "'gpt-4.1 '") if "'gpt" in model else SPACED
+    assert f"workloads[0] (calls): {field}: {shown} (line {line})" in result.err
