@@ -3,6 +3,7 @@ paths, model ids, actuals numbers): each is one line naming what the user wrote,
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,54 @@ def test_a_model_in_a_scenario_with_spaces_around_it_is_refused_alike(
     assert result.code == 2
     shown = SPACED.replace("' gpt-4.1 '", "'gpt-4.1 '") if "'gpt" in model else SPACED
     assert f"workloads[0] (calls): {field}: {shown} (line {line})" in result.err
+
+
+PAGE = (ROOT / "tests" / "data" / "usage-api-page.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("number", ["1e300", "-1e300", "1e999999", "9" * 5000])
+def test_a_number_past_the_limits_in_usage_json_names_its_record_and_field(
+    cli, tmp_path: Path, number: str
+) -> None:
+    # one such number used to refuse the whole file, naming neither record nor field
+    assert '"output_tokens": 400000' in PAGE
+    path = tmp_path / "usage.json"
+    path.write_text(PAGE.replace('"output_tokens": 400000', f'"output_tokens": {number}'))
+    result = cli("actuals", str(path))
+    assert result.code == 2
+    assert f"{path}: data[0].results[1]: output_tokens: a " in result.err
+    assert "COSTLAB_MAX_" in result.err
+    assert "1 row(s) priced" in result.out  # the other good record is still priced
+
+
+def test_usage_json_whose_every_record_is_refused_reports_the_records(cli, tmp_path: Path) -> None:
+    path = tmp_path / "usage.json"
+    path.write_text(
+        '{"object": "page", "data": [{"object": "bucket", "start_time": 1e999, "results": '
+        '[{"object": "organization.usage.completions.result", "input_tokens": 1, '
+        '"output_tokens": 1, "num_model_requests": 1, "model": "gpt-4.1-mini"}]}]}'
+    )
+    result = cli("actuals", str(path))
+    assert result.code == 2 and "0 row(s) priced, 1 with problems" in result.out
+    assert "data[0].results[0]: start_time: a number of magnitude 1e999" in result.err
+
+
+def test_a_count_over_the_limit_in_usage_is_refused_by_its_line(cli, tmp_path: Path) -> None:
+    # 5e15 tokens were priced ($2 billion) although every count in a data file is held to 1e15;
+    # as text in JSON ("1e300") it printed a numpy RuntimeWarning besides the error
+    path = tmp_path / "usage.csv"
+    path.write_text(
+        "date,model,input_tokens,cached_input_tokens,output_tokens,requests\n"
+        "2027-01-01,gpt-4.1-mini,5000000000000000,0,1,1\n"
+        "2027-01-02,gpt-4.1-mini,100,0,1,1\n"
+    )
+    result = cli("actuals", str(path))
+    assert result.code == 2 and "1 row(s) priced, 1 with problems" in result.out
+    assert "line 2: input_tokens: the count is above the limit" in result.err
+    text = tmp_path / "usage.json"
+    text.write_text(PAGE.replace('"output_tokens": 400000', '"output_tokens": "1e300"'))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = cli("actuals", str(text))
+    assert result.code == 2
+    assert "data[0].results[1]: output_tokens: the count is above the limit" in result.err
