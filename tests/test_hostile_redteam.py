@@ -180,3 +180,40 @@ def test_a_count_over_the_limit_in_usage_is_refused_by_its_line(cli, tmp_path: P
         result = cli("actuals", str(text))
     assert result.code == 2
     assert "data[0].results[1]: output_tokens: the count is above the limit" in result.err
+
+
+HEADER = "date,model,input_tokens,cached_input_tokens,output_tokens,requests\n"
+
+
+@pytest.mark.parametrize(
+    ("empty", "other", "error"),
+    [
+        # an empty optional count reads as its default (requests 1, cached 0) ...
+        ("2027-01-01,gpt-4.1-mini,100,0,10,", "2027-01-02,gpt-4.1-mini,100,0,10,x", None),
+        ("2027-01-01,gpt-4.1-mini,100,,10,1", "2027-01-02,gpt-4.1-mini,100,abc,10,1", None),
+        # ... and an empty required one is missing, not "not a number"
+        (
+            "2027-01-01,gpt-4.1-mini,,0,10,1",
+            "2027-01-02,gpt-4.1-mini,lots,0,10,1",
+            "line 2: input_tokens: missing value",
+        ),
+    ],
+)
+def test_an_empty_usage_cell_is_judged_on_its_own(
+    cli, tmp_path: Path, empty: str, other: str, error: str | None
+) -> None:
+    # a text cell elsewhere in the column made the empty one "not a number" (pandas keeps
+    # it missing in a text column); beside numbers it read as the default
+    path = tmp_path / "usage.csv"
+    path.write_text(HEADER + empty + "\n" + other + "\n")
+    result = cli("actuals", str(path))
+    assert result.code == 2 and "line 3:" in result.err and "not a number" in result.err
+    if error is None:
+        assert "line 2" not in result.err and "1 row(s) priced" in result.out
+    else:
+        assert error in result.err
+    alone = tmp_path / "alone.csv"  # the same empty cell beside numbers: the same reading
+    alone.write_text(HEADER + empty + "\n" + "2027-01-02,gpt-4.1-mini,100,0,10,1\n")
+    result = cli("actuals", str(alone))
+    assert (error is None) == (result.code == 0)
+    assert result.code == 0 or error in result.err

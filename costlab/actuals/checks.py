@@ -68,10 +68,10 @@ class _Checker:
             unreadable = np.zeros(len(numbers), dtype=bool)
         else:
             text = values.astype(str).str.strip()
-            empty = text.isin(["", "nan", "<NA>", "None"]).to_numpy()
-            numbers = pd.to_numeric(
-                text.where(~text.isin(["", "nan", "<NA>", "None"]), None), errors="coerce"
-            ).to_numpy(dtype=float)
+            # an empty cell is empty whatever the column's other cells hold: in a text column
+            # pandas keeps it missing (NaN, not "nan"), so it is asked directly
+            empty = text.isin(["", "nan", "<NA>", "None"]).to_numpy() | values.isna().to_numpy()
+            numbers = pd.to_numeric(text.where(~empty, None), errors="coerce").to_numpy(dtype=float)
             unreadable = np.isnan(numbers) & ~empty
         if default is None:
             self.flag(empty, name, "missing value")

@@ -7,7 +7,7 @@ Formats, recognised by their columns (CSV) or objects (JSON):
   are the row's totals, ``input_tokens`` includes the cached ones. ``cached_input_tokens``
   (default 0), ``requests`` (default 1), ``batch`` (default false) and ``service_tier``
   (default standard; flex, priority, scale or a provider's own tier, priced by tier) may be
-  left out.
+  left out, and an empty cell in them reads as that default.
 * **OpenAI usage export (CSV)** — the usage dashboard's activity export, one row per bucket:
   ``start_time`` (Unix seconds, UTC), ``model``, ``batch``, ``input_tokens``,
   ``input_cached_tokens``, ``output_tokens``, ``num_model_requests``, ``service_tier`` where
