@@ -217,3 +217,17 @@ def test_an_empty_usage_cell_is_judged_on_its_own(
     result = cli("actuals", str(alone))
     assert (error is None) == (result.code == 0)
     assert result.code == 0 or error in result.err
+
+
+@pytest.mark.parametrize("command", [("prices",), ("estimate", "--input-tokens", "3")])
+@pytest.mark.parametrize("model", ["", " "])
+def test_an_empty_model_option_is_refused(cli, command: tuple[str, ...], model: str) -> None:
+    # prices --model '' listed every model, as if no --model were given
+    result = cli(*command, "--model", model)
+    assert result.code == 2 and "--model" in result.err and "needs a model id" in result.err
+
+
+def test_a_very_long_model_id_is_shortened_in_its_error(cli) -> None:
+    result = cli("prices", "--model", "gpt-4.1-" + "a" * 100_000)
+    assert result.code == 2 and "unknown model" in result.err
+    assert "(100,008 characters)" in result.err and len(result.err) < 400

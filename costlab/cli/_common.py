@@ -64,7 +64,7 @@ def model_id(text: str) -> str:
     refuses it (the price book would quietly read ``' gpt-4.1 '`` as gpt-4.1)."""
     from costlab.pydantic_types import spaces_around
 
-    refused = spaces_around(text)
+    refused = "needs a model id" if not text.strip() else spaces_around(text)
     if refused:
         raise argparse.ArgumentTypeError(refused)
     return text
