@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.exact import EXACT
 from costlab.pydantic_types import MODEL_ID
@@ -44,6 +45,10 @@ class OneOff:
     )
 
     def __post_init__(self) -> None:
+        if self.month is not None and not 1 <= int(self.month[5:]) <= 12:
+            raise CostlabError(f"must be a month YYYY-MM, got '{self.month}'", "month")
+        if self.cost is not None:  # held to COSTLAB_MAX_USD, as --budget is
+            limits.check_number(self.cost, "cost", limit_name="MAX_USD")
         if (self.cost is None) == (self.training is None):
             raise CostlabError("give cost or training, one of them", "cost")
         if self.training is not None and self.model is None:
@@ -61,6 +66,18 @@ class OneOffCharge:
     provider: str | None = None
     training_tokens: int | None = None
     usd_per_mtok: Decimal | None = None
+
+
+def check_months(one_offs: tuple[OneOff, ...], months: list[str]) -> None:
+    """Every one-off's month is inside the forecast (checked as the scenario is read, where
+    the month's line is known)."""
+    for i, item in enumerate(one_offs):
+        if item.month is not None and item.month not in months:
+            raise CostlabError(
+                f"{item.month} is outside the forecast ({months[0]} to {months[-1]})",
+                f"one_off[{i}]",
+                "month",
+            )
 
 
 def one_off_charges(scenario: Any, book: PriceBook | None = None) -> tuple[OneOffCharge, ...]:

@@ -231,3 +231,41 @@ def test_a_very_long_model_id_is_shortened_in_its_error(cli) -> None:
     result = cli("prices", "--model", "gpt-4.1-" + "a" * 100_000)
     assert result.code == 2 and "unknown model" in result.err
     assert "(100,008 characters)" in result.err and len(result.err) < 400
+
+
+@pytest.mark.parametrize(
+    ("extra", "error"),
+    [
+        # --budget 1e13 was refused (COSTLAB_MAX_USD) while the file took 1e15
+        ("budget: {monthly: 1e15}", "budget.monthly: 1e+15 is above the limit of"),
+        ("one_off: [{name: a, cost: 1e13}]", "one_off[0] (a): cost: 1e+13 is above the limit of"),
+        # a month 13 was "outside the forecast", with no line
+        ("one_off: [{name: a, cost: 5, month: 2027-13}]", "month: must be a month YYYY-MM"),
+        ("one_off: [{name: a, cost: 5, month: 2028-01}]", "month: 2028-01 is outside the"),
+    ],
+)
+def test_scenario_money_and_one_off_months_are_refused_with_their_line(
+    cli, tmp_path: Path, extra: str, error: str
+) -> None:
+    text = VOICE.replace("    FIELD: VALUE\n", "") + extra + "\n"
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("forecast", str(path))
+    assert result.code == 2 and error in result.err and "(line 10)" in result.err
+    if "USD" not in error and "month" not in error:
+        assert "COSTLAB_MAX_USD" in result.err
+
+
+def test_training_epochs_past_the_count_limit_name_the_epochs(cli, tmp_path: Path) -> None:
+    training = ROOT / "tests" / "data" / "finetune_example.jsonl"
+    result = cli("estimate", str(training), "-m", "gpt-4.1-mini", "--epochs", "1000000000000000")
+    assert (
+        result.code == 2 and "error: --epochs: " in result.err and "COSTLAB_MAX_COUNT" in result.err
+    )
+    text = VOICE.replace("    FIELD: VALUE\n", "") + (
+        f"one_off: [{{name: a, training: {training}, model: gpt-4.1-mini, epochs: 1e15}}]\n"
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("forecast", str(path))
+    assert result.code == 2 and "one_off[0] (a): training: epochs: " in result.err
