@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,13 +21,21 @@ from costlab.errors import CostlabError
 def file_path(path: str | Path) -> Path:
     """``path`` as a file to write, refused when it names a folder: one that ends in a
     separator or ``.`` (``out.csv/``, which :class:`~pathlib.Path` reads as ``out.csv``) or
-    an existing directory. Every output (exports, FOCUS, workbooks) is checked here."""
+    an existing directory, or an existing device, pipe or socket. Every output (exports,
+    FOCUS, workbooks, saved scenarios) is checked here."""
     text = os.fspath(path)
     if os.path.basename(text) in ("", ".", ".."):
         raise CostlabError("names a folder (it ends in a separator or .): give a file name", text)
     target = Path(text)
-    if target.is_dir():
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return target  # a new file (or one the write will name the trouble with)
+    if stat.S_ISDIR(mode):
         raise CostlabError("is a folder: give a file name", text)
+    if not stat.S_ISREG(mode):
+        # the rename would put a file in place of /dev/full or a pipe (as root, it can)
+        raise CostlabError("is not a regular file (a device, pipe or socket)", text)
     return target
 
 

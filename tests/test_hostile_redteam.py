@@ -3,6 +3,9 @@ paths, model ids, actuals numbers): each is one line naming what the user wrote,
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import warnings
 from pathlib import Path
 
@@ -269,3 +272,32 @@ def test_training_epochs_past_the_count_limit_name_the_epochs(cli, tmp_path: Pat
     path.write_text(text, encoding="utf-8")
     result = cli("forecast", str(path))
     assert result.code == 2 and "one_off[0] (a): training: epochs: " in result.err
+
+
+@pytest.mark.parametrize(("flag", "name"), [("--xlsx", "out.xlsx"), ("--focus", "out.csv")])
+def test_an_output_onto_a_device_or_pipe_is_refused_and_left_alone(
+    cli, tmp_path: Path, flag: str, name: str
+) -> None:
+    # the rename onto it replaced a FIFO with a file; as root it would replace /dev/full
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    result = cli("forecast", SUPPORT, flag, str(fifo))
+    assert result.code == 2 and "is not a regular file (a device, pipe or socket)" in result.err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_focus_on_a_full_disk_keeps_the_previous_file(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "focus.csv"
+    path.write_text("the previous export")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    result = cli("forecast", SUPPORT, "--focus", str(path))
+    assert result.code == 2
+    assert result.err == f"costlab: error: {path}: cannot write: No space left on device\n"
+    assert path.read_bytes() == b"the previous export"
+    assert [p.name for p in tmp_path.iterdir()] == ["focus.csv"]  # no temporary left
