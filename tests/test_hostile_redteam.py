@@ -4,6 +4,7 @@ paths, model ids, actuals numbers): each is one line naming what the user wrote,
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 import warnings
@@ -301,3 +302,11 @@ def test_focus_on_a_full_disk_keeps_the_previous_file(
     assert result.err == f"costlab: error: {path}: cannot write: No space left on device\n"
     assert path.read_bytes() == b"the previous export"
     assert [p.name for p in tmp_path.iterdir()] == ["focus.csv"]  # no temporary left
+
+
+@pytest.mark.parametrize("zero", ["0", "-0", "0.0"])
+def test_zero_seconds_of_audio_is_given_as_any_other_duration(cli, zero: str) -> None:
+    # 0.0001 s priced one token, but 0 s was "not given": --input-tokens is required
+    result = cli("estimate", "-m", "gpt-realtime", "--input-audio-seconds", zero, "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["input_tokens"] == 0

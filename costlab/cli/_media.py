@@ -101,7 +101,10 @@ def _audio_seconds(args: argparse.Namespace, counts: dict[str, int]) -> None:
 
     for direction in ("input", "output"):
         seconds = getattr(args, f"{direction}_audio_seconds", None)
-        if not seconds:
+        if seconds is None:
+            continue
+        if not seconds:  # 0 (or -0) seconds is given, as 0.1 is: no tokens, on any model
+            setattr(args, f"{direction}_tokens", getattr(args, f"{direction}_tokens") or 0)
             continue
         option = f"--{direction}-audio-seconds"
         if not args.model or several(args):
