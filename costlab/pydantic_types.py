@@ -76,6 +76,12 @@ def spaces_around(text: str) -> str | None:
     return f"{describe(text)} has spaces around it; write '{text.strip()}'"
 
 
+def model_id_problem(text: str) -> str | None:
+    """Why ``text`` is refused as a model id written by a user (blank, or spaces around it),
+    else None: one rule for options, scenario files and ``costlab.toml``."""
+    return "needs a model id" if not text.strip() else spaces_around(text)
+
+
 # --- scalars: costlab's number, text and date rules, run before pydantic's own checks -----------
 
 

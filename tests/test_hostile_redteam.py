@@ -310,3 +310,22 @@ def test_zero_seconds_of_audio_is_given_as_any_other_duration(cli, zero: str) ->
     result = cli("estimate", "-m", "gpt-realtime", "--input-audio-seconds", zero, "--json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["input_tokens"] == 0
+
+
+@pytest.mark.parametrize(
+    ("models", "error"),
+    [
+        ("model = ' gpt-4.1 '", "prompts[0]: model: " + SPACED),
+        ("models = ['gpt-4.1', '']", "prompts[0]: models: needs a model id"),
+    ],
+)
+def test_a_model_in_costlab_toml_follows_the_same_rule(
+    cli, tmp_path: Path, models: str, error: str
+) -> None:
+    # costlab.toml took ' gpt-4.1 ' (the price book strips) where a scenario refused it
+    (tmp_path / "p.txt").write_text("hello world")
+    (tmp_path / "costlab.toml").write_text(
+        f"[[prompts]]\npath = 'p.txt'\n{models}\ncalls_per_month = 10\n"
+    )
+    result = cli("inventory", str(tmp_path))
+    assert result.code == 2 and error in result.err

@@ -62,9 +62,9 @@ def number_text(text: str) -> str:
 def model_id(text: str) -> str:
     """A ``--model`` value: an id or alias, refused with spaces around it as a scenario file
     refuses it (the price book would quietly read ``' gpt-4.1 '`` as gpt-4.1)."""
-    from costlab.pydantic_types import spaces_around
+    from costlab.pydantic_types import model_id_problem
 
-    refused = "needs a model id" if not text.strip() else spaces_around(text)
+    refused = model_id_problem(text)
     if refused:
         raise argparse.ArgumentTypeError(refused)
     return text
