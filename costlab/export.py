@@ -27,8 +27,7 @@ import contextlib
 import io
 import json
 import os
-import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +38,7 @@ import pandas as pd
 
 from costlab.errors import CostlabError
 from costlab.money import plain
+from costlab.output_files import atomic_write, file_path
 from costlab.tables import exact_text, is_money, records
 
 ExportFormat = Literal["csv", "xlsx", "json"]
@@ -75,30 +75,6 @@ def _cell_text(value: Any, money: bool) -> Any:
         # reader would split the row there; as "\n" it is quoted and stays in its cell.
         return safe_text(value).replace("\r\n", "\n").replace("\r", "\n")
     return value
-
-
-def atomic_write(path: str | Path, write: Callable[[Path], object]) -> None:
-    """Call ``write(temporary_path)`` and rename the result onto ``path``; on any failure the
-    temporary file is removed and ``path`` is untouched. An OSError is one CostlabError."""
-    target = Path(path)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        # "x": a new file, with the usual permissions (umask), never someone else's
-        with temporary.open("xb"):
-            pass
-        write(temporary)
-        os.replace(temporary, target)
-    except OSError as exc:
-        _remove(temporary)
-        raise CostlabError(f"cannot write: {exc.strerror or exc}", str(target)) from None
-    except BaseException:
-        _remove(temporary)
-        raise
-
-
-def _remove(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink(missing_ok=True)
 
 
 def csv_text(frame: pd.DataFrame) -> str:
@@ -282,6 +258,10 @@ def export_tables(
     """
     target = Path(path)
     suffix = target.suffix.lower()
+    if suffix in (".xlsx", ".json", ".csv"):
+        target = file_path(path)  # report.csv/ is refused, not written as report.csv
+    elif os.path.basename(os.fspath(path)) in ("", ".", ".."):
+        suffix = ""  # ends in a separator: a folder, whatever its name (reports.v2/)
     if suffix == ".xlsx":
         write_xlsx(tables, target)
         return [target]

@@ -214,6 +214,12 @@ def price_training(
     if chosen_epochs < 1:
         raise CostlabError(f"must be >= 1, got {chosen_epochs}", "epochs")
     billed = training.tokens * chosen_epochs
+    if billed > limits.MAX_COUNT:  # named by the epochs written, not by a token total
+        raise CostlabError(
+            f"{training.tokens:,} tokens x {chosen_epochs:,} epochs is {billed:,} training "
+            f"tokens: above the limit of {limits.MAX_COUNT:,} ({limits.ENV_NAMES['MAX_COUNT']})",
+            "epochs",
+        )
     rate = tuning.training
     if rate is None and hours is None:
         raise CostlabError(

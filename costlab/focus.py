@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 
 from costlab.errors import CostlabError
-from costlab.export import atomic_write, safe_text
+from costlab.export import atomic_write, file_path, safe_text
 from costlab.focus_columns import COLUMNS, WRITTEN, Column, DataType, Level  # noqa: F401
 from costlab.money import MONEY, MTOK, ZERO, unit_cost
 from costlab.prices import PriceBook, load_pricebook
@@ -437,7 +437,7 @@ def focus_csv(rows: pd.DataFrame) -> str:
 def write_focus(rows: pd.DataFrame, path: str | Path) -> Path:
     """Write FOCUS rows as CSV (exact decimals, empty cells for nulls) or, for a ``.parquet``
     path, Parquet (needs pyarrow: ``pip install pyarrow``)."""
-    target = Path(path)
+    target = file_path(path)  # not Path(path): that reads out.csv/ as out.csv
     if target.suffix.lower() == ".parquet":
         return _write_parquet(rows, target)
     if target.suffix.lower() != ".csv":

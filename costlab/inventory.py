@@ -38,6 +38,7 @@ from costlab.errors import CostlabError
 from costlab.gitfiles import FolderTree, Tree
 from costlab.money import MONEY, ZERO
 from costlab.prices import PriceBook, load_pricebook
+from costlab.pydantic_types import model_id_problem
 from costlab.templates import fill_json, fill_template, placeholder_sizes
 from costlab.tokens import TokenCount, count_input
 from costlab.tokens.files import Input
@@ -258,6 +259,10 @@ def _prompt_entries(
     names: list[str | None] = (
         [None] if models is None else [models] if isinstance(models, str) else list(models)
     )
+    for name in names:  # refused as in a scenario file and on the command line
+        refused = model_id_problem(name) if name is not None else None
+        if refused:
+            raise CostlabError(refused, "models" if "models" in source else "model")
     for key in ("batch",):
         if key in source and not isinstance(source[key], bool):
             raise CostlabError(f"must be true or false, got {source[key]!r}", key)

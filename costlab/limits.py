@@ -323,19 +323,58 @@ def check_decimal(value: Decimal) -> None:
 _DECODER = json.JSONDecoder(parse_int=_parse_int, parse_float=_parse_float)
 
 
-def loads_json(text: str | bytes, *where: str | None) -> Any:
+class RefusedNumber(str):
+    """A JSON number past the limits, kept in place (as its first 40 characters) by
+    ``loads_json(..., keep_refused=True)``; ``what`` says why it is refused."""
+
+    what = ""
+
+
+def _keeping(parse: Any) -> Any:
+    def hook(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            refused = RefusedNumber(text[:40])
+            refused.what = str(exc)
+            return refused
+
+    return hook
+
+
+_KEEPING = json.JSONDecoder(parse_int=_keeping(_parse_int), parse_float=_keeping(_parse_float))
+
+
+def first_refused(value: Any, path: str = "") -> tuple[str, str] | None:
+    """(dotted field, why) of the first :class:`RefusedNumber` inside parsed JSON, or None."""
+    if isinstance(value, RefusedNumber):
+        return path, value.what
+    items = value.items() if isinstance(value, dict) else ()
+    if isinstance(value, list):
+        items = ((f"[{i}]", v) for i, v in enumerate(value))  # type: ignore[assignment]
+    for key, item in items:
+        found = first_refused(item, f"{path}.{key}" if path and key[0] != "[" else path + key)
+        if found is not None:
+            return found
+    return None
+
+
+def loads_json(text: str | bytes, *where: str | None, keep_refused: bool = False) -> Any:
     """``json.loads`` with costlab's limits: nesting depth checked first, without recursion;
     integers over :data:`MAX_DIGITS` digits and numbers outside the exponent range refused
-    (``costlab: error: batch.jsonl: line 3: a whole number of 5,001 digits ...``).
+    (``costlab: error: batch.jsonl: line 3: a whole number of 5,001 digits ...``), or, with
+    ``keep_refused``, kept as :class:`RefusedNumber` for the caller to name the record
+    (:func:`first_refused`) and read the rest.
 
     Floats stay floats, as :func:`json.loads` gives them. Malformed JSON raises
     :class:`json.JSONDecodeError`, as it does, so callers keep their own wording for it.
     """
     check_json_depth(text, *where)
     try:
+        decoder = _KEEPING if keep_refused else _DECODER
         if isinstance(text, bytes):
-            return json.loads(text, parse_int=_parse_int, parse_float=_parse_float)
-        return _DECODER.decode(text)
+            return json.loads(text, parse_int=decoder.parse_int, parse_float=decoder.parse_float)
+        return decoder.decode(text)
     except json.JSONDecodeError:
         raise
     except ValueError as exc:

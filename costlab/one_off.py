@@ -14,8 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.exact import EXACT
+from costlab.pydantic_types import MODEL_ID
 from costlab.validation import spec
 
 if TYPE_CHECKING:
@@ -37,12 +39,16 @@ class OneOff:
         "cost is charged: tokens x epochs x the model's training price",
         default=None,
     )
-    model: str | None = spec("the model the training fine-tunes", default=None, pattern=r"\S.*")
+    model: str | None = spec("the model the training fine-tunes", default=None, pattern=MODEL_ID)
     epochs: int | None = spec(
         "training epochs (default: OpenAI's rule for the file's size)", default=None, ge=1
     )
 
     def __post_init__(self) -> None:
+        if self.month is not None and not 1 <= int(self.month[5:]) <= 12:
+            raise CostlabError(f"must be a month YYYY-MM, got '{self.month}'", "month")
+        if self.cost is not None:  # held to COSTLAB_MAX_USD, as --budget is
+            limits.check_number(self.cost, "cost", limit_name="MAX_USD")
         if (self.cost is None) == (self.training is None):
             raise CostlabError("give cost or training, one of them", "cost")
         if self.training is not None and self.model is None:
@@ -60,6 +66,18 @@ class OneOffCharge:
     provider: str | None = None
     training_tokens: int | None = None
     usd_per_mtok: Decimal | None = None
+
+
+def check_months(one_offs: tuple[OneOff, ...], months: list[str]) -> None:
+    """Every one-off's month is inside the forecast (checked as the scenario is read, where
+    the month's line is known)."""
+    for i, item in enumerate(one_offs):
+        if item.month is not None and item.month not in months:
+            raise CostlabError(
+                f"{item.month} is outside the forecast ({months[0]} to {months[-1]})",
+                f"one_off[{i}]",
+                "month",
+            )
 
 
 def one_off_charges(scenario: Any, book: PriceBook | None = None) -> tuple[OneOffCharge, ...]:

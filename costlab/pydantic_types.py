@@ -64,6 +64,24 @@ def describe(value: Any) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
+#: A model id or alias as written in a file or an option: no spaces around it (the price book
+#: would read ``' gpt-4.1 '`` as gpt-4.1, so a file and the command line agree by refusing it).
+MODEL_ID = r"\S(?:.*\S)?"
+
+
+def spaces_around(text: str) -> str | None:
+    """Why ``text`` with spaces around it is refused (None when it has none)."""
+    if text == text.strip() or not text.strip():
+        return None
+    return f"{describe(text)} has spaces around it; write '{text.strip()}'"
+
+
+def model_id_problem(text: str) -> str | None:
+    """Why ``text`` is refused as a model id written by a user (blank, or spaces around it),
+    else None: one rule for options, scenario files and ``costlab.toml``."""
+    return "needs a model id" if not text.strip() else spaces_around(text)
+
+
 # --- scalars: costlab's number, text and date rules, run before pydantic's own checks -----------
 
 

@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Literal
 
 from costlab.errors import CostlabError
+from costlab.pydantic_types import MODEL_ID
 from costlab.ranges import Range, base
 from costlab.validation import spec
 
@@ -42,7 +43,7 @@ Role = Literal["single", "leg", "escalation", "step"]
 class RouteLeg:
     """One model serving a fixed share of a workload's requests."""
 
-    model: str = spec("model id or alias serving this share of the requests", pattern=r"\S.*")
+    model: str = spec("model id or alias serving this share of the requests", pattern=MODEL_ID)
     share: Decimal = spec(
         "share of the workload's requests sent to this model, 0..1 (the legs sum to 1)",
         ge=0,
@@ -54,7 +55,7 @@ class RouteLeg:
 class Escalation:
     """Requests that failed on their leg, re-run on a stronger model."""
 
-    model: str = spec("model id or alias that re-runs failed requests", pattern=r"\S.*")
+    model: str = spec("model id or alias that re-runs failed requests", pattern=MODEL_ID)
     rate: Decimal | Range = spec(
         "share of the workload's requests re-run on this model after failing, 0..1; "
         "these are extra requests on top of the legs",
@@ -67,7 +68,7 @@ class Escalation:
 class CascadeStep:
     """One step of a cascade: every task reaching it is tried here, and a share moves on."""
 
-    model: str = spec("model id or alias tried at this step", pattern=r"\S.*")
+    model: str = spec("model id or alias tried at this step", pattern=MODEL_ID)
     escalation_rate: Decimal | Range | None = spec(
         "share of the tasks reaching this step that fail here and go on to the next step, "
         "0..1 (every step but the last)",

@@ -25,8 +25,9 @@ from typing import Any, Literal
 
 from costlab import limits
 from costlab.errors import CostlabError
-from costlab.one_off import OneOff
+from costlab.one_off import OneOff, check_months
 from costlab.prices import PriceBook, load_pricebook
+from costlab.pydantic_types import MODEL_ID
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
 from costlab.scenario_checks import check_hit_rate, check_media, check_models
@@ -48,6 +49,12 @@ class Budget:
 
     monthly: Decimal | None = spec("USD per calendar month", default=None, ge=0)
     total: Decimal | None = spec("USD over the whole horizon", default=None, ge=0)
+
+    def __post_init__(self) -> None:
+        # held to COSTLAB_MAX_USD as --budget is (the file took 1e15 the option refused)
+        for name in ("monthly", "total"):
+            if (value := getattr(self, name)) is not None:
+                limits.check_number(value, name, limit_name="MAX_USD")
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ class Workload:
 
     name: str = spec("label shown in tables, unique within the scenario", pattern=r"\S.*")
     model: str | None = spec(
-        "model id or alias (give this or routing)", default=None, pattern=r"\S.*"
+        "model id or alias (give this or routing)", default=None, pattern=MODEL_ID
     )
     routing: Routing | None = spec(
         "traffic split across models with an optional escalation (give this or model)",
@@ -272,6 +279,7 @@ class Scenario:
                     f"workloads[{i}]",
                     "growth",
                 )
+        check_months(self.one_off, [f"{m.year:04d}-{m.month:02d}" for m in self.month_starts()])
 
     @property
     def first_month(self) -> date:
@@ -403,7 +411,7 @@ def _map_numbers(obj: Any, path: NumberPath, fn: Callable[[NumberPath, Range], D
 
 # --- reading ----------------------------------------------------------------------------------
 
-_WORKLOAD_PATH = re.compile(r"workloads\[(\d+)\](?:\.(.*))?")
+_WORKLOAD_PATH = re.compile(r"(workloads|one_off)\[(\d+)\](?:\.(.*))?")
 
 
 def parse_scenario(
@@ -463,23 +471,23 @@ def _display(path: Path) -> str:
 
 
 def _locate(exc: CostlabError, data: Mapping[str, Any], where: str) -> CostlabError:
-    """``workloads[0].x`` -> ``workloads[0] (triage): x``, inside the file."""
+    """``workloads[0].x`` -> ``workloads[0] (triage): x`` (a one-off alike), inside the file."""
     if exc.where:
         match = _WORKLOAD_PATH.fullmatch(".".join(exc.where))
         if match:
-            index, rest = int(match.group(1)), match.group(2)
-            return CostlabError(exc.what, where, _workload_label(data, index), rest)
+            key, index, rest = match.group(1), int(match.group(2)), match.group(3)
+            return CostlabError(exc.what, where, _workload_label(data, index, key), rest)
     return exc.within(where)
 
 
-def _workload_label(data: Mapping[str, Any], index: int) -> str:
-    workloads = data.get("workloads")
+def _workload_label(data: Mapping[str, Any], index: int, key: str = "workloads") -> str:
+    items = data.get(key)
     name = None
-    if isinstance(workloads, list) and index < len(workloads):
-        entry = workloads[index]
+    if isinstance(items, list) and index < len(items):
+        entry = items[index]
         if isinstance(entry, Mapping) and isinstance(entry.get("name"), str):
             name = entry["name"]
-    return f"workloads[{index}] ({name})" if name else f"workloads[{index}]"
+    return f"{key}[{index}] ({name})" if name else f"{key}[{index}]"
 
 
 def base_number(value: Number | None) -> Decimal:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook, service_tier_price
 from costlab.validation import line_at
@@ -57,6 +58,41 @@ def reasoning_problem(workload: Workload, model: Model) -> tuple[str, str] | Non
             f"{model.id} has no effort levels in the price book; give reasoning_tokens",
         )
     return None
+
+
+def audio_problem(workload: Workload, model: Model) -> tuple[str, str] | None:
+    """Seconds of audio that are more tokens on this model than any count may be (named by
+    the seconds the user wrote, not by the token total they were added to)."""
+    if model.audio is None:
+        return None
+    parts: tuple[tuple[Literal["input", "output"], tuple[str, ...]], ...] = (
+        ("input", ("input_tokens",)),
+        ("output", ("output_tokens", "reasoning_tokens")),
+    )
+    for direction, text_fields in parts:
+        field = f"{direction}_audio_seconds"
+        seconds = _high(getattr(workload, field))
+        audio = model.audio.tokens(seconds, direction) if seconds else None
+        if audio is None:
+            continue
+        text = sum((_high(getattr(workload, name)) or 0 for name in text_fields), start=0)
+        if audio + text > limits.MAX_COUNT:
+            with_text = f", {_shown(audio + text)} with {' and '.join(text_fields)}" if text else ""
+            return field, (
+                f"{_shown(seconds)} seconds of audio make {_shown(audio)} audio tokens on "
+                f"{model.id}{with_text}: "
+                f"above the limit of {limits.MAX_COUNT:,} ({limits.ENV_NAMES['MAX_COUNT']})"
+            )
+    return None
+
+
+def _shown(value: Any) -> str:
+    return f"{value.normalize():,f}"
+
+
+def _high(value: Any) -> Any:
+    """A range's high end, else the number (None stays None)."""
+    return getattr(value, "high", value)
 
 
 def check_hit_rate(workload: Any) -> None:
@@ -125,8 +161,10 @@ def check_models(
                     what, scenario.source or None, scenario.workload_where(i), route.field
                 ) from None
             model = resolved[route.model]
-            problem = tier_problem(workload, model, scenario.first_month) or reasoning_problem(
-                workload, model
+            problem = (
+                tier_problem(workload, model, scenario.first_month)
+                or reasoning_problem(workload, model)
+                or audio_problem(workload, model)
             )
             if problem is not None:
                 field, what = problem

@@ -29,7 +29,14 @@ from functools import cache
 from typing import Any, TypeVar
 
 from costlab.errors import CostlabError
-from costlab.pydantic_types import Refused, adapter, describe, field_name, is_tag
+from costlab.pydantic_types import (
+    Refused,
+    adapter,
+    describe,
+    field_name,
+    is_tag,
+    spaces_around,
+)
 from costlab.yaml_reader import LineDict
 
 __all__ = ["build", "field_name", "json_schema", "line_at", "spec"]
@@ -172,7 +179,8 @@ def _message(error: Mapping[str, Any]) -> str:
         "less_than_equal": lambda: f"must be <= {ctx['le']}",
         "too_short": lambda: f"must list at least {ctx['min_length']} item(s)",
         "string_pattern_mismatch": lambda: (
-            f"{describe(value)} does not match {_unanchored(ctx['pattern'])}"
+            (isinstance(value, str) and spaces_around(value))
+            or f"{describe(value)} does not match {_unanchored(ctx['pattern'])}"
         ),
         "missing": lambda: "required field is missing",
         "extra_forbidden": lambda: "unknown field",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import stat
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from helpers import training_file
 
 from costlab.actuals import load_actuals
+from costlab.errors import CostlabError
 from costlab.focus import focus_actuals, focus_forecast, write_focus
 from costlab.forecast import forecast_scenario
 from costlab.prices import load_pricebook
@@ -269,8 +271,10 @@ def test_parquet_is_written_whole_with_nulls_and_never_into_a_fifo(tmp_path: Pat
     assert any(row["ConsumedUnit"] is None for row in table)
     fifo = tmp_path / "p.parquet"
     os.mkfifo(fifo)
-    write_focus(focus_forecast(fc), fifo)  # replaced by a file, not written into
-    assert fifo.is_file() and pq.read_table(fifo).num_rows == len(table)
+    # refused, neither written into (that hung) nor renamed over (as root, /dev/full too)
+    with pytest.raises(CostlabError, match="not a regular file"):
+        write_focus(focus_forecast(fc), fifo)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
 def test_an_empty_focus_path_is_an_error_not_ignored(cli) -> None:

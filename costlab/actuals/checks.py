@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.usage import FALSE_WORDS, TRUE_WORDS
 
@@ -66,10 +68,10 @@ class _Checker:
             unreadable = np.zeros(len(numbers), dtype=bool)
         else:
             text = values.astype(str).str.strip()
-            empty = text.isin(["", "nan", "<NA>", "None"]).to_numpy()
-            numbers = pd.to_numeric(
-                text.where(~text.isin(["", "nan", "<NA>", "None"]), None), errors="coerce"
-            ).to_numpy(dtype=float)
+            # an empty cell is empty whatever the column's other cells hold: in a text column
+            # pandas keeps it missing (NaN, not "nan"), so it is asked directly
+            empty = text.isin(["", "nan", "<NA>", "None"]).to_numpy() | values.isna().to_numpy()
+            numbers = pd.to_numeric(text.where(~empty, None), errors="coerce").to_numpy(dtype=float)
             unreadable = np.isnan(numbers) & ~empty
         if default is None:
             self.flag(empty, name, "missing value")
@@ -78,8 +80,11 @@ class _Checker:
         finite = np.where(np.isfinite(numbers), numbers, 0.0)
         self.flag(finite < 0, name, "must be >= 0")
         self.flag(finite != np.floor(finite), name, "must be a whole number")
+        # any count in a data file is held to COSTLAB_MAX_COUNT, as in scenarios and options
+        self.flag(finite > limits.MAX_COUNT, name, limits.over("MAX_COUNT", "the count"))
         self.flag(finite > 2**53, name, "too large to count exactly")
-        return finite.astype(np.int64)
+        # flagged rows are left out; zero them so the cast is defined (1e300 has no int64)
+        return np.where(finite > 2**53, 0.0, finite).astype(np.int64)
 
     @staticmethod
     def blank(values: pd.Series) -> np.ndarray:
@@ -159,3 +164,27 @@ def _service_tiers(checker: _Checker, frame: pd.DataFrame) -> np.ndarray:
         f"unknown service tier (known: {', '.join(SERVICE_TIERS)})",
     )
     return normalized
+
+
+def refused_number(
+    problems: dict[tuple[str, str], Problem], start_time: Any, result: Any, location: str
+) -> bool:
+    """Whether a JSON result (or its bucket's ``start_time``) holds a number past the limits
+    (:class:`costlab.limits.RefusedNumber`); if so it is added to ``problems``, one per field
+    and reason as rows are, naming the record, so the other records are still read."""
+    found = limits.first_refused([start_time, result])
+    if found is None:
+        return False
+    field = found[0].replace("[0]", "start_time").removeprefix("[1].")
+    seen = problems.get((field, found[1])) or Problem(found[1], field, (), 0)
+    shown = (*seen.locations, location)[:_MORE_LINES]
+    problems[field, found[1]] = Problem(found[1], field, shown, seen.count + 1)
+    return True
+
+
+def _first_location(problem: Problem) -> list[tuple[int, str]]:
+    """Sort key: problems in file order (``line 9`` before ``line 10``, JSON paths by index)."""
+    first = problem.locations[0] if problem.locations else ""
+    return [
+        (int(part), "") if part.isdigit() else (-1, part) for part in re.findall(r"\d+|\D+", first)
+    ]

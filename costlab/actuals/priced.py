@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from costlab.actuals.checks import _MORE_LINES, Problem, _Checker
-from costlab.actuals.readers import COUNT_COLUMNS, UsageFile, _first_location, read_usage
+from costlab.actuals.checks import _MORE_LINES, Problem, _Checker, _first_location
+from costlab.actuals.readers import COUNT_COLUMNS, UsageFile, read_usage
 from costlab.cost_frame import FrameCost, price_frame, sum_groups
 from costlab.errors import CostlabError
 from costlab.money import ZERO

@@ -7,7 +7,7 @@ Formats, recognised by their columns (CSV) or objects (JSON):
   are the row's totals, ``input_tokens`` includes the cached ones. ``cached_input_tokens``
   (default 0), ``requests`` (default 1), ``batch`` (default false) and ``service_tier``
   (default standard; flex, priority, scale or a provider's own tier, priced by tier) may be
-  left out.
+  left out, and an empty cell in them reads as that default.
 * **OpenAI usage export (CSV)** — the usage dashboard's activity export, one row per bucket:
   ``start_time`` (Unix seconds, UTC), ``model``, ``batch``, ``input_tokens``,
   ``input_cached_tokens``, ``output_tokens``, ``num_model_requests``, ``service_tier`` where
@@ -45,7 +45,6 @@ import csv
 import dataclasses
 import io
 import json
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -57,7 +56,16 @@ import pandas as pd
 from costlab import limits
 from costlab.actuals.anthropic import anthropic_row
 from costlab.actuals.checks import _MORE_LINES as MORE_LINES
-from costlab.actuals.checks import Problem, _batch, _Checker, _dates, _labels, _service_tiers
+from costlab.actuals.checks import (
+    Problem,
+    _batch,
+    _Checker,
+    _dates,
+    _first_location,
+    _labels,
+    _service_tiers,
+    refused_number,
+)
 from costlab.errors import CostlabError
 from costlab.money import ZERO
 from costlab.usage import INFO_COLUMNS, INPUT_PARTS, MEDIA_COLUMNS, OUTPUT_PARTS, TOKEN_COLUMNS
@@ -231,7 +239,8 @@ def _with_problem(parsed: UsageFile, problem: Problem | None) -> UsageFile:
 
 def _parse_json(text: str, source: str) -> UsageFile:
     try:
-        data = limits.loads_json(text, source)
+        # a number past the limits names its record and field, and the other records are read
+        data = limits.loads_json(text, source, keep_refused=True)
     except json.JSONDecodeError as exc:
         raise CostlabError(f"invalid JSON: {exc.msg} (line {exc.lineno})", source) from None
     pages = data if isinstance(data, list) else [data]
@@ -239,6 +248,7 @@ def _parse_json(text: str, source: str) -> UsageFile:
     billed: list[dict[str, Any]] = []
     skipped: dict[str, int] = {}
     anthropic: list[dict[str, Any]] = []
+    refused: dict[tuple[str, str], Problem] = {}
     for p, page in enumerate(pages):
         where = f"[{p}]." if isinstance(data, list) else ""
         if not isinstance(page, dict) or not isinstance(page.get("data"), list):
@@ -256,6 +266,8 @@ def _parse_json(text: str, source: str) -> UsageFile:
                 raise CostlabError("expected a list of results", source, f"{at}.results")
             for r, result in enumerate(results):
                 loc = f"{at}.results[{r}]"
+                if refused_number(refused, bucket.get("start_time"), result, loc):
+                    continue
                 kind = result.get("object") if isinstance(result, dict) else None
                 record = {"_loc": loc, "start_time": bucket.get("start_time")}
                 if kind is None and isinstance(result, dict) and "uncached_input_tokens" in result:
@@ -293,7 +305,9 @@ def _parse_json(text: str, source: str) -> UsageFile:
             _as_text(frame), frame["_loc"].to_numpy(), source, "openai-costs-json"
         )
     else:
-        frame = pd.DataFrame(usage, columns=sorted({k for row in usage for k in row} | {"_loc"}))
+        # every record refused (or none): an empty table, so the problems are what is reported
+        given = {k for row in usage for k in row} or {"start_time", "model", *_OPENAI_USAGE}
+        frame = pd.DataFrame(usage, columns=sorted(given | {"_loc"}))
         parsed = _usage_rows(
             _as_text(frame), frame["_loc"].to_numpy(), source, "openai-usage-json", openai=True
         )
@@ -302,7 +316,7 @@ def _parse_json(text: str, source: str) -> UsageFile:
         parsed.format,
         parsed.usage,
         parsed.billed,
-        parsed.problems,
+        tuple(sorted((*parsed.problems, *refused.values()), key=_first_location)),
         parsed.notes + notes,
     )
 
@@ -480,11 +494,3 @@ def _billed_rows(frame: pd.DataFrame, locations: np.ndarray, source: str, fmt: F
     )
     usage = pd.DataFrame(columns=[*USAGE_COLUMNS, "location"])
     return UsageFile(source, fmt, usage, billed, tuple(checker.problems), tuple(notes))
-
-
-def _first_location(problem: Problem) -> list[tuple[int, str]]:
-    """Sort key: problems in file order (``line 9`` before ``line 10``, JSON paths by index)."""
-    first = problem.locations[0] if problem.locations else ""
-    return [
-        (int(part), "") if part.isdigit() else (-1, part) for part in re.findall(r"\d+|\D+", first)
-    ]

@@ -59,6 +59,17 @@ def number_text(text: str) -> str:
     return cleaned.replace("_", "").replace(",", "")
 
 
+def model_id(text: str) -> str:
+    """A ``--model`` value: an id or alias, refused with spaces around it as a scenario file
+    refuses it (the price book would quietly read ``' gpt-4.1 '`` as gpt-4.1)."""
+    from costlab.pydantic_types import model_id_problem
+
+    refused = model_id_problem(text)
+    if refused:
+        raise argparse.ArgumentTypeError(refused)
+    return text
+
+
 def non_negative_int(text: str) -> int:
     """A count option (tokens, requests): a whole number 0 .. ``MAX_COUNT`` (1e15)."""
     from costlab import limits

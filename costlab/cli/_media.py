@@ -95,12 +95,16 @@ def media_counts(args: argparse.Namespace) -> dict[str, int]:
 def _audio_seconds(args: argparse.Namespace, counts: dict[str, int]) -> None:
     """``--input-audio-seconds`` / ``--output-audio-seconds`` as the model's audio tokens, added
     to the input or output tokens and to their audio part."""
+    from costlab import limits
     from costlab.cli._common import pricebook
     from costlab.errors import CostlabError
 
     for direction in ("input", "output"):
         seconds = getattr(args, f"{direction}_audio_seconds", None)
-        if not seconds:
+        if seconds is None:
+            continue
+        if not seconds:  # 0 (or -0) seconds is given, as 0.1 is: no tokens, on any model
+            setattr(args, f"{direction}_tokens", getattr(args, f"{direction}_tokens") or 0)
             continue
         option = f"--{direction}-audio-seconds"
         if not args.model or several(args):
@@ -113,9 +117,19 @@ def _audio_seconds(args: argparse.Namespace, counts: dict[str, int]) -> None:
                 f"into its audio tokens; give --{direction}-audio-tokens",
                 option,
             )
-        counts[f"{direction}_audio_tokens"] = counts.get(f"{direction}_audio_tokens", 0) + whole
         total = f"{direction}_tokens"
-        setattr(args, total, (getattr(args, total) or 0) + whole)
+        given = getattr(args, total) or 0
+        if whole + given > limits.MAX_COUNT:
+            # named by the seconds given, not by the token total they are added to
+            with_given = f", {whole + given:,} with --{direction}-tokens" if given else ""
+            raise CostlabError(
+                f"{seconds.normalize():,f} seconds of audio make {whole:,} audio tokens on "
+                f"{model.id}{with_given}: above the limit of {limits.MAX_COUNT:,} "
+                f"({limits.ENV_NAMES['MAX_COUNT']})",
+                option,
+            )
+        counts[f"{direction}_audio_tokens"] = counts.get(f"{direction}_audio_tokens", 0) + whole
+        setattr(args, total, given + whole)
 
 
 def _model_id(args: argparse.Namespace) -> str:

@@ -30,10 +30,13 @@ class _ModelAction(argparse.Action):
 
 def add_model_options(parser: argparse.ArgumentParser, model_help: str) -> None:
     """``--model`` (repeatable), ``--models LIST|all`` and ``--provider NAME``."""
+    from costlab.cli._common import model_id
+
     parser.add_argument(
         "--model",
         "-m",
         metavar="M",
+        type=model_id,
         action=_ModelAction,
         help=model_help + "; repeat it for several models",
     )

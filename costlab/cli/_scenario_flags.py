@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from costlab.cli._common import money_amount, non_negative_int, positive_int
+from costlab.cli._common import model_id, money_amount, non_negative_int, positive_int
 
 #: The flags that make a scenario, in the order ``--help`` lists them.
 FLAGS = (
@@ -47,7 +47,7 @@ def add_scenario_flags(parser: argparse.ArgumentParser, *, budget: bool = True) 
         help="scenario file (or describe one workload with --model, --requests-per-day, ...)",
     )
     group = parser.add_argument_group("one workload from flags, instead of a scenario file")
-    group.add_argument("--model", metavar="M", help="model id or alias")
+    group.add_argument("--model", metavar="M", type=model_id, help="model id or alias")
     group.add_argument(
         "--requests-per-day",
         type=_decimal,
@@ -127,10 +127,12 @@ def load_from_args(args: argparse.Namespace, book: Any) -> Any:
     except CostlabError as exc:
         raise _as_flag_error(exc, args.command) from None
     if args.save:
-        from pathlib import Path
-
-        Path(args.save).write_text(quick.yaml_text, encoding="utf-8")
         import sys
+
+        from costlab.output_files import atomic_write
+
+        text = quick.yaml_text
+        atomic_write(args.save, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
         sys.stderr.write(f"costlab: wrote {args.save}\n")
     return quick.scenario

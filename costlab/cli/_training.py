@@ -66,6 +66,7 @@ def run_training(args: argparse.Namespace, text: str) -> int:
 
     from costlab import formats
     from costlab.cli._common import pricebook
+    from costlab.errors import CostlabError
     from costlab.finetune import count_training, price_training
     from costlab.money import plain
     from costlab.tokens.files import decode, read_input
@@ -78,14 +79,19 @@ def run_training(args: argparse.Namespace, text: str) -> int:
         validation = count_training(
             decode(source), model=training.model, book=book, source=args.validation
         )
-    cost = price_training(
-        training,
-        book=book,
-        epochs=args.epochs,
-        hours=args.training_hours,
-        validation=validation,
-        on=args.date,
-    )
+    try:
+        cost = price_training(
+            training,
+            book=book,
+            epochs=args.epochs,
+            hours=args.training_hours,
+            validation=validation,
+            on=args.date,
+        )
+    except CostlabError as exc:
+        if exc.where == ("epochs",):  # named as the user gave it
+            raise CostlabError(exc.what, "--epochs") from None
+        raise
     if args.json:
         print_json({**cost.to_dict(), "price_book": book.fingerprint})
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from costlab.cli._common import add_json_option, add_prices_option, parse_date
+from costlab.cli._common import add_json_option, add_prices_option, model_id, parse_date
 
 EXAMPLE = """examples:
   costlab diff                          # merge-base with the default branch vs the working tree
@@ -65,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     )
     files = parser.add_argument_group("two prompt files (no configuration needed)")
     files.add_argument(
-        "--model", metavar="M", help="model (default: the body's, else gpt-4.1-mini)"
+        "--model", metavar="M", type=model_id, help="model (default: the body's, else gpt-4.1-mini)"
     )
     files.add_argument(
         "--calls-per-month", default="1", metavar="N", help="calls a month (default 1)"

@@ -12,6 +12,7 @@ from costlab.cli._common import (
     add_json_option,
     add_prices_option,
     export_if_asked,
+    model_id,
     parse_date,
     print_json,
     table,
@@ -71,7 +72,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         action="store_true",
         help="check: record genai-prices' current values of the curated models (after a review)",
     )
-    parser.add_argument("--model", metavar="M", help="one model in detail (any id or alias)")
+    parser.add_argument(
+        "--model", metavar="M", type=model_id, help="one model in detail (any id or alias)"
+    )
     parser.add_argument(
         "--date",
         type=parse_date,

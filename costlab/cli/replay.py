@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from costlab.cli._common import add_json_option, add_prices_option, non_negative_int, parse_date
+from costlab.cli._common import (
+    add_json_option,
+    add_prices_option,
+    model_id,
+    non_negative_int,
+    parse_date,
+)
 
 EXAMPLE = """examples:
   costlab replay requests.jsonl --model gpt-4.1-nano
@@ -37,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     parser.add_argument(
         "--model",
         action="append",
+        type=model_id,
         required=True,
         metavar="MODEL",
         help="the model to re-price on (repeatable: one row per model)",

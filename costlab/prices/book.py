@@ -47,6 +47,12 @@ def shipped_pricing_dir() -> Path:
     raise CostlabError("the shipped price book is missing; reinstall costlab", str(packaged))
 
 
+def _named(name: str) -> str:
+    """How an error names a model id: in full, unless it is too long to read on one line."""
+    shown = name if len(name) <= 80 else f"{name[:60]}... ({len(name):,} characters)"
+    return f"model '{shown}'"
+
+
 class PriceBook:
     """All models, by id and alias: the curated and user layers eagerly, genai-prices lazily.
 
@@ -317,7 +323,7 @@ class PriceBook:
             # genai-prices' "contains" rules would read `a,b` or `x o4-mini` as some model.
             raise CostlabError(
                 "one model id per name; for several models repeat --model or use --models A,B",
-                f"model '{name}'",
+                _named(name),
             )
         model = self._lookup(name)
         if model is not None:
@@ -334,8 +340,8 @@ class PriceBook:
                     fine_tuning=None,
                 )
             if base is not None:
-                raise CostlabError("no fine-tuning prices for this base model", f"model '{name}'")
-        raise CostlabError(self._unknown_message(name), f"model '{name}'")
+                raise CostlabError("no fine-tuning prices for this base model", _named(name))
+        raise CostlabError(self._unknown_message(name), _named(name))
 
     def _unknown_message(self, name: str) -> str:
         # The curated models come first: they are the ones costlab vouches for; upstream names

@@ -145,8 +145,7 @@ def combine_usage(parts: Sequence[UsagePart], source: str) -> Actuals:
 
 def _merged_problems(problems: Sequence[Problem]) -> list[Problem]:
     """One problem per (what, field), as one file gives: the first locations, the whole count."""
-    from costlab.actuals.checks import _MORE_LINES
-    from costlab.actuals.readers import _first_location
+    from costlab.actuals.checks import _MORE_LINES, _first_location
 
     merged: dict[tuple[str, str | None], Problem] = {}
     for problem in problems:
