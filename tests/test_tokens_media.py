@@ -215,14 +215,40 @@ def test_hostile_media_is_one_line(
         assert "(COSTLAB_MAX_MEDIA_SECONDS)" in result.err
 
 
-def test_a_huge_file_is_refused_before_it_is_read(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_recording_past_the_input_size_limit_is_read_in_place(
+    cli, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Only the header is read: a WAV of 64 MiB (sparse) counts with a 4 KiB input limit.
+    16-bit mono at 16 kHz is 32,000 bytes a second: (64 MiB - 44 header bytes) / 32,000 =
+    2,097.150625 s, at Gemini's 32 a second 67,108.82, rounded up 67,109 tokens (by hand)."""
     monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 4096)
+    fmt = struct.pack("<HHIIHH", 1, 1, 16_000, 32_000, 2, 16)
+    header = b"RIFF" + struct.pack("<I", 0xFFFFFFFF) + b"WAVE" + b"fmt " + struct.pack("<I", 16)
+    path = tmp_path / "long.wav"
+    with path.open("wb") as stream:
+        stream.write(header + fmt + b"data" + struct.pack("<I", 0xFFFFFFFF))
+        stream.truncate(64 * 2**20)
+    result = cli("count", str(path), "--model", "gemini-2.5-flash", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["input_tokens"] == 67_109
+    # whisper-1 bills the same duration: 2,098 s rounded up, 34.9667 minutes x $0.006
+    billed = cli("estimate", str(path), "--model", "whisper-1", "--date", "2026-11-26", "--json")
+    assert billed.code == 0, billed.err
+    assert json.loads(billed.out)["total_cost"] == "0.2098"
+
+
+def test_two_gigabytes_of_nothing_named_mp3_fail_fast_without_reading_them(
+    cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "big.mp3"
     with path.open("wb") as stream:  # sparse: 2 GB claimed, nothing written
         stream.truncate(2 * 2**30)
+    started = time.perf_counter()
     result = cli("count", str(path), "--model", "gemini-2.5-flash")
+    assert time.perf_counter() - started < 10
     assert result.code == 2
-    assert "(COSTLAB_MAX_INPUT_BYTES)" in result.err and result.err.count("\n") == 1
+    assert result.err.startswith(f"costlab: error: {path}: unreadable MP3")
+    assert result.err.count("\n") == 1
 
 
 def test_megabytes_of_noise_named_mp3_fail_fast(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

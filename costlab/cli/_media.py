@@ -165,10 +165,9 @@ def transcribed_seconds(args: argparse.Namespace) -> tuple[str, int] | None:
     model = pricebook(args).resolve(args.model)
     if model.audio is not None or model.price_on(args.date or date.today()).audio_minute is None:
         return None
-    with path.open("rb") as stream:
-        head = stream.read(16)
-    fmt = sniff_media(head, path.suffix.lower())
-    if fmt is None:
-        return None
-    media = read_media(limits.read_bounded(path, args.path), args.path, fmt)
+    with limits.open_streaming(path, args.path) as stream:
+        fmt = sniff_media(stream.read(16), path.suffix.lower())
+        if fmt is None:
+            return None
+        media = read_media(stream, args.path, fmt)  # the header only: a file of any size
     return media.label, math.ceil(media.seconds)

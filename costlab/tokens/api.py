@@ -31,7 +31,7 @@ from costlab.tokens.images import (
     image_tokens,
     read_size,
 )
-from costlab.tokens.media import count_media, sniff_media
+from costlab.tokens.media import MEDIA_SUFFIXES, count_media, sniff_media
 from costlab.tokens.responses import tally_responses
 from costlab.tokens.result import Kind, PartCount, TokenCount
 from costlab.tokens.tally import ImageOptions, Tally
@@ -330,10 +330,30 @@ def count_path(
     the default model; ``model`` overrides it. Bad batch lines land in ``errors`` (the count
     covers the good lines); any other bad input raises one :class:`CostlabError`.
     """
+    if str(path_or_dash) != "-":
+        counted = _media_in_place(Path(path_or_dash), model, book)
+        if counted is not None:
+            return counted
     source = read_input(path_or_dash, stdin)
     return count_input(
         source, model=model, book=book, detail=detail, image_size=image_size, progress=progress
     )
+
+
+def _media_in_place(path: Path, model: str | None, book: PriceBook | None) -> TokenCount | None:
+    """An audio or video file on disk counted from its header, read where it lies (a recording
+    of any size, beyond the input-size limit); None for any other file."""
+    from costlab import limits
+
+    name = str(path)
+    if path.suffix.lower() not in MEDIA_SUFFIXES and not path.is_file():
+        return None  # reading it names what is wrong
+    with limits.open_streaming(path, name) as stream:
+        head = stream.read(16)
+        fmt = sniff_media(head, path.suffix.lower()) if sniff_binary(head) is None else None
+        if fmt is None:
+            return None
+        return count_media(stream, name, fmt, resolve_model(model, book))
 
 
 def count_input(

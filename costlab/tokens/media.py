@@ -1,8 +1,9 @@
 """Audio and video files: their format from the first bytes, their duration from the header,
 and the tokens a model bills for that long.
 
-Durations are read offline, from the bytes already read (at most
-:data:`~costlab.limits.MAX_INPUT_BYTES`): WAV from its RIFF chunks, MP3, AAC, FLAC, Ogg
+Durations are read offline from the header, in place for a file on disk (a recording of any
+size: only the parts the header needs are read) or from bytes already read: WAV from its RIFF
+chunks, MP3, AAC, FLAC, Ogg
 (Vorbis, Opus, FLAC, Speex, Theora) and MP4 / M4A / MOV with mutagen (``costlab[files]``),
 WebM / Matroska from its EBML ``Info`` element. Nothing is decoded: a header that lies is
 believed up to :data:`~costlab.limits.MAX_MEDIA_SECONDS`, and refused above it.
@@ -20,7 +21,7 @@ import math
 import struct
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 
 from costlab import limits
 from costlab.errors import CostlabError
@@ -114,27 +115,71 @@ def sniff_media(data: bytes, suffix: str = "") -> str | None:
     return MEDIA_SUFFIXES.get(suffix)
 
 
-def read_media(data: bytes, where: str, fmt: str) -> Media:
-    """The duration (and whether there is video) of ``data``, a file of format ``fmt``.
+class FileView:
+    """The bytes of an open binary file, read only where they are indexed or sliced: what the
+    WAV and WebM header readers walk, without reading a long recording into memory. A file
+    cut short while it is read gives short slices, which the readers refuse as truncated."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self._size = stream.seek(0, io.SEEK_END)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, key: int | slice) -> Any:
+        if isinstance(key, int):
+            at = key + self._size if key < 0 else key
+            chunk = self._read(at, 1) if 0 <= at < self._size else b""
+            if not chunk:
+                raise IndexError(key)
+            return chunk[0]
+        start, stop, step = key.indices(self._size)
+        if step != 1:
+            raise ValueError("a FileView is sliced with step 1 only")
+        return self._read(start, stop - start) if stop > start else b""
+
+    def startswith(self, prefix: bytes) -> bool:
+        return bool(self[: len(prefix)] == prefix)
+
+    def _read(self, at: int, size: int) -> bytes:
+        self.stream.seek(at)
+        return self.stream.read(size)
+
+
+def read_media(data: bytes | BinaryIO, where: str, fmt: str) -> Media:
+    """The duration (and whether there is video) of ``data``, a file of format ``fmt``: its
+    bytes, or the file itself opened for reading (only its header is read).
 
     Unreadable, empty or damaged data, a header without a duration, and a duration above
     :data:`~costlab.limits.MAX_MEDIA_SECONDS` are each one :class:`CostlabError` at ``where``.
     """
     name = FORMAT_NAMES[fmt]
-    if not data:
+    view: Any = data if isinstance(data, bytes) else FileView(data)
+    if not len(view):
         raise CostlabError(f"unreadable {name}: the file is empty", where)
     try:
         if fmt == "wav":
-            seconds, video = _wav(data), False
+            seconds, video = _wav(view), False
         elif fmt == "webm":
-            seconds, video = _ebml(data)
+            seconds, video = _ebml(view)
         else:
-            seconds, video = _with_mutagen(data, fmt)
+            stream = io.BytesIO(data) if isinstance(data, bytes) else view.stream
+            stream.seek(0)
+            seconds, video = _with_mutagen(stream, fmt)
     except CostlabError as exc:
         raise CostlabError(exc.what, where) from None
     except RecursionError:
         raise CostlabError(f"unreadable {name}: nested too deep", where) from None
-    except (ValueError, KeyError, IndexError, struct.error, OverflowError, EOFError) as exc:
+    except (
+        ValueError,
+        KeyError,
+        IndexError,
+        struct.error,
+        OverflowError,
+        EOFError,
+        OSError,
+    ) as exc:
         reason = str(exc).split("\n")[0] or type(exc).__name__
         raise CostlabError(f"unreadable {name}: {reason}", where) from None
     if seconds is None or not math.isfinite(seconds) or seconds <= 0:
@@ -154,7 +199,7 @@ def video_tokens(seconds: Decimal | float) -> int:
     return math.ceil(Decimal(str(seconds)) * VIDEO_TOKENS_PER_SECOND)
 
 
-def wav_seconds(raw: bytes) -> float | None:
+def wav_seconds(raw: Any) -> float | None:
     """The duration of WAV audio from its RIFF chunks: the audio bytes present (never more
     than the ``data`` chunk's size claims, nor than the bytes there are) over the ``fmt``
     chunk's byte rate; any encoding (PCM, float, mu-law, extensible). None when unreadable.
@@ -171,7 +216,9 @@ def wav_seconds(raw: bytes) -> float | None:
         return None
     byte_rate = None
     at = 12
-    while at + 8 <= len(raw):
+    for _ in range(_MAX_ELEMENTS):  # millions of tiny chunks cost a bounded time, not millions
+        if at + 8 > len(raw):
+            break
         kind, size = raw[at : at + 4], struct.unpack("<I", raw[at + 4 : at + 8])[0]
         body = at + 8
         if kind == b"fmt " and size >= 16 and body + 16 <= len(raw):
@@ -185,14 +232,14 @@ def wav_seconds(raw: bytes) -> float | None:
     return None
 
 
-def _wav(data: bytes) -> float | None:
+def _wav(data: Any) -> float | None:
     seconds = wav_seconds(data)
     if seconds is None:
         raise CostlabError("unreadable WAV audio")
     return seconds
 
 
-def _with_mutagen(data: bytes, fmt: str) -> tuple[float | None, bool]:
+def _with_mutagen(stream: Any, fmt: str) -> tuple[float | None, bool]:
     """Duration by mutagen; MP4 from the movie header (``mvhd``), video from a ``vide`` track."""
     require("mutagen", "reading audio and video durations")
     import mutagen
@@ -206,7 +253,6 @@ def _with_mutagen(data: bytes, fmt: str) -> tuple[float | None, bool]:
     from mutagen.oggtheora import OggTheora
     from mutagen.oggvorbis import OggVorbis
 
-    stream = io.BytesIO(data)
     try:
         if fmt == "mp4":
             return _mp4(stream)
@@ -223,7 +269,7 @@ def _with_mutagen(data: bytes, fmt: str) -> tuple[float | None, bool]:
         raise CostlabError(f"unreadable {FORMAT_NAMES[fmt]}: {reason}") from None
 
 
-def _mp4(stream: io.BytesIO) -> tuple[float | None, bool]:
+def _mp4(stream: Any) -> tuple[float | None, bool]:
     from mutagen.mp4._atom import Atoms
 
     atoms = Atoms(stream)
@@ -254,12 +300,12 @@ def _mp4(stream: io.BytesIO) -> tuple[float | None, bool]:
 _SEGMENT, _INFO, _TIMESCALE, _DURATION = 0x18538067, 0x1549A966, 0x2AD7B1, 0x4489
 _TRACKS, _TRACK_ENTRY, _TRACK_TYPE, _CLUSTER = 0x1654AE6B, 0xAE, 0x83, 0x1F43B675
 _UNKNOWN = -1
-#: Elements read before giving up: a WebM header holds a few dozen before its first Cluster,
-#: and a file of millions of tiny elements must not cost millions of Python steps.
+#: Elements (WebM) or chunks (WAV) read before giving up: a header holds a few dozen before
+#: the media data, and a file of millions of tiny elements must not cost millions of steps.
 _MAX_ELEMENTS = 10_000
 
 
-def _vint(data: bytes, at: int, *, marker: bool) -> tuple[int, int]:
+def _vint(data: Any, at: int, *, marker: bool) -> tuple[int, int]:
     """An EBML variable-length integer at ``at``: (value, its length); ``marker`` keeps the
     length bit (element ids) or drops it (sizes; all ones is an unknown size)."""
     if at >= len(data) or data[at] == 0:
@@ -275,7 +321,7 @@ def _vint(data: bytes, at: int, *, marker: bool) -> tuple[int, int]:
     return (_UNKNOWN if value == (1 << (7 * length)) - 1 else value), length
 
 
-def _elements(data: bytes, start: int, end: int, budget: list[int]) -> Any:
+def _elements(data: Any, start: int, end: int, budget: list[int]) -> Any:
     """(id, start of data, end of data) of each element in ``data[start:end]``; every step
     moves forward and spends one of ``budget``, so a hostile file costs a bounded time."""
     at = start
@@ -291,7 +337,7 @@ def _elements(data: bytes, start: int, end: int, budget: list[int]) -> Any:
         at = stop
 
 
-def _ebml(data: bytes) -> tuple[float | None, bool]:
+def _ebml(data: Any) -> tuple[float | None, bool]:
     """WebM / Matroska: ``Segment/Info/Duration`` x ``TimecodeScale`` (ns), video when a
     ``TrackEntry`` has ``TrackType`` 1."""
     if not data.startswith(_EBML):
@@ -326,7 +372,7 @@ def _ebml(data: bytes) -> tuple[float | None, bool]:
     return duration * scale / 1e9, video
 
 
-def count_media(data: bytes, where: str, fmt: str, model: Model) -> TokenCount:
+def count_media(data: bytes | BinaryIO, where: str, fmt: str, model: Model) -> TokenCount:
     """Input tokens of one audio or video file on ``model``: its duration (:func:`read_media`)
     by the model's published rate. Audio needs the model's ``audio`` rule in the price book
     (the one ``--input-audio-seconds`` uses); video is Gemini's 263 tokens a second."""
