@@ -116,3 +116,16 @@ def test_model_colours_are_distinct_on_a_chart() -> None:
     colors = color_map(["gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", *ids])
     assert len(set(colors.values())) == len(colors)
     assert colors["gpt-4.1"] != colors["gpt-4.1-mini"]
+
+
+def test_an_audio_file_counts_on_a_realtime_model_picked_from_the_list() -> None:
+    at = page("prompt_cost")
+    assert "gpt-realtime" in at.multiselect(key="prompt_models").options
+    at.multiselect(key="prompt_models").set_value(["gpt-4.1-mini", "gpt-realtime"])
+    data = (Path(__file__).parent / "data" / "media" / "tone-2s.mp3").read_bytes()
+    at.file_uploader(key="prompt_upload").set_value(("tone.mp3", data, "audio/mpeg")).run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value.set_index("model")
+    assert table.loc["gpt-realtime", "input tokens / call"] == "21"  # 2.088 s x 10, rounded up
+    assert table.loc["gpt-4.1-mini", "input tokens / call"] == "—"
+    assert any(m.label == "Input tokens (gpt-realtime)" for m in at.metric)

@@ -342,3 +342,21 @@ def test_the_forecast_page_downloads_focus_rows_built_on_click(page: Any, app: A
     total = sum(Decimal(r["BilledCost"]) for r in rows)
     assert f"${total:,.2f}" == "$7,392.93"  # the support bot's 12 months, as the CLI prints
     _no_exception(page)
+
+
+def test_an_audio_file_heads_the_page_with_a_model_that_hears_it(
+    page: Any, app: tuple[Any, str]
+) -> None:
+    # Found in Chromium: with the default models only Gemini hears audio, and the headline
+    # showed GPT-4.1 mini's dashes above a table whose one counted row was below the fold.
+    _, url = app
+    page.goto(url)
+    wait_rendered(page, "Prompt cost")
+    page.get_by_role("tab", name=re.compile("Upload a file")).click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(DATA / "media" / "tone-2s.mp3")
+    )
+    wait_rendered(page, "Counting: tone-2s.mp3")
+    _no_exception(page)
+    assert page.get_by_text("Input tokens (gemini-2.5-flash)").count() == 1
+    assert _metric(page, "Input tokens (gemini-2.5-flash)") == "67"  # 2.088 s x 32, rounded up

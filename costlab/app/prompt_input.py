@@ -49,7 +49,8 @@ def _source() -> Input | str | None:
         st.button("Load an example request", key="prompt_example", on_click=_load_example)
     with upload:
         file = st.file_uploader(
-            "Text, Markdown, CSV, JSON, code, PDF, DOCX, an image, or an OpenAI Batch input file (.jsonl)",
+            "Text, Markdown, CSV, JSON, code, PDF, DOCX, an image, audio or video, or an OpenAI "
+            "Batch input file (.jsonl)",
             key="prompt_upload",
             on_change=_upload_changed,
         )

@@ -119,6 +119,13 @@ def current_book() -> PriceBook:
         return shipped_book()
 
 
+@st.cache_data(show_spinner=False)
+def media_model_ids(today: Any) -> list[str]:
+    """The providers' speech, transcription, realtime-audio and image models of the shipped
+    book on ``today``, for pickers that offer them beside the chat models."""
+    return shipped_book().media_models(today)
+
+
 #: Kept model picks that also live in the URL (widget key -> query parameter), so a reload or
 #: a shared link shows the same models; pasted text stays out of URLs (it may be megabytes).
 URL_INPUTS = {"prompt_models": "models", "compare-models": "compare"}

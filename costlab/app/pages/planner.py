@@ -18,6 +18,7 @@ from costlab.app.shared import (
     current_book,
     dollar_axis,
     header,
+    media_model_ids,
     money,
     show_flags,
     signed_colors,
@@ -124,7 +125,7 @@ def _workload_editor(w: dict[str, Any], i: int, wid: str, gen: int) -> dict[str,
     book = current_book()
     today = pd.Timestamp.today().date()
     ids = sorted(m.id for m in book if m.status_on(today) != "retired")
-    ids += [m for m in _media_models(today) if m not in ids]  # speech, transcription, images
+    ids += [m for m in media_model_ids(today) if m not in ids]  # speech, transcription, images
     k = f"g{gen}-{wid}"
     new = copy.deepcopy(w)
     top = st.columns([2, 3])
@@ -241,11 +242,6 @@ def _billing_options(new: dict[str, Any], w: dict[str, Any], k: str, book: Price
                 new.pop(field, None)
             else:
                 new[field] = picked
-
-
-@st.cache_data(show_spinner=False)
-def _media_models(today: Any) -> list[str]:
-    return current_book().media_models(today)
 
 
 #: Per-request counts of speech, transcription, audio, image and tool workloads: label, help.

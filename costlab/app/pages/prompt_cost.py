@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
@@ -16,6 +17,7 @@ from costlab.app.shared import (
     current_book,
     dollar_axis,
     header,
+    media_model_ids,
     money,
     seed,
     show_flags,
@@ -251,6 +253,8 @@ def render() -> None:
     )
     book = current_book()
     options = sorted(m.id for m in book)
+    # realtime audio, transcription and image models too: an uploaded recording counts on them
+    options += [m for m in media_model_ids(date.today()) if m not in options]
     seed("prompt_models", [book.resolve(m).id for m in DEFAULT_MODELS if m in book])
     known = [m for m in st.session_state["prompt_models"] if m in options]
     if known != st.session_state["prompt_models"]:  # a custom price file was removed
@@ -361,7 +365,8 @@ def _results(result: PromptCost, calls: int) -> None:
 
 def _headline(result: PromptCost) -> None:
     """The reference model's figures (GPT-4.1 mini when picked), labelled per call or whole file."""
-    reference = result.row("gpt-4.1-mini") or result.counted[0]
+    mini = result.row("gpt-4.1-mini")  # the reference model, when it could count the input
+    reference = mini if mini is not None and mini.counted else result.counted[0]
     cheapest = result.cheapest
     name = reference.model
     if result.kind == "batch":
