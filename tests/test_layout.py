@@ -154,12 +154,13 @@ def test_audio_durations_without_the_files_extra_are_one_line_naming_it() -> Non
     assert run.stderr.count("\n") == 1
     assert "reading audio and video durations needs the optional package 'mutagen'" in run.stderr
     assert "pip install 'costlab[files]'" in run.stderr
-    # WebM and WAV are read without it
-    webm = _without_extras(
-        "from costlab.cli import main\n"
-        f"sys.exit(main(['count', {str(media / 'tone-2s.webm')!r}, '--model', 'gpt-realtime']))\n"
-    )
-    assert webm.returncode == 0, webm.stderr
+    # WebM, MP4 / M4A / MOV and WAV are read without it
+    for name in ("tone-2s.webm", "tone-2s.m4a"):
+        run = _without_extras(
+            "from costlab.cli import main\n"
+            f"sys.exit(main(['count', {str(media / name)!r}, '--model', 'gpt-realtime']))\n"
+        )
+        assert run.returncode == 0, run.stderr
 
 
 def test_costlab_app_without_the_app_extra_is_one_line_naming_it(tmp_path: Path) -> None:

@@ -3,10 +3,11 @@ and the tokens a model bills for that long.
 
 Durations are read offline from the header, in place for a file on disk (a recording of any
 size: only the parts the header needs are read) or from bytes already read: WAV from its RIFF
-chunks, MP3, AAC, FLAC, Ogg
-(Vorbis, Opus, FLAC, Speex, Theora) and MP4 / M4A / MOV with mutagen (``costlab[files]``),
-WebM / Matroska from its EBML ``Info`` element. Nothing is decoded: a header that lies is
-believed up to :data:`~costlab.limits.MAX_MEDIA_SECONDS`, and refused above it.
+chunks, MP4 / M4A / MOV from the movie header box by box, WebM / Matroska from its EBML
+``Info`` element, and MP3, AAC, FLAC and Ogg (Vorbis, Opus, FLAC, Speex, Theora) with mutagen
+(``costlab[files]``). Nothing is decoded: a header that lies is believed up to
+:data:`~costlab.limits.MAX_MEDIA_SECONDS`, and refused above it. Every reader walks a bounded
+number of boxes, chunks or elements, so a hostile file costs a bounded time.
 
 Tokens: audio by the model's published ``audio`` rule in the price book (OpenAI's Realtime
 models hear 10 tokens a second [OAI-RT-COSTS], Gemini 32 [G-VISION]); video on Gemini at 263
@@ -163,6 +164,8 @@ def read_media(data: bytes | BinaryIO, where: str, fmt: str) -> Media:
             seconds, video = _wav(view), False
         elif fmt == "webm":
             seconds, video = _ebml(view)
+        elif fmt == "mp4":
+            seconds, video = _mp4(view)
         else:
             stream = io.BytesIO(data) if isinstance(data, bytes) else view.stream
             stream.seek(0)
@@ -240,7 +243,7 @@ def _wav(data: Any) -> float | None:
 
 
 def _with_mutagen(stream: Any, fmt: str) -> tuple[float | None, bool]:
-    """Duration by mutagen; MP4 from the movie header (``mvhd``), video from a ``vide`` track."""
+    """Duration of MP3, AAC, FLAC and Ogg files by mutagen (which seeks: a file of any size)."""
     require("mutagen", "reading audio and video durations")
     import mutagen
     from mutagen.aac import AAC
@@ -254,8 +257,6 @@ def _with_mutagen(stream: Any, fmt: str) -> tuple[float | None, bool]:
     from mutagen.oggvorbis import OggVorbis
 
     try:
-        if fmt == "mp4":
-            return _mp4(stream)
         if fmt == "ogg":
             kinds: list[type[OggFileType]] = [OggVorbis, OggOpus, OggFLAC, OggSpeex, OggTheora]
             found: Any = mutagen.File(stream, options=kinds)
@@ -269,30 +270,68 @@ def _with_mutagen(stream: Any, fmt: str) -> tuple[float | None, bool]:
         raise CostlabError(f"unreadable {FORMAT_NAMES[fmt]}: {reason}") from None
 
 
-def _mp4(stream: Any) -> tuple[float | None, bool]:
-    from mutagen.mp4._atom import Atoms
+def _boxes(data: Any, start: int, end: int, budget: list[int]) -> Any:
+    """(type, start of payload, end) of each ISO-BMFF box in ``data[start:end]``; every step
+    moves forward and spends one of ``budget`` (a file of millions of tiny boxes costs a
+    bounded time: mutagen's reader took 38 s and 1.9 GB on 64 MB of 8-byte boxes)."""
+    at = start
+    while at + 8 <= end:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise CostlabError("unreadable MP4/MOV: too many boxes before the movie header")
+        size, kind = struct.unpack(">I4s", data[at : at + 8])
+        body = at + 8
+        if size == 1:  # a 64-bit size follows
+            if body + 8 > end:
+                raise CostlabError("unreadable MP4/MOV: truncated")
+            size = struct.unpack(">Q", data[body : body + 8])[0]
+            body += 8
+        elif size == 0:  # to the end of the file
+            size = end - at
+        if size < body - at:
+            raise CostlabError("unreadable MP4/MOV: a box shorter than its header")
+        stop = min(at + size, end)
+        yield kind, body, stop
+        at = at + size
 
-    atoms = Atoms(stream)
+
+def _child(data: Any, start: int, end: int, kind: bytes, budget: list[int]) -> tuple[int, int]:
+    for found, body, stop in _boxes(data, start, end, budget):
+        if found == kind:
+            return body, stop
+    raise KeyError(kind)
+
+
+def _mp4(data: Any) -> tuple[float | None, bool]:
+    """MP4 / M4A / MOV: the movie header's (``moov/mvhd``) duration over its timescale, video
+    when a track's handler (``trak/mdia/hdlr``) is ``vide``. Read box by box, seeking over
+    the media data, wherever ``moov`` lies (before or after ``mdat``)."""
+    budget = [_MAX_ELEMENTS]
     try:
-        moov = atoms[b"moov"]
-        ok, header = moov[b"mvhd",].read(stream)
+        moov = _child(data, 0, len(data), b"moov", budget)
+        body, stop = _child(data, *moov, b"mvhd", budget)
     except KeyError:
         raise CostlabError("unreadable MP4/MOV: no movie header (moov/mvhd)") from None
-    if not ok or len(header) < 4:
+    header = data[body : min(stop, body + 32)]
+    version = header[0] if header else None
+    if version not in (0, 1) or len(header) < (32 if version == 1 else 20):
         raise CostlabError("unreadable MP4/MOV: truncated movie header")
-    if header[0] == 1:
+    if version == 1:
         timescale, duration = struct.unpack(">IQ", header[20:32])
     else:
         timescale, duration = struct.unpack(">II", header[12:20])
     if timescale == 0:
         raise CostlabError("unreadable MP4/MOV: the movie header's timescale is 0")
     video = False
-    for trak in moov.findall(b"trak"):
+    for kind, trak_at, trak_end in _boxes(data, *moov, budget):
+        if kind != b"trak":
+            continue
         try:
-            ok, handler = trak[b"mdia", b"hdlr"].read(stream)
+            mdia = _child(data, trak_at, trak_end, b"mdia", budget)
+            hdlr_at, hdlr_end = _child(data, *mdia, b"hdlr", budget)
         except KeyError:
             continue
-        video = video or (ok and handler[8:12] == b"vide")
+        video = video or data[hdlr_at + 8 : min(hdlr_end, hdlr_at + 12)] == b"vide"
     return duration / timescale, video
 
 
