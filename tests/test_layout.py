@@ -154,8 +154,8 @@ def test_audio_durations_without_the_files_extra_are_one_line_naming_it() -> Non
     assert run.stderr.count("\n") == 1
     assert "reading audio and video durations needs the optional package 'mutagen'" in run.stderr
     assert "pip install 'costlab[files]'" in run.stderr
-    # WebM, MP4 / M4A / MOV and WAV are read without it
-    for name in ("tone-2s.webm", "tone-2s.m4a"):
+    # WebM, MP4 / M4A / MOV, FLAC and WAV are read without it
+    for name in ("tone-2s.webm", "tone-2s.m4a", "silence-2s.flac"):
         run = _without_extras(
             "from costlab.cli import main\n"
             f"sys.exit(main(['count', {str(media / name)!r}, '--model', 'gpt-realtime']))\n"

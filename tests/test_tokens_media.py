@@ -257,6 +257,21 @@ def test_two_gigabytes_of_nothing_named_mp3_fail_fast_without_reading_them(
     assert result.err.count("\n") == 1
 
 
+def test_a_flac_of_millions_of_empty_metadata_blocks_counts_from_its_first(
+    cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # mutagen walked every block: 64 MB of empty PADDING blocks took over 120 s and 1.1 GB
+    data = (MEDIA / "silence-2s.flac").read_bytes()
+    streaminfo = bytes([data[4] & 0x7F]) + data[5:42]  # no longer marked the last block
+    path = tmp_path / "padded.flac"
+    path.write_bytes(b"fLaC" + streaminfo + bytes([1, 0, 0, 0]) * 4_000_000)
+    started = time.perf_counter()
+    result = cli("count", str(path), "--model", "gemini-2.5-flash", "--json")
+    assert time.perf_counter() - started < 10
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["input_tokens"] == 64
+
+
 def test_megabytes_of_noise_named_mp3_fail_fast(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "noise.mp3"
     path.write_bytes(b"\xff\xfb\x00\x00" * (16 * 2**20))  # 64 MB of broken frame headers

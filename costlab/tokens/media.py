@@ -3,9 +3,9 @@ and the tokens a model bills for that long.
 
 Durations are read offline from the header, in place for a file on disk (a recording of any
 size: only the parts the header needs are read) or from bytes already read: WAV from its RIFF
-chunks, MP4 / M4A / MOV from the movie header box by box, WebM / Matroska from its EBML
-``Info`` element, and MP3, AAC, FLAC and Ogg (Vorbis, Opus, FLAC, Speex, Theora) with mutagen
-(``costlab[files]``). Nothing is decoded: a header that lies is believed up to
+chunks, FLAC from its ``STREAMINFO``, MP4 / M4A / MOV from the movie header box by box, WebM
+/ Matroska from its EBML ``Info`` element, and MP3, AAC and Ogg (Vorbis, Opus, FLAC, Speex,
+Theora) with mutagen (``costlab[files]``). Nothing is decoded: a header that lies is believed up to
 :data:`~costlab.limits.MAX_MEDIA_SECONDS`, and refused above it. Every reader walks a bounded
 number of boxes, chunks or elements, so a hostile file costs a bounded time.
 
@@ -166,6 +166,8 @@ def read_media(data: bytes | BinaryIO, where: str, fmt: str) -> Media:
             seconds, video = _ebml(view)
         elif fmt == "mp4":
             seconds, video = _mp4(view)
+        elif fmt == "flac":
+            seconds, video = _flac(view), False
         else:
             stream = io.BytesIO(data) if isinstance(data, bytes) else view.stream
             stream.seek(0)
@@ -243,11 +245,10 @@ def _wav(data: Any) -> float | None:
 
 
 def _with_mutagen(stream: Any, fmt: str) -> tuple[float | None, bool]:
-    """Duration of MP3, AAC, FLAC and Ogg files by mutagen (which seeks: a file of any size)."""
+    """Duration of MP3, AAC and Ogg files by mutagen (which seeks: a file of any size)."""
     require("mutagen", "reading audio and video durations")
     import mutagen
     from mutagen.aac import AAC
-    from mutagen.flac import FLAC
     from mutagen.mp3 import MP3
     from mutagen.ogg import OggFileType
     from mutagen.oggflac import OggFLAC
@@ -263,11 +264,25 @@ def _with_mutagen(stream: Any, fmt: str) -> tuple[float | None, bool]:
             if found is None:
                 raise CostlabError("unreadable Ogg: no Vorbis, Opus, FLAC, Speex or Theora stream")
             return found.info.length, isinstance(found, OggTheora)
-        kind: Any = {"mp3": MP3, "aac": AAC, "flac": FLAC}[fmt]
+        kind: Any = {"mp3": MP3, "aac": AAC}[fmt]
         return kind(stream).info.length, False
     except mutagen.MutagenError as exc:
         reason = str(exc).split("\n")[0] or type(exc).__name__
         raise CostlabError(f"unreadable {FORMAT_NAMES[fmt]}: {reason}") from None
+
+
+def _flac(data: Any) -> float | None:
+    """FLAC: total samples over the sample rate, from ``STREAMINFO``, which the format puts
+    first (mutagen walked every metadata block: 64 MB of empty ones took over 120 s and 1.1 GB).
+    None when the encoder left the total unknown (0)."""
+    block = data[4:42]
+    if data[:4] != b"fLaC" or len(block) < 38 or block[0] & 0x7F != 0:
+        raise CostlabError("unreadable FLAC: no STREAMINFO block first")
+    fields = int.from_bytes(block[4 + 10 : 4 + 18], "big")  # after block and frame sizes
+    rate, samples = fields >> 44, fields & ((1 << 36) - 1)
+    if rate == 0:
+        raise CostlabError("unreadable FLAC: a sample rate of 0")
+    return samples / rate if samples else None
 
 
 def _boxes(data: Any, start: int, end: int, budget: list[int]) -> Any:
