@@ -272,6 +272,23 @@ def test_a_flac_of_millions_of_empty_metadata_blocks_counts_from_its_first(
     assert json.loads(result.out)["input_tokens"] == 64
 
 
+def test_mutagen_reads_a_bounded_share_of_a_hostile_ogg(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A valid first page, then empty pages: mutagen walked all of them (58 MB: 10 s).
+    from costlab.tokens import media
+
+    monkeypatch.setattr(media, "MUTAGEN_READ_BYTES", 2**20)
+    data = (MEDIA / "tone-2s.ogg").read_bytes()
+    first = 27 + data[26] + sum(data[27 : 27 + data[26]])
+    empty = b"OggS" + bytes(2) + struct.pack("<qIII", 0, 1, 5, 0) + bytes([1, 0])
+    path = tmp_path / "pages.ogg"
+    path.write_bytes(data[:first] + empty * 200_000)
+    result = cli("count", str(path), "--model", "gemini-2.5-flash")
+    assert result.code == 2
+    assert "unreadable Ogg: no duration in its first 1 MB of headers" in result.err
+    assert result.err.count("\n") == 1
+    assert cli("count", str(MEDIA / "tone-2s.ogg"), "--model", "gemini-2.5-flash").code == 0
+
+
 def test_megabytes_of_noise_named_mp3_fail_fast(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "noise.mp3"
     path.write_bytes(b"\xff\xfb\x00\x00" * (16 * 2**20))  # 64 MB of broken frame headers

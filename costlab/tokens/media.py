@@ -171,7 +171,7 @@ def read_media(data: bytes | BinaryIO, where: str, fmt: str) -> Media:
         else:
             stream = io.BytesIO(data) if isinstance(data, bytes) else view.stream
             stream.seek(0)
-            seconds, video = _with_mutagen(stream, fmt)
+            seconds, video = _with_mutagen(_ReadBudget(stream, fmt), fmt)
     except CostlabError as exc:
         raise CostlabError(exc.what, where) from None
     except RecursionError:
@@ -242,6 +242,37 @@ def _wav(data: Any) -> float | None:
     if seconds is None:
         raise CostlabError("unreadable WAV audio")
     return seconds
+
+
+#: Bytes mutagen may read of one file: a header, a tag with cover art and the last pages are a
+#: few MB; 2 million empty Ogg pages after a valid first one (58 MB) took it 10 s to walk.
+MUTAGEN_READ_BYTES = 16 * 2**20
+
+
+class _ReadBudget:
+    """A binary file that refuses to read past :data:`MUTAGEN_READ_BYTES` in all, so a hostile
+    file costs mutagen a bounded time however long it is."""
+
+    def __init__(self, stream: Any, fmt: str) -> None:
+        self._stream, self._fmt, self._left = stream, fmt, MUTAGEN_READ_BYTES
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            size = self._left + 1
+        chunk: bytes = self._stream.read(min(size, self._left + 1))
+        self._left -= len(chunk)
+        if self._left < 0:
+            raise CostlabError(
+                f"unreadable {FORMAT_NAMES[self._fmt]}: no duration in its first "
+                f"{MUTAGEN_READ_BYTES // 2**20} MB of headers"
+            )
+        return chunk
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return int(self._stream.seek(offset, whence))
+
+    def tell(self) -> int:
+        return int(self._stream.tell())
 
 
 def _with_mutagen(stream: Any, fmt: str) -> tuple[float | None, bool]:
