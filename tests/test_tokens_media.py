@@ -104,6 +104,7 @@ def test_an_audio_file_on_a_transcription_model_is_billed_by_its_seconds(cli) ->
         ("tone-2s.ogg", "gpt-4.1-mini", "no published rule turning seconds of audio"),
         ("clip-3s.mp4", "gpt-realtime", "no published rule turns seconds of video"),
         ("tone-2s.m4a", "claude-sonnet-4-5", "no published rule turning seconds of audio"),
+        ("tone-2s.mp3", "whisper-1", "billed per minute of audio transcribed, not per token"),
     ],
 )
 def test_a_model_without_a_rule_is_refused_in_one_line(

@@ -477,6 +477,13 @@ def count_media(data: bytes | BinaryIO, where: str, fmt: str, model: Model) -> T
     else:
         whole = model.audio.whole_tokens(media.seconds, "input") if model.audio else None
         if whole is None or model.audio is None:
+            if any(price.audio_minute is not None for price in model.prices):
+                raise CostlabError(
+                    f"billed per minute of audio transcribed, not per token: this file is "
+                    f"{media.seconds:.3f} s (costlab estimate FILE --model {model.id} prices it, "
+                    "as does a transcription workload in the planner)",
+                    f"model '{model.id}'",
+                )
             raise CostlabError(
                 "the price book has no published rule turning seconds of audio into its audio "
                 "tokens (costlab prices --model M shows a model's rule: gpt-realtime, "
