@@ -25,7 +25,7 @@ from costlab.cost import Cost, Usage, price_usage
 from costlab.counted_cost import CountCost, price_count
 from costlab.errors import CostlabError
 from costlab.money import MONEY
-from costlab.prices import PriceBook, load_pricebook
+from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.tokens import Input, TokenCount, count_for_models, count_input
 
 __all__ = [
@@ -193,10 +193,16 @@ def count_on_models(
             out.append(count_input(source, model=name, book=book, detail=detail))  # type: ignore[arg-type]
         except CostlabError as exc:
             out.append(exc)
-    if all(isinstance(item, CostlabError) for item in out):
+    if all(isinstance(item, CostlabError) and not _about_the_model(item) for item in out):
         # Nothing could count it: the input itself is the problem (binary, unreadable ...).
         raise next(item for item in out if isinstance(item, CostlabError))
     return out
+
+
+def _about_the_model(error: CostlabError) -> bool:
+    """Whether ``error`` says the model cannot count the input (no audio rule, billed per
+    minute), not that the input is bad: each such model gets a flagged row instead."""
+    return bool(error.where) and error.where[0].startswith("model '")
 
 
 def price_prompt(
@@ -247,8 +253,10 @@ def price_prompt(
             rows.append(PromptRow(name, None, None, (exc.what,), None, calls_per_month))
             continue
         if isinstance(counted, CostlabError):
+            transcribed = _transcription_row(source, model, calls_per_month, batch, on)
             rows.append(
-                PromptRow(
+                transcribed
+                or PromptRow(
                     model.id, None, None, (_short(counted),), model.context_window, calls_per_month
                 )
             )
@@ -286,6 +294,32 @@ def price_prompt(
         output_tokens=output_tokens,
         calls_per_month=calls_per_month,
     )
+
+
+def _transcription_row(
+    source: Input, model: Model, calls_per_month: int, batch: bool | None, on: date | None
+) -> PromptRow | None:
+    """An audio or video file on a model billed per minute transcribed (whisper-1): one call is
+    the file's duration, rounded up to the second, with no tokens in or out. None when the
+    input is not such a file or the model not such a model."""
+    from costlab.tokens.media import bills_transcription, sniff_media, transcribed_seconds
+
+    day = on or date.today()
+    fmt = sniff_media(source.data[:16], source.suffix)
+    if fmt is None or not bills_transcription(model, day):
+        return None
+    header, seconds = transcribed_seconds(source.data, source.name, fmt)
+    count = TokenCount(
+        model=model.id,
+        encoding="-",
+        input_tokens=0,
+        exact=False,
+        kind="video" if header.video else "audio",
+        estimate_source=f"billed per minute transcribed: {header.label}, billed as {seconds:,} s",
+        source=source.name,
+    )
+    cost = price_usage(model, Usage(audio_seconds=seconds, batch=bool(batch)), on=day)
+    return PromptRow(model.id, count, cost, (), model.context_window, calls_per_month)
 
 
 def _price(

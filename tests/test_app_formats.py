@@ -129,3 +129,18 @@ def test_an_audio_file_counts_on_a_realtime_model_picked_from_the_list() -> None
     assert table.loc["gpt-realtime", "input tokens / call"] == "21"  # 2.088 s x 10, rounded up
     assert table.loc["gpt-4.1-mini", "input tokens / call"] == "—"
     assert any(m.label == "Input tokens (gpt-realtime)" for m in at.metric)
+
+
+def test_an_audio_file_no_model_hears_and_one_billed_per_minute() -> None:
+    data = (Path(__file__).parent / "data" / "media" / "tone-2s.mp3").read_bytes()
+    at = page("prompt_cost")
+    at.multiselect(key="prompt_models").set_value(["gpt-4.1-mini", "gpt-4.1-nano"])
+    at.file_uploader(key="prompt_upload").set_value(("tone.mp3", data, "audio/mpeg")).run()
+    assert not at.exception and not at.error  # every row says why, in one warnings box
+    assert len(at.warning) == 1 and "seconds of audio" in at.warning[0].value
+    at = page("prompt_cost")
+    at.multiselect(key="prompt_models").set_value(["whisper-1"])
+    at.file_uploader(key="prompt_upload").set_value(("tone.mp3", data, "audio/mpeg")).run()
+    assert not at.exception and not at.error
+    row = at.dataframe[0].value.set_index("model").loc["whisper-1"]
+    assert row["per call"] == "$0.0003" and row["per 1,000 calls"] == "$0.30"  # 3 s at $0.006/min

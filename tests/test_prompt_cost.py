@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -116,3 +117,22 @@ def test_an_audio_file_is_priced_at_the_models_audio_rate() -> None:
     assert gemini.count is not None and gemini.count.input_audio_tokens == 67
     assert gemini.cost_per_call == Decimal("0.000067")
     assert mini.cost is None and "seconds of audio" in mini.flags[0]
+
+
+def test_an_audio_file_on_a_transcription_model_is_its_seconds_at_the_minute_rate() -> None:
+    # whisper-1: $0.006 a minute, by the second: the 2.088 s MP3 is 3 s, $0.0003 a call and
+    # $0.30 for 1,000 calls (by hand), with no tokens in or out whatever output is expected.
+    data = (Path(__file__).parent / "data" / "media" / "tone-2s.mp3").read_bytes()
+    result = price_prompt(
+        Input("tone.mp3", data, ".mp3"),
+        ["whisper-1", "gpt-4.1-mini"],
+        output_tokens=500,
+        calls_per_month=1000,
+        on=date(2026, 11, 26),
+    )
+    whisper, mini = result.rows
+    assert whisper.counted and whisper.flags == ()
+    assert whisper.cost_per_call == Decimal("0.0003")
+    assert whisper.cost_per_month == Decimal("0.3")
+    assert whisper.count is not None and "billed as 3 s" in (whisper.count.estimate_source or "")
+    assert not mini.counted

@@ -146,28 +146,28 @@ def several(args: argparse.Namespace) -> bool:
 
 def transcribed_seconds(args: argparse.Namespace) -> tuple[str, int] | None:
     """For ``costlab estimate FILE`` of an audio or video file on one model billed per minute of
-    audio transcribed (whisper-1, gpt-4o-transcribe...): the file's description and its duration
-    in whole seconds, rounded up (billed by the second). None for any other file or model: a
-    model with an audio-token rule (gpt-realtime, Gemini) counts the file's tokens instead."""
-    import math
+    audio transcribed (whisper-1...): the file's description and the seconds billed. None for
+    any other file or model: a model with an audio-token rule (gpt-realtime, Gemini) counts the
+    file's tokens instead."""
     from datetime import date
     from pathlib import Path
 
     from costlab import limits
     from costlab.cli._common import pricebook
-    from costlab.tokens.media import read_media, sniff_media
+    from costlab.tokens import media
 
     if args.path in (None, "-") or not args.model or several(args):
         return None
     path = Path(args.path)
     if not path.is_file():
         return None  # the count names what is wrong with it
-    model = pricebook(args).resolve(args.model)
-    if model.audio is not None or model.price_on(args.date or date.today()).audio_minute is None:
+    if not media.bills_transcription(
+        pricebook(args).resolve(args.model), args.date or date.today()
+    ):
         return None
     with limits.open_streaming(path, args.path) as stream:
-        fmt = sniff_media(stream.read(16), path.suffix.lower())
+        fmt = media.sniff_media(stream.read(16), path.suffix.lower())
         if fmt is None:
             return None
-        media = read_media(stream, args.path, fmt)  # the header only: a file of any size
-    return media.label, math.ceil(media.seconds)
+        header, seconds = media.transcribed_seconds(stream, args.path, fmt)  # the header only
+    return header.label, seconds

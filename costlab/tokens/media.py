@@ -21,6 +21,7 @@ import io
 import math
 import struct
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any, BinaryIO
 
@@ -455,6 +456,19 @@ def _ebml(data: Any) -> tuple[float | None, bool]:
     if duration is None:
         return None, video
     return duration * scale / 1e9, video
+
+
+def bills_transcription(model: Model, on: date) -> bool:
+    """Whether ``model`` bills an audio file as minutes transcribed on ``on`` (whisper-1): a
+    per-minute price and no rule turning seconds into audio tokens."""
+    return model.audio is None and model.price_on(on).audio_minute is not None
+
+
+def transcribed_seconds(data: bytes | BinaryIO, where: str, fmt: str) -> tuple[Media, int]:
+    """An audio or video file's header and the seconds a per-minute model bills for it: its
+    duration rounded up to the second (transcription is billed by the second)."""
+    media = read_media(data, where, fmt)
+    return media, math.ceil(media.seconds)
 
 
 def count_media(data: bytes | BinaryIO, where: str, fmt: str, model: Model) -> TokenCount:

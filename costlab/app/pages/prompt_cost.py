@@ -77,12 +77,12 @@ def _typed(models: list[str], book: PriceBook) -> None:
 def _controls(counts: list[TokenCount]) -> tuple[int, Decimal, bool, int]:
     """Output tokens, cached share, Batch API and the monthly volume (calls, or for a Batch
     file, whole files: its requests are its calls)."""
-    first = counts[0]
-    limit = first.max_output_tokens
-    if first.kind == "batch" and limit and first.requests:
+    first = counts[0] if counts else None
+    limit = first.max_output_tokens if first is not None else None
+    is_batch = first is not None and first.kind == "batch"
+    if first is not None and is_batch and limit and first.requests:
         limit = limit // first.requests
     default = int(limit) if limit else 500
-    is_batch = first.kind == "batch"
     c1, c2, c3, c4 = st.columns(4)
     output = c1.number_input(
         "Expected output tokens per " + ("request" if is_batch else "call"),
@@ -113,7 +113,7 @@ def _controls(counts: list[TokenCount]) -> tuple[int, Decimal, bool, int]:
         files = c4.number_input(
             "Files like this per month", min_value=0, value=1, step=1, key="prompt_files"
         )
-        calls = int(files) * first.requests
+        calls = int(files) * (first.requests if first is not None else 1)
     else:
         seed("prompt_calls", 100_000)
         calls = int(
@@ -292,13 +292,16 @@ def render() -> None:
         st.error(str(exc), icon=":material/error:")
         return
     counted = [c for c in counts if isinstance(c, TokenCount)]
-    first = counted[0]
-    kind = (
-        f"Batch input file, {count(first.requests)} requests"
-        if first.kind == "batch"
-        else DESCRIBED.get(first.kind, first.kind)
-    )
-    st.caption(f"{source.name}: {kind}.")
+    # None when no model picked counts it in tokens (a recording on text or per-minute models):
+    # the table still says why for each, and prices transcription where a model bills it
+    first = counted[0] if counted else None
+    if first is not None:
+        kind = (
+            f"Batch input file, {count(first.requests)} requests"
+            if first.kind == "batch"
+            else DESCRIBED.get(first.kind, first.kind)
+        )
+        st.caption(f"{source.name}: {kind}.")
     output, cached, batch, calls = _controls(counted)
     try:
         result = price_prompt(
@@ -328,7 +331,7 @@ def render() -> None:
         with st.expander("Why some counts are estimates"):
             for model, why in estimates.items():
                 st.markdown(f"- **{model}**: {why}")
-    if first.parts and first.kind in {"chat", "responses", "batch"}:
+    if first is not None and first.parts and first.kind in {"chat", "responses", "batch"}:
         with st.expander(f"Breakdown on {first.model}"):
             st.dataframe(
                 pd.DataFrame(
