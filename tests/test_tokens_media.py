@@ -275,9 +275,9 @@ def test_a_flac_of_millions_of_empty_metadata_blocks_counts_from_its_first(
 
 def test_mutagen_reads_a_bounded_share_of_a_hostile_ogg(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # A valid first page, then empty pages: mutagen walked all of them (58 MB: 10 s).
-    from costlab.tokens import media
+    from costlab.tokens import durations
 
-    monkeypatch.setattr(media, "MUTAGEN_READ_BYTES", 2**20)
+    monkeypatch.setattr(durations, "MUTAGEN_READ_BYTES", 2**20)
     data = (MEDIA / "tone-2s.ogg").read_bytes()
     first = 27 + data[26] + sum(data[27 : 27 + data[26]])
     empty = b"OggS" + bytes(2) + struct.pack("<qIII", 0, 1, 5, 0) + bytes([1, 0])
