@@ -79,6 +79,10 @@ MAX_YAML_NODES = _env_int("COSTLAB_MAX_YAML_NODES", 200_000)
 #: Seconds of one audio or video file or inline part, as its header claims (a day): no API takes
 #: a day of media in one request, and a header is believed without decoding the media.
 MAX_MEDIA_SECONDS = _env_int("COSTLAB_MAX_MEDIA_SECONDS", 86_400)
+#: Bytes read of one MP3, AAC or Ogg file to find its duration (mutagen): a header, tags with
+#: cover art and the last pages fit in a few MB; a valid Ogg page followed by 2 million empty
+#: ones (58 MB) took 10 s to walk, and a file read in place may be any size.
+MAX_MEDIA_HEADER_BYTES = _env_int("COSTLAB_MAX_MEDIA_HEADER_BYTES", 16 * 2**20)
 #: Months a forecast may cover (ten years); also bounds calendar arithmetic on month starts.
 MAX_MONTHS = _env_int("COSTLAB_MAX_MONTHS", 120)
 #: Characters of a shared dashboard link's scenario token, checked before decompressing it.
@@ -100,6 +104,7 @@ ENV_NAMES = {
     "MAX_YAML_BYTES": "COSTLAB_MAX_YAML_BYTES",
     "MAX_YAML_NODES": "COSTLAB_MAX_YAML_NODES",
     "MAX_MEDIA_SECONDS": "COSTLAB_MAX_MEDIA_SECONDS",
+    "MAX_MEDIA_HEADER_BYTES": "COSTLAB_MAX_MEDIA_HEADER_BYTES",
     "MAX_MONTHS": "COSTLAB_MAX_MONTHS",
     "MAX_LINK_CHARS": "COSTLAB_MAX_LINK_CHARS",
     "MAX_LINK_BYTES": "COSTLAB_MAX_LINK_BYTES",

@@ -275,9 +275,7 @@ def test_a_flac_of_millions_of_empty_metadata_blocks_counts_from_its_first(
 
 def test_mutagen_reads_a_bounded_share_of_a_hostile_ogg(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # A valid first page, then empty pages: mutagen walked all of them (58 MB: 10 s).
-    from costlab.tokens import durations
-
-    monkeypatch.setattr(durations, "MUTAGEN_READ_BYTES", 2**20)
+    monkeypatch.setattr(limits, "MAX_MEDIA_HEADER_BYTES", 2**20)
     data = (MEDIA / "tone-2s.ogg").read_bytes()
     first = 27 + data[26] + sum(data[27 : 27 + data[26]])
     empty = b"OggS" + bytes(2) + struct.pack("<qIII", 0, 1, 5, 0) + bytes([1, 0])
@@ -285,7 +283,8 @@ def test_mutagen_reads_a_bounded_share_of_a_hostile_ogg(cli, tmp_path: Path, mon
     path.write_bytes(data[:first] + empty * 200_000)
     result = cli("count", str(path), "--model", "gemini-2.5-flash")
     assert result.code == 2
-    assert "unreadable Ogg: no duration in its first 1 MB of headers" in result.err
+    assert "unreadable Ogg: no duration found; the header read is above the limit of" in result.err
+    assert "(COSTLAB_MAX_MEDIA_HEADER_BYTES)" in result.err
     assert result.err.count("\n") == 1
     assert cli("count", str(MEDIA / "tone-2s.ogg"), "--model", "gemini-2.5-flash").code == 0
 

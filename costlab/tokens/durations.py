@@ -3,7 +3,8 @@ its ``STREAMINFO``, MP4 / M4A / MOV from the movie header box by box, WebM / Mat
 EBML ``Info`` element, MP3, AAC and Ogg with mutagen (``costlab[files]``).
 
 Each reader takes bytes or a :class:`FileView` of an open file, walks a bounded number of
-boxes, chunks or elements, and mutagen reads at most :data:`MUTAGEN_READ_BYTES`, so a hostile
+boxes, chunks or elements, and mutagen reads at most
+:data:`~costlab.limits.MAX_MEDIA_HEADER_BYTES`, so a hostile
 file costs a bounded time and memory however long it is. :mod:`costlab.tokens.media` turns a
 duration into tokens.
 """
@@ -14,6 +15,7 @@ import io
 import struct
 from typing import Any, BinaryIO
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.extras import require
 
@@ -121,17 +123,14 @@ def _wav(data: Any) -> float | None:
     return seconds
 
 
-#: Bytes mutagen may read of one file: a header, a tag with cover art and the last pages are a
-#: few MB; 2 million empty Ogg pages after a valid first one (58 MB) took it 10 s to walk.
-MUTAGEN_READ_BYTES = 16 * 2**20
-
-
 class _ReadBudget:
-    """A binary file that refuses to read past :data:`MUTAGEN_READ_BYTES` in all, so a hostile
-    file costs mutagen a bounded time however long it is."""
+    """A binary file that refuses to read past
+    :data:`~costlab.limits.MAX_MEDIA_HEADER_BYTES` in all, so a hostile file costs mutagen a
+    bounded time however long it is."""
 
     def __init__(self, stream: Any, fmt: str) -> None:
-        self._stream, self._fmt, self._left = stream, fmt, MUTAGEN_READ_BYTES
+        self._stream, self._fmt = stream, fmt
+        self._left = limits.current("MAX_MEDIA_HEADER_BYTES")
 
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
@@ -140,8 +139,8 @@ class _ReadBudget:
         self._left -= len(chunk)
         if self._left < 0:
             raise CostlabError(
-                f"unreadable {FORMAT_NAMES[self._fmt]}: no duration in its first "
-                f"{MUTAGEN_READ_BYTES // 2**20} MB of headers"
+                f"unreadable {FORMAT_NAMES[self._fmt]}: no duration found; "
+                + limits.over("MAX_MEDIA_HEADER_BYTES", "the header read")
             )
         return chunk
 
