@@ -152,7 +152,6 @@ def transcribed_seconds(args: argparse.Namespace) -> tuple[str, int] | None:
     from datetime import date
     from pathlib import Path
 
-    from costlab import limits
     from costlab.cli._common import pricebook
     from costlab.tokens import media
 
@@ -165,9 +164,9 @@ def transcribed_seconds(args: argparse.Namespace) -> tuple[str, int] | None:
         pricebook(args).resolve(args.model), args.date or date.today()
     ):
         return None
-    with limits.open_streaming(path, args.path) as stream:
-        fmt = media.sniff_media(stream.read(16), path.suffix.lower())
-        if fmt is None:
+    with media.opened_media(path, args.path) as found:
+        if found is None:
             return None
+        stream, fmt = found
         header, seconds = media.transcribed_seconds(stream, args.path, fmt)  # the header only
     return header.label, seconds

@@ -31,7 +31,7 @@ from costlab.tokens.images import (
     image_tokens,
     read_size,
 )
-from costlab.tokens.media import MEDIA_SUFFIXES, count_media, sniff_media
+from costlab.tokens.media import MEDIA_SUFFIXES, count_media, opened_media, sniff_media
 from costlab.tokens.responses import tally_responses
 from costlab.tokens.result import Kind, PartCount, TokenCount
 from costlab.tokens.tally import ImageOptions, Tally
@@ -343,16 +343,13 @@ def count_path(
 def _media_in_place(path: Path, model: str | None, book: PriceBook | None) -> TokenCount | None:
     """An audio or video file on disk counted from its header, read where it lies (a recording
     of any size, beyond the input-size limit); None for any other file."""
-    from costlab import limits
-
     name = str(path)
     if path.suffix.lower() not in MEDIA_SUFFIXES and not path.is_file():
         return None  # reading it names what is wrong
-    with limits.open_streaming(path, name) as stream:
-        head = stream.read(16)
-        fmt = sniff_media(head, path.suffix.lower()) if sniff_binary(head) is None else None
-        if fmt is None:
+    with opened_media(path, name) as media:
+        if media is None:
             return None
+        stream, fmt = media
         return count_media(stream, name, fmt, resolve_model(model, book))
 
 

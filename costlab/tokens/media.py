@@ -14,17 +14,21 @@ vary a little from the rate.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import BinaryIO
 
 from costlab import limits
 from costlab.errors import CostlabError
 from costlab.prices import Model
 from costlab.tokens.durations import _EBML, FORMAT_NAMES, FileView, duration
+from costlab.tokens.files import sniff_binary
 from costlab.tokens.result import PartCount, TokenCount
 
 VIDEO_TOKENS_PER_SECOND = 263  # [G-VISION]: Gemini video, frames and sound, per second
@@ -143,6 +147,17 @@ def video_tokens(seconds: Decimal | float) -> int:
     2630
     """
     return math.ceil(Decimal(str(seconds)) * VIDEO_TOKENS_PER_SECOND)
+
+
+@contextlib.contextmanager
+def opened_media(path: Path, where: str) -> Iterator[tuple[BinaryIO, str] | None]:
+    """A file on disk opened for its header, with its container format, when its first bytes
+    (else its extension) say audio or video and not an image or document; None otherwise.
+    Devices, FIFOs and folders are refused as every input is (:func:`limits.open_streaming`)."""
+    with limits.open_streaming(path, where) as stream:
+        head = stream.read(16)
+        fmt = sniff_media(head, path.suffix.lower()) if sniff_binary(head) is None else None
+        yield (stream, fmt) if fmt is not None else None
 
 
 def bills_transcription(model: Model, on: date) -> bool:
