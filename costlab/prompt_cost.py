@@ -302,10 +302,12 @@ def _transcription_row(
     """An audio or video file on a model billed per minute transcribed (whisper-1): one call is
     the file's duration, rounded up to the second, with no tokens in or out. None when the
     input is not such a file or the model not such a model."""
+    from costlab.tokens.files import sniff_binary
     from costlab.tokens.media import bills_transcription, sniff_media, transcribed_seconds
 
     day = on or date.today()
-    fmt = sniff_media(source.data[:16], source.suffix)
+    head = source.data[:16]
+    fmt = sniff_media(head, source.suffix) if sniff_binary(head) is None else None
     if fmt is None or not bills_transcription(model, day):
         return None
     header, seconds = transcribed_seconds(source.data, source.name, fmt)
