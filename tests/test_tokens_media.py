@@ -98,6 +98,29 @@ def test_an_audio_file_on_a_transcription_model_is_billed_by_its_seconds(cli) ->
     assert json.loads(from_file.out)["total_cost"] == "0.30"
 
 
+def test_several_models_price_the_file_on_a_transcription_model_by_its_seconds(cli) -> None:  # type: ignore[no-untyped-def]
+    """In a table of models, whisper-1 is a row of its own, as on one model: 3 s x 1,000 = 50
+    minutes at $0.006 = $0.30, beside Gemini's 67 tokens x 1,000 at $1.00/1M = $0.067 (by
+    hand); a text file is still left out on whisper-1, with its reason."""
+    common = ("--requests", "1000", "--date", "2026-11-26", "--output-tokens", "0")
+    models = ("--models", "whisper-1,gemini-2.5-flash")
+    shown = cli("estimate", str(MEDIA / "tone-2s.mp3"), *models, *common)
+    assert shown.code == 0, shown.err
+    whisper = next(line for line in shown.out.splitlines() if line.startswith("whisper-1"))
+    assert whisper.split() == ["whisper-1", "openai", "-", "3", "s", "$0.30", "$0.0003"]
+    assert "billed as 3 second(s) a request" in shown.out and shown.err == ""
+    rows = cli("estimate", str(MEDIA / "tone-2s.mp3"), *models, *common, "--json")
+    by_model = {row["model"]: row for row in json.loads(rows.out)}
+    alone = cli("estimate", "--audio-seconds", "3", "--model", "whisper-1", *common, "--json")
+    assert {
+        k: v for k, v in by_model["whisper-1"].items() if k not in ("source", "kind", "media")
+    } == {k: v for k, v in json.loads(alone.out).items() if k != "price_book"}
+    assert by_model["whisper-1"]["kind"] == "audio"
+    assert by_model["gemini-2.5-flash"]["total_cost"] == "0.067"
+    text = cli("estimate", "README.md", *models, *common)
+    assert text.code == 0 and "whisper-1: left out" in text.err
+
+
 @pytest.mark.parametrize(
     ("name", "model", "message"),
     [

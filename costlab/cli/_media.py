@@ -150,23 +150,15 @@ def transcribed_seconds(args: argparse.Namespace) -> tuple[str, int] | None:
     any other file or model: a model with an audio-token rule (gpt-realtime, Gemini) counts the
     file's tokens instead."""
     from datetime import date
-    from pathlib import Path
 
     from costlab.cli._common import pricebook
     from costlab.tokens import media
 
     if args.path in (None, "-") or not args.model or several(args):
         return None
-    path = Path(args.path)
-    if not path.is_file():
-        return None  # the count names what is wrong with it
     if not media.bills_transcription(
         pricebook(args).resolve(args.model), args.date or date.today()
     ):
         return None
-    with media.opened_media(path, args.path) as found:
-        if found is None:
-            return None
-        stream, fmt = found
-        header, seconds = media.transcribed_seconds(stream, args.path, fmt)  # the header only
-    return header.label, seconds
+    found = media.transcribed_file(args.path)
+    return None if found is None else (found[0].label, found[1])

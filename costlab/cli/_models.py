@@ -215,12 +215,17 @@ def run_file(
     from costlab.errors import CostlabError
 
     book = pricebook(args)
-    costs = []
+    costs: list[Any] = []
     skipped: list[tuple[str, str]] = []
+    transcription = _Transcription(args)
     for model in chosen_models(args, book):
         one = copy.copy(args)
         one.model = model.id
         try:
+            transcribed = transcription.cost(model)
+            if transcribed is not None:  # whisper-1 and co: the file's seconds, not tokens
+                costs.append(transcribed)
+                continue
             count = count_from_args(one, book)
             costs.append(
                 price_count(
@@ -242,33 +247,94 @@ def run_file(
     costs.sort(key=lambda c: (c.total_cost, c.model.id))
     export_rows(args, costs)
     if args.json:
-        print_json([c.to_dict() for c in costs])
+        print_json([transcription.to_dict(c) for c in costs])
         return 0
     what = "input only" if output_tokens is None else "input and expected output"
-    first = costs[0]
     rows = []
     for c in costs:
-        per_call = formats.tokens(c.count.input_tokens_per_request.quantize(Decimal(1)))
+        counted = transcription.counted(c)
+        if counted is None:
+            per_call = formats.tokens(c.count.input_tokens_per_request.quantize(Decimal(1)))
+            counted = (per_call, "exact" if c.count.exact else "est.")
         rows.append(
             (
                 c.model.id,
                 c.model.provider,
-                per_call,
-                "exact" if c.count.exact else "est.",
+                *counted,
                 formats.usd(c.total_cost),
                 formats.usd(c.cost_per_request, per_unit=True),
             )
         )
-    tokens = "input per request" if first.count.kind == "batch" else "input tokens"
+    first = next((c for c in costs if transcription.counted(c) is None), None)
+    kind = first.count.kind if first is not None else None
+    tokens = "input per request" if kind == "batch" else "input tokens"
     headers = ("model", "provider", tokens, "count", "cost", "per request")
     print(table(rows, headers, right=(2, 4, 5)))
-    origin = f"{first.count.source}: " if first.count.source else ""
+    source = first.count.source if first is not None else args.path
+    origin = f"{source}: " if source else ""
+    requests = first.requests if first is not None else transcription.requests
     print(
         f"\n{origin}{len(costs)} model(s), cheapest first; cost of {what} over "
-        f"{first.requests:,} request(s), prices in force on {first.on}"
+        f"{requests:,} request(s), prices in force on {costs[0].on}"
     )
+    if transcription.header is not None and any(transcription.counted(c) for c in costs):
+        header, seconds = transcription.header
+        print(
+            f"transcription models bill the file by its length: {header.label}, billed as "
+            f"{seconds:,} second(s) a request"
+        )
     _flags(costs)
     return 0
+
+
+class _Transcription:
+    """The file's row on a model billed per minute of audio transcribed (whisper-1): its
+    duration, read once from the header, priced as ``--audio-seconds`` prices it."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.requests = getattr(args, "requests", None) or 1
+        self.header: tuple[Any, int] | None = None
+        self._read = False
+        self._costs: set[int] = set()
+
+    def cost(self, model: Any) -> Any:
+        """The file's cost on ``model`` when it bills the file by the minute, else None."""
+        from datetime import date
+
+        from costlab.cost import price_usage
+        from costlab.tokens.media import bills_transcription, transcribed_file
+        from costlab.usage import Usage
+
+        on = getattr(self.args, "date", None) or date.today()
+        if not bills_transcription(model, on):
+            return None
+        if not self._read:
+            self.header, self._read = transcribed_file(self.args.path), True
+        if self.header is None:
+            return None
+        usage = Usage(
+            audio_seconds=self.header[1],
+            requests=self.requests,
+            batch=bool(getattr(self.args, "batch", False)),
+        )
+        priced = price_usage(model, usage, on=on)
+        self._costs.add(id(priced))
+        return priced
+
+    def counted(self, cost: Any) -> tuple[str, str] | None:
+        """The row's token and count cells when it is a transcription row."""
+        if id(cost) not in self._costs or self.header is None:
+            return None
+        return "-", f"{self.header[1]:,} s"
+
+    def to_dict(self, cost: Any) -> dict[str, Any]:
+        if self.counted(cost) is None:
+            return dict(cost.to_dict())
+        assert self.header is not None
+        header = self.header[0]
+        kind = "video" if header.video else "audio"
+        return {**cost.to_dict(), "source": self.args.path, "kind": kind, "media": header.label}
 
 
 def _flags(costs: Sequence[Any]) -> None:

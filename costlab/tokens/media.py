@@ -173,6 +173,19 @@ def transcribed_seconds(data: bytes | BinaryIO, where: str, fmt: str) -> tuple[M
     return media, math.ceil(media.seconds)
 
 
+def transcribed_file(name: str | None) -> tuple[Media, int] | None:
+    """:func:`transcribed_seconds` of a file on disk, read from its header where it lies; None
+    for standard input (``-``), a file that is not audio or video, or a path that is not a file
+    (counting it names what is wrong)."""
+    if name in (None, "-") or not Path(name).is_file():
+        return None
+    with opened_media(Path(name), name) as found:
+        if found is None:
+            return None
+        stream, fmt = found
+        return transcribed_seconds(stream, name, fmt)
+
+
 def count_media(data: bytes | BinaryIO, where: str, fmt: str, model: Model) -> TokenCount:
     """Input tokens of one audio or video file on ``model``: its duration (:func:`read_media`)
     by the model's published rate. Audio needs the model's ``audio`` rule in the price book
