@@ -111,8 +111,7 @@ class PriceBook:
         ``genai-prices 0.2.3 + costlab-curated 1a2b3c4d + user:my-prices.yaml``."""
         parts = []
         if self._use_upstream:
-            from costlab.prices.upstream import layer_name
-            from costlab.prices.upstream_names import installed_version
+            from costlab.prices.upstream_names import installed_version, layer_name
 
             version = installed_version()
             if version is not None:
@@ -444,9 +443,9 @@ def _check_names(models: Iterable[Model]) -> None:
 
 def _digest(paths: Sequence[Path]) -> str:
     """Eight hex digits of the files' contents: changes whenever one of them does."""
-    import hashlib
+    from costlab.frozen_json import sha256  # CPython's own: hashlib would load OpenSSL
 
-    digest = hashlib.sha256()
+    digest = sha256()
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -35,15 +35,17 @@ from costlab.prices.model import (
     PriceTier,
     ServiceTierPrice,
 )
-from costlab.prices.upstream_names import INDEX_FORMAT, PREFIXES, UNDATED, installed_version
+from costlab.prices.upstream_names import (
+    INDEX_FORMAT,
+    PREFIXES,
+    UNDATED,
+    installed_version,
+    layer_name,
+)
 from costlab.usage import CORE_RATES, RATE_NAMES
 
 #: Context window given to a model genai-prices gives none for: no limit flag can fire.
 UNKNOWN_LIMIT = 1_000_000_000
-
-
-def layer_name(version: str) -> str:
-    return f"genai-prices {version}"
 
 
 #: Rates of the media and per-unit components.

@@ -31,6 +31,11 @@ PREFIXES: Mapping[str, str] = {
 }
 
 
+def layer_name(version: str) -> str:
+    """The upstream layer's name in a price book's fingerprint: ``genai-prices 0.2.3``."""
+    return f"genai-prices {version}"
+
+
 def installed_version() -> str | None:
     """The installed genai-prices version, or None when it is not installed.
 
