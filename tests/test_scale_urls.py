@@ -146,3 +146,50 @@ def test_a_served_file_over_the_size_limit_is_refused_not_read_whole(
     result = cli("actuals", f"{url}/usage.csv")
     assert result.code == 2
     assert "above the limit of 1,000 (COSTLAB_MAX_INPUT_BYTES)" in result.err
+
+
+class _Endless(SimpleHTTPRequestHandler):
+    """Text without end and without a stated size (chunked): the remote /dev/zero."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        block = b"hello world " * 1000
+        try:
+            while True:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
+        except OSError:  # the reader hung up
+            pass
+
+    def do_HEAD(self) -> None:
+        self.send_response(200)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_served_stream_without_end_is_cut_at_the_input_limit(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Local text files stream at any size (their size is known); a URL that gives no size is
+    bounded as standard input is, so an endless response ends in one line, not a hang."""
+    from costlab import limits
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Endless)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 2_000_000)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/endless.txt"
+        result = cli("count", url, "--model", "gpt-4.1-mini")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.code == 2, result.out
+    assert result.err == (
+        f"costlab: error: {url}: the stream (the store gives no size) is above the limit of "
+        "2,000,000 (COSTLAB_MAX_INPUT_BYTES)\n"
+    )

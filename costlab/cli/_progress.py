@@ -63,8 +63,8 @@ def progress_bar(
     )
 
     def report(done: int, total: int) -> None:
-        if bar.total != total:
-            bar.total = total
+        if bar.total != (total or None):  # 0: not known (a URL that gives no size)
+            bar.total = total or None
         bar.update(done - bar.n)
 
     try:

@@ -49,14 +49,30 @@ def count_file_chunk(
     from costlab.tokens.text import STREAM_BYTES, file_tokens, stream_tokens
 
     if is_url(chunk.path):
+        from costlab import limits
+
         fsspec = _require("fsspec", "reading an fsspec URL")
         size = [0]
 
         def blocks() -> Any:
             try:
                 with fsspec.open(chunk.path, "rb") as stream:
+                    # a store that gives no size may stream forever (the remote /dev/zero):
+                    # bounded as standard input is; a stated size bounds the read itself
+                    most = (
+                        None if getattr(stream, "size", None) else limits.current("MAX_INPUT_BYTES")
+                    )
                     while block := stream.read(STREAM_BYTES):
                         size[0] += len(block)
+                        if most is not None and size[0] > most:
+                            raise CostlabError(
+                                limits.over(
+                                    "MAX_INPUT_BYTES", "the stream (the store gives no size)"
+                                ),
+                                chunk.path,
+                            )
+                        if read is not None:
+                            read(size[0])
                         yield block
             except GeneratorExit:
                 raise
