@@ -193,3 +193,47 @@ def test_a_served_stream_without_end_is_cut_at_the_input_limit(cli, monkeypatch)
         f"costlab: error: {url}: the stream (the store gives no size) is above the limit of "
         "2,000,000 (COSTLAB_MAX_INPUT_BYTES)\n"
     )
+
+
+class _Stalled(SimpleHTTPRequestHandler):
+    """Headers, a few bytes, then nothing: a store that stops answering."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "1000000")
+        self.end_headers()
+        self.wfile.write(b"hello ")
+        self.wfile.flush()
+        import time
+
+        time.sleep(5)
+
+    do_HEAD = do_GET
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_store_that_stops_answering_is_one_line_saying_so(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """fsspec's HTTP client gives up after its timeout (aiohttp's default is 5 minutes; here 1 s
+    through fsspec's own configuration); the user reads that the store stopped answering."""
+    import aiohttp
+    import fsspec.config
+
+    monkeypatch.setitem(
+        fsspec.config.conf, "http", {"client_kwargs": {"timeout": aiohttp.ClientTimeout(total=1)}}
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Stalled)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/slow.txt"
+        result = cli("count", url, "--model", "gpt-4.1-mini")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.code == 2, result.out
+    assert result.err == (
+        f"costlab: error: {url}: cannot read this URL (timed out: the store stopped answering)\n"
+    )

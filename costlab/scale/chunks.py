@@ -123,9 +123,14 @@ def url_failure(exc: BaseException, url: str) -> CostlabError:
     refused, a broken connection), whichever library raised it: fsspec, aiohttp, botocore..."""
     if isinstance(exc, CostlabError):
         return exc
-    reason = "no such file" if isinstance(exc, FileNotFoundError) else type(exc).__name__
+    if isinstance(exc, FileNotFoundError):
+        reason = "no such file"
+    elif isinstance(exc, TimeoutError):  # fsspec's FSTimeoutError: the store stopped answering
+        reason = "timed out: the store stopped answering"
+    else:
+        reason = type(exc).__name__
     detail = " ".join(str(exc).split())[:200]
-    if detail and not isinstance(exc, FileNotFoundError):
+    if detail and not isinstance(exc, FileNotFoundError | TimeoutError):
         reason += f": {detail}"
     return CostlabError(f"cannot read this URL ({reason})", url)
 
