@@ -73,6 +73,25 @@ def test_compare_bad_options(
     assert (result.code, result.out, result.err) == (2, "", f"costlab: error: {message}\n")
 
 
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["compare", "examples/support-bot.yaml", "--candidates", "x"], "costlab compare --help"),
+        (["estimate", "--model", "gpt-4.1-mini", "--input-tokenz", "3"], "costlab estimate --help"),
+        (["--bogus"], "costlab --help"),
+    ],
+)
+def test_an_unknown_option_points_to_its_commands_help(
+    cli, monkeypatch: pytest.MonkeyPatch, args: list[str], hint: str
+) -> None:
+    """The hint used to be 'costlab --help' for every command, which lists no command options."""
+    monkeypatch.chdir(ROOT)
+    result = cli(*args)
+    assert result.code == 2 and result.out == ""
+    assert result.err.startswith("costlab: error: unrecognized arguments: ")
+    assert result.err.endswith(f"(see '{hint}')\n") and result.err.count("\n") == 1
+
+
 # --- actuals -----------------------------------------------------------------------------------
 
 

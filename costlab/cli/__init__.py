@@ -50,6 +50,16 @@ class Parser(argparse.ArgumentParser):
         _write_error(f"costlab: error: {one_line(message)} (see '{self.prog} --help')\n")
         raise SystemExit(2)
 
+    def parse_args(self, args: Any = None, namespace: Any = None) -> argparse.Namespace:  # type: ignore[override]
+        """As argparse's, but an unknown option is reported by the command it was given to,
+        so the hint names that command's help (``costlab compare --help``)."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            commands = getattr(self, "commands", {})
+            owner = commands.get(getattr(parsed, "command", None), self)
+            owner.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
     def _print_message(self, message: str, file: Any = None) -> None:
         # argparse swallows OSError here, so `--help > /dev/full` would exit 0 having written
         # nothing; let it reach main(), which reports it.
@@ -82,6 +92,7 @@ def build_parser(only: str | None = None) -> Parser:
 
     for command in sub.choices.values():  # every command: --quiet silences the progress bar
         add_quiet_option(command)
+    parser.commands = sub.choices  # type: ignore[attr-defined]
     return parser
 
 
