@@ -207,22 +207,24 @@ def run_file(
     output per request. ``count_from_args`` is the command's own counting (``costlab count``'s).
     """
     import copy
+    import functools
     from decimal import Decimal
 
     from costlab import formats
     from costlab.cli._common import pricebook, print_json, table
     from costlab.counted_cost import price_count
     from costlab.errors import CostlabError
+    from costlab.tokens.media import transcribed_file
 
     book = pricebook(args)
     costs: list[Any] = []
     skipped: list[tuple[str, str]] = []
-    transcription = _Transcription(args)
+    recording = functools.cache(lambda: transcribed_file(args.path))  # its header, read once
     for model in chosen_models(args, book):
         one = copy.copy(args)
         one.model = model.id
         try:
-            transcribed = transcription.cost(model)
+            transcribed = _transcribed(args, model, recording)
             if transcribed is not None:  # whisper-1 and co: the file's seconds, not tokens
                 costs.append(transcribed)
                 continue
@@ -247,13 +249,14 @@ def run_file(
     costs.sort(key=lambda c: (c.total_cost, c.model.id))
     export_rows(args, costs)
     if args.json:
-        print_json([transcription.to_dict(c) for c in costs])
+        print_json([c.to_dict() for c in costs])
         return 0
     what = "input only" if output_tokens is None else "input and expected output"
     rows = []
     for c in costs:
-        counted = transcription.counted(c)
-        if counted is None:
+        if isinstance(c, _Transcribed):
+            counted = ("-", f"{c.seconds:,} s")
+        else:
             per_call = formats.tokens(c.count.input_tokens_per_request.quantize(Decimal(1)))
             counted = (per_call, "exact" if c.count.exact else "est.")
         rows.append(
@@ -265,76 +268,71 @@ def run_file(
                 formats.usd(c.cost_per_request, per_unit=True),
             )
         )
-    first = next((c for c in costs if transcription.counted(c) is None), None)
-    kind = first.count.kind if first is not None else None
-    tokens = "input per request" if kind == "batch" else "input tokens"
+    first = next((c for c in costs if not isinstance(c, _Transcribed)), None)
+    by_time = [c for c in costs if isinstance(c, _Transcribed)]
+    tokens = (
+        "input per request" if first is not None and first.count.kind == "batch" else "input tokens"
+    )
     headers = ("model", "provider", tokens, "count", "cost", "per request")
     print(table(rows, headers, right=(2, 4, 5)))
     source = first.count.source if first is not None else args.path
-    origin = f"{source}: " if source else ""
-    requests = first.requests if first is not None else transcription.requests
+    requests = first.requests if first is not None else by_time[0].cost.usage.requests
     print(
-        f"\n{origin}{len(costs)} model(s), cheapest first; cost of {what} over "
-        f"{requests:,} request(s), prices in force on {costs[0].on}"
+        f"\n{source + ': ' if source else ''}{len(costs)} model(s), cheapest first; cost of "
+        f"{what} over {requests:,} request(s), prices in force on {costs[0].on}"
     )
-    if transcription.header is not None and any(transcription.counted(c) for c in costs):
-        header, seconds = transcription.header
+    if by_time:
         print(
-            f"transcription models bill the file by its length: {header.label}, billed as "
-            f"{seconds:,} second(s) a request"
+            f"transcription models bill the file by its length: {by_time[0].media.label}, "
+            f"billed as {by_time[0].seconds:,} second(s) a request"
         )
     _flags(costs)
     return 0
 
 
-class _Transcription:
-    """The file's row on a model billed per minute of audio transcribed (whisper-1): its
-    duration, read once from the header, priced as ``--audio-seconds`` prices it."""
+class _Transcribed:
+    """A recording's row on a model billed per minute of audio transcribed (whisper-1): the
+    ``--audio-seconds`` cost of its duration, and what the table and JSON say of the file."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-        self.requests = getattr(args, "requests", None) or 1
-        self.header: tuple[Any, int] | None = None
-        self._read = False
-        self._costs: set[int] = set()
+    def __init__(self, cost: Any, media: Any, seconds: int, source: str) -> None:
+        self.cost, self.media, self.seconds, self.source = cost, media, seconds, source
 
-    def cost(self, model: Any) -> Any:
-        """The file's cost on ``model`` when it bills the file by the minute, else None."""
-        from datetime import date
+    model = property(lambda self: self.cost.model)
+    on = property(lambda self: self.cost.on)
+    total_cost = property(lambda self: self.cost.total_cost)
+    cost_per_request = property(lambda self: self.cost.cost_per_request)
+    warnings = property(lambda self: self.cost.warnings)
 
-        from costlab.cost import price_usage
-        from costlab.tokens.media import bills_transcription, transcribed_file
-        from costlab.usage import Usage
+    def to_dict(self) -> dict[str, Any]:
+        """``estimate --audio-seconds --json``'s object, with the file's source and kind."""
+        kind = "video" if self.media.video else "audio"
+        return {
+            **self.cost.to_dict(),
+            "source": self.source,
+            "kind": kind,
+            "media": self.media.label,
+        }
 
-        on = getattr(self.args, "date", None) or date.today()
-        if not bills_transcription(model, on):
-            return None
-        if not self._read:
-            self.header, self._read = transcribed_file(self.args.path), True
-        if self.header is None:
-            return None
-        usage = Usage(
-            audio_seconds=self.header[1],
-            requests=self.requests,
-            batch=bool(getattr(self.args, "batch", False)),
-        )
-        priced = price_usage(model, usage, on=on)
-        self._costs.add(id(priced))
-        return priced
 
-    def counted(self, cost: Any) -> tuple[str, str] | None:
-        """The row's token and count cells when it is a transcription row."""
-        if id(cost) not in self._costs or self.header is None:
-            return None
-        return "-", f"{self.header[1]:,} s"
+def _transcribed(args: argparse.Namespace, model: Any, recording: Callable[[], Any]) -> Any:
+    """The file's row on ``model`` when the model bills it by the minute and it is audio or
+    video (``recording()``: its header and seconds, or None), else None."""
+    from datetime import date
 
-    def to_dict(self, cost: Any) -> dict[str, Any]:
-        if self.counted(cost) is None:
-            return dict(cost.to_dict())
-        assert self.header is not None
-        header = self.header[0]
-        kind = "video" if header.video else "audio"
-        return {**cost.to_dict(), "source": self.args.path, "kind": kind, "media": header.label}
+    from costlab.cost import price_usage
+    from costlab.tokens.media import bills_transcription
+    from costlab.usage import Usage
+
+    on = getattr(args, "date", None) or date.today()
+    if not bills_transcription(model, on) or (found := recording()) is None:
+        return None
+    media, seconds = found
+    usage = Usage(
+        audio_seconds=seconds,
+        requests=getattr(args, "requests", None) or 1,
+        batch=bool(getattr(args, "batch", False)),
+    )
+    return _Transcribed(price_usage(model, usage, on=on), media, seconds, args.path)
 
 
 def _flags(costs: Sequence[Any]) -> None:
