@@ -202,10 +202,27 @@ def _webm_claiming(seconds: float) -> bytes:
     )
 
 
+def _ogg_page(packet: bytes, position: int, sequence: int, flags: int) -> bytes:
+    """One Ogg page of one packet (mutagen does not check the CRC)."""
+    header = struct.pack("<4sBBqIIiB", b"OggS", 0, flags, position, 1, sequence, 0, 1)
+    return header + bytes([len(packet)]) + packet
+
+
+def _speex_at_a_sample_rate_of_0() -> bytes:
+    """An Ogg Speex stream whose header says 0 Hz: mutagen divides its length by that."""
+    head = b"Speex   " + bytes(28) + struct.pack("<I", 0) + bytes(8) + struct.pack("<I", 1)
+    return (
+        _ogg_page(head + bytes(28), 0, 0, 2)
+        + _ogg_page(bytes(8), 0, 1, 0)
+        + _ogg_page(b"x", 16_000, 2, 4)
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
         ("empty.mp3", b"", "unreadable MP3: the file is empty"),
+        ("zero-hz.ogg", _speex_at_a_sample_rate_of_0(), "unreadable Ogg: a sample rate of 0"),
         ("empty.webm", b"", "unreadable WebM: the file is empty"),
         ("noise.mp3", b"\x00\x01" * 5000, "unreadable MP3: "),
         ("cut.flac", (MEDIA / "silence-2s.flac").read_bytes()[:30], "unreadable FLAC: "),

@@ -176,6 +176,8 @@ def _with_mutagen(stream: Any, fmt: str) -> tuple[float | None, bool]:
     except mutagen.MutagenError as exc:
         reason = str(exc).split("\n")[0] or type(exc).__name__
         raise CostlabError(f"unreadable {FORMAT_NAMES[fmt]}: {reason}") from None
+    except ZeroDivisionError:  # mutagen divides an Ogg Speex stream's length by its sample rate
+        raise CostlabError(f"unreadable {FORMAT_NAMES[fmt]}: a sample rate of 0") from None
 
 
 def _flac(data: Any) -> float | None:
