@@ -346,3 +346,15 @@ def test_the_media_limit_can_be_raised(cli, tmp_path: Path, monkeypatch) -> None
     result = cli("count", str(path), "--model", "gemini-2.5-flash", "--json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["input_tokens"] == 100_000 * 32
+
+
+@pytest.mark.parametrize(
+    "text", ["ID3 tags hold an MP3's title.", "OggS is Ogg's capture pattern.", "abcdftypisom"]
+)
+def test_a_prompt_that_begins_with_a_magic_word_is_text(cli, tmp_path: Path, text: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "prompt.txt"
+    path.write_text(text + "\n")
+    result = cli("count", str(path), "--model", "gpt-4o", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["kind"] == "text"
+    assert json.loads(result.out)["exact"] is True
