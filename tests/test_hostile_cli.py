@@ -303,3 +303,18 @@ def test_a_horizon_past_year_9999_is_one_error(tmp_path: Path) -> None:
         "    requests_per_month: 10\n    input_tokens: 10\n    output_tokens: 10\n"
     )
     assert_one_error(run("forecast", str(scenario)), "start")
+
+
+def test_pypdf_logs_nothing_around_the_one_line(tmp_path: Path) -> None:
+    """pypdf logs what it repairs; Python printed those logs to stderr, around the error line
+    (a damaged PDF) or the count (a PDF whose startxref is 3 bytes off, read all the same)."""
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.4\nhello")
+    assert_one_error(run("count", str(damaged)), "unreadable PDF")
+    pdf = _pdf(1, b"BT /F1 12 Tf 10 10 Td (Hello world) Tj ET")
+    xref = int(pdf.split(b"startxref\n")[1].split(b"\n")[0])
+    repaired = tmp_path / "off-by-3.pdf"
+    repaired.write_bytes(pdf.replace(b"startxref\n%d" % xref, b"startxref\n%d" % (xref + 3)))
+    proc = run("count", str(repaired), "--model", "gpt-4o")
+    assert proc.returncode == 0, proc.stderr
+    assert all(line.startswith("costlab: ") for line in proc.stderr.splitlines()), proc.stderr
