@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from decimal import Context, Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 from helpers import SUPPORT
+
+from costlab.formats import usd
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORT_BOT = str(ROOT / "examples" / "support-bot.yaml")
@@ -234,3 +237,26 @@ def test_check_gates_on_the_base_and_notes_the_high_band(cli) -> None:
         "2027-11 at $1,776.91",
         "note: at the high band the total runs out in 2027-08",
     ]
+
+
+def test_thirty_months_of_tripling_are_exact_in_json_and_in_the_table(cli, scenario_file) -> None:
+    """A quadrillion requests of a quadrillion tokens, x3 a month for 30 months: exact.tidy
+    quantized in the default 28-digit context, so --json ended in 'a number too large or too
+    small to compute with'. By hand, the horizon is the first month's cost times
+    1 + 3 + ... + 3^29 = (3^30 - 1) / 2."""
+    path = scenario_file(
+        "name: s\nstart: 2027-01\nmonths: 30\nworkloads:\n  - name: w\n    model: gpt-4o\n"
+        "    requests_per_month: 1000000000000000\n    input_tokens: 1000000000000000\n"
+        "    output_tokens: 10\n"
+        "    growth: 2\n"
+    )
+    result = cli("forecast", path, "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    first = Decimal(data["months"][0]["total_cost"])
+    wide = Context(prec=200)  # the default context would round the hand count to 28 digits
+    expected = wide.divide(wide.multiply(first, Decimal(3**30 - 1)), Decimal(2))
+    assert Decimal(data["total_cost"]) == expected
+    table = cli("forecast", path)
+    assert table.code == 0, table.err
+    assert f"total {usd(Decimal(data['total_cost']))}; no budget set" in table.out
