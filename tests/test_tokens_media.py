@@ -358,3 +358,26 @@ def test_a_prompt_that_begins_with_a_magic_word_is_text(cli, tmp_path: Path, tex
     assert result.code == 0, result.err
     assert json.loads(result.out)["kind"] == "text"
     assert json.loads(result.out)["exact"] is True
+
+
+@pytest.mark.parametrize(
+    ("command", "model", "message"),
+    [
+        ("count", "gemini-2.5-flash", "input tokens: 32,000,000,000,000,000,000 is above"),
+        ("estimate", "gpt-realtime", "input tokens: 10,000,000,000,000,000,000 is above"),
+        ("estimate", "whisper-1", "seconds transcribed: 1,000,000,000,000,000,000 is above"),
+    ],
+)
+def test_a_raised_media_limit_still_holds_the_count_limit(
+    cli, tmp_path: Path, monkeypatch, command: str, model: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    """COSTLAB_MAX_MEDIA_SECONDS raised past all sense: 10^18 s made 3.2e19 tokens, counted and
+    priced ($5.9e15 on gpt-realtime) above COSTLAB_MAX_COUNT; whisper-1's were refused as
+    --audio-seconds, an option not given."""
+    monkeypatch.setattr(limits, "MAX_MEDIA_SECONDS", 10**30)
+    path = tmp_path / "long.mp4"
+    path.write_bytes(_mp4_claiming(10**18))
+    result = cli(command, str(path), "--model", model)
+    assert result.code == 2, result.out
+    assert result.err.startswith(f"costlab: error: {path}: {message}"), result.err
+    assert "(COSTLAB_MAX_COUNT)" in result.err and result.err.count("\n") == 1

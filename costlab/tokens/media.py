@@ -173,7 +173,10 @@ def transcribed_seconds(data: bytes | BinaryIO, where: str, fmt: str) -> tuple[M
     """An audio or video file's header and the seconds a per-minute model bills for it: its
     duration rounded up to the second (transcription is billed by the second)."""
     media = read_media(data, where, fmt)
-    return media, math.ceil(media.seconds)
+    seconds = math.ceil(media.seconds)
+    # a raised COSTLAB_MAX_MEDIA_SECONDS still leaves the seconds billed a count like any other
+    limits.check_number(seconds, "seconds transcribed", where)
+    return media, seconds
 
 
 def transcribed_file(name: str | None) -> tuple[Media, int] | None:
@@ -225,6 +228,8 @@ def count_media(data: bytes | BinaryIO, where: str, fmt: str, model: Model) -> T
         tokens = audio = whole
         cited = model.audio.source.split(" ", 1)[0]  # the source key, "[OAI-RT-COSTS]"
         rule = f"audio at {model.audio.input_per_second} tokens a second {cited}"
+    # a raised COSTLAB_MAX_MEDIA_SECONDS still leaves the tokens a count like any other
+    limits.check_number(tokens, "input tokens", where)
     return TokenCount(
         model=model.id,
         encoding=encoding,
