@@ -14,6 +14,7 @@ from typing import Any, Literal
 from costlab import limits
 from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook, service_tier_price
+from costlab.prices.book import shown_id
 from costlab.validation import line_at
 
 #: A scenario and its workload (:class:`costlab.scenario.Scenario`, ``Workload``; not
@@ -151,10 +152,11 @@ def check_models(
                 where = (f"workloads[{i}].{route.field}",)
                 line = line_at(data, where) if data is not None else None
                 what = exc.what
+                shown = shown_id(route.model)
                 if what.startswith("unknown model"):
-                    what = what.replace("unknown model", f"unknown model '{route.model}'", 1)
+                    what = what.replace("unknown model", f"unknown model '{shown}'", 1)
                 else:
-                    what = f"{what} ('{route.model}')"
+                    what = f"{what} ('{shown}')"
                 if line:
                     what = f"{what} (line {line})"
                 raise CostlabError(

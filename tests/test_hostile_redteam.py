@@ -237,6 +237,22 @@ def test_a_very_long_model_id_is_shortened_in_its_error(cli) -> None:
     assert "(100,008 characters)" in result.err and len(result.err) < 400
 
 
+@pytest.mark.parametrize("kind", ["usage", "scenario"])
+def test_a_very_long_model_id_in_a_file_is_shortened_too(cli, tmp_path: Path, kind: str) -> None:
+    # actuals and scenarios put the whole id back into the message: a 200 KB error line
+    model = "gpt-4.1-" + "a" * 100_000
+    if kind == "usage":
+        path = tmp_path / "usage.csv"
+        path.write_text(f"date,model,input_tokens,output_tokens\n2027-01-01,{model},1,1\n")
+        result = cli("actuals", str(path))
+    else:
+        path = tmp_path / "s.yaml"
+        path.write_text(VOICE.replace("gpt-realtime", model).replace("    FIELD: VALUE\n", ""))
+        result = cli("forecast", str(path))
+    assert result.code == 2 and "unknown model 'gpt-4.1-aaa" in result.err
+    assert "(100,008 characters)" in result.err and len(result.err) < 400
+
+
 @pytest.mark.parametrize(
     ("extra", "error"),
     [
