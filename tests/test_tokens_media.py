@@ -381,3 +381,29 @@ def test_a_raised_media_limit_still_holds_the_count_limit(
     assert result.code == 2, result.out
     assert result.err.startswith(f"costlab: error: {path}: {message}"), result.err
     assert "(COSTLAB_MAX_COUNT)" in result.err and result.err.count("\n") == 1
+
+
+def test_a_webm_value_claiming_a_gigabyte_is_never_read(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Each Info value was read whole before its size was looked at: a sparse WebM whose
+    TimecodeScale claimed 1 GB took 4.4 s and 1 GB of memory to refuse."""
+    import tracemalloc
+
+    size = 2**30
+    scale = b"\x2a\xd7\xb1\x01" + size.to_bytes(7, "big")
+    unknown = b"\x01\xff\xff\xff\xff\xff\xff\xff"  # an unknown size, as live streams have
+    head = b"\x1a\x45\xdf\xa3\x80" + b"\x18\x53\x80\x67" + unknown + b"\x15\x49\xa9\x66"
+    path = tmp_path / "scale.webm"
+    with path.open("wb") as stream:
+        stream.write(head + unknown + scale)
+        stream.truncate(len(head) + len(unknown) + len(scale) + size)
+    tracemalloc.start()
+    try:
+        result = cli("count", str(path), "--model", "gemini-2.5-flash")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20
+    assert result.code == 2
+    assert (
+        result.err == f"costlab: error: {path}: unreadable WebM: a TimecodeScale of over 8 bytes\n"
+    )
