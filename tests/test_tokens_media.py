@@ -407,3 +407,25 @@ def test_a_webm_value_claiming_a_gigabyte_is_never_read(cli, tmp_path: Path) -> 
     assert (
         result.err == f"costlab: error: {path}: unreadable WebM: a TimecodeScale of over 8 bytes\n"
     )
+
+
+def test_a_long_recording_is_counted_as_audio_not_streamed_as_text(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Over 32 MiB, a file whose first 8 KiB hold no NUL byte was streamed as plain text: a
+    40 MiB MP3 of frames was 'not UTF-8 text' to count, though estimate priced it. By hand:
+    41,943,040 bytes at 128 kbit/s (16,000 bytes a second) are 2,621.44 s, x 32 = 83,886.08,
+    rounded up 83,887 tokens."""
+    from costlab.scale.text import _NOT_TEXT
+    from costlab.tokens.media import MEDIA_SUFFIXES
+
+    assert set(MEDIA_SUFFIXES) <= set(_NOT_TEXT)
+    frame = bytes([0xFF, 0xFB, 0x90, 0x64]) + b"\x55" * 413  # MPEG-1 layer III, 128k, 44.1k
+    path = tmp_path / "episode.mp3"
+    with path.open("wb") as stream:
+        stream.write(frame * 40)
+        stream.truncate(40 * 2**20)
+    result = cli("count", str(path), "--model", "gemini-2.5-flash", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["kind"] == "audio"
+    assert json.loads(result.out)["input_tokens"] == 83_887
+    several = cli("count", str(path), str(path), "--model", "gemini-2.5-flash")
+    assert several.code == 2 and "audio and video are counted one at a time" in several.err
