@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 from costlab import limits
@@ -137,6 +138,19 @@ def check_media(workload: Any) -> None:
             "audio and image output exceed output_tokens (the output tokens include them)",
             "output_audio_tokens" if workload.output_audio_tokens else "output_image_tokens",
         )
+
+
+def check_growth(workload: Any, months: int, where: str) -> None:
+    """A workload's growth compounds, at the high end of its ranges, to at most
+    :data:`~costlab.limits.MAX_COUNT` times its first month's volume: 10x a month for ten
+    years is 10^119 times, beyond what the exports and the sampled bands can carry."""
+    rates = workload.growth_rates or (workload.growth,) * (months - 1)
+    factor = Decimal(1)
+    for month, rate in enumerate(rates, start=2):
+        factor *= 1 + _high(rate)
+        if factor > limits.MAX_COUNT:
+            what = f"compounded to month {month}, {factor:.3g} times the first month's volume"
+            raise CostlabError(limits.over("MAX_COUNT", what), where, "growth")
 
 
 def check_models(

@@ -127,6 +127,21 @@ def test_forecast_with_ranges_prints_bands_and_sensitivity(cli) -> None:
             "support.yaml: workloads[0] (triage): growth: lists 1 rate(s); a 12-month scenario "
             "needs 11 (one per month from the second) (line 13)",
         ),
+        (  # 1e10 a month compounded: 1e20 times the volume by March (the exports took
+            # None and the sampled bands overflowed numpy's floats, with warnings, past 1e308)
+            "growth: 0.10",
+            "growth: 1e10",
+            "support.yaml: workloads[0] (triage): growth: compounded to month 3, 1.00e+20 times "
+            "the first month's volume is above the limit of 1,000,000,000,000,000 "
+            "(COSTLAB_MAX_COUNT) (line 13)",
+        ),
+        (  # the high end of a range: 31^11 = 25,408,476,896,404,831
+            "growth: 0.10",
+            "growth: {low: 0, base: 0.1, high: 30}",
+            "support.yaml: workloads[0] (triage): growth: compounded to month 12, 2.54e+16 times "
+            "the first month's volume is above the limit of 1,000,000,000,000,000 "
+            "(COSTLAB_MAX_COUNT) (line 13)",
+        ),
         (
             "    model: gpt-4.1-mini\n",
             "    routing:\n      legs: [{model: gpt-4.1-nano, share: 0.5}, {model: gpt-4.1, share: 0.4}]\n",
