@@ -96,3 +96,17 @@ def test_a_fractional_or_true_prompt_count_is_refused_not_truncated(
     assert actuals.problem_messages() == [f"{path}: data[0].results[1]: {message}"]
     # the good rows are still priced: rows 1 and 3 above, 34.50 + 8.25
     assert actuals.total_cost == Decimal("42.75")
+
+
+@pytest.mark.parametrize("window", ["200k-2M", ["0-200k"]])
+def test_a_context_window_the_report_does_not_define_is_named(tmp_path, window: object) -> None:  # type: ignore[no-untyped-def]
+    # anything but "0-200k" was billed at the long-context tier, without a word
+    page = copy.deepcopy(PAGE)
+    page["data"][0]["results"][1]["context_window"] = window
+    path = tmp_path / "anthropic-usage.json"
+    path.write_text(json.dumps(page))
+    actuals = load_actuals(path)
+    assert actuals.problem_messages() == [
+        f"{path}: data[0].results[1]: context_window: expected 0-200k or 200k-1M"
+    ]
+    assert actuals.total_cost == Decimal("42.75")  # rows 1 and 3, as above

@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+#: The report's ``context_window`` values [ANT-USAGE-API]: long context or not.
+_WINDOWS = {"0-200k": "false", "200k-1M": "true"}
+
 
 def anthropic_row(result: dict[str, Any], bucket: dict[str, Any], loc: str) -> dict[str, Any]:
     """One Anthropic usage-report result as a generic usage row: ``input_tokens`` is every
@@ -41,7 +44,8 @@ def anthropic_row(result: dict[str, Any], bucket: dict[str, Any], loc: str) -> d
         "output_tokens": count(result.get("output_tokens")),
         "batch": "true" if tier == "batch" else "false",
         "service_tier": "standard" if tier == "batch" else tier,
-        "long_context": "" if window is None else str(window != "0-200k").lower(),
+        # another window was billed as long context: passed on as written, the checks name it
+        "long_context": _WINDOWS.get(str(window), str(window)) if window is not None else "",
     }
 
 
