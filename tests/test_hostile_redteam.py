@@ -89,6 +89,16 @@ def test_an_output_path_naming_a_folder_is_refused_and_the_folder_kept(cli, tmp_
     assert [p.name for p in folder.iterdir()] == ["keep"]
 
 
+@pytest.mark.parametrize("option", ["--xlsx", "--focus"])
+def test_an_output_name_of_250_characters_is_written(cli, tmp_path: Path, option: str) -> None:
+    # the temporary file beside it, ".NAME.<12 hex>.tmp", was past 255 bytes: 'File name
+    # too long' for a name the file system takes
+    target = tmp_path / ("a" * 246 + (".xlsx" if option == "--xlsx" else ".csv"))[-250:]
+    result = cli("forecast", SUPPORT, option, str(target))
+    assert result.code == 0, result.err
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
 def test_an_export_folder_may_be_named_with_a_dot_when_it_ends_in_a_separator(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
