@@ -247,6 +247,26 @@ def test_a_very_long_model_id_is_shortened_in_its_error(cli) -> None:
     assert "(100,008 characters)" in result.err and len(result.err) < 400
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"model": "gpt-4o", "messages": [{"role": "user", "content": [{"type": "x" * 10**6}]}]},
+        {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi", "x" * 10**6: 1}]},
+        {"contents": [{"parts": [{"inline_data": {"mime_type": "audio/" + "x" * 10**6}}]}]},
+    ],
+)
+def test_a_megabyte_quoted_from_a_body_is_shortened_in_its_note(
+    cli, tmp_path: Path, body: dict[str, object]
+) -> None:
+    # a content type, field name or MIME type was quoted whole: a 1 MB warning line
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps(body))
+    result = cli("count", str(path), "--json")
+    assert result.code == 0, result.err[:300]
+    assert len(result.err) < 2000 and "characters)" in result.err
+    assert len(result.out) < 5000
+
+
 @pytest.mark.parametrize("kind", ["usage", "scenario"])
 def test_a_very_long_model_id_in_a_file_is_shortened_too(cli, tmp_path: Path, kind: str) -> None:
     # actuals and scenarios put the whole id back into the message: a 200 KB error line
