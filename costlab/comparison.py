@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from costlab.errors import CostlabError
-from costlab.exact import exact_sum, tidy
+from costlab.exact import EXACT, exact_sum, tidy
 from costlab.forecast.figures import unit_costs
 from costlab.prices import PriceBook, load_pricebook
 from costlab.routing import describe
@@ -289,7 +289,7 @@ def _rank(
     cheapest = rows[0]["compared_cost"] if rows else Decimal(0)
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
-        row["vs_cheapest"] = tidy(row["compared_cost"] - cheapest)
+        row["vs_cheapest"] = tidy(EXACT.subtract(row["compared_cost"], cheapest))  # "-": 28 digits
     return [{c: row[c] for c in RANKING_COLUMNS} for row in rows], warnings
 
 

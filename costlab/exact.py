@@ -48,7 +48,7 @@ def tidy(value: Decimal) -> Decimal:
     if value.as_tuple().exponent >= 0:  # type: ignore[operator]
         return value
     reduced = value.normalize(EXACT)
-    return reduced.quantize(ONE) if reduced.as_tuple().exponent > 0 else reduced  # type: ignore[operator]
+    return reduced.quantize(ONE, context=EXACT) if reduced.as_tuple().exponent > 0 else reduced  # type: ignore[operator]
 
 
 def exact_text(value: Decimal) -> str:

@@ -195,11 +195,38 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> None:
 
 def _save_workbook(tables: Mapping[str, pd.DataFrame], path: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+
+    try:  # write-only sheets stream their rows to temporary files through lxml when it is there
+        from lxml.etree import SerialisationError as XmlWriteError
+    except ImportError:  # pragma: no cover - et_xmlfile writes with Python's files: OSError
+        XmlWriteError = OSError
 
     # write-only mode streams rows, so a 100,000-row table does not sit in memory as cells
     book = Workbook(write_only=True)
+    try:
+        _fill_sheets(book, tables)
+        # built in memory (compressed: a few MB), then written: saved straight to a full disk,
+        # openpyxl left its zip file open, and Python printed "Exception ignored ... No space
+        # left on device" with a traceback at exit, after costlab's one error line
+        buffer = io.BytesIO()
+        book.save(buffer)
+    except BaseException as exc:
+        # Write-only sheets hold open XML generators; left to the garbage collector after a
+        # failure, each prints an "Exception ignored" traceback. Close them here, quietly.
+        for sheet in book.worksheets:
+            with contextlib.suppress(Exception):
+                sheet.close()
+        if isinstance(exc, XmlWriteError) and not isinstance(exc, OSError):
+            # a full temporary folder: lxml's IO_ENOSPC, which read as "malformed XML"
+            raise OSError(f"the workbook's temporary files: {exc}") from None
+        raise
+    path.write_bytes(buffer.getvalue())
+
+
+def _fill_sheets(book: Any, tables: Mapping[str, pd.DataFrame]) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     used: set[str] = set()
     bold = Font(bold=True)
     for name, frame in tables.items():
@@ -228,15 +255,6 @@ def _save_workbook(tables: Mapping[str, pd.DataFrame], path: Path) -> None:
                 else:
                     cells.append(value)
             sheet.append(cells)
-    try:
-        book.save(str(path))
-    except BaseException:
-        # Write-only sheets hold open XML generators; left to the garbage collector after a
-        # failed save, each prints an "Exception ignored" traceback. Close them here, quietly.
-        for sheet in book.worksheets:
-            with contextlib.suppress(Exception):
-                sheet.close()
-        raise
 
 
 def _column_letter(index: int) -> str:

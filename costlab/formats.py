@@ -35,7 +35,12 @@ def _decimal(value: Any) -> Decimal | None:
 
 def _grouped(number: Decimal, places: int) -> str:
     """``number`` rounded half-up to ``places`` decimals, with thousands separators."""
-    rounded = number.quantize(Decimal(1).scaleb(-places), context=_CTX)
+    digits = max(number.adjusted(), 0) + places + 1
+    context = _CTX
+    if digits > _CTX.prec:  # a figure of more digits (a century of compounding) is kept whole
+        context = _CTX.copy()
+        context.prec = digits
+    rounded = number.quantize(Decimal(1).scaleb(-places), context=context)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0"
     return f"{rounded:,.{places}f}"
@@ -57,7 +62,7 @@ def usd(value: Any, *, per_unit: bool = False) -> str:
     if number is None:
         return DASH
     sign = "-" if number < 0 else ""
-    amount = abs(number)
+    amount = number.copy_abs()  # abs() rounds to the default context's 28 digits
     if amount == 0:
         return "$0.00"
     if amount >= 1 and not per_unit:

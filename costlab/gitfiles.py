@@ -15,6 +15,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Protocol
 
+from costlab import limits
 from costlab.errors import CostlabError
 
 
@@ -126,7 +127,13 @@ class GitTree:
     def read(self, path: str) -> bytes | None:
         if path not in self._known:
             return None
-        return git(["show", f"{self.commit}:{self.prefix}{path}"], self.root)
+        blob = f"{self.commit}:{self.prefix}{path}"
+        size = int(_text(["cat-file", "-s", blob], self.root))
+        if size > limits.current("MAX_INPUT_BYTES"):  # refused before git writes it all out
+            raise CostlabError(
+                limits.over("MAX_INPUT_BYTES", f"the file's size ({size:,} bytes)"), path
+            )
+        return git(["show", blob], self.root)
 
 
 class IndexTree(GitTree):
@@ -176,7 +183,8 @@ class FolderTree:
 
     def read(self, path: str) -> bytes | None:
         file = self.root / path
-        return file.read_bytes() if file.is_file() else None
+        # bounded as every input is: a 1 GB file matched by a glob took 1.1 GB of memory
+        return limits.read_bounded(file, path) if file.is_file() else None
 
 
 @cache

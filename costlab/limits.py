@@ -384,8 +384,12 @@ def loads_json(text: str | bytes, *where: str | None, keep_refused: bool = False
         raise
     except ValueError as exc:
         raise CostlabError(str(exc), *where) from None
-    except RecursionError:  # pragma: no cover - the depth check comes first
-        raise CostlabError(over("MAX_NESTING_DEPTH", "the JSON nesting"), *where) from None
+    except RecursionError:  # the depth check comes first, unless the limit was raised
+        raise CostlabError(
+            f"JSON nested deeper than Python's parser can follow, though within the limit of "
+            f"{current('MAX_NESTING_DEPTH'):,} ({ENV_NAMES['MAX_NESTING_DEPTH']}): lower it",
+            *where,
+        ) from None
 
 
 def parse_number(text: str, *where: str | None) -> Decimal:

@@ -39,11 +39,18 @@ def file_path(path: str | Path) -> Path:
     return target
 
 
+#: Bytes of one file name on the usual file systems (ext4, XFS, APFS, NTFS in UTF-16 units).
+_NAME_MAX = 255
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], object]) -> None:
     """Call ``write(temporary_path)`` and rename the result onto ``path``; on any failure the
     temporary file is removed and ``path`` is untouched. An OSError is one CostlabError."""
     target = file_path(path)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    token = secrets.token_hex(6)
+    temporary = target.with_name(f".{target.name}.{token}.tmp")
+    if len(os.fsencode(temporary.name)) > _NAME_MAX:  # a long name the target itself fits in
+        temporary = target.with_name(f".costlab.{token}.tmp")
     try:
         # "x": a new file, with the usual permissions (umask), never someone else's
         with temporary.open("xb"):

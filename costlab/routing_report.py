@@ -22,6 +22,7 @@ from typing import Any
 
 from costlab.comparison import Comparison, compare_scenario
 from costlab.errors import CostlabError
+from costlab.exact import EXACT
 from costlab.prices import PriceBook
 from costlab.scenario import parse_scenario
 
@@ -52,7 +53,7 @@ class RouterReport:
         """Main model alone minus the router: positive is what the router saves."""
         if self.router_cost is None or self.main_cost is None:
             return None
-        return self.main_cost - self.router_cost
+        return EXACT.subtract(self.main_cost, self.router_cost)  # "-" rounds to 28 digits
 
 
 def routed(
@@ -142,7 +143,7 @@ class ComparisonSummary:
         """Planned minus the cheapest that fits (0 when the plan is already the cheapest)."""
         if self.planned_cost is None or self.cheapest_fit_cost is None:
             return None
-        return max(self.planned_cost - self.cheapest_fit_cost, Decimal(0))
+        return max(EXACT.subtract(self.planned_cost, self.cheapest_fit_cost), Decimal(0))
 
 
 def summarize(comparison: Comparison, planned_models: list[str]) -> ComparisonSummary:

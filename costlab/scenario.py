@@ -30,7 +30,7 @@ from costlab.prices import PriceBook, load_pricebook
 from costlab.pydantic_types import MODEL_ID
 from costlab.ranges import Band, Number, Range, base, cost_end
 from costlab.routing import Route, Routing, routes
-from costlab.scenario_checks import check_hit_rate, check_media, check_models
+from costlab.scenario_checks import check_growth, check_hit_rate, check_media, check_models
 from costlab.usage import service_tier_name
 from costlab.validated_copy import build_kept, find_kept
 from costlab.validation import build, spec
@@ -279,6 +279,7 @@ class Scenario:
                     f"workloads[{i}]",
                     "growth",
                 )
+            check_growth(workload, self.months, f"workloads[{i}]")
         check_months(self.one_off, [f"{m.year:04d}-{m.month:02d}" for m in self.month_starts()])
 
     @property

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 from costlab import limits
 from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook, service_tier_price
+from costlab.prices.book import shown_id
 from costlab.validation import line_at
 
 #: A scenario and its workload (:class:`costlab.scenario.Scenario`, ``Workload``; not
@@ -138,6 +140,19 @@ def check_media(workload: Any) -> None:
         )
 
 
+def check_growth(workload: Any, months: int, where: str) -> None:
+    """A workload's growth compounds, at the high end of its ranges, to at most
+    :data:`~costlab.limits.MAX_COUNT` times its first month's volume: 10x a month for ten
+    years is 10^119 times, beyond what the exports and the sampled bands can carry."""
+    rates = workload.growth_rates or (workload.growth,) * (months - 1)
+    factor = Decimal(1)
+    for month, rate in enumerate(rates, start=2):
+        factor *= 1 + _high(rate)
+        if factor > limits.MAX_COUNT:
+            what = f"compounded to month {month}, {factor:.3g} times the first month's volume"
+            raise CostlabError(limits.over("MAX_COUNT", what), where, "growth")
+
+
 def check_models(
     scenario: Scenario, book: PriceBook, data: Mapping[str, Any] | None = None
 ) -> dict[str, Model]:
@@ -151,10 +166,11 @@ def check_models(
                 where = (f"workloads[{i}].{route.field}",)
                 line = line_at(data, where) if data is not None else None
                 what = exc.what
+                shown = shown_id(route.model)
                 if what.startswith("unknown model"):
-                    what = what.replace("unknown model", f"unknown model '{route.model}'", 1)
+                    what = what.replace("unknown model", f"unknown model '{shown}'", 1)
                 else:
-                    what = f"{what} ('{route.model}')"
+                    what = f"{what} ('{shown}')"
                 if line:
                     what = f"{what} (line {line})"
                 raise CostlabError(

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from costlab import limits
 from costlab.errors import CostlabError
 from costlab.yaml_reader import load_yaml
 
@@ -66,13 +67,27 @@ def to_plain_json(value: Any) -> Any:
     return value
 
 
+def _number(text: str) -> Decimal | None:
+    """``text`` as a finite Decimal within costlab's digit and exponent limits, else None (the
+    text is kept, and validation names it). A shared link's "1e999999999" became a Decimal
+    whose plain form is a billion characters: gigabytes and minutes, for 60 in the URL."""
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    if not number.is_finite():
+        return None
+    try:
+        limits.check_decimal(number)
+    except ValueError:
+        return None
+    return number
+
+
 def _decimal(value: Any) -> Any:
     if isinstance(value, str):
-        try:
-            number = Decimal(value)
-        except ArithmeticError:
-            return value
-        return number if number.is_finite() else value
+        number = _number(value)
+        return value if number is None else number
     if isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(str(value))
     return value
@@ -95,11 +110,8 @@ def _yaml_numbers(value: Any, key: str = "") -> Any:
     if isinstance(value, list):
         return [_yaml_numbers(v, key) for v in value]
     if isinstance(value, str) and key not in TEXT_FIELDS:
-        try:
-            number = Decimal(value)
-        except ArithmeticError:
-            return value
-        if not number.is_finite():
+        number = _number(value)
+        if number is None:
             return value
         return int(number) if number == number.to_integral_value() else float(value)
     return value

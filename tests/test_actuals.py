@@ -4,7 +4,7 @@ month; bad rows named by line and the rest still priced; actual vs forecast; a r
 from __future__ import annotations
 
 import textwrap
-from decimal import Decimal
+from decimal import Context, Decimal
 from pathlib import Path
 
 import pytest
@@ -240,3 +240,18 @@ def test_a_forecast_with_fractional_figures_is_not_written_as_usage(book) -> Non
         match=r"support-bot.yaml: 2027-05 gpt-4.1-mini: requests is 953129.1, not a whole number",
     ):
         usage_from_forecast(fc)
+
+
+def test_a_variance_keeps_every_digit_of_a_long_horizon(tmp_path: Path, book) -> None:
+    # month 50 of 10% growth has a forecast of many digits; "-" rounded the variance to 28
+    text = (ROOT / "examples" / "support-bot.yaml").read_text().replace("months: 12", "months: 60")
+    fc = forecast_scenario(
+        parse_scenario(load_yaml(text, "s.yaml"), "s.yaml", book=book), book=book
+    )
+    path = tmp_path / "usage.csv"
+    path.write_text("date,model,input_tokens,output_tokens\n2031-02-15,gpt-4.1-mini,1000,100\n")
+    [row] = variance(load_actuals(path, book=book), fc).to_dict("records")
+    assert row["month"] == "2031-02"
+    wide = Context(prec=500)
+    assert row["variance_usd"] == wide.subtract(row["actual_cost"], row["forecast_cost"])
+    assert len(row["variance_usd"].as_tuple().digits) > 28

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from decimal import Decimal
+
+import pytest
 
 from costlab.actuals import load_actuals
 
@@ -72,3 +75,38 @@ def test_cache_writes_by_ttl_batch_and_long_context_are_priced(tmp_path) -> None
     months = actuals.months
     assert int(months.iloc[0]["cache_write_tokens"]) == 2_000_000
     assert int(months.iloc[0]["cache_write_1h_tokens"]) == 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("uncached_input_tokens", 1_000_000.7, "input_tokens: must be a whole number"),
+        ("uncached_input_tokens", True, "input_tokens: not a number"),
+    ],
+)
+def test_a_fractional_or_true_prompt_count_is_refused_not_truncated(
+    tmp_path, field: str, value: object, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    # int() made 1,000,000.7 uncached tokens 1,000,000 and True 1 token, priced, no problem
+    page = copy.deepcopy(PAGE)
+    page["data"][0]["results"][1][field] = value
+    path = tmp_path / "anthropic-usage.json"
+    path.write_text(json.dumps(page))
+    actuals = load_actuals(path)
+    assert actuals.problem_messages() == [f"{path}: data[0].results[1]: {message}"]
+    # the good rows are still priced: rows 1 and 3 above, 34.50 + 8.25
+    assert actuals.total_cost == Decimal("42.75")
+
+
+@pytest.mark.parametrize("window", ["200k-2M", ["0-200k"]])
+def test_a_context_window_the_report_does_not_define_is_named(tmp_path, window: object) -> None:  # type: ignore[no-untyped-def]
+    # anything but "0-200k" was billed at the long-context tier, without a word
+    page = copy.deepcopy(PAGE)
+    page["data"][0]["results"][1]["context_window"] = window
+    path = tmp_path / "anthropic-usage.json"
+    path.write_text(json.dumps(page))
+    actuals = load_actuals(path)
+    assert actuals.problem_messages() == [
+        f"{path}: data[0].results[1]: context_window: expected 0-200k or 200k-1M"
+    ]
+    assert actuals.total_cost == Decimal("42.75")  # rows 1 and 3, as above

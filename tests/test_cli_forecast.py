@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from decimal import Context, Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 from helpers import SUPPORT
+
+from costlab.formats import usd
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORT_BOT = str(ROOT / "examples" / "support-bot.yaml")
@@ -124,6 +127,21 @@ def test_forecast_with_ranges_prints_bands_and_sensitivity(cli) -> None:
             "support.yaml: workloads[0] (triage): growth: lists 1 rate(s); a 12-month scenario "
             "needs 11 (one per month from the second) (line 13)",
         ),
+        (  # 1e10 a month compounded: 1e20 times the volume by March (the exports took
+            # None and the sampled bands overflowed numpy's floats, with warnings, past 1e308)
+            "growth: 0.10",
+            "growth: 1e10",
+            "support.yaml: workloads[0] (triage): growth: compounded to month 3, 1.00e+20 times "
+            "the first month's volume is above the limit of 1,000,000,000,000,000 "
+            "(COSTLAB_MAX_COUNT) (line 13)",
+        ),
+        (  # the high end of a range: 31^11 = 25,408,476,896,404,831
+            "growth: 0.10",
+            "growth: {low: 0, base: 0.1, high: 30}",
+            "support.yaml: workloads[0] (triage): growth: compounded to month 12, 2.54e+16 times "
+            "the first month's volume is above the limit of 1,000,000,000,000,000 "
+            "(COSTLAB_MAX_COUNT) (line 13)",
+        ),
         (
             "    model: gpt-4.1-mini\n",
             "    routing:\n      legs: [{model: gpt-4.1-nano, share: 0.5}, {model: gpt-4.1, share: 0.4}]\n",
@@ -234,3 +252,26 @@ def test_check_gates_on_the_base_and_notes_the_high_band(cli) -> None:
         "2027-11 at $1,776.91",
         "note: at the high band the total runs out in 2027-08",
     ]
+
+
+def test_thirty_months_of_tripling_are_exact_in_json_and_in_the_table(cli, scenario_file) -> None:
+    """A quadrillion requests of a quadrillion tokens, x3 a month for 30 months: exact.tidy
+    quantized in the default 28-digit context, so --json ended in 'a number too large or too
+    small to compute with'. By hand, the horizon is the first month's cost times
+    1 + 3 + ... + 3^29 = (3^30 - 1) / 2."""
+    path = scenario_file(
+        "name: s\nstart: 2027-01\nmonths: 30\nworkloads:\n  - name: w\n    model: gpt-4o\n"
+        "    requests_per_month: 1000000000000000\n    input_tokens: 1000000000000000\n"
+        "    output_tokens: 10\n"
+        "    growth: 2\n"
+    )
+    result = cli("forecast", path, "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    first = Decimal(data["months"][0]["total_cost"])
+    wide = Context(prec=200)  # the default context would round the hand count to 28 digits
+    expected = wide.divide(wide.multiply(first, Decimal(3**30 - 1)), Decimal(2))
+    assert Decimal(data["total_cost"]) == expected
+    table = cli("forecast", path)
+    assert table.code == 0, table.err
+    assert f"total {usd(Decimal(data['total_cost']))}; no budget set" in table.out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from decimal import Decimal
+from decimal import Context, Decimal
 from pathlib import Path
 
 import pytest
@@ -160,3 +160,18 @@ def test_a_candidate_without_a_price_yet_is_named(book) -> None:
         "c.yaml: workloads[0] (chat): model: no price on 2026-01-01 (first price from "
         "2026-07-30) (candidate gpt-5.6-luna)"
     )
+
+
+def test_vs_cheapest_keeps_every_digit_of_a_long_horizon(book) -> None:
+    # five years of 10% growth: costs of 68 digits, and "-" rounded their difference to 28
+    text = (ROOT / "examples" / "support-bot.yaml").read_text().replace("months: 12", "months: 60")
+    result = compare_scenario(
+        parse_scenario(load_yaml(text, "c.yaml"), "c.yaml", book=book),
+        ["gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano"],
+        book=book,
+    )
+    wide = Context(prec=500)
+    cheapest = result.ranking["compared_cost"].iloc[0]
+    for row in result.ranking.to_dict("records"):
+        assert row["vs_cheapest"] == wide.subtract(row["compared_cost"], cheapest)
+    assert len(result.ranking["vs_cheapest"].iloc[1].as_tuple().digits) > 28

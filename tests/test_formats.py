@@ -64,3 +64,12 @@ def test_percent_states_its_precision() -> None:
     assert percent(Decimal("0.00001"), signed=True) == "0.0%"
     assert percent(Decimal("1") / 3, places=0) == "33%"
     assert percent(None) == "—"
+
+
+def test_figures_past_28_digits_keep_every_digit() -> None:
+    # abs() rounded to the default context's 28 digits: $465,...,471,100,000,000.00
+    exact = Decimal("465229798524720555516332471098120601.25")
+    assert usd(exact) == "$465,229,798,524,720,555,516,332,471,098,120,601.25"
+    assert usd(exact.copy_negate()) == "-$465,229,798,524,720,555,516,332,471,098,120,601.25"
+    # past the 120 digits the formatting context holds, a figure is still shown, not raised
+    assert count(Decimal("1" + "0" * 130 + ".5")) == f"{10**130 + 1:,}"

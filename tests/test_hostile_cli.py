@@ -303,3 +303,43 @@ def test_a_horizon_past_year_9999_is_one_error(tmp_path: Path) -> None:
         "    requests_per_month: 10\n    input_tokens: 10\n    output_tokens: 10\n"
     )
     assert_one_error(run("forecast", str(scenario)), "start")
+
+
+def test_pypdf_logs_nothing_around_the_one_line(tmp_path: Path) -> None:
+    """pypdf logs what it repairs; Python printed those logs to stderr, around the error line
+    (a damaged PDF) or the count (a PDF whose startxref is 3 bytes off, read all the same)."""
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.4\nhello")
+    assert_one_error(run("count", str(damaged)), "unreadable PDF")
+    pdf = _pdf(1, b"BT /F1 12 Tf 10 10 Td (Hello world) Tj ET")
+    xref = int(pdf.split(b"startxref\n")[1].split(b"\n")[0])
+    repaired = tmp_path / "off-by-3.pdf"
+    repaired.write_bytes(pdf.replace(b"startxref\n%d" % xref, b"startxref\n%d" % (xref + 3)))
+    proc = run("count", str(repaired), "--model", "gpt-4o")
+    assert proc.returncode == 0, proc.stderr
+    assert all(line.startswith("costlab: ") for line in proc.stderr.splitlines()), proc.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE as on Linux")
+def test_a_workbook_on_a_full_disk_is_one_line(tmp_path: Path) -> None:
+    """Files capped at 8 KB, as a full disk caps them: openpyxl's temporary sheet files failed
+    first, lxml's IO_EFBIG read 'malformed XML in the document', and the sheets' generators
+    printed 'Exception ignored' tracebacks at exit."""
+    import resource
+
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
+
+    target = tmp_path / "out.xlsx"
+    environment = {k: v for k, v in os.environ.items() if k not in ("COSTLAB_DEBUG",)}
+    scenario = str(ROOT / "examples" / "support-bot.yaml")
+    proc = subprocess.run(
+        [sys.executable, "-m", "costlab.cli", "forecast", scenario, "--xlsx", str(target)],
+        env={**environment, "PYTHONPATH": str(ROOT)},
+        preexec_fn=capped,
+        capture_output=True,
+        text=True,
+        timeout=BUDGET,
+    )
+    assert_one_error(proc, f"{target}: cannot write: the workbook's temporary files: IO_EFBIG")
+    assert not target.exists()

@@ -95,6 +95,17 @@ def test_loads_json_refuses_depth_digits_and_exponents_before_parsing() -> None:
         limits.loads_json("{not json")  # callers keep their own wording for syntax errors
 
 
+def test_json_past_the_parser_under_a_raised_depth_limit_says_so(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # it said "the JSON nesting is above the limit of 1,000,000", which it was not
+    monkeypatch.setattr(limits, "MAX_NESTING_DEPTH", 1_000_000)
+    with pytest.raises(CostlabError) as info:
+        limits.loads_json("[" * 100_000 + "]" * 100_000, "f.json")
+    assert str(info.value) == (
+        "f.json: JSON nested deeper than Python's parser can follow, though within the limit "
+        "of 1,000,000 (COSTLAB_MAX_NESTING_DEPTH): lower it"
+    )
+
+
 def test_check_number_bounds_counts_and_money() -> None:
     assert limits.check_number(10**15, "requests") == 10**15
     with pytest.raises(CostlabError, match="requests: 1,000,000,000,000,001 is above"):

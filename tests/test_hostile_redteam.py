@@ -89,6 +89,16 @@ def test_an_output_path_naming_a_folder_is_refused_and_the_folder_kept(cli, tmp_
     assert [p.name for p in folder.iterdir()] == ["keep"]
 
 
+@pytest.mark.parametrize("option", ["--xlsx", "--focus"])
+def test_an_output_name_of_250_characters_is_written(cli, tmp_path: Path, option: str) -> None:
+    # the temporary file beside it, ".NAME.<12 hex>.tmp", was past 255 bytes: 'File name
+    # too long' for a name the file system takes
+    target = tmp_path / ("a" * 246 + (".xlsx" if option == "--xlsx" else ".csv"))[-250:]
+    result = cli("forecast", SUPPORT, option, str(target))
+    assert result.code == 0, result.err
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
 def test_an_export_folder_may_be_named_with_a_dot_when_it_ends_in_a_separator(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -234,6 +244,42 @@ def test_an_empty_model_option_is_refused(cli, command: tuple[str, ...], model: 
 def test_a_very_long_model_id_is_shortened_in_its_error(cli) -> None:
     result = cli("prices", "--model", "gpt-4.1-" + "a" * 100_000)
     assert result.code == 2 and "unknown model" in result.err
+    assert "(100,008 characters)" in result.err and len(result.err) < 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"model": "gpt-4o", "messages": [{"role": "user", "content": [{"type": "x" * 10**6}]}]},
+        {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi", "x" * 10**6: 1}]},
+        {"contents": [{"parts": [{"inline_data": {"mime_type": "audio/" + "x" * 10**6}}]}]},
+    ],
+)
+def test_a_megabyte_quoted_from_a_body_is_shortened_in_its_note(
+    cli, tmp_path: Path, body: dict[str, object]
+) -> None:
+    # a content type, field name or MIME type was quoted whole: a 1 MB warning line
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps(body))
+    result = cli("count", str(path), "--json")
+    assert result.code == 0, result.err[:300]
+    assert len(result.err) < 2000 and "characters)" in result.err
+    assert len(result.out) < 5000
+
+
+@pytest.mark.parametrize("kind", ["usage", "scenario"])
+def test_a_very_long_model_id_in_a_file_is_shortened_too(cli, tmp_path: Path, kind: str) -> None:
+    # actuals and scenarios put the whole id back into the message: a 200 KB error line
+    model = "gpt-4.1-" + "a" * 100_000
+    if kind == "usage":
+        path = tmp_path / "usage.csv"
+        path.write_text(f"date,model,input_tokens,output_tokens\n2027-01-01,{model},1,1\n")
+        result = cli("actuals", str(path))
+    else:
+        path = tmp_path / "s.yaml"
+        path.write_text(VOICE.replace("gpt-realtime", model).replace("    FIELD: VALUE\n", ""))
+        result = cli("forecast", str(path))
+    assert result.code == 2 and "unknown model 'gpt-4.1-aaa" in result.err
     assert "(100,008 characters)" in result.err and len(result.err) < 400
 
 

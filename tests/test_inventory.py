@@ -193,3 +193,45 @@ def test_a_batch_file_per_request_or_per_run(tmp_path: Path, book) -> None:
     assert entry.cost_per_call == MONEY.divide(whole.total_cost, Decimal(3))
     assert entry.monthly_cost == whole.total_cost * 30  # exact: 30 runs of the whole file
     assert entry.input_tokens == Decimal(count.input_tokens) / 3
+
+
+def test_a_prompt_file_over_the_input_limit_is_refused_before_it_is_read(
+    tmp_path: Path, cli, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The working tree's files were read whole (a 1 GB file a glob matched took 1.1 GB of
+    memory), and a revision's through `git show` whatever its size; both are held to
+    COSTLAB_MAX_INPUT_BYTES, as every other input is."""
+    import subprocess
+
+    from costlab import limits
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    for name in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{name}_NAME", "t")
+        monkeypatch.setenv(f"GIT_{name}_EMAIL", "t@example.com")
+    write(
+        tmp_path,
+        {
+            "costlab.toml": "[[prompts]]\npath = 'prompts/*.txt'\nmodel = 'gpt-4o'\n"
+            "calls_per_month = 1000\n",
+            "prompts/a.txt": "hello\n",
+            "prompts/big.txt": "word " * 2000,
+        },
+    )
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "prompts")
+    monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 5000)
+    folder = cli("inventory", str(tmp_path))
+    assert folder.code == 2 and folder.err.count("\n") == 1, folder.err
+    assert "prompts/big.txt: the file's size (10,000 bytes) is above the limit of 5,000" in (
+        folder.err
+    )
+    monkeypatch.chdir(tmp_path)
+    revision = cli("inventory", "--rev", "HEAD")
+    assert revision.code == 2 and revision.err.count("\n") == 1, revision.err
+    assert "prompts/big.txt: the file's size (10,000 bytes) is above the limit of 5,000" in (
+        revision.err
+    )

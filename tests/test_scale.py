@@ -325,3 +325,31 @@ def test_replay_names_bad_dates_and_lines_without_a_traceback(tmp_path: Path, ca
     assert json.loads(captured.out)[0]["requests"] == 1
     assert "line 1: timestamp: not a date or Unix time" in captured.err
     assert "line 3: each line must be a JSON object" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("logged", "message"),
+    [
+        (-5, "completion_tokens: must be a whole number >= 0, got '-5'"),
+        ("7", "completion_tokens: must be a whole number >= 0, got '7'"),
+        (1.5, "completion_tokens: must be a whole number >= 0, got '1.5'"),
+        (10**20, "completion_tokens: 100,000,000,000,000,000,000 is above the limit of"),
+    ],
+)
+def test_replay_names_a_bad_logged_count_by_its_line(
+    tmp_path: Path, capsys, logged: object, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A bad logged output count was taken as 0 (a lower cost, exit 0), or, past int64, ended
+    the whole replay in 'a number too large ... (OverflowError)' naming no file or line."""
+    from costlab.cli import main
+
+    body = {"messages": [{"role": "user", "content": "hi"}]}
+    good = {"timestamp": "2027-01-05", "response": {"usage": {"completion_tokens": 3}}, **body}
+    bad = {"timestamp": "2027-01-06", "response": {"usage": {"completion_tokens": logged}}}
+    log = tmp_path / "log.jsonl"
+    log.write_text(json.dumps(good) + "\n" + json.dumps({**bad, **body}) + "\n")
+    assert main(["replay", str(log), "--model", "gpt-4.1-nano", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)[0]["requests"] == 1  # the good line is kept
+    assert json.loads(captured.out)[0]["output_tokens"] == 3
+    assert f"costlab: error: {log}: line 2: {message}" in captured.err

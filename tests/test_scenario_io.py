@@ -67,6 +67,17 @@ def test_a_zip_bomb_is_refused() -> None:
         from_link_token(bomb)
 
 
+def test_a_number_past_the_limits_in_a_link_stays_text_and_small() -> None:
+    # "1e999999999" became a Decimal whose plain form (the session's copy, the YAML download)
+    # is a billion characters: 60 characters of URL cost gigabytes and seconds to minutes
+    data = {"name": "x", "start": "2027-01", "months": "1e999999999", "workloads": []}
+    restored = from_link_token(_token(json.dumps(data).encode()))
+    assert restored["months"] == "1e999999999"
+    assert "months: 1e999999999" in to_yaml(restored)
+    with pytest.raises(CostlabError, match="months: a number of magnitude 1e999999999"):
+        parse_scenario(restored, "URL")
+
+
 def test_deep_nesting_is_refused() -> None:
     deep = _token(b'{"a":' + b"[" * 5000 + b"]" * 5000 + b"}")
     with pytest.raises(CostlabError, match="nests deeper"):

@@ -4,6 +4,7 @@ must equal re-forecasting the whole scenario for every end, to the last digit.""
 
 from __future__ import annotations
 
+from decimal import Context
 from pathlib import Path
 
 from costlab.forecast.engine import _price
@@ -41,3 +42,19 @@ def test_each_end_equals_the_whole_scenario_re_forecast(book) -> None:
         assert len(table) == len(whole) >= 5
         for row in table:
             assert (row["total_at_low"], row["total_at_high"]) == whole[row["assumption"]]
+
+
+def test_a_swing_past_28_digits_is_exact(book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # abs() of the difference rounded it to the default context's 28 digits:
+    # 901234568002621248765431997.40 for ...997.37785
+    path = tmp_path / "wide.yaml"
+    path.write_text(
+        "name: s\nstart: 2027-01\nmonths: 12\nworkloads:\n  - name: w\n    model: gpt-4o\n"
+        "    requests_per_day: 999999999999999\n"
+        "    input_tokens: {low: 1, base: 123456789012345, high: 987654321098765}\n"
+        "    output_tokens: 7\n"
+    )
+    [row] = sensitivity(load_scenario(path), book=book).to_dict("records")
+    wide = Context(prec=100)
+    assert row["swing"] == wide.subtract(row["total_at_high"], row["total_at_low"])
+    assert len(row["swing"].as_tuple().digits) > 28

@@ -11,6 +11,8 @@ from helpers import docx_file, pdf_bytes, png_bytes
 
 from costlab.errors import CostlabError
 from costlab.tokens import count_path, count_text
+from costlab.tokens.api import count_for_models
+from costlab.tokens.files import read_input
 
 
 @pytest.mark.parametrize(
@@ -57,6 +59,23 @@ def test_pdf_text(tmp_path: Path) -> None:
     )
 
 
+def test_a_pdf_after_a_junk_line_is_read_as_a_pdf(tmp_path: Path) -> None:
+    """Readers look for the header in the first 1,024 bytes; a PDF after a junk line was
+    counted as text: its raw syntax, hundreds of tokens, exact, for two lines of text."""
+    path = tmp_path / "mailed.pdf"
+    path.write_bytes(
+        b"junk from a mail gateway\n" + pdf_bytes(["Quarterly report", "Revenue grew"])
+    )
+    count = count_path(path, model="gpt-4o")
+    assert count.kind == "pdf" and not count.exact
+    assert (
+        count.input_tokens
+        == count_text("Quarterly report\nRevenue grew", model="gpt-4o").input_tokens
+    )
+    several = count_for_models(read_input(path), ["gpt-4o", "gpt-4o-mini"])
+    assert [c.kind for c in several] == ["pdf", "pdf"]
+
+
 def test_docx_text(tmp_path: Path) -> None:
     path = docx_file(tmp_path / "memo.docx", ["Dear team,", "Ship it."], cells=[["a", "b"]])
     count = count_path(path, model="gpt-4o")
@@ -81,6 +100,7 @@ def test_docx_text(tmp_path: Path) -> None:
         ("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "unreadable image"),
         ("fake.png", b"just text", "unreadable image"),
         ("broken.pdf", b"%PDF-1.4\n garbage", "unreadable PDF"),
+        ("fake.pdf", b"just text", "unreadable PDF"),  # as fake.png: counted as text, exit 0
     ],
 )
 def test_bad_files_are_one_clear_error(

@@ -202,10 +202,27 @@ def _webm_claiming(seconds: float) -> bytes:
     )
 
 
+def _ogg_page(packet: bytes, position: int, sequence: int, flags: int) -> bytes:
+    """One Ogg page of one packet (mutagen does not check the CRC)."""
+    header = struct.pack("<4sBBqIIiB", b"OggS", 0, flags, position, 1, sequence, 0, 1)
+    return header + bytes([len(packet)]) + packet
+
+
+def _speex_at_a_sample_rate_of_0() -> bytes:
+    """An Ogg Speex stream whose header says 0 Hz: mutagen divides its length by that."""
+    head = b"Speex   " + bytes(28) + struct.pack("<I", 0) + bytes(8) + struct.pack("<I", 1)
+    return (
+        _ogg_page(head + bytes(28), 0, 0, 2)
+        + _ogg_page(bytes(8), 0, 1, 0)
+        + _ogg_page(b"x", 16_000, 2, 4)
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
         ("empty.mp3", b"", "unreadable MP3: the file is empty"),
+        ("zero-hz.ogg", _speex_at_a_sample_rate_of_0(), "unreadable Ogg: a sample rate of 0"),
         ("empty.webm", b"", "unreadable WebM: the file is empty"),
         ("noise.mp3", b"\x00\x01" * 5000, "unreadable MP3: "),
         ("cut.flac", (MEDIA / "silence-2s.flac").read_bytes()[:30], "unreadable FLAC: "),
@@ -329,3 +346,86 @@ def test_the_media_limit_can_be_raised(cli, tmp_path: Path, monkeypatch) -> None
     result = cli("count", str(path), "--model", "gemini-2.5-flash", "--json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["input_tokens"] == 100_000 * 32
+
+
+@pytest.mark.parametrize(
+    "text", ["ID3 tags hold an MP3's title.", "OggS is Ogg's capture pattern.", "abcdftypisom"]
+)
+def test_a_prompt_that_begins_with_a_magic_word_is_text(cli, tmp_path: Path, text: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "prompt.txt"
+    path.write_text(text + "\n")
+    result = cli("count", str(path), "--model", "gpt-4o", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["kind"] == "text"
+    assert json.loads(result.out)["exact"] is True
+
+
+@pytest.mark.parametrize(
+    ("command", "model", "message"),
+    [
+        ("count", "gemini-2.5-flash", "input tokens: 32,000,000,000,000,000,000 is above"),
+        ("estimate", "gpt-realtime", "input tokens: 10,000,000,000,000,000,000 is above"),
+        ("estimate", "whisper-1", "seconds transcribed: 1,000,000,000,000,000,000 is above"),
+    ],
+)
+def test_a_raised_media_limit_still_holds_the_count_limit(
+    cli, tmp_path: Path, monkeypatch, command: str, model: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    """COSTLAB_MAX_MEDIA_SECONDS raised past all sense: 10^18 s made 3.2e19 tokens, counted and
+    priced ($5.9e15 on gpt-realtime) above COSTLAB_MAX_COUNT; whisper-1's were refused as
+    --audio-seconds, an option not given."""
+    monkeypatch.setattr(limits, "MAX_MEDIA_SECONDS", 10**30)
+    path = tmp_path / "long.mp4"
+    path.write_bytes(_mp4_claiming(10**18))
+    result = cli(command, str(path), "--model", model)
+    assert result.code == 2, result.out
+    assert result.err.startswith(f"costlab: error: {path}: {message}"), result.err
+    assert "(COSTLAB_MAX_COUNT)" in result.err and result.err.count("\n") == 1
+
+
+def test_a_webm_value_claiming_a_gigabyte_is_never_read(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Each Info value was read whole before its size was looked at: a sparse WebM whose
+    TimecodeScale claimed 1 GB took 4.4 s and 1 GB of memory to refuse."""
+    import tracemalloc
+
+    size = 2**30
+    scale = b"\x2a\xd7\xb1\x01" + size.to_bytes(7, "big")
+    unknown = b"\x01\xff\xff\xff\xff\xff\xff\xff"  # an unknown size, as live streams have
+    head = b"\x1a\x45\xdf\xa3\x80" + b"\x18\x53\x80\x67" + unknown + b"\x15\x49\xa9\x66"
+    path = tmp_path / "scale.webm"
+    with path.open("wb") as stream:
+        stream.write(head + unknown + scale)
+        stream.truncate(len(head) + len(unknown) + len(scale) + size)
+    tracemalloc.start()
+    try:
+        result = cli("count", str(path), "--model", "gemini-2.5-flash")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20
+    assert result.code == 2
+    assert (
+        result.err == f"costlab: error: {path}: unreadable WebM: a TimecodeScale of over 8 bytes\n"
+    )
+
+
+def test_a_long_recording_is_counted_as_audio_not_streamed_as_text(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Over 32 MiB, a file whose first 8 KiB hold no NUL byte was streamed as plain text: a
+    40 MiB MP3 of frames was 'not UTF-8 text' to count, though estimate priced it. By hand:
+    41,943,040 bytes at 128 kbit/s (16,000 bytes a second) are 2,621.44 s, x 32 = 83,886.08,
+    rounded up 83,887 tokens."""
+    from costlab.scale.text import _NOT_TEXT
+    from costlab.tokens.media import MEDIA_SUFFIXES
+
+    assert set(MEDIA_SUFFIXES) <= set(_NOT_TEXT)
+    frame = bytes([0xFF, 0xFB, 0x90, 0x64]) + b"\x55" * 413  # MPEG-1 layer III, 128k, 44.1k
+    path = tmp_path / "episode.mp3"
+    with path.open("wb") as stream:
+        stream.write(frame * 40)
+        stream.truncate(40 * 2**20)
+    result = cli("count", str(path), "--model", "gemini-2.5-flash", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["kind"] == "audio"
+    assert json.loads(result.out)["input_tokens"] == 83_887
+    several = cli("count", str(path), str(path), "--model", "gemini-2.5-flash")
+    assert several.code == 2 and "audio and video are counted one at a time" in several.err

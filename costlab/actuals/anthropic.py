@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+#: The report's ``context_window`` values [ANT-USAGE-API]: long context or not.
+_WINDOWS = {"0-200k": "false", "200k-1M": "true"}
 
 
 def anthropic_row(result: dict[str, Any], bucket: dict[str, Any], loc: str) -> dict[str, Any]:
@@ -21,10 +25,12 @@ def anthropic_row(result: dict[str, Any], bucket: dict[str, Any], loc: str) -> d
         "5m": count(created.get("ephemeral_5m_input_tokens")),
         "1h": count(created.get("ephemeral_1h_input_tokens")),
     }
-    try:
-        total: Any = sum(int(v) for v in parts.values())
-    except (TypeError, ValueError):
-        total = parts["uncached"]  # the bad count is named by the row checks
+    counts = [_whole(v) for v in parts.values()]
+    total: Any = parts["uncached"]  # a bad count is named by the row checks
+    if all(c is not None for c in counts):
+        total = sum(c for c in counts if c is not None)
+    elif counts[0] is not None:  # the bad one is a cache part: named under its own column
+        total = counts[0]
     tier = str(result.get("service_tier") or "standard")
     window = result.get("context_window")
     return {
@@ -38,5 +44,20 @@ def anthropic_row(result: dict[str, Any], bucket: dict[str, Any], loc: str) -> d
         "output_tokens": count(result.get("output_tokens")),
         "batch": "true" if tier == "batch" else "false",
         "service_tier": "standard" if tier == "batch" else tier,
-        "long_context": "" if window is None else str(window != "0-200k").lower(),
+        # another window was billed as long context: passed on as written, the checks name it
+        "long_context": _WINDOWS.get(str(window), str(window)) if window is not None else "",
     }
+
+
+def _whole(value: Any) -> int | None:
+    """A token count as a whole number (``12``, ``"12"``, ``12.0``); None for anything else
+    (``int()`` truncated 1000.7 to 1000, and took True for 1 token)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number.adjusted() > 18 or number != number.to_integral_value():
+        return None  # past 10^18: the row checks refuse it under the count limit
+    return int(number)

@@ -17,6 +17,7 @@ from costlab.cost_frame import FrameCost, price_frame, sum_groups
 from costlab.errors import CostlabError
 from costlab.money import ZERO
 from costlab.prices import PriceBook, load_pricebook
+from costlab.prices.book import shown_id
 from costlab.tables import column, exact_sum, is_money, records, tidy
 from costlab.usage import COMPONENTS, COST_COLUMNS, INFO_COLUMNS, MEDIA_COLUMNS, TOKEN_COLUMNS
 
@@ -103,7 +104,8 @@ def price_usage_file(usage: UsageFile, *, book: PriceBook | None = None) -> Actu
             try:
                 model = book.resolve(str(name))
             except CostlabError as exc:
-                what = exc.what.replace("unknown model", f"unknown model '{name}'", 1)
+                shown = shown_id(str(name))
+                what = exc.what.replace("unknown model", f"unknown model '{shown}'", 1)
                 problems.append(_problem(rows, mask, "model", what))
                 keep &= ~mask
                 continue

@@ -421,6 +421,9 @@ def _usage_rows(
         "reasoning_tokens",
         "reasoning tokens exceed output_tokens (output includes reasoning)",
     )
+    if "long_context" in frame:  # Anthropic's context_window: 0-200k or 200k-1M, else named
+        odd = ~frame["long_context"].astype(str).isin(["", "true", "false"]).to_numpy()
+        checker.flag(odd, "context_window", "expected 0-200k or 200k-1M")
     batch = _batch(checker, frame)
     service_tier = _service_tiers(checker, frame)
     good = ~checker.bad

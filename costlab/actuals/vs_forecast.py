@@ -11,6 +11,7 @@ import pandas as pd
 from costlab.actuals.priced import Actuals
 from costlab.actuals.readers import COUNT_COLUMNS, USAGE_COLUMNS
 from costlab.errors import CostlabError
+from costlab.exact import EXACT
 from costlab.forecast import Forecast
 from costlab.money import MONEY, ZERO, quotient
 from costlab.tables import column, tidy
@@ -49,7 +50,7 @@ def variance(actuals: Actuals, fc: Forecast) -> pd.DataFrame:
         expected = forecast_by.get(label)
         actual = actual_by.get(label, ZERO)
         base = expected[0] if expected else None
-        diff = actual - base if base is not None else None
+        diff = EXACT.subtract(actual, base) if base is not None else None  # "-": 28 digits
         rows.append(
             {
                 "month": label,

@@ -84,7 +84,7 @@ def sensitivity(scenario: Scenario, *, book: PriceBook | None = None) -> pd.Data
                 "high": assumption.range.high,
                 "total_at_low": tidy(totals[0]),
                 "total_at_high": tidy(totals[1]),
-                "swing": tidy(abs(EXACT.subtract(totals[1], totals[0]))),
+                "swing": tidy(EXACT.subtract(totals[1], totals[0]).copy_abs()),  # abs(): 28 digits
             }
         )
     rows.sort(key=lambda r: (-r["swing"], r["assumption"]))

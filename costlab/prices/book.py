@@ -47,10 +47,14 @@ def shipped_pricing_dir() -> Path:
     raise CostlabError("the shipped price book is missing; reinstall costlab", str(packaged))
 
 
+def shown_id(name: str) -> str:
+    """A model id as an error shows it: in full, unless it is too long to read on one line."""
+    return name if len(name) <= 80 else f"{name[:60]}... ({len(name):,} characters)"
+
+
 def _named(name: str) -> str:
-    """How an error names a model id: in full, unless it is too long to read on one line."""
-    shown = name if len(name) <= 80 else f"{name[:60]}... ({len(name):,} characters)"
-    return f"model '{shown}'"
+    """How an error names a model id (:func:`shown_id`)."""
+    return f"model '{shown_id(name)}'"
 
 
 class PriceBook:

@@ -81,13 +81,14 @@ def replay_chunk(
             body, usage, day = _log_record(record, where, on)
             url = "/v1/chat/completions" if "messages" in body else "/v1/responses"
             tally = ENDPOINTS[url](body, target, tokenizer, images=ImageOptions(), where=where)
+            out = output_tokens if output_tokens is not None else _usage_int(usage, "output", where)
+            logged_input = _usage_int(usage, "input", where)
         except CostlabError as exc:
             errors.append(str(exc))
             continue
         tallies.append(tally)
-        out = output_tokens if output_tokens is not None else _usage_int(usage, "output")
         outputs.append(out)
-        logged += _usage_int(usage, "input")
+        logged += logged_input
         dates.append(day)
     totals = finish(tallies, tokenizer)
     notes = [tokenizer.estimate_note(), *(a for t in tallies for a in t.approximations)]
@@ -198,7 +199,15 @@ def _log_record(
     return body, usage if isinstance(usage, dict) else {}, day
 
 
-def _usage_int(usage: dict[str, Any], side: str) -> int:
+def _usage_int(usage: dict[str, Any], side: str, where: tuple[str, str]) -> int:
+    """The logged input or output tokens of a record's usage, 0 when it logs none; a count that
+    is not a whole number >= 0, or is past the count limit, is an error naming its field (it
+    was taken as 0, a silently lower cost, or overflowed the int64 column with no line)."""
+    import math
+    import numbers
+
+    from costlab import limits
+
     keys = (
         ("prompt_tokens", "input_tokens")
         if side == "input"
@@ -206,8 +215,21 @@ def _usage_int(usage: dict[str, Any], side: str) -> int:
     )
     for key in keys:
         value = usage.get(key)
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return value
+        if value is None or (isinstance(value, float) and math.isnan(value)):  # Parquet: missing
+            continue
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            value = int(value)  # numpy's integers too
+        whole = (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and value == int(value)
+            and value >= 0
+        )
+        if not whole:
+            shown = str(value)[:40]
+            raise CostlabError(f"must be a whole number >= 0, got {shown!r}", *where, key)
+        return int(limits.check_number(int(value), key, *where))
     return 0
 
 

@@ -90,7 +90,7 @@ def count_file_chunk(
 STREAM_TEXT_BYTES = 32 * 2**20
 
 #: Endings of files that are counted by :func:`costlab.tokens.count_path` (bodies, batch files,
-#: images, documents), never as plain text.
+#: images, documents, audio and video: ``tokens.media.MEDIA_SUFFIXES``), never as plain text.
 _NOT_TEXT = (
     ".json",
     ".jsonl",
@@ -102,6 +102,8 @@ _NOT_TEXT = (
     ".jpeg",
     ".gif",
     ".webp",
+    *(".wav", ".mp3", ".aac", ".flac", ".ogg", ".oga", ".ogv", ".opus"),
+    *(".m4a", ".mp4", ".m4v", ".mov", ".webm", ".mkv"),
 )
 
 
@@ -155,7 +157,8 @@ def count_texts(
     bodies = [f for f in files if f.lower().endswith(_NOT_TEXT)]
     if bodies and len(files) > 1:  # counted as text they would be wrong, not merely slow
         raise CostlabError(
-            "request bodies, batch files, images and documents are counted one at a time; "
+            "request bodies, batch files, images, documents, audio and video are counted one "
+            "at a time; "
             "several inputs are added up as plain text",
             bodies[0],
         )

@@ -111,7 +111,7 @@ def count_for_models(
         ]
     if (
         sniff_binary(source.data) is None
-        and source.suffix not in IMAGE_SUFFIXES
+        and source.suffix not in (*IMAGE_SUFFIXES, ".pdf")
         and sniff_media(source.data, source.suffix) is None
     ):
         text = decode(source)
@@ -364,6 +364,10 @@ def count_input(
 ) -> TokenCount:
     """:func:`count_path` on bytes already read."""
     binary = sniff_binary(source.data)
+    if binary is None and source.suffix == ".pdf":
+        # a PDF's header may come after other bytes (readers look through the first 1,024):
+        # its syntax counted as text was a wrong count; a file named .pdf is read as one
+        binary = "pdf"
     media = sniff_media(source.data, source.suffix) if binary is None else None
     if media is not None:
         return count_media(source.data, source.name, media, resolve_model(model, book))

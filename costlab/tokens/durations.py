@@ -176,6 +176,8 @@ def _with_mutagen(stream: Any, fmt: str) -> tuple[float | None, bool]:
     except mutagen.MutagenError as exc:
         reason = str(exc).split("\n")[0] or type(exc).__name__
         raise CostlabError(f"unreadable {FORMAT_NAMES[fmt]}: {reason}") from None
+    except ZeroDivisionError:  # mutagen divides an Ogg Speex stream's length by its sample rate
+        raise CostlabError(f"unreadable {FORMAT_NAMES[fmt]}: a sample rate of 0") from None
 
 
 def _flac(data: Any) -> float | None:
@@ -313,17 +315,22 @@ def _ebml(data: Any) -> tuple[float | None, bool]:
         for child, start, end in _elements(data, body, stop, budget):
             if child == _INFO:
                 for field, value_at, value_end in _elements(data, start, end, budget):
-                    raw = data[value_at:value_end]
-                    if field == _TIMESCALE and raw:
-                        scale = int.from_bytes(raw, "big")
-                    elif field == _DURATION and len(raw) in (4, 8):
-                        duration = struct.unpack(">f" if len(raw) == 4 else ">d", raw)[0]
+                    # numbers of at most 8 bytes: a value claiming a gigabyte is never read
+                    size = value_end - value_at
+                    if field == _TIMESCALE and size > 8:
+                        raise CostlabError("unreadable WebM: a TimecodeScale of over 8 bytes")
+                    if field == _TIMESCALE and size:
+                        scale = int.from_bytes(data[value_at:value_end], "big")
+                    elif field == _DURATION and size in (4, 8):
+                        raw = data[value_at:value_end]
+                        duration = struct.unpack(">f" if size == 4 else ">d", raw)[0]
             elif child == _TRACKS:
                 for entry, entry_at, entry_end in _elements(data, start, end, budget):
                     if entry != _TRACK_ENTRY:
                         continue
                     for field, value_at, value_end in _elements(data, entry_at, entry_end, budget):
-                        if field == _TRACK_TYPE and data[value_at:value_end] == b"\x01":
+                        kind = data[value_at:value_end] if value_end - value_at == 1 else b""
+                        if field == _TRACK_TYPE and kind == b"\x01":
                             video = True
             elif child == _CLUSTER:
                 break  # the media data: headers come before it

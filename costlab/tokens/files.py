@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import sys
 import zipfile
 import zlib
@@ -171,6 +172,12 @@ def pdf_text_pages(source: Input) -> tuple[str, int]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    # pypdf logs what it repairs ("EOF marker not found") and Python prints a library's logs
+    # to stderr when nothing handles them: lines around costlab's one error, or its count.
+    # A handler that drops them, unless the program using costlab handles pypdf's own.
+    quiet = logging.getLogger("pypdf")
+    if not quiet.handlers:
+        quiet.addHandler(logging.NullHandler())
     try:
         reader = PdfReader(io.BytesIO(source.data))
         if reader.is_encrypted:

@@ -76,27 +76,30 @@ class Media:
 
 def sniff_media(data: bytes, suffix: str = "") -> str | None:
     """The container format from the first bytes, else from the file extension; None when
-    neither says audio or video.
+    neither says audio or video. A magic word alone is not enough where text may begin with
+    it: the byte after it must be one the format allows (a prompt "ID3 tags hold..." is text).
 
     >>> sniff_media(b"fLaC" + bytes(40))
     'flac'
     >>> sniff_media(b"", ".mp3")
     'mp3'
+    >>> sniff_media(b"ID3 tags hold the title", ".txt") is None
+    True
     """
     head = data[:16]
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "wav"
-    if head.startswith(b"ID3"):
+    if head.startswith(b"ID3") and head[3:4] in (b"\x02", b"\x03", b"\x04"):  # ID3v2.2 - 2.4
         return "mp3"
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xF0 == 0xF0:  # frame sync
         return "aac" if head[1] & 0x06 == 0 else "mp3"  # ADTS has layer 00
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06:
         return "mp3"  # MPEG 2.5
-    if head.startswith(b"fLaC"):
+    if head.startswith(b"fLaC") and head[4:5] in (b"\x00", b"\x80"):  # STREAMINFO first
         return "flac"
-    if head.startswith(b"OggS"):
+    if head.startswith(b"OggS\x00"):  # stream structure version 0
         return "ogg"
-    if head[4:8] == b"ftyp" and head[8:12] not in _IMAGE_BRANDS:
+    if head[:1] == b"\x00" and head[4:8] == b"ftyp" and head[8:12] not in _IMAGE_BRANDS:
         return "mp4"
     if head[4:8] in (b"moov", b"wide", b"mdat", b"free", b"skip") and suffix in (".mov", ".mp4"):
         return "mp4"  # QuickTime files without ftyp
@@ -170,7 +173,10 @@ def transcribed_seconds(data: bytes | BinaryIO, where: str, fmt: str) -> tuple[M
     """An audio or video file's header and the seconds a per-minute model bills for it: its
     duration rounded up to the second (transcription is billed by the second)."""
     media = read_media(data, where, fmt)
-    return media, math.ceil(media.seconds)
+    seconds = math.ceil(media.seconds)
+    # a raised COSTLAB_MAX_MEDIA_SECONDS still leaves the seconds billed a count like any other
+    limits.check_number(seconds, "seconds transcribed", where)
+    return media, seconds
 
 
 def transcribed_file(name: str | None) -> tuple[Media, int] | None:
@@ -222,6 +228,8 @@ def count_media(data: bytes | BinaryIO, where: str, fmt: str, model: Model) -> T
         tokens = audio = whole
         cited = model.audio.source.split(" ", 1)[0]  # the source key, "[OAI-RT-COSTS]"
         rule = f"audio at {model.audio.input_per_second} tokens a second {cited}"
+    # a raised COSTLAB_MAX_MEDIA_SECONDS still leaves the tokens a count like any other
+    limits.check_number(tokens, "input tokens", where)
     return TokenCount(
         model=model.id,
         encoding=encoding,

@@ -74,15 +74,25 @@ class Tally:
         return part
 
     def approximate(self, reason: str) -> None:
+        reason = _clipped(reason)
         if reason not in self.approximations:
             self.approximations.append(reason)
 
     def warn(self, message: str) -> None:
+        message = _clipped(message)
         if message not in self.warnings:
             self.warnings.append(message)
 
     def error(self, what: str, *where: str) -> CostlabError:
         return CostlabError(what, *self.where, *where)
+
+
+def _clipped(message: str) -> str:
+    """A note as shown: notes quote the body (a content type, a field name, a MIME type), and
+    a body may put a megabyte there; such a note keeps its start and says how long it was."""
+    if len(message) <= 500:
+        return message
+    return f"{message[:200]}... ({len(message):,} characters)"
 
 
 @dataclass(frozen=True)
