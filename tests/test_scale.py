@@ -353,3 +353,18 @@ def test_replay_names_a_bad_logged_count_by_its_line(
     assert json.loads(captured.out)[0]["requests"] == 1  # the good line is kept
     assert json.loads(captured.out)[0]["output_tokens"] == 3
     assert f"costlab: error: {log}: line 2: {message}" in captured.err
+
+
+def test_a_file_url_is_the_local_file_alone_or_among_several(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``file:///...`` said "no such file" when it was the only input (found by the red team)."""
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("hello world\n" * 10, encoding="utf-8")
+    second.write_text("one more line\n", encoding="utf-8")
+    model = ("--model", "gpt-4.1-mini", "--json")
+    plain = cli("count", str(first), *model)
+    alone = cli("count", first.as_uri(), *model)
+    assert alone.code == plain.code == 0, alone.err
+    assert json.loads(alone.out)["input_tokens"] == json.loads(plain.out)["input_tokens"] > 0
+    both = cli("count", first.as_uri(), second.as_uri(), *model)
+    assert both.code == 0, both.err
+    assert json.loads(both.out)["input_tokens"] > json.loads(plain.out)["input_tokens"]

@@ -140,7 +140,7 @@ def run_usage(args: argparse.Namespace, usage: Any) -> int:
     from costlab.cli._common import pricebook, print_json, table
     from costlab.cost import price_usage
     from costlab.errors import CostlabError
-    from costlab.money import MONEY
+    from costlab.exact import EXACT, exact_sum
 
     book = pricebook(args)
     costs = []
@@ -164,7 +164,8 @@ def run_usage(args: argparse.Namespace, usage: Any) -> int:
     media = [m for m in MEDIA_COST_COLUMNS if any(c.costs[m] for c in costs)]
     rows = []
     for c in costs:
-        text_input = c.total_cost - c.output_cost - sum((c.costs[m] for m in media), MONEY.plus(0))
+        media_cost = exact_sum(c.costs[m] for m in media)
+        text_input = EXACT.subtract(EXACT.subtract(c.total_cost, c.output_cost), media_cost)
         rows.append(
             (
                 c.model.id,

@@ -59,7 +59,10 @@ def add_input_options(
     model_help: str = "model id or alias (default: the body's model, else gpt-4.1-mini)",
 ) -> None:
     """PATH, --model, --image-size and --detail, shared with ``costlab estimate PATH``."""
-    parser.add_argument("path", nargs="?", metavar="PATH", help=path_help)
+    from costlab.urls import local_path
+
+    # file:///a.txt is the local file, alone as among several inputs
+    parser.add_argument("path", nargs="?", metavar="PATH", type=local_path, help=path_help)
     from costlab.cli._models import add_model_options
 
     add_model_options(parser, model_help)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from costlab.errors import CostlabError
+from costlab.urls import is_url, local_path
 
 if TYPE_CHECKING:
     from costlab.prices import PriceBook
@@ -47,17 +48,6 @@ class Chunk:
         return self.path
 
 
-def _scheme(path: str) -> str:
-    """The URL scheme of ``path`` ("" for a plain path; a Windows drive letter is no scheme)."""
-    head, sep, _ = path.partition("://")
-    return head.lower() if sep and len(head) > 1 and head.isalnum() else ""
-
-
-def is_url(path: str) -> bool:
-    """Whether ``path`` is read through fsspec (``s3://``, ``gs://``, ...): not a local file."""
-    return _scheme(path) not in ("", "file")
-
-
 def _has_magic(path: str) -> bool:
     return any(c in path for c in "*?[")
 
@@ -73,7 +63,7 @@ def expand_inputs(inputs: Sequence[str], *, suffixes: Sequence[str] = DATA_SUFFI
         if is_url(given):
             files.extend(_expand_url(given, suffixes))
             continue
-        local = given.partition("://")[2] if _scheme(given) == "file" else given
+        local = local_path(given)
         if _has_magic(local) and not os.path.exists(local):  # "[1].txt" may be a real name
             found = sorted(p for p in glob.glob(local, recursive=True) if os.path.isfile(p))
             if not found:
