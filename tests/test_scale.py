@@ -356,7 +356,7 @@ def test_replay_names_a_bad_logged_count_by_its_line(
 
 
 def test_a_file_url_is_the_local_file_alone_or_among_several(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """``file:///...`` said "no such file" when it was the only input (found by the red team)."""
+    """A file URL (``as_uri()``) said "no such file" when it was the only input (red team)."""
     first, second = tmp_path / "a.txt", tmp_path / "b.txt"
     first.write_text("hello world\n" * 10, encoding="utf-8")
     second.write_text("one more line\n", encoding="utf-8")

@@ -61,7 +61,7 @@ def add_input_options(
     """PATH, --model, --image-size and --detail, shared with ``costlab estimate PATH``."""
     from costlab.urls import local_path
 
-    # file:///a.txt is the local file, alone as among several inputs
+    # a URL of scheme file is the local file, alone as among several inputs
     parser.add_argument("path", nargs="?", metavar="PATH", type=local_path, help=path_help)
     from costlab.cli._models import add_model_options
 
