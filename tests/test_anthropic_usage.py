@@ -98,6 +98,21 @@ def test_a_fractional_or_true_prompt_count_is_refused_not_truncated(
     assert actuals.total_cost == Decimal("42.75")
 
 
+@pytest.mark.parametrize("created", [[{"ephemeral_5m_input_tokens": 1_000_000}], 5, "many"])
+def test_cache_writes_not_given_as_a_mapping_are_named_not_dropped(
+    tmp_path, created: object
+) -> None:  # type: ignore[no-untyped-def]
+    # a list was read as no cache writes: the row priced lower than billed, without a word
+    page = copy.deepcopy(PAGE)
+    page["data"][0]["results"][1]["cache_creation"] = created
+    path = tmp_path / "anthropic-usage.json"
+    path.write_text(json.dumps(page))
+    actuals = load_actuals(path)
+    [problem] = actuals.problem_messages()
+    assert problem.startswith(f"{path}: data[0].results[1]: cache_write_tokens: ")
+    assert actuals.total_cost == Decimal("42.75")  # rows 1 and 3, as above
+
+
 @pytest.mark.parametrize("window", ["200k-2M", ["0-200k"]])
 def test_a_context_window_the_report_does_not_define_is_named(tmp_path, window: object) -> None:  # type: ignore[no-untyped-def]
     # anything but "0-200k" was billed at the long-context tier, without a word

@@ -16,14 +16,20 @@ def anthropic_row(result: dict[str, Any], bucket: dict[str, Any], loc: str) -> d
     def count(value: Any) -> Any:
         return 0 if value is None else value
 
-    created = result.get("cache_creation") or {}
-    if not isinstance(created, dict):
-        created = {}
+    created = result.get("cache_creation")
+    created = {} if created is None else created
+    if isinstance(created, dict):
+        writes = (
+            created.get("ephemeral_5m_input_tokens"),
+            created.get("ephemeral_1h_input_tokens"),
+        )
+    else:  # a list or a bare number is not the report's shape: passed on as a value no count
+        writes = ([created], None)  # reads, so the row is named, not priced without its writes
     parts = {
         "uncached": count(result.get("uncached_input_tokens")),
         "read": count(result.get("cache_read_input_tokens")),
-        "5m": count(created.get("ephemeral_5m_input_tokens")),
-        "1h": count(created.get("ephemeral_1h_input_tokens")),
+        "5m": count(writes[0]),
+        "1h": count(writes[1]),
     }
     counts = [_whole(v) for v in parts.values()]
     total: Any = parts["uncached"]  # a bad count is named by the row checks
