@@ -294,6 +294,12 @@ def export_tables(
         return [target]
     if suffix:
         raise CostlabError("unknown export format; use .csv, .xlsx, .json or a folder", str(target))
+    if target.exists() and not target.is_dir():  # mkdir would say only "File exists"
+        raise CostlabError(
+            "a name without .csv, .xlsx or .json is a folder to write, and this is a file; "
+            "give an ending or another name",
+            str(target),
+        )
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -108,6 +108,18 @@ def test_an_export_folder_may_be_named_with_a_dot_when_it_ends_in_a_separator(
     assert (tmp_path / "reports.v2" / "actual_months.csv").is_file()
 
 
+def test_an_export_onto_an_existing_file_without_an_ending_says_why(cli, tmp_path: Path) -> None:
+    # a name without an ending is a folder to write; on a file mkdir said only "File exists"
+    plain = tmp_path / "report"
+    plain.write_text("kept\n")
+    result = cli(
+        "estimate", "--model", "gpt-4.1-mini", "--input-tokens", "5", "--export", str(plain)
+    )
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "is a folder to write, and this is a file" in result.err
+    assert plain.read_text() == "kept\n"
+
+
 SPACED = "' gpt-4.1 ' has spaces around it; write 'gpt-4.1'"
 
 
