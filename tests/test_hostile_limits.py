@@ -486,6 +486,21 @@ def test_a_ragged_csv_row_is_named_and_the_rest_priced(data: Path) -> None:
     assert list(parsed.usage["location"][:2]) == [2, 5]  # line 4 has a problem of its own
 
 
+def test_every_row_one_cell_past_the_header_is_named_not_shifted() -> None:
+    """pandas made the first column an index when every row had one cell more than the header,
+    so each value moved one column left: 'date: not a date' on every row (red team)."""
+    from costlab.actuals import parse_usage
+
+    text = "date,model,input_tokens,output_tokens\n" + "".join(
+        f"2027-01-0{day},gpt-4.1-mini,100,10,{day}\n" for day in (5, 6)
+    )
+    parsed = parse_usage(text, "u.csv")
+    assert [p.message("u.csv") for p in parsed.problems] == [
+        "u.csv: line 2, line 3: more cells than the header's 4"
+    ]
+    assert len(parsed.usage) == 0
+
+
 def test_n_2_at_the_model_cap_is_twice_the_cap(tmp_path: Path) -> None:
     from costlab.cli import main
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -188,3 +189,22 @@ def _first_location(problem: Problem) -> list[tuple[int, str]]:
     return [
         (int(part), "") if part.isdigit() else (-1, part) for part in re.findall(r"\d+|\D+", first)
     ]
+
+
+def without_long_rows(
+    text: str, sep: str, width: int
+) -> tuple[str, np.ndarray | None, Problem | None]:
+    """The text without rows holding more cells than the header (which the fast parser refuses
+    outright), the line numbers of the rows kept, and the problem naming the rows left out.
+    The common case, no such row, costs one scan and no copy."""
+    lines = text.split("\n")
+    lengths = [len(row) for row in csv.reader(lines[1:], delimiter=sep)]
+    long = [i for i, n in enumerate(lengths) if n > width]
+    if not long:
+        return text, None, None
+    dropped = set(long)
+    kept_rows = [i for i, n in enumerate(lengths) if i not in dropped and n > 0]  # blank: skipped
+    clean = "\n".join([lines[0], *(lines[i + 1] for i in kept_rows)])
+    shown = tuple(f"line {i + 2}" for i in long[:_MORE_LINES])
+    problem = Problem(f"more cells than the header's {width}", None, shown, len(long))
+    return clean, np.array([i + 2 for i in kept_rows], dtype=np.int64), problem

@@ -41,7 +41,6 @@ per chunk of rows, so a distributed engine can parse and price chunks apart.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
 import json
@@ -55,7 +54,6 @@ import pandas as pd
 
 from costlab import limits
 from costlab.actuals.anthropic import anthropic_row
-from costlab.actuals.checks import _MORE_LINES as MORE_LINES
 from costlab.actuals.checks import (
     Problem,
     _batch,
@@ -65,6 +63,7 @@ from costlab.actuals.checks import (
     _labels,
     _service_tiers,
     refused_number,
+    without_long_rows,
 )
 from costlab.errors import CostlabError
 from costlab.money import ZERO
@@ -161,7 +160,7 @@ def _parse_csv(text: str, source: str) -> UsageFile:
     numeric = [raw for raw, low in zip(raw_header, header, strict=True) if low in counts]
 
     def read(text: str) -> pd.DataFrame:
-        return pd.read_csv(
+        frame = pd.read_csv(
             io.StringIO(text),
             sep=sep,
             # Text as categories: a million rows name a few models and dates, so each distinct
@@ -179,6 +178,9 @@ def _parse_csv(text: str, source: str) -> UsageFile:
             skipinitialspace=True,
             engine="c",
         )
+        if not isinstance(frame.index, pd.RangeIndex):  # every row a cell past the header:
+            raise pd.errors.ParserError("index")  # pandas made the first cells an index
+        return frame
 
     kept: np.ndarray | None = None
     ragged: Problem | None = None
@@ -188,7 +190,7 @@ def _parse_csv(text: str, source: str) -> UsageFile:
         except pd.errors.ParserError:
             # A row with more cells than the header stops the fast parser: such rows are
             # named and left out, and the others are read (only then is every line scanned).
-            text, kept, ragged = _without_long_rows(text, sep, len(raw_header))
+            text, kept, ragged = without_long_rows(text, sep, len(raw_header))
             frame = read(text)
     except (pd.errors.ParserError, ValueError) as exc:
         raise CostlabError(f"not a readable CSV file: {exc}", source) from None
@@ -209,25 +211,6 @@ def _parse_csv(text: str, source: str) -> UsageFile:
             source,
         )
     return _with_problem(_usage_rows(frame, locations, source, "generic-csv", openai=False), ragged)
-
-
-def _without_long_rows(
-    text: str, sep: str, width: int
-) -> tuple[str, np.ndarray | None, Problem | None]:
-    """The text without rows holding more cells than the header (which the fast parser refuses
-    outright), the line numbers of the rows kept, and the problem naming the rows left out.
-    The common case, no such row, costs one scan and no copy."""
-    lines = text.split("\n")
-    lengths = [len(row) for row in csv.reader(lines[1:], delimiter=sep)]
-    long = [i for i, n in enumerate(lengths) if n > width]
-    if not long:
-        return text, None, None
-    dropped = set(long)
-    kept_rows = [i for i, n in enumerate(lengths) if i not in dropped and n > 0]  # blank: skipped
-    clean = "\n".join([lines[0], *(lines[i + 1] for i in kept_rows)])
-    shown = tuple(f"line {i + 2}" for i in long[:MORE_LINES])
-    problem = Problem(f"more cells than the header's {width}", None, shown, len(long))
-    return clean, np.array([i + 2 for i in kept_rows], dtype=np.int64), problem
 
 
 def _with_problem(parsed: UsageFile, problem: Problem | None) -> UsageFile:
