@@ -368,3 +368,13 @@ def test_a_file_url_is_the_local_file_alone_or_among_several(cli, tmp_path: Path
     both = cli("count", first.as_uri(), second.as_uri(), *model)
     assert both.code == 0, both.err
     assert json.loads(both.out)["input_tokens"] > json.loads(plain.out)["input_tokens"]
+
+
+def test_an_empty_folder_is_named_before_the_model_is_judged(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """whisper-1 counts no text; on an empty folder the user first needs to hear of the folder
+    (it used to say only that whisper-1 has no tokenizer; red team)."""
+    folder = tmp_path / "talk.mp3"
+    folder.mkdir()
+    result = cli("estimate", str(folder), "--model", "whisper-1")
+    assert result.code == 2
+    assert result.err.startswith(f"costlab: error: {folder}: no .txt")

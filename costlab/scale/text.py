@@ -152,8 +152,9 @@ def count_texts(
     from costlab.tokens.result import PartCount, TokenCount
     from costlab.tokens.tokenizer import resolve_model, tokenizer_for
 
-    tokenizer = tokenizer_for(resolve_model(model, book))
+    # the inputs first: a missing file or an empty folder is what the user must fix first
     files = expand_inputs(inputs, suffixes=(".txt", ".md", ".csv", ".tsv", ".py", ".rst", ".html"))
+    tokenizer = tokenizer_for(resolve_model(model, book))
     bodies = [f for f in files if f.lower().endswith(_NOT_TEXT)]
     if bodies and len(files) > 1:  # counted as text they would be wrong, not merely slow
         raise CostlabError(
