@@ -165,6 +165,16 @@ def test_inline_audio_and_video_in_a_gemini_body(tmp_path: Path) -> None:
     assert not count.warnings
 
 
+def test_an_inline_video_part_without_a_video_track_is_counted_as_labelled_with_a_warning() -> None:
+    # an M4A sent as video/mp4 was billed at 263 tokens a second without a word (red team)
+    data = base64.b64encode((MEDIA / "tone-2s.m4a").read_bytes()).decode()
+    part = {"inlineData": {"mimeType": "video/mp4", "data": data}}
+    count = count_body({"contents": [{"role": "user", "parts": [part]}]})
+    [warning] = [w for w in count.warnings if "no video track" in w]
+    assert "counted as video, as labelled; as audio it would be 32 tokens a second" in warning
+    assert count.input_audio_tokens == 0
+
+
 def test_damaged_inline_audio_is_one_line_naming_the_part(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     damaged = (MEDIA / "tone-2s.ogg").read_bytes()[:60]
     part = {"inline_data": {"mime_type": "audio/ogg", "data": base64.b64encode(damaged).decode()}}

@@ -204,6 +204,12 @@ def add_inline(
             if mime.startswith("video/"):
                 part.model_fixed += video_tokens(media.seconds)
                 tally.approximate(f"video counted at {VIDEO_TOKENS_PER_SECOND} tokens a second")
+                if not media.video:  # counted as labelled; the label may be what is wrong
+                    tally.warn(
+                        f"{at}: {mime} holds no video track ({media.label}): counted as video, "
+                        f"as labelled; as audio it would be {AUDIO_TOKENS_PER_SECOND} tokens a "
+                        "second"
+                    )
             else:
                 part.model_fixed += audio_tokens(media.seconds)
                 part.audio += audio_tokens(media.seconds)
