@@ -142,8 +142,9 @@ def _choose_file() -> tuple[str, str] | None:
 def render() -> None:
     header(
         TITLE,
-        "Upload OpenAI's usage or cost export (CSV), the Usage API's JSON, or a CSV with date, model, "
-        "input_tokens, cached_input_tokens, output_tokens, requests (and optional batch). It is priced "
+        "Upload OpenAI's usage or cost export (CSV), OpenAI's Usage API JSON, Anthropic's usage "
+        "report JSON, or a CSV with date, model, input_tokens, cached_input_tokens, output_tokens, "
+        "requests (and optional batch). It is priced "
         "with the price in force on each row's day and set beside the current scenario's forecast: "
         "variance is actual minus forecast, in $ and % of the forecast.",
     )
