@@ -302,15 +302,13 @@ def _transcription_row(
     """An audio or video file on a model billed per minute transcribed (whisper-1): one call is
     the file's duration, rounded up to the second, with no tokens in or out. None when the
     input is not such a file or the model not such a model."""
-    from costlab.tokens.files import sniff_binary
-    from costlab.tokens.media import bills_transcription, sniff_media, transcribed_seconds
+    from costlab.tokens.media import bills_transcription, transcribed_input
 
     day = on or date.today()
-    head = source.data[:16]
-    fmt = sniff_media(head, source.suffix) if sniff_binary(head) is None else None
-    if fmt is None or not bills_transcription(model, day):
+    found = transcribed_input(source) if bills_transcription(model, day) else None
+    if found is None:
         return None
-    header, seconds = transcribed_seconds(source.data, source.name, fmt)
+    header, seconds = found
     count = TokenCount(
         model=model.id,
         encoding="-",

@@ -174,20 +174,25 @@ class _Endless(SimpleHTTPRequestHandler):
         pass
 
 
+def _count_served(cli, handler: type, name: str) -> tuple[str, Result]:  # type: ignore[no-untyped-def]
+    """``costlab count`` of ``name`` served on localhost by ``handler``: its URL and the run."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{name}"
+        return url, cli("count", url, "--model", "gpt-4.1-mini")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_a_served_stream_without_end_is_cut_at_the_input_limit(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Local text files stream at any size (their size is known); a URL that gives no size is
     bounded as standard input is, so an endless response ends in one line, not a hang."""
     from costlab import limits
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Endless)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 2_000_000)
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/endless.txt"
-        result = cli("count", url, "--model", "gpt-4.1-mini")
-    finally:
-        server.shutdown()
-        server.server_close()
+    url, result = _count_served(cli, _Endless, "endless.txt")
     assert result.code == 2, result.out
     assert result.err == (
         f"costlab: error: {url}: the stream (the store gives no size) is above the limit of "
@@ -225,14 +230,7 @@ def test_a_store_that_stops_answering_is_one_line_saying_so(cli, monkeypatch) ->
     monkeypatch.setitem(
         fsspec.config.conf, "http", {"client_kwargs": {"timeout": aiohttp.ClientTimeout(total=1)}}
     )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Stalled)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/slow.txt"
-        result = cli("count", url, "--model", "gpt-4.1-mini")
-    finally:
-        server.shutdown()
-        server.server_close()
+    url, result = _count_served(cli, _Stalled, "slow.txt")
     assert result.code == 2, result.out
     assert result.err == (
         f"costlab: error: {url}: cannot read this URL (timed out: the store stopped answering)\n"

@@ -98,6 +98,27 @@ def test_an_audio_file_on_a_transcription_model_is_billed_by_its_seconds(cli) ->
     assert json.loads(from_file.out)["total_cost"] == "0.30"
 
 
+def test_a_recording_on_standard_input_is_transcribed_as_the_file_is(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``cat talk.mp3 | costlab estimate - --model whisper-1`` was refused (red team): the same
+    $0.30 as the file; text on standard input is one line saying why it cannot be billed."""
+    import io
+    import types
+
+    common = ("--model", "whisper-1", "--requests", "1000", "--date", "2026-11-26", "--json")
+    from_file = cli("estimate", str(MEDIA / "tone-2s.mp3"), *common)
+    for data in ((MEDIA / "tone-2s.mp3").read_bytes(), b"hello\n"):
+        monkeypatch.setattr("sys.stdin", types.SimpleNamespace(buffer=io.BytesIO(data)))
+        piped = cli("estimate", "-", *common)
+        if data.startswith(b"hello"):
+            assert piped.code == 2 and piped.err == (
+                "costlab: error: -: whisper-1 bills audio by the minute transcribed, and this "
+                "is not audio or video\n"
+            )
+        else:
+            assert piped.code == 0, piped.err
+            assert json.loads(piped.out) == json.loads(from_file.out)
+
+
 def test_several_models_price_the_file_on_a_transcription_model_by_its_seconds(cli) -> None:  # type: ignore[no-untyped-def]
     """In a table of models, whisper-1 is a row of its own, as on one model: 3 s x 1,000 = 50
     minutes at $0.006 = $0.30, beside Gemini's 67 tokens x 1,000 at $1.00/1M = $0.067 (by

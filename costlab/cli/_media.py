@@ -154,11 +154,21 @@ def transcribed_seconds(args: argparse.Namespace) -> tuple[str, int] | None:
     from costlab.cli._common import pricebook
     from costlab.tokens import media
 
-    if args.path in (None, "-") or not args.model or several(args):
+    if args.path is None or not args.model or several(args):
         return None
-    if not media.bills_transcription(
-        pricebook(args).resolve(args.model), args.date or date.today()
-    ):
+    model = pricebook(args).resolve(args.model)
+    if not media.bills_transcription(model, args.date or date.today()):
         return None
-    found = media.transcribed_file(args.path)
+    if args.path == "-":  # read whole, as any standard input is (within the input limit)
+        from costlab.errors import CostlabError
+        from costlab.tokens.files import read_input
+
+        found = media.transcribed_input(read_input("-"))
+        if found is None:  # no count can follow: the input is read
+            raise CostlabError(
+                f"{model.id} bills audio by the minute transcribed, and this is not audio or video",
+                "-",
+            )
+    else:
+        found = media.transcribed_file(args.path)
     return None if found is None else (found[0].label, found[1])

@@ -28,7 +28,7 @@ from costlab import limits
 from costlab.errors import CostlabError
 from costlab.prices import Model
 from costlab.tokens.durations import _EBML, FORMAT_NAMES, FileView, duration
-from costlab.tokens.files import sniff_binary
+from costlab.tokens.files import Input, sniff_binary
 from costlab.tokens.result import PartCount, TokenCount
 
 VIDEO_TOKENS_PER_SECOND = 263  # [G-VISION]: Gemini video, frames and sound, per second
@@ -159,8 +159,14 @@ def opened_media(path: Path, where: str) -> Iterator[tuple[BinaryIO, str] | None
     Devices, FIFOs and folders are refused as every input is (:func:`limits.open_streaming`)."""
     with limits.open_streaming(path, where) as stream:
         head = stream.read(16)
-        fmt = sniff_media(head, path.suffix.lower()) if sniff_binary(head) is None else None
+        fmt = media_format(head, path.suffix.lower())
         yield (stream, fmt) if fmt is not None else None
+
+
+def media_format(head: bytes, suffix: str = "") -> str | None:
+    """The container format when the first bytes (else the extension) say audio or video and
+    not an image or a document: an image named ``.mp3`` is an image."""
+    return sniff_media(head, suffix) if sniff_binary(head) is None else None
 
 
 def bills_transcription(model: Model, on: date) -> bool:
@@ -177,6 +183,13 @@ def transcribed_seconds(data: bytes | BinaryIO, where: str, fmt: str) -> tuple[M
     # a raised COSTLAB_MAX_MEDIA_SECONDS still leaves the seconds billed a count like any other
     limits.check_number(seconds, "seconds transcribed", where)
     return media, seconds
+
+
+def transcribed_input(source: Input) -> tuple[Media, int] | None:
+    """:func:`transcribed_seconds` of input read whole (standard input, an upload); None when
+    it is not audio or video."""
+    fmt = media_format(source.data[:16], source.suffix)
+    return None if fmt is None else transcribed_seconds(source.data, source.name, fmt)
 
 
 def transcribed_file(name: str | None) -> tuple[Media, int] | None:
