@@ -380,7 +380,13 @@ def test_the_media_limit_can_be_raised(cli, tmp_path: Path, monkeypatch) -> None
 
 
 @pytest.mark.parametrize(
-    "text", ["ID3 tags hold an MP3's title.", "OggS is Ogg's capture pattern.", "abcdftypisom"]
+    "text",
+    [
+        "ID3 tags hold an MP3's title.",
+        "OggS is Ogg's capture pattern.",
+        "abcdftypisom",
+        "%PDF- is how a PDF begins.",  # a PDF's is %PDF-1.7: a version follows
+    ],
 )
 def test_a_prompt_that_begins_with_a_magic_word_is_text(cli, tmp_path: Path, text: str) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "prompt.txt"

@@ -69,7 +69,7 @@ def sniff_binary(data: bytes) -> Shape | None:
     head = data[:16]
     if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         return "image"
-    if head.startswith(b"%PDF-"):
+    if head.startswith(b"%PDF-") and head[5:6].isdigit():  # "%PDF-1.7"; a prompt may say "%PDF- is"
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx" if _is_docx(data) else None
