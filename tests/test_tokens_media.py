@@ -258,6 +258,13 @@ def _speex_at_a_sample_rate_of_0() -> bytes:
         ("noise.mp3", b"\x00\x01" * 5000, "unreadable MP3: "),
         ("cut.flac", (MEDIA / "silence-2s.flac").read_bytes()[:30], "unreadable FLAC: "),
         ("cut.ogg", (MEDIA / "tone-2s.ogg").read_bytes()[:60], "unreadable Ogg: "),
+        (  # one byte changed in the Vorbis header: mutagen's own IndexError, said plainly
+            "mangled.ogg",
+            (MEDIA / "tone-2s.ogg").read_bytes()[:127]
+            + b"\xe7"
+            + (MEDIA / "tone-2s.ogg").read_bytes()[128:],
+            "unreadable Ogg: damaged or cut short (bytearray index out of range)",
+        ),
         ("cut.mp4", (MEDIA / "clip-3s.mp4").read_bytes()[:100], "unreadable MP4/MOV: "),
         ("cut.webm", (MEDIA / "clip-3s.webm").read_bytes()[:50], "unreadable WebM: "),
         ("long.mp4", _mp4_claiming(10**12), "a duration of 1,000,000,000,000 seconds is above"),

@@ -134,6 +134,8 @@ def read_media(data: bytes | BinaryIO, where: str, fmt: str) -> Media:
         OSError,
     ) as exc:
         reason = str(exc).split("\n")[0] or type(exc).__name__
+        if not isinstance(exc, ValueError | OSError):  # a reader's own slip, not a message
+            reason = f"damaged or cut short ({reason})"
         raise CostlabError(f"unreadable {name}: {reason}", where) from None
     if seconds is None or not math.isfinite(seconds) or seconds <= 0:
         raise CostlabError(f"unreadable {name}: the header gives no duration", where)
