@@ -22,6 +22,8 @@ from costlab.scale.chunks import (
     run_chunks,
     url_failure,
 )
+from costlab.tokens.api import IMAGE_SUFFIXES
+from costlab.tokens.media import MEDIA_SUFFIXES
 
 if TYPE_CHECKING:
     from costlab.prices import PriceBook
@@ -90,21 +92,8 @@ def count_file_chunk(
 STREAM_TEXT_BYTES = 32 * 2**20
 
 #: Endings of files that are counted by :func:`costlab.tokens.count_path` (bodies, batch files,
-#: images, documents, audio and video: ``tokens.media.MEDIA_SUFFIXES``), never as plain text.
-_NOT_TEXT = (
-    ".json",
-    ".jsonl",
-    ".ndjson",
-    ".pdf",
-    ".docx",
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".gif",
-    ".webp",
-    *(".wav", ".mp3", ".aac", ".flac", ".ogg", ".oga", ".ogv", ".opus"),
-    *(".m4a", ".mp4", ".m4v", ".mov", ".webm", ".mkv"),
-)
+#: images, documents, audio and video), never as plain text.
+_NOT_TEXT = (".json", ".jsonl", ".ndjson", ".pdf", ".docx", *IMAGE_SUFFIXES, *MEDIA_SUFFIXES)
 
 
 def wants_scale(inputs: Sequence[str], scheduler: str | None) -> bool:
