@@ -27,3 +27,13 @@ class CostlabError(Exception):
     def within(self, *outer: str | None) -> CostlabError:
         """The same error, located inside ``outer`` (e.g. the file that holds the model)."""
         return CostlabError(self.what, *outer, *self.where)
+
+
+def shortened(text: str, most: int, keep: int) -> str:
+    """``text`` as a one-line message quotes it: whole up to ``most`` characters, else its first
+    ``keep`` and its length (a file may put a megabyte where a name belongs).
+
+    >>> shortened("x" * 100, 80, 10)
+    'xxxxxxxxxx... (100 characters)'
+    """
+    return text if len(text) <= most else f"{text[:keep]}... ({len(text):,} characters)"

@@ -21,7 +21,7 @@ from decimal import Decimal  # noqa: F401  (used by the doctest)
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from costlab.errors import CostlabError
+from costlab.errors import CostlabError, shortened
 from costlab.prices.model import Model, UpstreamPatch
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def shipped_pricing_dir() -> Path:
 
 def shown_id(name: str) -> str:
     """A model id as an error shows it: in full, unless it is too long to read on one line."""
-    return name if len(name) <= 80 else f"{name[:60]}... ({len(name):,} characters)"
+    return shortened(name, 80, 60)
 
 
 def _named(name: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from costlab import limits
-from costlab.errors import CostlabError
+from costlab.errors import CostlabError, shortened
 from costlab.prices import Model
 from costlab.tokens.images import (
     DETAILS,
@@ -90,9 +90,7 @@ class Tally:
 def _clipped(message: str) -> str:
     """A note as shown: notes quote the body (a content type, a field name, a MIME type), and
     a body may put a megabyte there; such a note keeps its start and says how long it was."""
-    if len(message) <= 500:
-        return message
-    return f"{message[:200]}... ({len(message):,} characters)"
+    return shortened(message, 500, 200)
 
 
 @dataclass(frozen=True)
