@@ -16,19 +16,19 @@ task escalates. So the break-even rate is ``(single - c1) / R``.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from decimal import Decimal
 
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast, forecast_scenario
 from costlab.money import MONEY
 from costlab.prices import PriceBook, load_pricebook
+from costlab.records import frozen
 from costlab.routing import CascadeStep, Routing
 from costlab.scenario import Scenario
 from costlab.tables import exact_sum
 
 
-@dataclass(frozen=True)
+@frozen
 class StepCost:
     """One step of a cascade over the forecast horizon."""
 
@@ -44,7 +44,7 @@ class StepCost:
     """this step's cost per task of the workload (USD, exact quotient rounded to 80 digits)"""
 
 
-@dataclass(frozen=True)
+@frozen
 class SingleModel:
     """One of the cascade's models serving every task alone, with its step's retries."""
 
@@ -66,7 +66,7 @@ class SingleModel:
         return f"{self.break_even_rate * 100:.1f}%"
 
 
-@dataclass(frozen=True)
+@frozen
 class CascadeReport:
     """A cascade workload: per-step figures, cost per task, the single-model alternatives."""
 

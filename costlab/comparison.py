@@ -16,7 +16,6 @@ so "is the router cheaper than GPT-4.1 mini alone?" has an answer (:func:`router
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,6 +23,7 @@ from costlab.errors import CostlabError
 from costlab.exact import EXACT, exact_sum, tidy
 from costlab.forecast.figures import unit_costs
 from costlab.prices import PriceBook, load_pricebook
+from costlab.records import frozen
 from costlab.routing import describe
 from costlab.scenario import Scenario
 
@@ -53,7 +53,7 @@ RANKING_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class Comparison:
     """A scenario re-priced on several candidates.
 
@@ -129,7 +129,7 @@ def compare_scenario(
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class SmallComparison:
     """A :class:`Comparison` of a small scenario as plain rows (``ranking``, ``warnings``,
     ``benchmarks``: lists of dicts with the same columns and values), made without pandas."""

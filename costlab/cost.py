@@ -13,7 +13,7 @@ Decimal('493.60')
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -31,6 +31,7 @@ from costlab.prices import (
     rates_for,
     tier_for,
 )
+from costlab.records import frozen
 from costlab.usage import (
     BY_RATE,
     COMPONENTS,
@@ -48,7 +49,7 @@ Tokens = int | Decimal
 __all__ = ["Cost", "Flag", "Usage", "compare", "component_costs", "estimate", "price_usage"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Flag:
     """Something the user must see next to a figure (a limit exceeded, a retired model, ...)."""
 
@@ -90,7 +91,7 @@ def unpriced_message(component: Component) -> str:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class Cost:
     """The cost of a usage on one model, by component, in USD (exact, unrounded)."""
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -32,6 +31,7 @@ import pandas as pd
 from costlab.cost import Flag, check_modalities, component_costs, lifecycle_flags, price_flags
 from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook, load_pricebook, rates_for
+from costlab.records import frozen
 from costlab.row_costs import add_row_costs
 from costlab.tables import exact_sum
 from costlab.usage import (
@@ -53,7 +53,7 @@ _INT_MAX = np.iinfo(np.int64).max
 _KNOWN_COLUMNS = ("model", "date", "requests", "batch", "service_tier", "long_context")
 
 
-@dataclass(frozen=True)
+@frozen
 class FrameCost:
     """The priced frame.
 

@@ -11,7 +11,6 @@ none).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -27,11 +26,12 @@ from costlab.cost import (
 from costlab.errors import CostlabError
 from costlab.money import MONEY, ZERO, plain, quotient
 from costlab.prices import Model, PriceEntry, PriceTier, Rates, rates_for, tier_for
+from costlab.records import frozen
 from costlab.tokens.result import TokenCount
 from costlab.usage import RATE_NAMES, service_tier_name
 
 
-@dataclass(frozen=True)
+@frozen
 class CountCost:
     """The cost of a counted input, in USD (exact Decimals)."""
 

@@ -11,18 +11,18 @@ one *model changed* row, priced on both sides. Money is exact ``Decimal`` throug
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
 from costlab.errors import CostlabError
 from costlab.inventory import Entry, Inventory
 from costlab.money import MONEY, ZERO
+from costlab.records import frozen
 
 Status = Literal["changed", "unchanged", "new", "removed", "model changed"]
 
 
-@dataclass(frozen=True)
+@frozen
 class EntryChange:
     """One entry before and after; ``before`` is None for a new entry, ``after`` for a removed one."""
 
@@ -76,7 +76,7 @@ class EntryChange:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Threshold:
     """``--fail-above``: USD per month, or a percentage of the monthly cost before."""
 
@@ -101,7 +101,7 @@ def parse_threshold(text: str) -> Threshold:
     return Threshold(amount, percent)
 
 
-@dataclass(frozen=True)
+@frozen
 class CostChange:
     """A monthly cost before and after a change, in USD per month."""
 
@@ -139,7 +139,7 @@ def forecast_change(before: Any, after: Any) -> CostChange:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class Diff:
     """Two inventories of one project compared."""
 

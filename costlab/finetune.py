@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -28,6 +28,7 @@ from costlab import limits
 from costlab.errors import CostlabError
 from costlab.money import token_cost
 from costlab.prices import Model, PriceBook, load_pricebook
+from costlab.records import frozen
 from costlab.tokens.chat import tally_chat
 from costlab.tokens.tally import Tally
 from costlab.tokens.tokenizer import resolve_model, tokenizer_for
@@ -81,7 +82,7 @@ def looks_like_training_file(text: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@frozen
 class TrainingCount:
     """The tokens of a fine-tuning file's examples."""
 
@@ -95,7 +96,7 @@ class TrainingCount:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class TrainingCost:
     """The cost of one fine-tuning run, in USD (exact)."""
 

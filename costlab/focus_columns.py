@@ -3,14 +3,15 @@ feature level, and the columns costlab writes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from costlab.records import frozen
 
 DataType = Literal["Decimal", "String", "Date/Time", "JSON"]
 Level = Literal["Mandatory", "Conditional", "Recommended"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Column:
     """A FOCUS 1.2 column as the specification defines it [FOCUS]."""
 

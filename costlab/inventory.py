@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import PurePosixPath
@@ -39,6 +39,7 @@ from costlab.gitfiles import FolderTree, Tree
 from costlab.money import MONEY, ZERO
 from costlab.prices import PriceBook, load_pricebook
 from costlab.pydantic_types import model_id_problem
+from costlab.records import frozen
 from costlab.templates import fill_json, fill_template, placeholder_sizes
 from costlab.tokens import TokenCount, count_input
 from costlab.tokens.files import Input
@@ -58,7 +59,7 @@ _PROMPT_KEYS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Entry:
     """One prompt source on one model: its tokens and cost per call, and per month."""
 
@@ -93,7 +94,7 @@ class Entry:
         return {k: _plain(v) for k, v in data.items()}
 
 
-@dataclass(frozen=True)
+@frozen
 class Inventory:
     """Every entry a project's configuration lists, counted in one tree."""
 

@@ -11,11 +11,11 @@ no exact decimal in general: they are kept to 80 significant digits and, marked 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from costlab import formats
+from costlab.records import frozen
 
 #: Tokens per price unit: prices are quoted per 1M tokens.
 MTOK = Decimal(1_000_000)
@@ -102,7 +102,7 @@ def plain(value: Decimal) -> str:
     return f"{whole}.{frac}"
 
 
-@dataclass(frozen=True)
+@frozen
 class DisplayCurrency:
     """A currency to show USD amounts in, at a rate the user gives with its date (no network:
     costlab fetches no rates). USD stays the unit of the book and of every exact figure."""

@@ -8,7 +8,6 @@ that month's total and everything after it (cumulative cost, budget), never to a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +17,7 @@ from costlab import limits
 from costlab.errors import CostlabError
 from costlab.exact import EXACT
 from costlab.pydantic_types import MODEL_ID
+from costlab.records import frozen
 from costlab.validation import spec
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from costlab.prices import PriceBook
 
 
-@dataclass(frozen=True)
+@frozen
 class OneOff:
     """A cost charged once, in one month."""
 
@@ -55,7 +55,7 @@ class OneOff:
             raise CostlabError("required with training (the model fine-tuned)", "model")
 
 
-@dataclass(frozen=True)
+@frozen
 class OneOffCharge:
     """One one-off as charged: its month, exact USD and, for a training run, what was billed."""
 

@@ -17,7 +17,6 @@ out, and a command could print them the same way.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -26,6 +25,7 @@ from costlab.counted_cost import CountCost, price_count
 from costlab.errors import CostlabError
 from costlab.money import MONEY
 from costlab.prices import Model, PriceBook, load_pricebook
+from costlab.records import frozen
 from costlab.tokens import Input, TokenCount, count_for_models, count_input
 
 __all__ = [
@@ -41,7 +41,7 @@ __all__ = [
 _CANNOT_COUNT = {"image-token rule": "no image rule"}
 
 
-@dataclass(frozen=True)
+@frozen
 class PromptRow:
     """The input on one model. ``count`` and the costs are None when ``flags`` say why not."""
 
@@ -124,7 +124,7 @@ class PromptRow:
         return share + Decimal(output) / Decimal(self.context_window)
 
 
-@dataclass(frozen=True)
+@frozen
 class PromptCost:
     """:func:`price_prompt`'s answer: one row per model, in the order asked."""
 

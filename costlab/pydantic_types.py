@@ -23,6 +23,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from costlab import limits
 from costlab.errors import CostlabError
+from costlab.records import frozen
 
 _MISSING: Any = dataclasses.MISSING
 
@@ -201,7 +202,7 @@ def adapter(cls: type) -> Any:
     return TypeAdapter(_pydantic_type(cls, _Bounds()))
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class _Bounds:
     """A field's constraints, carried down to every number and text they apply to."""
 

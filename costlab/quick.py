@@ -18,7 +18,6 @@ YAML file are thin clients of these functions:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +25,7 @@ import yaml
 
 from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook
+from costlab.records import frozen
 from costlab.scenario import Scenario, parse_scenario
 from costlab.yaml_reader import load_yaml
 
@@ -72,7 +72,7 @@ def select_models(
     return models
 
 
-@dataclass(frozen=True)
+@frozen
 class QuickScenario:
     """A one-workload scenario built from numbers, and the YAML file that says the same."""
 

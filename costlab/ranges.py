@@ -14,11 +14,11 @@ dearer, so the bands bracket the base:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
 from costlab.errors import CostlabError
+from costlab.records import frozen
 from costlab.validation import spec
 
 Band = Literal["low", "base", "high"]
@@ -32,7 +32,7 @@ CHEAPER_WHEN_HIGHER = frozenset({"cached_input_share", "cache_hit_rate"})
 EITHER_WAY = frozenset({"batch_share"})
 
 
-@dataclass(frozen=True)
+@frozen
 class Range:
     """A number known within bounds, e.g. ``{low: 800, base: 1200, high: 2000}``."""
 

@@ -27,19 +27,19 @@ numbers (a range would let them stop summing to 1); the escalation rate may be a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
 from costlab.errors import CostlabError
 from costlab.pydantic_types import MODEL_ID
 from costlab.ranges import Range, base
+from costlab.records import frozen
 from costlab.validation import spec
 
 Role = Literal["single", "leg", "escalation", "step"]
 
 
-@dataclass(frozen=True)
+@frozen
 class RouteLeg:
     """One model serving a fixed share of a workload's requests."""
 
@@ -51,7 +51,7 @@ class RouteLeg:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class Escalation:
     """Requests that failed on their leg, re-run on a stronger model."""
 
@@ -64,7 +64,7 @@ class Escalation:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class CascadeStep:
     """One step of a cascade: every task reaching it is tried here, and a share moves on."""
 
@@ -96,7 +96,7 @@ class CascadeStep:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class Routing:
     """A workload's traffic split across models (``legs``, with an optional ``escalation``),
     or a ``cascade`` of models tried in turn."""
@@ -154,7 +154,7 @@ class Routing:
             )
 
 
-@dataclass(frozen=True)
+@frozen
 class Route:
     """Where a workload's requests go: the single model, one leg, or the escalation model."""
 

@@ -16,7 +16,6 @@ dashboard's Compare page and a command print the same answer.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,12 +23,13 @@ from costlab.comparison import Comparison, compare_scenario
 from costlab.errors import CostlabError
 from costlab.exact import EXACT
 from costlab.prices import PriceBook
+from costlab.records import frozen
 from costlab.scenario import parse_scenario
 
 __all__ = ["ComparisonSummary", "RouterReport", "routed", "router_report", "summarize"]
 
 
-@dataclass(frozen=True)
+@frozen
 class RouterReport:
     """The router priced beside its models over the scenario's horizon (USD, exact)."""
 
@@ -123,7 +123,7 @@ def router_report(
     return RouterReport(result, variant, main, router_cost, main_cost)
 
 
-@dataclass(frozen=True)
+@frozen
 class ComparisonSummary:
     """The Compare page's headline: the cheapest candidate that can serve, the plan as it
     stands, and what switching saves (USD over the horizon, exact)."""

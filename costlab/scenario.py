@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -29,6 +28,7 @@ from costlab.one_off import OneOff, check_months
 from costlab.prices import PriceBook, load_pricebook
 from costlab.pydantic_types import MODEL_ID
 from costlab.ranges import Band, Number, Range, base, cost_end
+from costlab.records import frozen
 from costlab.routing import Route, Routing, routes
 from costlab.scenario_checks import check_growth, check_hit_rate, check_media, check_models
 from costlab.usage import service_tier_name
@@ -43,7 +43,7 @@ MAX_MONTHS = limits.MAX_MONTHS
 NumberPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Budget:
     """Spending limits in USD; either or both."""
 
@@ -57,7 +57,7 @@ class Budget:
                 limits.check_number(value, name, limit_name="MAX_USD")
 
 
-@dataclass(frozen=True)
+@frozen
 class Images:
     """Images attached to every request; their tokens follow the model's image rule."""
 
@@ -73,7 +73,7 @@ def _count(doc: str) -> Any:
     return spec(doc + ", per request (or a range)", default=Decimal(0), ge=0)
 
 
-@dataclass(frozen=True)
+@frozen
 class Workload:
     """One kind of request, its volume and growth, sent to one model or a routing."""
 
@@ -239,7 +239,7 @@ def _ends(value: Decimal | Range) -> tuple[Decimal, Decimal]:
     return (value.low, value.high) if isinstance(value, Range) else (value, value)
 
 
-@dataclass(frozen=True)
+@frozen
 class Scenario:
     """Workloads forecast month by month from ``start`` over ``months`` calendar months."""
 
@@ -363,7 +363,7 @@ class Scenario:
         return dataclasses.replace(self, workloads=workloads)
 
 
-@dataclass(frozen=True)
+@frozen
 class Assumption:
     """A ranged number of a scenario: where it is and its bounds."""
 

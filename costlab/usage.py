@@ -36,13 +36,14 @@ price is taken from.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from costlab.records import frozen
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@frozen
 class Component:
     """One billed component: which count, at which rate, into which cost column."""
 
@@ -267,7 +268,7 @@ def _check_count(name: str, value: object, *, whole: bool) -> None:
     limits.check_number(value, name)
 
 
-@dataclass(frozen=True)
+@frozen
 class Usage:
     """Tokens *per request*, how many requests, and the modifiers of the bill.
 

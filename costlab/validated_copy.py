@@ -53,7 +53,14 @@ FORMAT = 2
 KEEP = 64
 
 _PACKAGE = Path(__file__).resolve().parent
-_READERS = ("validation.py", "pydantic_types.py", "limits.py", "errors.py", "frozen_json.py")
+_READERS = (
+    "validation.py",
+    "pydantic_types.py",
+    "limits.py",
+    "errors.py",
+    "frozen_json.py",
+    "records.py",
+)
 
 
 def enabled() -> bool:

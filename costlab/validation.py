@@ -1,10 +1,10 @@
 """Typed data files: the price book and scenario files, validated by pydantic.
 
-Each file format is declared once, as frozen dataclasses whose fields carry their documentation,
-unit and constraints (:func:`spec`). Those dataclasses are what the rest of costlab works with:
-plain, immutable and cheap to build, so a run that reads the compiled price book
-(:mod:`costlab.prices.compiled`) never imports pydantic, which costs more than the whole of a
-``costlab estimate`` (about 140 ms against 95 ms, measured on 2 cores).
+Each file format is declared once, as frozen dataclasses (:func:`costlab.records.frozen`) whose
+fields carry their documentation, unit and constraints (:func:`spec`). Those dataclasses are
+what the rest of costlab works with: plain, immutable and cheap to build, so a run that reads
+the compiled price book (:mod:`costlab.prices.compiled`) never imports pydantic, which costs
+more than the whole of a ``costlab estimate`` (about 140 ms against 95 ms, measured on 2 cores).
 
 Reading a file is pydantic's job. :func:`build` derives, once per dataclass, a pydantic type from
 the declaration (a ``TypedDict`` keyed by the file's field names, with each field's constraints as

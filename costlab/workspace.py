@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from costlab import scenario_io
 from costlab.errors import CostlabError
 from costlab.export import atomic_write
+from costlab.records import frozen
 from costlab.yaml_reader import read_text
 
 #: The environment variable that names the dashboard's workspace folder.
@@ -34,7 +34,7 @@ ENV = "COSTLAB_WORKSPACE"
 Kind = Literal["scenario", "usage"]
 
 
-@dataclass(frozen=True)
+@frozen
 class WorkspaceFile:
     """One file of a workspace."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -12,12 +11,13 @@ import pandas as pd
 
 from costlab import limits
 from costlab.errors import CostlabError
+from costlab.records import frozen
 from costlab.usage import FALSE_WORDS, TRUE_WORDS
 
 _MORE_LINES = 5
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """Rows that could not be used, and why (one entry per kind of problem)."""
 

@@ -33,7 +33,7 @@ significant digits; the error stays inside adjacent effects and never in the sum
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date
 from decimal import Decimal, Inexact
 from fractions import Fraction
@@ -48,6 +48,7 @@ from costlab.forecast import Forecast
 from costlab.money import MONEY, ZERO
 from costlab.prices import PriceBook, load_pricebook
 from costlab.prices.rates import rates_for
+from costlab.records import frozen
 from costlab.tables import EXACT, column, exact_sum, records, tidy
 from costlab.usage import INPUT_PARTS, MEDIA_COST_COLUMNS, OUTPUT_PARTS
 
@@ -85,7 +86,7 @@ _COMPONENTS = ("input", "cached", "write", "output")
 _MTOK = Fraction(1_000_000)
 
 
-@dataclass(frozen=True)
+@frozen
 class _Cell:
     """Per-request profile and rates of one (model, batch) cell."""
 
@@ -101,7 +102,7 @@ class _Cell:
     """USD per request of audio, images and tool calls (a part of the request's profile)"""
 
 
-@dataclass(frozen=True)
+@frozen
 class _State:
     requests: Fraction
     shares: Mapping[str, Fraction]
@@ -129,7 +130,7 @@ class _State:
         return total
 
 
-@dataclass(frozen=True)
+@frozen
 class Explanation:
     """Actual minus forecast by cause.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from costlab.errors import CostlabError
 from costlab.money import ZERO
 from costlab.prices import PriceBook, load_pricebook
 from costlab.prices.book import shown_id
+from costlab.records import frozen
 from costlab.tables import column, exact_sum, is_money, records, tidy
 from costlab.usage import COMPONENTS, COST_COLUMNS, INFO_COLUMNS, MEDIA_COLUMNS, TOKEN_COLUMNS
 
@@ -25,7 +26,7 @@ from costlab.usage import COMPONENTS, COST_COLUMNS, INFO_COLUMNS, MEDIA_COLUMNS,
 _SUMMED = frozenset(("requests", *TOKEN_COLUMNS, *INFO_COLUMNS, *COST_COLUMNS))
 
 
-@dataclass(frozen=True)
+@frozen
 class Actuals:
     """A usage export priced (or, for cost exports, summed) by month.
 

@@ -44,7 +44,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
@@ -67,6 +66,7 @@ from costlab.actuals.checks import (
 )
 from costlab.errors import CostlabError
 from costlab.money import ZERO
+from costlab.records import frozen
 from costlab.usage import INFO_COLUMNS, INPUT_PARTS, MEDIA_COLUMNS, OUTPUT_PARTS, TOKEN_COLUMNS
 from costlab.yaml_reader import decode_text
 
@@ -110,7 +110,7 @@ _OPENAI_USAGE = {
 _AUDIO = ("input_audio_tokens", "output_audio_tokens")
 
 
-@dataclass(frozen=True)
+@frozen
 class UsageFile:
     """A usage export read into normalized rows (``usage``) or billed amounts (``billed``)."""
 

@@ -20,7 +20,7 @@ into a pass/fail for ``costlab check --actuals``.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -32,10 +32,11 @@ from costlab.actuals.priced import Actuals
 from costlab.errors import CostlabError
 from costlab.forecast import Forecast
 from costlab.money import MONEY, ZERO, plain, significant
+from costlab.records import frozen
 from costlab.tables import EXACT, column, exact_sum, records, tidy
 
 
-@dataclass(frozen=True)
+@frozen
 class RunRate:
     """The projection from actuals to date; money in exact or 80-digit Decimal USD.
 
@@ -216,7 +217,7 @@ def run_rate(actuals: Actuals, fc: Forecast | None = None, *, as_of: date | None
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class ProjectionCheck:
     """The run-rate against a budget: ``within`` and one line per finding."""
 

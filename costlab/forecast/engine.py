@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any
@@ -23,6 +23,7 @@ from costlab.forecast.result import (
 from costlab.forecast.small import time_factors
 from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.ranges import Band
+from costlab.records import frozen
 from costlab.tables import (
     EXACT,
     ZERO,
@@ -44,7 +45,7 @@ def price_lines(
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class _Priced:
     """The engine's result in factored form, exact throughout.
 
@@ -293,7 +294,7 @@ def _line_totals_frame(base: _Priced, bands: dict[Band, _Priced]) -> pd.DataFram
     return pd.DataFrame(columns)
 
 
-@dataclass(frozen=True)
+@frozen
 class PricedSource:
     """A forecast's priced lines (base and bands), turned into tables when asked."""
 

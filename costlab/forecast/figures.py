@@ -10,7 +10,6 @@ import calendar
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, Inexact, Overflow
 from typing import Any, Protocol
@@ -19,6 +18,7 @@ from costlab.errors import CostlabError
 from costlab.exact import EXACT, exact_text, tidy
 from costlab.money import MONEY, Quotient, plain, quotient
 from costlab.ranges import Band, Range
+from costlab.records import frozen
 from costlab.scenario import Scenario
 from costlab.usage import (
     COST_COLUMNS,
@@ -52,7 +52,7 @@ def days_in_month(day: date) -> int:
     return calendar.monthrange(day.year, day.month)[1]
 
 
-@dataclass(frozen=True)
+@frozen
 class ForecastFlag:
     """A warning about one workload on one model (a limit, a retirement, a missing price)."""
 
@@ -74,7 +74,7 @@ class ForecastFlag:
         return dataclasses.asdict(self)
 
 
-@dataclass(frozen=True)
+@frozen
 class BudgetStatus:
     """The forecast (base band) against the scenario's budget."""
 

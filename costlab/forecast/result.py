@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal, localcontext
 from functools import cached_property
 from typing import Any, Protocol
@@ -25,6 +25,7 @@ from costlab.forecast.figures import month_label as month_label
 from costlab.money import MONEY
 from costlab.one_off import OneOffCharge
 from costlab.ranges import Band
+from costlab.records import frozen
 from costlab.scenario import (
     Scenario,
 )
@@ -37,7 +38,7 @@ from costlab.tables import (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class PricedLines:
     """One chunk of lines priced over the months.
 
@@ -62,7 +63,7 @@ class LineSource(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@frozen
 class Forecast:
     """A scenario forecast; every money column is an exact ``Decimal`` (object dtype).
 

@@ -22,7 +22,7 @@ cache-write shares of the input (images' tokens included), reasoning billed as o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -36,6 +36,7 @@ from costlab.forecast.result import days_in_month, month_label
 from costlab.prices import Model, PriceBook, load_pricebook
 from costlab.prices.rates import rates_for
 from costlab.ranges import Range
+from costlab.records import frozen
 from costlab.scenario import NumberPath, Scenario, Workload, base_number
 from costlab.scenario_checks import check_models
 
@@ -48,7 +49,7 @@ QUANTILES = (0.1, 0.5, 0.9)
 DISTRIBUTIONS = ("triangular", "pert", "uniform")
 
 
-@dataclass(frozen=True)
+@frozen
 class Simulation:
     """A sampled forecast.
 

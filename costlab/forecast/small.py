@@ -14,7 +14,7 @@ tests/test_small_json.py check each example)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal, localcontext
 from functools import cached_property
@@ -40,13 +40,14 @@ from costlab.forecast.requests import _PARTS, request_costs
 from costlab.json_rows import json_rows
 from costlab.prices import PriceBook
 from costlab.ranges import Band
+from costlab.records import frozen
 from costlab.scenario import Scenario
 
 #: The most lines x months the plain path takes; larger scenarios go to the table engine.
 MAX_CELLS = 5_000
 
 
-@dataclass(frozen=True)
+@frozen
 class PricedLine:
     """One line of a small forecast: its labels (``workload``, ``role``, ``leg``, ``model``,
     ``provider``, ``batch``, ``service_tier``) and its figures (:data:`FIGURES`) each month."""
@@ -57,7 +58,7 @@ class PricedLine:
     """the figures not zero in every month (a chat line has no audio, images or tools)"""
 
 
-@dataclass(frozen=True)
+@frozen
 class SmallForecast:
     """A small forecast as plain rows: the tables of :class:`~costlab.forecast.Forecast`
     (same columns, same exact values), without pandas.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -26,6 +26,7 @@ from costlab.errors import CostlabError
 from costlab.prices.book import PriceBook
 from costlab.prices.model import Model, PriceEntry
 from costlab.prices.rates import has_batch_price, rates_for
+from costlab.records import frozen
 
 #: Price fields compared, as costlab names them.
 PRICE_FIELDS = ("input", "cached_input", "cache_write", "cache_write_1h", "output")
@@ -53,7 +54,7 @@ _MODELS_DEV_PROVIDERS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Disagreement:
     """One field of one model on which two sources differ."""
 
@@ -77,7 +78,7 @@ class Disagreement:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Audit:
     """Every disagreement found, and the upstream models the book leaves out."""
 

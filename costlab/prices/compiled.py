@@ -48,6 +48,7 @@ SOURCES = (
     "prices/*.py",
     "validation.py",
     "frozen_json.py",
+    "records.py",
     "pydantic_types.py",
     "yaml_reader.py",
     "usage.py",

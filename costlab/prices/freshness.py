@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,12 +25,13 @@ from costlab.errors import CostlabError
 from costlab.prices.book import PriceBook, shipped_pricing_dir
 from costlab.prices.model import Model
 from costlab.prices.rates import has_batch_price, rates_for
+from costlab.records import frozen
 
 #: The curated layer's record of the upstream values it was reviewed against.
 RECORDED = "upstream-recorded.json"
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One line of the check: what, about which subject, and whether it fails the check."""
 
@@ -42,7 +43,7 @@ class Finding:
     problem: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class Freshness:
     fingerprint: str
     on: date

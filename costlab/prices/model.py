@@ -9,7 +9,7 @@ generate their JSON Schema (:mod:`costlab.schemas`); loading and layering is
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -24,6 +24,7 @@ from costlab.prices.model_rules import (
     ReasoningEffort,
     TokenEstimate,
 )
+from costlab.records import frozen
 from costlab.usage import STANDARD_TIER_NAMES
 from costlab.validation import spec
 
@@ -60,7 +61,7 @@ def _usd(doc: str, *, required: bool = False) -> Any:
     return spec(f"USD per 1M {doc}; omit when not charged separately", default=None, ge=0)
 
 
-@dataclass(frozen=True)
+@frozen
 class BatchPrices:
     """Explicit Batch API prices that override ``batch_discount`` for the components given."""
 
@@ -73,7 +74,7 @@ class BatchPrices:
     cached_input_audio: Decimal | None = _usd("cached audio input tokens through the Batch API")
 
 
-@dataclass(frozen=True)
+@frozen
 class PriceTier:
     """Long-context prices: a request whose input exceeds the threshold is billed whole at these."""
 
@@ -87,7 +88,7 @@ class PriceTier:
     cache_write_1h: Decimal | None = _usd("1-hour cache-write tokens above the threshold")
 
 
-@dataclass(frozen=True)
+@frozen
 class ServiceTierPrice:
     """The prices of one service tier (flex, priority, scale, or a provider's own name) in place
     of the standard ones. A component not given bills at its standard rate times ``multiplier``,
@@ -116,7 +117,7 @@ class ServiceTierPrice:
             raise CostlabError("give input and output, or a multiplier", self.name)
 
 
-@dataclass(frozen=True)
+@frozen
 class PriceEntry:
     """The prices of one model from one date on (until the next entry's ``effective_from``)."""
 
@@ -188,7 +189,7 @@ class PriceEntry:
         return ("standard", *(t.name for t in self.service_tiers))
 
 
-@dataclass(frozen=True)
+@frozen
 class FineTuning:
     """Fine-tuning: the training price and the fine-tuned model's inference prices."""
 
@@ -217,7 +218,7 @@ class FineTuning:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class Lifecycle:
     """Release, deprecation and shutdown dates, and the model that takes over.
 
@@ -248,7 +249,7 @@ class Lifecycle:
         return self.retires_on
 
 
-@dataclass(frozen=True)
+@frozen
 class Model:
     """One model: limits, tokenizer, lifecycle and dated prices."""
 
@@ -379,7 +380,7 @@ class Model:
         return min(self.context_window, self.max_input_tokens or self.context_window)
 
 
-@dataclass(frozen=True)
+@frozen
 class UpstreamPatch:
     """What costlab adds to a model that only genai-prices prices: its lifecycle and the limits
     genai-prices does not give. The model keeps genai-prices' prices and names."""
@@ -418,7 +419,7 @@ class UpstreamPatch:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class PriceFile:
     """One YAML file of the price book: a provider and its models."""
 

@@ -7,16 +7,16 @@ request, and assumed reasoning tokens per effort level. Each is a field of
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from costlab.errors import CostlabError
+from costlab.records import frozen
 from costlab.validation import spec
 
 
-@dataclass(frozen=True)
+@frozen
 class ImageRule:
     """How an image input is turned into tokens for this model."""
 
@@ -53,7 +53,7 @@ class ImageRule:
                 raise CostlabError(f"required for method {self.method}", name)
 
 
-@dataclass(frozen=True)
+@frozen
 class TokenEstimate:
     """How to estimate tokens for a model without a public tokenizer."""
 
@@ -64,7 +64,7 @@ class TokenEstimate:
     source: str = spec("where the ratio comes from", pattern=r"\S.*")
 
 
-@dataclass(frozen=True)
+@frozen
 class Benchmark:
     """A published benchmark score, shown with its name and source, never as one 'quality'."""
 
@@ -73,7 +73,7 @@ class Benchmark:
     source: str = spec("where the score was published", pattern=r"\S.*")
 
 
-@dataclass(frozen=True)
+@frozen
 class ExtendedContext:
     """A larger context window served on request (a beta header, a usage tier): a request
     beyond ``context_window`` but within this one is servable, with ``requirement`` shown as a
@@ -95,7 +95,7 @@ class ExtendedContext:
 Effort = Literal["none", "low", "medium", "high"]
 
 
-@dataclass(frozen=True)
+@frozen
 class ReasoningEffort:
     """Hidden reasoning tokens per request assumed at each effort level, for forecasts that
     give an effort instead of a token count. Providers publish budgets and limits, not typical
@@ -115,7 +115,7 @@ class ReasoningEffort:
         return 0 if effort == "none" else int(getattr(self, effort))
 
 
-@dataclass(frozen=True)
+@frozen
 class AudioRule:
     """How many audio tokens a second of audio is, for a workload given as a duration."""
 

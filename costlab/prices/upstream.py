@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +41,7 @@ from costlab.prices.upstream_names import (
     installed_version,
     layer_name,
 )
+from costlab.records import frozen
 from costlab.usage import CORE_RATES, RATE_NAMES
 
 #: Context window given to a model genai-prices gives none for: no limit flag can fire.
@@ -102,7 +102,7 @@ def load_upstream() -> UpstreamIndex | None:
 # --- the lazy index -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class LeftOut:
     """An upstream model that is not in the book, and why."""
 

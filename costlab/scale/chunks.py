@@ -5,12 +5,12 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from costlab.errors import CostlabError
+from costlab.records import frozen
 from costlab.urls import is_url, local_path
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ LARGE_BYTES = 2 * 2**30
 DATA_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".txt", ".md")
 
 
-@dataclass(frozen=True)
+@frozen
 class Chunk:
     """A piece of one input: a whole file, or bytes ``start``..``end`` of a local file."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+from costlab.records import frozen
 from costlab.scale.chunks import (
     Chunk,
     _book,
@@ -23,7 +24,7 @@ from costlab.scale.chunks import (
 # --- replay ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class ReplayPart:
     """One chunk of a request log re-priced on another model."""
 
@@ -233,7 +234,7 @@ def _usage_int(usage: dict[str, Any], side: str, where: tuple[str, str]) -> int:
     return 0
 
 
-@dataclass(frozen=True)
+@frozen
 class Replay:
     """A request log re-priced on one model: exact sums of every chunk."""
 

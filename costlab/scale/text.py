@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from costlab.errors import CostlabError
+from costlab.records import frozen
 from costlab.scale.chunks import (
     Chunk,
     _book,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 # --- count -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class TextPart:
     """The encoding tokens of one text file."""
 

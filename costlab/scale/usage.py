@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from costlab.errors import CostlabError
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from costlab.actuals.checks import Problem
     from costlab.actuals.priced import Actuals
 
+from costlab.records import frozen
 from costlab.scale.chunks import (
     Chunk,
     _as_text,
@@ -24,7 +25,7 @@ from costlab.scale.chunks import (
 # --- actuals ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class UsagePart:
     """One chunk of a usage export, priced: exact groups, and what could not be used."""
 

@@ -16,13 +16,13 @@ import sys
 import zipfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from costlab import limits
 from costlab.errors import CostlabError
 from costlab.extras import require
+from costlab.records import frozen
 from costlab.yaml_reader import decode_text
 
 Shape = Literal["image", "pdf", "docx", "batch", "body", "text"]
@@ -37,7 +37,7 @@ ACCEPTED_BODIES = (
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 
-@dataclass(frozen=True)
+@frozen
 class Input:
     """Bytes to count and where they came from."""
 

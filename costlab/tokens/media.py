@@ -18,7 +18,6 @@ import contextlib
 import math
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import BinaryIO
 from costlab import limits
 from costlab.errors import CostlabError
 from costlab.prices import Model
+from costlab.records import frozen
 from costlab.tokens.durations import _EBML, FORMAT_NAMES, FileView, duration
 from costlab.tokens.files import Input, sniff_binary
 from costlab.tokens.result import PartCount, TokenCount
@@ -56,7 +56,7 @@ MEDIA_SUFFIXES = {
 _IMAGE_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"mif1", b"msf1", b"avif", b"avis")
 
 
-@dataclass(frozen=True)
+@frozen
 class Media:
     """What an audio or video file's header says."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
 from costlab.errors import CostlabError
+from costlab.records import frozen
 
 #: What was counted.
 Kind = Literal[
@@ -24,7 +24,7 @@ Kind = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class PartCount:
     """One line of a breakdown: a message, the tool definitions, or one request of a batch."""
 
@@ -44,7 +44,7 @@ class PartCount:
     """a batch request's audio input tokens (part of ``input_tokens``)"""
 
 
-@dataclass(frozen=True)
+@frozen
 class TokenCount:
     """The input tokens of a text, a request body, an image, a document or a whole batch file.
 

@@ -17,6 +17,7 @@ from typing import Any
 from costlab import limits
 from costlab.errors import CostlabError, shortened
 from costlab.prices import Model
+from costlab.records import frozen
 from costlab.tokens.images import (
     DETAILS,
     ESTIMATE_NOTES,
@@ -93,7 +94,7 @@ def _clipped(message: str) -> str:
     return shortened(message, 500, 200)
 
 
-@dataclass(frozen=True)
+@frozen
 class ImageOptions:
     """How to size images a body only links to (an http URL or a file id)."""
 

@@ -8,17 +8,17 @@ encoding (an exact count); a model without a public tokenizer carries a ``token_
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from decimal import Decimal
 
 from costlab.errors import CostlabError
 from costlab.prices import Model, PriceBook, load_pricebook
+from costlab.records import frozen
 
 #: Model counted when neither the caller nor the request body names one.
 DEFAULT_MODEL = "gpt-4.1-mini"
 
 
-@dataclass(frozen=True)
+@frozen
 class Tokenizer:
     """How one model's tokens are counted."""
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
+from costlab.records import frozen
 from costlab.tokens.result import PartCount
 from costlab.tokens.tally import Tally
 from costlab.tokens.text import texts_tokens
 from costlab.tokens.tokenizer import Tokenizer
 
 
-@dataclass(frozen=True)
+@frozen
 class BodyTotal:
     """One body's input tokens (model tokens: scaled when the tokenizer is an estimate)."""
 
