@@ -157,9 +157,16 @@ def frozen(cls: type[T]) -> type[T]:
     own = [name for name in _METHODS if name in cls.__dict__]
     if own:
         raise TypeError(f"{cls.__qualname__} defines {own[0]}, which a record provides")
+    # A dataclass would document an undocumented class by its __init__'s signature (with
+    # inspect, and before this one's __init__ exists); the fields say the same.
+    undocumented = not cls.__doc__
+    if undocumented:
+        cls.__doc__ = cls.__name__
     # A dataclass with no generated methods: its fields, defaults and metadata, nothing compiled.
     cls = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
     layout = _Layout(cls)
+    if undocumented:
+        cls.__doc__ = f"{cls.__name__}({', '.join(layout.names)})"
     type.__setattr__(cls, "__record_layout__", layout)
     # On the class itself, not behind the layout: == and hash are the hottest of the six.
     type.__setattr__(cls, "__record_compared__", staticmethod(layout.compared))

@@ -213,3 +213,13 @@ def test_what_a_record_cannot_declare_is_refused_at_once() -> None:
         class Hidden:
             name: str
             derived: int = field(default=0, init=False)
+
+
+def test_an_undocumented_record_is_documented_by_its_fields() -> None:
+    @frozen
+    class Plain:
+        name: str
+        count: int = 0
+
+    assert Plain.__doc__ == "Plain(name, count)"
+    assert Checked.__doc__ and Checked.__doc__.startswith("A record whose __post_init__")

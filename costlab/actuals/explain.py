@@ -104,6 +104,9 @@ class _Cell:
 
 @frozen
 class _State:
+    """One month described as the causes see it (the module docstring): the forecast's, the
+    actuals', or one between them as the factors are replaced one at a time."""
+
     requests: Fraction
     shares: Mapping[str, Fraction]
     batch: Mapping[str, Fraction]

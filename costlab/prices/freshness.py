@@ -45,6 +45,8 @@ class Finding:
 
 @frozen
 class Freshness:
+    """What ``costlab prices check`` found about the book's age and upstream, on a day."""
+
     fingerprint: str
     on: date
     findings: tuple[Finding, ...]
