@@ -104,8 +104,7 @@ class _Cell:
 
 @frozen
 class _State:
-    """One month described as the causes see it (the module docstring): the forecast's, the
-    actuals', or one between them as the factors are replaced one at a time."""
+    """One month as the causes see it: the forecast's, the actuals' or one between them."""
 
     requests: Fraction
     shares: Mapping[str, Fraction]
