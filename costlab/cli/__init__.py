@@ -64,7 +64,8 @@ class Parser(argparse.ArgumentParser):
         # argparse makes a formatter for every option it registers (to check its metavar), and
         # HelpFormatter finds the terminal's width with shutil, whose import (bz2, lzma, zlib)
         # cost every command ~4 ms of start-up; the width is found here instead.
-        return self.formatter_class(prog=self.prog, width=terminal_columns() - 2)
+        # (typeshed's formatter_class type names only prog; every HelpFormatter takes width)
+        return self.formatter_class(prog=self.prog, width=terminal_columns() - 2)  # type: ignore[call-arg]
 
     def _print_message(self, message: str, file: Any = None) -> None:
         # argparse swallows OSError here, so `--help > /dev/full` would exit 0 having written
