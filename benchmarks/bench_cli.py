@@ -4,7 +4,8 @@ Runs fresh processes, interleaved (a slow moment of a shared machine hits every 
 
 * ``bare python``: ``python -c pass``, the floor no command can go below;
 * ``stdlib imports``: the standard library modules ``estimate`` needs (typing, dataclasses,
-  pathlib, argparse, decimal, json, datetime, re, hashlib), the floor under costlab's own code;
+  pathlib, argparse, decimal, json, datetime, math, operator, re), the floor under costlab's own
+  code;
 * ``estimate``: ``costlab estimate --model gpt-4.1-mini --input-tokens 1200 --output-tokens 150``;
 * ``forecast``: ``costlab forecast examples/support-bot.yaml``;
 * ``forecast --json``: the same with ``--json`` (the tables as JSON, lines included);
@@ -45,10 +46,9 @@ ESTIMATE = [
 FORECAST = ["forecast", str(ROOT / "examples" / "support-bot.yaml")]
 FORECAST_JSON = [*FORECAST, "--json"]
 #: The standard library modules `estimate` imports (dataclasses brings inspect, ast and dis;
-#: pathlib brings urllib.parse; argparse brings gettext), with one frozen dataclass defined.
+#: pathlib brings urllib.parse; argparse brings gettext and, parsing, locale).
 STDLIB = (
-    "import argparse, dataclasses, datetime, decimal, hashlib, json, pathlib, re, typing; "
-    "dataclasses.dataclass(frozen=True)(type('A', (), {'__annotations__': {'x': int}})); "
+    "import argparse, dataclasses, datetime, decimal, json, math, operator, pathlib, re, typing; "
     "argparse.ArgumentParser().parse_args([])"
 )
 

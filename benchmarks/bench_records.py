@@ -6,7 +6,8 @@ fields, a factory, ``spec`` metadata) with each decorator, and times, interleave
 * ``declare``: decorating the class (what every import of a costlab module pays per type);
 * ``build (keywords)``: one instance from keywords, as the compiled price book and
   ``dataclasses.replace`` build them;
-* ``build (positional)``, ``==`` and ``hash``.
+* ``build (positional)``, ``build (small type)`` (six fields, five given positionally, as the
+  forecast builds its routes by the thousand), ``==`` and ``hash``.
 
 Prints min and median microseconds per operation for each, and records' ratio to dataclasses'.
 Run: .venv/bin/python benchmarks/bench_records.py [--runs N]
@@ -46,6 +47,20 @@ def declare(decorator: Callable[[type], Any]) -> Any:
     return decorator(Entry)
 
 
+def declare_small(decorator: Callable[[type], Any]) -> Any:
+    class Route:
+        """A forecast route's shape: six fields, built positionally in bulk."""
+
+        role: str
+        leg: int
+        model: str
+        share: Decimal
+        field: str
+        step: Any = None
+
+    return decorator(Route)
+
+
 def timed(operation: Callable[[], Any], number: int) -> float:
     """Microseconds per call of ``operation``, over ``number`` calls."""
     start = time.perf_counter()
@@ -63,13 +78,14 @@ def main() -> None:
         "dataclasses": dataclass(frozen=True),
     }
     classes = {name: declare(decorator) for name, decorator in decorators.items()}
+    small = {name: declare_small(decorator) for name, decorator in decorators.items()}
     price = Decimal("0.40")
     pairs = {
         name: (cls("m", price, price), cls("m", price, price)) for name, cls in classes.items()
     }
 
     def operations(name: str) -> dict[str, tuple[Callable[[], Any], int]]:
-        cls, (a, b) = classes[name], pairs[name]
+        cls, route, (a, b) = classes[name], small[name], pairs[name]
         return {
             "declare": (lambda: declare(decorators[name]), 20),
             "build (keywords)": (
@@ -77,6 +93,7 @@ def main() -> None:
                 5_000,
             ),
             "build (positional)": (lambda: cls("m", price, price, price), 5_000),
+            "build (small type)": (lambda: route("leg", 1, "m", price, "f"), 5_000),
             "==": (lambda: a == b, 20_000),
             "hash": (lambda: hash(a), 20_000),
         }

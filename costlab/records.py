@@ -13,8 +13,10 @@ as source text for every class and compiles each one. That took about 1.4 ms a c
 cores, 30 ms of a 121 ms ``costlab estimate`` and 56 ms of a ``forecast`` (38 classes), more than
 any other part of costlab's own start-up. A record's methods are six functions written once,
 here, that read the class's field lists; declaring a record costs a few microseconds a field.
-Building one costs about as much as a dataclass, and comparing or hashing one a little more
-(``benchmarks/bench_records.py`` prints both).
+Using one costs a little more than a dataclass in places (``benchmarks/bench_records.py``):
+building from keywords 0.7x a dataclass, a small type built positionally 1.6x (about 1.4 us
+more), comparing and hashing 1.6-1.8x (about 1 us); the 10,000-variant forecast grid, which
+builds 33,000 records, takes about 6% longer.
 
 What records leave out, because no costlab type uses it: ``InitVar`` and ``ClassVar``
 pseudo-fields, ``field(init=False)``, ``kw_only`` and ordering (``<``).
@@ -53,6 +55,8 @@ class _Layout:
         self.required = tuple(
             f.name for f in fields if f.default is _MISSING and f.default_factory is _MISSING
         )
+        if self.names[: len(self.required)] != self.required:  # as dataclass's __init__ checks
+            raise TypeError(f"{cls.__qualname__}: a field without a default follows one with it")
         self.factories: tuple[tuple[str, Callable[[], Any]], ...] = tuple(
             (f.name, f.default_factory)  # type: ignore[misc]  # not _MISSING, by the test
             for f in fields
@@ -77,26 +81,28 @@ def _tuple_getter(names: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:
     cls = type(self)
     layout: _Layout = cls.__record_layout__
+    template = layout.template
     if args:
-        if len(args) > len(layout.names):
+        if len(args) > len(template):
             raise TypeError(
-                f"{cls.__qualname__}() takes {len(layout.names)} positional arguments "
+                f"{cls.__qualname__}() takes {len(template)} positional arguments "
                 f"but {len(args)} were given"
             )
-        positional = dict(zip(layout.names, args, strict=False))
+        values = template.copy()  # declaration order, defaults in place
+        values.update(zip(layout.names, args, strict=False))
         if kwargs:
-            twice = positional.keys() & kwargs.keys()
+            twice = kwargs.keys() & set(layout.names[: len(args)])
             if twice:
                 name = sorted(twice)[0]
                 raise TypeError(f"{cls.__qualname__}() got multiple values for {name!r}")
-            positional.update(kwargs)
-        kwargs = positional
+            values.update(kwargs)
+    else:
+        values = template | kwargs
     # Merging keeps the template's (declaration) order; a name not in it lengthens the dict.
-    values = layout.template | kwargs
-    if len(values) != len(layout.template):
-        unknown = sorted(kwargs.keys() - layout.template.keys())
+    if len(values) != len(template):
+        unknown = sorted(values.keys() - template.keys())
         raise TypeError(f"{cls.__qualname__}() got an unexpected keyword argument {unknown[0]!r}")
-    for name in layout.required:
+    for name in layout.required[len(args) :]:  # those given positionally are there
         if values[name] is _MISSING:
             raise TypeError(f"{cls.__qualname__}() missing required argument {name!r}")
     for name, factory in layout.factories:
