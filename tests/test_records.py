@@ -207,6 +207,13 @@ def test_what_a_record_cannot_declare_is_refused_at_once() -> None:
             def __eq__(self, other: object) -> bool:
                 return True
 
+    with pytest.raises(TypeError, match="without a default follows"):
+
+        @frozen
+        class Misordered:
+            note: str = ""
+            name: str  # type: ignore[misc]
+
     with pytest.raises(TypeError, match="no init=False"):
 
         @frozen
