@@ -72,21 +72,84 @@ def test_a_cached_load_equals_a_fresh_load_field_by_field(
         lambda text: text[: len(text) // 2],  # truncated
         lambda text: "not json at all",
         lambda text: "",
-        lambda text: text.replace('"format":1', '"format":99'),
-        lambda text: text.replace('{"d":"0.40"}', '{"d":"zero"}', 1),
-        lambda text: text.replace('"c":"PriceEntry"', '"c":"Path"', 1),
-        lambda text: json.dumps({"format": 1, "key": "other", "models": [], "patches": []}),
+        lambda text: text.replace(f'"format": {compiled.FORMAT}', '"format": 99'),
+        # a price inside a model's text, which the file holds escaped twice: the digest fails
+        lambda text: text.replace('\\\\\\"0.40\\\\\\"', '\\\\\\"0.41\\\\\\"', 1),
+        lambda text: json.dumps({"format": compiled.FORMAT, "key": "other", "value": "{}"}),
     ],
-    ids=["truncated", "garbage", "empty", "format", "decimal", "class", "key"],
+    ids=["truncated", "garbage", "empty", "format", "edited", "key"],
 )
 def test_a_damaged_copy_is_ignored_and_the_yaml_read(
     cache_home: Path, monkeypatch: pytest.MonkeyPatch, damage
 ) -> None:  # type: ignore[no-untyped-def]
     expected = snapshot(fresh_load(monkeypatch))
     [copy] = copies(cache_home)
-    copy.write_text(damage(copy.read_text()))
+    damaged = damage(copy.read_text())
+    assert damaged != copy.read_text()  # the damage is real
+    copy.write_text(damaged)
     copy.chmod(0o600)
+    reads: list[Path] = []
+    original = loading.read_price_file
+    monkeypatch.setattr(
+        loading, "read_price_file", lambda path, **kw: reads.append(path) or original(path, **kw)
+    )
     assert snapshot(fresh_load(monkeypatch)) == expected
+    assert reads  # the copy was refused, the YAML read
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [('{"d":"0.40"}', '{"d":"zero"}'), ('"c":"PriceEntry"', '"c":"Path"')],
+    ids=["decimal", "class"],
+)
+def test_a_model_damaged_behind_a_valid_digest_is_one_clear_error(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str
+) -> None:
+    """Only a copy rewritten with its digest recomputed gets here; each model is rebuilt when
+    first used, so the damage shows then, as one error naming the file and what to do."""
+    from costlab.errors import CostlabError
+    from costlab.frozen_json import digest
+
+    fresh_load(monkeypatch)
+    [copy] = copies(cache_home)
+    envelope = json.loads(copy.read_text())
+    value = json.loads(envelope["value"])
+    models = value["m"]["models"]["m"]
+    assert old in models["gpt-4.1-mini"]
+    models["gpt-4.1-mini"] = models["gpt-4.1-mini"].replace(old, new, 1)
+    envelope["value"] = json.dumps(value, separators=(",", ":"))
+    envelope["digest"] = digest(envelope["value"])
+    copy.write_text(json.dumps(envelope))
+    no_yaml(monkeypatch)
+    book = fresh_load(monkeypatch)
+    assert book.resolve("gpt-4.1").id == "gpt-4.1"  # the others are intact
+    with pytest.raises(CostlabError) as raised:
+        book.resolve("gpt-4.1-mini")
+    assert str(raised.value) == (
+        f"{copy}: the compiled price book is damaged at gpt-4.1-mini; delete the file or set "
+        "COSTLAB_NO_PRICE_CACHE=1"
+    )
+
+
+def test_a_run_builds_only_the_models_it_uses(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each model is rebuilt from the copy on first use: pricing one builds one; iterating the
+    book builds them all, in the price files' order, equal to the YAML's."""
+    monkeypatch.setenv("COSTLAB_NO_PRICE_CACHE", "1")
+    from_yaml = fresh_load(monkeypatch)
+    monkeypatch.delenv("COSTLAB_NO_PRICE_CACHE")
+    fresh_load(monkeypatch)  # writes the copy
+    no_yaml(monkeypatch)
+    book = fresh_load(monkeypatch)
+    assert isinstance(book.models, compiled.StoredModels)
+    assert book.models.built() == []
+    assert "gpt-4.1-mini-2025-04-14" in book and len(book) == len(from_yaml)  # names: no build
+    assert book.resolve("gpt-4.1-mini-2025-04-14").id == "gpt-4.1-mini"
+    assert book.models.built() == ["gpt-4.1-mini"]
+    assert book.resolve("gpt-4.1-mini") is book.resolve("GPT-4.1-mini")  # built once
+    assert [repr(m) for m in book] == [repr(m) for m in from_yaml]
+    assert sorted(book.models.built()) == sorted(m.id for m in from_yaml)
 
 
 def test_a_copy_others_can_write_is_not_trusted(

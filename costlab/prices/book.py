@@ -66,14 +66,17 @@ class PriceBook:
 
     def __init__(
         self,
-        models: Iterable[Model],
+        models: Iterable[Model] | Mapping[str, Model],
         files: Sequence[str] = (),
         *,
         upstream: bool = False,
         layers: Sequence[str | tuple[Path, ...]] = (),
         patches: Mapping[str, tuple[UpstreamPatch, str]] | None = None,
+        aliases: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        self.models: dict[str, Model] = {}
+        """``models`` in order; or, with ``aliases`` (each id's aliases), a mapping by id whose
+        models are built on first use (:class:`costlab.prices.compiled.StoredModels`)."""
+        self.models: Mapping[str, Model]
         self._names: dict[str, str] = {}
         self.files = tuple(files)
         self.layers = tuple(layers)
@@ -83,8 +86,15 @@ class PriceBook:
         self._patches = dict(patches or {})
         self._patched: dict[str, Model] = {}
         self._split_keys: set[str] = set()
-        for model in models:
-            self.models[model.id] = model
+        if isinstance(models, Mapping):
+            if aliases is None:
+                raise TypeError("a mapping of models needs the aliases of each id")
+            self.models = models
+            for model_id in models:
+                for name in (model_id, *aliases[model_id]):
+                    self._names[name.lower()] = model_id
+            return
+        self.models = {model.id: model for model in models}
         for model in self.models.values():
             for name in (model.id, *model.aliases):
                 self._names[name.lower()] = model.id

@@ -185,6 +185,7 @@ def _build_book(
         upstream=upstream,
         layers=[tuple(base_files)],
         patches=patches,
+        aliases=getattr(models, "aliases", None),  # the compiled copy's: built on use
     )
     for path in layer_files:
         book = book.layered(
@@ -197,7 +198,7 @@ def _build_book(
 
 def _curated(
     base_files: Sequence[Path],
-) -> tuple[list[Model], dict[str, tuple[UpstreamPatch, str]]]:
+) -> tuple[list[Model] | Mapping[str, Model], dict[str, tuple[UpstreamPatch, str]]]:
     """The shipped files' models and upstream patches: from the compiled copy when one is
     stored for exactly these files and this code (:mod:`costlab.prices.compiled`), else read
     from the YAML (and the copy written)."""
