@@ -110,14 +110,13 @@ class StoredModels(Mapping[str, Model]):
         self.aliases = aliases
         self._source = source
         self._built: dict[str, Model] = {}
-        self._decode = decoder(_CLASSES)
 
     def __getitem__(self, model_id: str) -> Model:
         found = self._built.get(model_id)
         if found is None:
             text = self._texts[model_id]  # KeyError for an unknown id, as any mapping
             try:
-                model = json.loads(text, object_hook=self._decode)
+                model = json.loads(text, object_hook=decoder(_CLASSES))
             except Exception:  # a text that matched its digest yet is not a model's
                 model = None
             if not isinstance(model, Model) or model.id != model_id:
