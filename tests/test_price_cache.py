@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -148,6 +149,8 @@ def test_a_run_builds_only_the_models_it_uses(
     assert book.resolve("gpt-4.1-mini-2025-04-14").id == "gpt-4.1-mini"
     assert book.models.built() == ["gpt-4.1-mini"]
     assert book.resolve("gpt-4.1-mini") is book.resolve("GPT-4.1-mini")  # built once
+    again = pickle.loads(pickle.dumps(book))  # as Dask sends it to worker processes
+    assert again.resolve("gpt-4.1") == from_yaml.resolve("gpt-4.1")
     assert [repr(m) for m in book] == [repr(m) for m in from_yaml]
     assert sorted(book.models.built()) == sorted(m.id for m in from_yaml)
 
