@@ -15,6 +15,7 @@ from costlab.tokens.chat import tally_chat
 from costlab.tokens.files import (
     ACCEPTED_BODIES,
     Input,
+    Shape,
     decode,
     docx_text,
     pdf_text,
@@ -110,8 +111,8 @@ def count_for_models(
             for chosen in (resolve_model(name, book) for name in models)
         ]
     if (
-        sniff_binary(source.data) is None
-        and source.suffix not in (*IMAGE_SUFFIXES, ".pdf")
+        _binary_shape(source) is None
+        and source.suffix not in IMAGE_SUFFIXES
         and sniff_media(source.data, source.suffix) is None
     ):
         text = decode(source)
@@ -353,6 +354,13 @@ def _media_in_place(path: Path, model: str | None, book: PriceBook | None) -> To
         return count_media(stream, name, fmt, resolve_model(model, book))
 
 
+def _binary_shape(source: Input) -> Shape | None:
+    """``image``, ``pdf`` or ``docx`` by the file's first bytes, or ``pdf`` by its name: a PDF's
+    header may come after other bytes (readers look through the first 1,024), and its syntax
+    counted as text would be a wrong count."""
+    return sniff_binary(source.data) or ("pdf" if source.suffix == ".pdf" else None)
+
+
 def count_input(
     source: Input,
     *,
@@ -363,11 +371,7 @@ def count_input(
     progress: Progress | None = None,
 ) -> TokenCount:
     """:func:`count_path` on bytes already read."""
-    binary = sniff_binary(source.data)
-    if binary is None and source.suffix == ".pdf":
-        # a PDF's header may come after other bytes (readers look through the first 1,024):
-        # its syntax counted as text was a wrong count; a file named .pdf is read as one
-        binary = "pdf"
+    binary = _binary_shape(source)
     media = sniff_media(source.data, source.suffix) if binary is None else None
     if media is not None:
         return count_media(source.data, source.name, media, resolve_model(model, book))
