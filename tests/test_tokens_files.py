@@ -124,3 +124,34 @@ def test_a_real_png_is_an_image(tmp_path: Path) -> None:
     path = tmp_path / "pic.webp"  # the bytes decide, not the name
     path.write_bytes(png_bytes(100, 50))
     assert count_path(path, model="gpt-4o").kind == "image"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "GIF89a is the image format from 1989; summarise its history.",
+        "GIF87a came first.\n\tIt had no animation.",
+        "RIFF....WEBP is how a WebP file begins: RIFF, its size, then WEBP.",
+    ],
+)
+def test_a_prompt_that_begins_like_an_image_is_text(tmp_path: Path, prompt: str) -> None:
+    """'GIF89a' and 'RIFF' are text: such a prompt was refused as an unreadable image."""
+    path = tmp_path / "prompt.txt"
+    path.write_text(prompt, encoding="utf-8")
+    count = count_path(path, model="gpt-4o")
+    assert count.kind == "text" and count.exact
+    assert count.input_tokens == count_text(prompt, model="gpt-4o").input_tokens
+
+
+@pytest.mark.parametrize("kind", ["GIF", "WEBP"])
+@pytest.mark.parametrize("size", [(1, 1), (300, 300), (2000, 20)])
+def test_real_gifs_and_webps_are_still_images(
+    tmp_path: Path, kind: str, size: tuple[int, int]
+) -> None:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format=kind)
+    path = tmp_path / "pic.bin"
+    path.write_bytes(buffer.getvalue())
+    assert count_path(path, model="gpt-4o").kind == "image"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import sys
 import zipfile
 import zlib
@@ -35,6 +36,8 @@ ACCEPTED_BODIES = (
 )
 
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+#: A byte no text holds (tab, newlines and form feed are text).
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 @frozen
@@ -68,6 +71,10 @@ def sniff_binary(data: bytes) -> Shape | None:
     """``image``, ``pdf`` or ``docx`` from the first bytes; None for anything else."""
     head = data[:16]
     if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        # "GIF89a" and "RIFF" are text, and a prompt may begin with them ("GIF89a is the
+        # format..."); a GIF or WebP holds control bytes in its first bytes, such a text none.
+        if head[:1] in (b"G", b"R") and _CONTROL_BYTE.search(data, 0, 65536) is None:
+            return None
         return "image"
     if head.startswith(b"%PDF-") and head[5:6].isdigit():  # "%PDF-1.7"; a prompt may say "%PDF- is"
         return "pdf"
