@@ -15,8 +15,8 @@ any other part of costlab's own start-up. A record's methods are six functions w
 here, that read the class's field lists; declaring a record costs a few microseconds a field.
 Using one costs a little more than a dataclass in places (``benchmarks/bench_records.py``):
 building from keywords 0.7x a dataclass, a small type built positionally 1.6x (about 1.4 us
-more), comparing and hashing 1.6-1.8x (about 1 us); the 10,000-variant forecast grid, which
-builds 33,000 records, takes about 6% longer.
+more), comparing and hashing 1.6-1.8x (about 1 us). On their own, records made the 10,000-variant
+forecast grid, which builds 33,000 of them, about 6% slower.
 
 What records leave out, because no costlab type uses it: ``InitVar`` and ``ClassVar``
 pseudo-fields, ``field(init=False)``, ``kw_only`` and ordering (``<``).
