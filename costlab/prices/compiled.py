@@ -97,8 +97,8 @@ def cache_file(key: str) -> Path:
 class StoredModels(Mapping[str, Model]):
     """The compiled book's models by id, each rebuilt from its own JSON text on first use.
 
-    A command that prices one model (``costlab estimate``) rebuilds one of the book's ~120
-    models instead of all of them: about 6 ms of its start-up. Iterating rebuilds them all, in
+    A command that prices one model (``costlab estimate``) rebuilds one of the 39 curated
+    models instead of all of them: about 5 ms of its start-up. Iterating rebuilds them all, in
     the order the price files list them. :attr:`aliases` gives each id's aliases without
     rebuilding anything. The texts were checked against the copy's digest when it was read.
     """
